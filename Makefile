@@ -1,0 +1,110 @@
+# stampede — build, test, demo, bench.
+#
+#   make          build build/stampede
+#   make demo     install what is missing, build, run the hot-key story
+#   make test     install what is missing, unit tests (plain and under
+#                 ASan + UBSan) and validation tests (optimised)
+#   make bench    the benchmark suite
+#   make fuzz     libFuzzer over the scenario loader and --set (clang)
+#
+# Libraries are found with pkg-config. The top-level targets run
+# tools/deps.sh first, which installs missing Debian packages (as root) or
+# says exactly which ones to install.
+
+CC      ?= cc
+BUILD   := build
+PKGS    := gsl libcjson
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+STD     := -std=c11 -D_POSIX_C_SOURCE=200809L
+INC     := -Isim -Imodels
+# Recursive (=) so pkg-config runs only when a recipe needs it, after
+# tools/deps.sh has had the chance to install the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+
+OPT      := -O2 -g
+SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+
+# The simulator's sources, main.c apart (tests link everything else).
+LIB_SRC  := $(wildcard sim/kernel/*.c) $(wildcard models/*.c) \
+            $(wildcard models/policies/*.c) \
+            $(filter-out sim/main.c,$(wildcard sim/*.c))
+UNIT_SRC := $(wildcard tests/unit/*.c) tests/runner.c tests/support.c
+VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c
+
+obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
+
+.PHONY: all deps demo test bench fuzz clean check-build unit-tests \
+        validation-tests
+all: $(BUILD)/stampede
+
+deps:
+	@tools/deps.sh
+
+# ---- objects ---------------------------------------------------------------
+
+$(BUILD)/opt/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(OPT) $(WARN) $(INC) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(SAN) $(WARN) $(INC) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- programs --------------------------------------------------------------
+
+$(BUILD)/stampede: $(call obj,opt,$(LIB_SRC) sim/main.c)
+	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
+
+$(BUILD)/test-unit: $(call obj,opt,$(LIB_SRC) $(UNIT_SRC))
+	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/test-unit-san: $(call obj,san,$(LIB_SRC) $(UNIT_SRC))
+	$(CC) $(SAN) $^ -o $@ $(PKG_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/test-validation: $(call obj,opt,$(LIB_SRC) $(VAL_SRC))
+	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS) $(CHECK_LIBS)
+
+# ---- top-level jobs --------------------------------------------------------
+
+check-build: $(BUILD)/stampede $(BUILD)/test-unit $(BUILD)/test-unit-san \
+             $(BUILD)/test-validation
+
+unit-tests: $(BUILD)/stampede $(BUILD)/test-unit $(BUILD)/test-unit-san
+	@echo "== unit tests"
+	STAMPEDE=$(BUILD)/stampede $(BUILD)/test-unit
+	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	STAMPEDE=$(BUILD)/stampede ASAN_OPTIONS=detect_leaks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 CK_TIMEOUT_MULTIPLIER=4 \
+	  $(BUILD)/test-unit-san
+
+ifneq ($(wildcard tests/validation/*.c),)
+validation-tests: $(BUILD)/stampede $(BUILD)/test-validation
+	@echo "== validation tests (simulator against queueing theory)"
+	STAMPEDE=$(BUILD)/stampede $(BUILD)/test-validation
+else
+validation-tests:
+	@echo "== no validation tests yet"
+endif
+
+test:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory unit-tests validation-tests
+
+demo:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory $(BUILD)/stampede
+	@tools/demo.sh
+
+bench:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory $(BUILD)/stampede
+	$(BUILD)/stampede bench
+
+clean:
+	rm -rf $(BUILD)
