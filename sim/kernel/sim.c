@@ -1,0 +1,223 @@
+/*
+ * sim.c — event queue and run loop. See sim.h for the contract.
+ *
+ * Each pending event owns a slot holding its handler and payload; the heap
+ * node's tie-breaker packs (sequence number << SLOT_BITS | slot index), and
+ * so does the event id handed to the caller. A slot is freed when its node
+ * leaves the heap, dispatched or dead, so a node always points at its own
+ * slot; the sequence number recorded per slot tells a live id from a stale
+ * one whose slot has since been reused.
+ *
+ * The dispatch path touches only the 16-byte slot (handler, payload) and
+ * the top of the free-slot stack; sequence numbers live in a separate
+ * array read only by sim_cancel. In a queue of 10^5 events the slot read is
+ * a cache miss per event, so its size matters.
+ */
+#include "sim.h"
+
+#include <stdlib.h>
+
+#include "heap.h"
+
+#define SLOT_BITS 24
+#define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
+#define MAX_SLOTS ((size_t)1 << SLOT_BITS)   /* pending events at once */
+#define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
+#define NO_SLOT UINT32_MAX
+
+struct slot {
+    event_fn fn;       /* NULL once cancelled */
+    void *payload;
+};
+
+struct sim {
+    double now;
+    struct heap queue;
+    struct slot *slots;
+    uint64_t *slot_seq;  /* sequence number of each slot's current event */
+    uint32_t *free;      /* stack of free slot indices */
+    size_t n_free;
+    size_t n_slots;      /* slots ever allocated (array size in use) */
+    size_t slots_cap;
+    uint64_t next_seq;
+    uint64_t dispatched;
+    const volatile sig_atomic_t *stop_flag;
+    bool halted;
+    bool out_of_memory;
+    /* While a handler runs, its own node still sits at the top of the heap:
+     * the first event the handler schedules replaces it (one sift instead
+     * of a pop and a push); if it schedules none, the node is popped after
+     * the handler returns. */
+    bool top_consumed;
+};
+
+struct sim *sim_create(void)
+{
+    struct sim *sim = calloc(1, sizeof *sim);
+    if (!sim)
+        return NULL;
+    if (!heap_init(&sim->queue, 64)) {
+        free(sim);
+        return NULL;
+    }
+    return sim;
+}
+
+void sim_destroy(struct sim *sim)
+{
+    if (!sim)
+        return;
+    heap_free(&sim->queue);
+    free(sim->slots);
+    free(sim->slot_seq);
+    free(sim->free);
+    free(sim);
+}
+
+double sim_now(const struct sim *sim) { return sim->now; }
+uint64_t sim_events(const struct sim *sim) { return sim->dispatched; }
+size_t sim_pending(const struct sim *sim)
+{
+    return sim->queue.size - (sim->top_consumed ? 1 : 0);
+}
+void sim_halt(struct sim *sim) { sim->halted = true; }
+
+void sim_set_stop_flag(struct sim *sim, const volatile sig_atomic_t *flag)
+{
+    sim->stop_flag = flag;
+}
+
+static bool grow_slots(struct sim *sim)
+{
+    if (sim->slots_cap >= MAX_SLOTS)
+        return false;
+    size_t cap = sim->slots_cap ? sim->slots_cap * 2 : 64;
+    if (cap > MAX_SLOTS)
+        cap = MAX_SLOTS;
+    struct slot *s = realloc(sim->slots, cap * sizeof *s);
+    if (!s)
+        return false;
+    sim->slots = s;
+    uint64_t *seq = realloc(sim->slot_seq, cap * sizeof *seq);
+    if (!seq)
+        return false;
+    sim->slot_seq = seq;
+    uint32_t *f = realloc(sim->free, cap * sizeof *f);
+    if (!f)
+        return false;
+    sim->free = f;
+    sim->slots_cap = cap;
+    return true;
+}
+
+/* Returns a free slot index, or NO_SLOT. */
+static inline uint32_t take_slot(struct sim *sim)
+{
+    if (sim->n_free > 0)
+        return sim->free[--sim->n_free];
+    if (sim->n_slots == sim->slots_cap && !grow_slots(sim))
+        return NO_SLOT;
+    return (uint32_t)sim->n_slots++;
+}
+
+/* The stack has room: it holds at most the n_slots slots ever taken.
+ * Clearing fn makes a late sim_cancel of the departed event a no-op. */
+static inline void release_slot(struct sim *sim, uint32_t i)
+{
+    sim->slots[i].fn = NULL;
+    sim->free[sim->n_free++] = i;
+}
+
+event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
+{
+    if (!(at >= sim->now))   /* also catches NaN */
+        at = sim->now;
+    uint32_t slot = take_slot(sim);
+    if (slot == NO_SLOT || sim->next_seq >= SEQ_LIMIT) {
+        if (slot != NO_SLOT)
+            release_slot(sim, slot);
+        sim->out_of_memory = true;
+        return 0;
+    }
+    uint64_t seq = sim->next_seq++;
+    uint64_t tie = seq << SLOT_BITS | slot;
+    if (sim->top_consumed) {
+        heap_replace_top(&sim->queue, at, tie);
+        sim->top_consumed = false;
+    } else if (!heap_push(&sim->queue, at, tie)) {
+        release_slot(sim, slot);
+        sim->out_of_memory = true;
+        return 0;
+    }
+    sim->slots[slot] = (struct slot){fn, payload};
+    sim->slot_seq[slot] = seq;
+    /* seq + 1: the id 0 stays free to mean "no event" */
+    return (seq + 1) << SLOT_BITS | slot;
+}
+
+bool sim_cancel(struct sim *sim, event_id id)
+{
+    if (id == 0)
+        return false;
+    uint64_t slot = id & SLOT_MASK;
+    uint64_t seq = (id >> SLOT_BITS) - 1;
+    if (slot >= sim->n_slots || sim->slot_seq[slot] != seq)
+        return false;   /* its slot has been reused: the event ran */
+    struct slot *s = &sim->slots[slot];
+    if (s->fn == NULL)
+        return false;
+    s->fn = NULL;
+    return true;
+}
+
+enum sim_status sim_run(struct sim *sim, double until)
+{
+    while (!heap_empty(&sim->queue)) {
+        if (sim->stop_flag && *sim->stop_flag)
+            return SIM_INTERRUPTED;
+        const struct heap_node *top = heap_top(&sim->queue);
+        double at = top->key;
+        if (at > until) {
+            sim->now = until;
+            return SIM_REACHED_END;
+        }
+        uint32_t slot = (uint32_t)(top->tie & SLOT_MASK);
+        struct slot s = sim->slots[slot];
+        release_slot(sim, slot);
+        if (s.fn == NULL) {
+            heap_pop(&sim->queue);
+            continue;
+        }
+        sim->now = at;
+        sim->dispatched++;
+        sim->top_consumed = true;
+        s.fn(sim, s.payload);
+        if (sim->top_consumed) {
+            heap_pop(&sim->queue);
+            sim->top_consumed = false;
+        }
+        /* The next event's slot is likely out of cache in a large queue:
+         * start loading it while the loop checks its conditions. */
+        if (!heap_empty(&sim->queue))
+            __builtin_prefetch(&sim->slots[heap_top(&sim->queue)->tie & SLOT_MASK]);
+        if (sim->out_of_memory)
+            return SIM_OUT_OF_MEMORY;
+        if (sim->halted)
+            return SIM_HALTED;
+    }
+    if (until > sim->now)
+        sim->now = until;
+    return SIM_DRAINED;
+}
+
+const char *sim_status_text(enum sim_status status)
+{
+    switch (status) {
+    case SIM_REACHED_END: return "reached the end of the run";
+    case SIM_DRAINED: return "no events left";
+    case SIM_INTERRUPTED: return "interrupted";
+    case SIM_HALTED: return "halted by the model";
+    case SIM_OUT_OF_MEMORY: return "out of memory for the event queue";
+    }
+    return "unknown";
+}

@@ -1,0 +1,50 @@
+/*
+ * support.h — what every test file shares: suite registration and a way to
+ * run the stampede binary and capture what it prints.
+ *
+ * A test file registers its suite with TEST_SUITE; the runner (runner.c)
+ * runs every registered suite, so adding a test file needs nothing else.
+ */
+#ifndef STAMPEDE_TEST_SUPPORT_H
+#define STAMPEDE_TEST_SUPPORT_H
+
+#include <check.h>
+#include <stddef.h>
+
+typedef Suite *(*suite_maker)(void);
+void test_register(suite_maker make);
+size_t test_suite_count(void);
+suite_maker test_suite_at(size_t i);
+
+#define TEST_SUITE(name)                                                     \
+    static Suite *name(void);                                                \
+    __attribute__((constructor)) static void register_##name(void)           \
+    {                                                                        \
+        test_register(name);                                                 \
+    }                                                                        \
+    static Suite *name(void)
+
+/* What a finished command left behind. */
+struct cmd_result {
+    int status;      /* exit status, or 128 + signal number */
+    char *out;       /* everything written to stdout (NUL-terminated) */
+    char *err;       /* everything written to stderr */
+};
+
+/* Runs the stampede binary ($STAMPEDE, default build/stampede) with the
+ * given arguments (NULL-terminated), stdin from /dev/null. */
+struct cmd_result run_stampede(const char *const *args);
+void cmd_result_free(struct cmd_result *r);
+
+/* A fresh empty directory under $TMPDIR; free the string, remove the tree
+ * with remove_tree. */
+char *make_temp_dir(void);
+void remove_tree(const char *path);
+
+/* Writes text to dir/name and returns the full path (free it). */
+char *write_text_file(const char *dir, const char *name, const char *text);
+
+/* Reads a whole file (NUL-terminated); NULL if it cannot. *len may be NULL. */
+char *read_text_file(const char *path, size_t *len);
+
+#endif

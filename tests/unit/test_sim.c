@@ -1,0 +1,290 @@
+/*
+ * test_sim.c — the event queue and run loop (sim/kernel/sim.c, heap.h).
+ */
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support.h"
+#include "kernel/heap.h"
+#include "kernel/sim.h"
+
+/* Records the order and times of dispatched events. */
+struct trace {
+    int order[64];
+    double at[64];
+    int n;
+};
+
+struct mark {
+    struct trace *trace;
+    int id;
+};
+
+static void record_mark(struct sim *sim, void *p)
+{
+    struct mark *m = p;
+    m->trace->order[m->trace->n] = m->id;
+    m->trace->at[m->trace->n] = sim_now(sim);
+    m->trace->n++;
+}
+
+START_TEST(events_run_in_time_order)
+{
+    struct sim *sim = sim_create();
+    struct trace t = {0};
+    double times[] = {5, 1, 4, 2, 3};
+    struct mark marks[5];
+    for (int i = 0; i < 5; i++) {
+        marks[i] = (struct mark){&t, i};
+        sim_schedule(sim, times[i], record_mark, &marks[i]);
+    }
+    ck_assert_int_eq(sim_run(sim, 10), SIM_DRAINED);
+    ck_assert_int_eq(t.n, 5);
+    int expected[] = {1, 3, 4, 2, 0};
+    for (int i = 0; i < 5; i++) {
+        ck_assert_int_eq(t.order[i], expected[i]);
+        ck_assert_double_eq(t.at[i], i + 1);
+    }
+    ck_assert_double_eq(sim_now(sim), 10);
+    ck_assert_uint_eq(sim_events(sim), 5);
+    sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(ties_break_first_scheduled_first)
+{
+    struct sim *sim = sim_create();
+    struct trace t = {0};
+    struct mark marks[20];
+    for (int i = 0; i < 20; i++) {
+        marks[i] = (struct mark){&t, i};
+        sim_schedule(sim, i % 2 ? 1.0 : 2.0, record_mark, &marks[i]);
+    }
+    sim_run(sim, 10);
+    /* odd ids at t=1 in scheduling order, then even ids at t=2 */
+    for (int i = 0; i < 10; i++) {
+        ck_assert_int_eq(t.order[i], 2 * i + 1);
+        ck_assert_int_eq(t.order[10 + i], 2 * i);
+    }
+    sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(cancelled_events_do_not_run)
+{
+    struct sim *sim = sim_create();
+    struct trace t = {0};
+    struct mark marks[4];
+    event_id ids[4];
+    for (int i = 0; i < 4; i++) {
+        marks[i] = (struct mark){&t, i};
+        ids[i] = sim_schedule(sim, i + 1, record_mark, &marks[i]);
+    }
+    ck_assert(sim_cancel(sim, ids[1]));
+    ck_assert(!sim_cancel(sim, ids[1]));   /* already cancelled */
+    ck_assert(!sim_cancel(sim, 0));
+    sim_run(sim, 10);
+    ck_assert_int_eq(t.n, 3);
+    ck_assert_int_eq(t.order[1], 2);
+    ck_assert(!sim_cancel(sim, ids[3]));   /* it already ran */
+    ck_assert_uint_eq(sim_events(sim), 3);
+    /* the slot of a dispatched event is reused: its old id must not cancel
+     * the new event */
+    struct mark again = {&t, 9};
+    sim_schedule(sim, 20, record_mark, &again);
+    ck_assert(!sim_cancel(sim, ids[0]));
+    sim_run(sim, 30);
+    ck_assert_int_eq(t.order[3], 9);
+    sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(run_stops_at_the_time_limit_and_resumes)
+{
+    struct sim *sim = sim_create();
+    struct trace t = {0};
+    struct mark a = {&t, 1}, b = {&t, 2};
+    sim_schedule(sim, 1, record_mark, &a);
+    sim_schedule(sim, 3, record_mark, &b);
+    ck_assert_int_eq(sim_run(sim, 2), SIM_REACHED_END);
+    ck_assert_int_eq(t.n, 1);
+    ck_assert_double_eq(sim_now(sim), 2);
+    ck_assert_int_eq(sim_run(sim, 5), SIM_DRAINED);
+    ck_assert_int_eq(t.n, 2);
+    sim_destroy(sim);
+}
+END_TEST
+
+static void set_flag(struct sim *sim, void *p)
+{
+    (void)sim;
+    *(volatile sig_atomic_t *)p = 1;
+}
+
+START_TEST(stop_flag_stops_between_events)
+{
+    struct sim *sim = sim_create();
+    volatile sig_atomic_t flag = 0;
+    struct trace t = {0};
+    struct mark m = {&t, 1};
+    sim_set_stop_flag(sim, &flag);
+    sim_schedule(sim, 1, set_flag, (void *)&flag);
+    sim_schedule(sim, 2, record_mark, &m);
+    ck_assert_int_eq(sim_run(sim, 10), SIM_INTERRUPTED);
+    ck_assert_int_eq(t.n, 0);
+    ck_assert_double_eq(sim_now(sim), 1);
+    sim_destroy(sim);
+}
+END_TEST
+
+/* 10^6 random pushes and pops checked against a sorted reference: the
+ * reference is a plain array kept sorted by (key, insertion order). */
+struct ref_item {
+    double key;
+    uint64_t seq;
+};
+
+static int ref_cmp(const void *a, const void *b)
+{
+    const struct ref_item *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Inserts x into ref[0..n), kept in descending order so the minimum is
+ * at the end. */
+static void ref_insert(struct ref_item *ref, size_t n, struct ref_item x)
+{
+    size_t lo = 0, hi = n;   /* first index whose item is < x */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ref_cmp(&ref[mid], &x) > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(&ref[lo + 1], &ref[lo], (n - lo) * sizeof *ref);
+    ref[lo] = x;
+}
+
+START_TEST(heap_matches_a_sorted_reference)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 12345);
+    struct heap h;
+    ck_assert(heap_init(&h, 4));
+    size_t cap = 4096, n = 0;
+    struct ref_item *ref = malloc(cap * sizeof *ref);
+    uint64_t seq = 0;
+    for (int op = 0; op < 1000000; op++) {
+        bool push = n == 0 || (n < cap && gsl_rng_uniform(r) < 0.52);
+        if (push) {
+            /* coarse keys so that ties are frequent */
+            double key = (double)gsl_rng_uniform_int(r, 200);
+            ck_assert(heap_push(&h, key, seq));
+            ref_insert(ref, n++, (struct ref_item){key, seq++});
+        } else {
+            struct heap_node top = heap_pop(&h);
+            struct ref_item expect = ref[--n];
+            ck_assert_double_eq(top.key, expect.key);
+            ck_assert_uint_eq(top.tie, expect.seq);
+        }
+        ck_assert_uint_eq(h.size, n);
+    }
+    while (n > 0) {
+        struct heap_node top = heap_pop(&h);
+        ck_assert_uint_eq(top.tie, ref[--n].seq);
+    }
+    ck_assert(heap_empty(&h));
+    free(ref);
+    heap_free(&h);
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* The same through the event queue, with cancellations: every dispatched
+ * event must be the earliest live one, with ties in scheduling order. */
+struct random_ops {
+    struct sim *sim;
+    gsl_rng *r;
+    double last_time;
+    uint64_t last_seq;
+    uint64_t dispatched, scheduled, cancelled;
+    event_id recent[64];
+    uint64_t recent_seq[64];
+};
+
+struct tagged {
+    struct random_ops *ops;
+    uint64_t seq;
+};
+
+static struct tagged tags[1100000];
+
+static void random_event(struct sim *sim, void *p)
+{
+    struct tagged *t = p;
+    struct random_ops *o = t->ops;
+    double now = sim_now(sim);
+    ck_assert(now >= o->last_time);
+    if (now == o->last_time)
+        ck_assert_uint_gt(t->seq, o->last_seq);
+    o->last_time = now;
+    o->last_seq = t->seq;
+    o->dispatched++;
+    int children = (int)gsl_rng_uniform_int(o->r, 3);
+    for (int i = 0; i < children && o->scheduled < 1000000; i++) {
+        struct tagged *c = &tags[o->scheduled];
+        *c = (struct tagged){o, o->scheduled};
+        double delay = (double)gsl_rng_uniform_int(o->r, 5);
+        event_id id = sim_after(sim, delay, random_event, c);
+        o->recent[o->scheduled % 64] = id;
+        o->scheduled++;
+    }
+    if (gsl_rng_uniform(o->r) < 0.2) {
+        event_id victim = o->recent[gsl_rng_uniform_int(o->r, 64)];
+        if (sim_cancel(sim, victim))
+            o->cancelled++;
+    }
+}
+
+START_TEST(random_schedule_and_cancel)
+{
+    struct random_ops o = {0};
+    o.sim = sim_create();
+    o.r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(o.r, 99);
+    o.last_time = -1;
+    for (int i = 0; i < 1000; i++) {
+        tags[i] = (struct tagged){&o, (uint64_t)i};
+        o.recent[i % 64] = sim_schedule(o.sim, (double)(i % 7), random_event,
+                                        &tags[i]);
+    }
+    o.scheduled = 1000;
+    sim_run(o.sim, 1e18);
+    /* the mix really exercised cancellation (about 900 with this seed) */
+    ck_assert_uint_gt(o.cancelled, 500);
+    ck_assert_uint_eq(o.dispatched + o.cancelled, o.scheduled);
+    ck_assert_uint_eq(sim_events(o.sim), o.dispatched);
+    gsl_rng_free(o.r);
+    sim_destroy(o.sim);
+}
+END_TEST
+
+TEST_SUITE(sim_suite)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc = tcase_create("event queue");
+    tcase_add_test(tc, events_run_in_time_order);
+    tcase_add_test(tc, ties_break_first_scheduled_first);
+    tcase_add_test(tc, cancelled_events_do_not_run);
+    tcase_add_test(tc, run_stops_at_the_time_limit_and_resumes);
+    tcase_add_test(tc, stop_flag_stops_between_events);
+    tcase_add_test(tc, heap_matches_a_sorted_reference);
+    tcase_add_test(tc, random_schedule_and_cancel);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
