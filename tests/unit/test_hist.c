@@ -1,0 +1,109 @@
+/*
+ * test_hist.c — the log-bucketed histogram (sim/kernel/hist.c).
+ */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "../support.h"
+#include "kernel/hist.h"
+#include "kernel/rng.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The exact q-quantile by the histogram's definition: the smallest value
+ * with at least q of the sample at or below it. */
+static double exact_quantile(const double *sorted, size_t n, double q)
+{
+    size_t rank = (size_t)ceil(q * (double)n);
+    if (rank < 1)
+        rank = 1;
+    return sorted[rank - 1];
+}
+
+START_TEST(quantiles_within_one_percent_of_exact)
+{
+    const size_t n = 1000000;
+    double *x = malloc(n * sizeof *x);
+    gsl_rng *r = rng_stream_create(2024, 0, "hist-test");
+    struct hist *h = hist_create();
+    /* lognormal latencies around 20 ms with a long tail (sigma 1.2) */
+    for (size_t i = 0; i < n; i++) {
+        x[i] = gsl_ran_lognormal(r, log(0.02), 1.2);
+        hist_record(h, x[i]);
+    }
+    qsort(x, n, sizeof *x, cmp_double);
+    const double qs[] = {0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        double exact = exact_quantile(x, n, qs[i]);
+        double got = hist_quantile(h, qs[i]);
+        ck_assert_msg(fabs(got - exact) <= 0.01 * exact,
+                      "q=%g: histogram %g, exact %g", qs[i], got, exact);
+    }
+    ck_assert_double_eq(hist_quantile(h, 1), x[n - 1]);
+    ck_assert_double_eq(hist_quantile(h, 0), x[0]);
+    ck_assert_uint_eq(h->count, n);
+    free(x);
+    hist_destroy(h);
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(merge_equals_recording_everything_in_one)
+{
+    gsl_rng *r = rng_stream_create(5, 0, "hist-merge");
+    struct hist *a = hist_create(), *b = hist_create(), *all = hist_create();
+    for (int i = 0; i < 20000; i++) {
+        double v = gsl_ran_exponential(r, i % 2 ? 0.001 : 0.5);
+        hist_record(i % 3 ? a : b, v);
+        hist_record(all, v);
+    }
+    hist_merge(a, b);
+    ck_assert_uint_eq(a->count, all->count);
+    ck_assert_double_eq(a->min, all->min);
+    ck_assert_double_eq(a->max, all->max);
+    for (double q = 0.05; q < 1; q += 0.05)
+        ck_assert_double_eq(hist_quantile(a, q), hist_quantile(all, q));
+    hist_destroy(a);
+    hist_destroy(b);
+    hist_destroy(all);
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(reset_empties_and_extremes_are_handled)
+{
+    struct hist *h = hist_create();
+    ck_assert_double_eq(hist_quantile(h, 0.99), 0);
+    hist_record(h, 0);
+    hist_record(h, 1e-12);      /* below the range: first bucket */
+    hist_record(h, 1e9);        /* above the range: last bucket */
+    hist_record(h, NAN);        /* ignored */
+    ck_assert_uint_eq(h->count, 3);
+    ck_assert_double_eq(hist_quantile(h, 0.3), 0);
+    ck_assert_double_eq(hist_quantile(h, 1), 1e9);
+    ck_assert(hist_quantile(h, 0.99) <= 1e9);
+    hist_reset(h);
+    ck_assert_uint_eq(h->count, 0);
+    hist_record(h, 0.25);
+    /* 0.25 is a power of two: its bucket starts there */
+    ck_assert_double_eq_tol(hist_quantile(h, 0.5), 0.25, 0.25 / 256);
+    hist_destroy(h);
+}
+END_TEST
+
+TEST_SUITE(hist_suite)
+{
+    Suite *s = suite_create("hist");
+    TCase *tc = tcase_create("histogram");
+    tcase_add_test(tc, quantiles_within_one_percent_of_exact);
+    tcase_add_test(tc, merge_equals_recording_everything_in_one);
+    tcase_add_test(tc, reset_empties_and_extremes_are_handled);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
