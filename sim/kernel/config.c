@@ -1,0 +1,550 @@
+/*
+ * config.c — see config.h.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strutil.h"
+
+void cfg_init(struct cfg *cfg) { memset(cfg, 0, sizeof *cfg); }
+
+void cfg_free(struct cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->n_errors; i++) {
+        free(cfg->errors[i].path);
+        free(cfg->errors[i].message);
+    }
+    free(cfg->errors);
+    free(cfg->raw);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+bool cfg_ok(const struct cfg *cfg)
+{
+    return cfg->n_errors == 0 && !cfg->out_of_memory;
+}
+
+static void add_error(struct cfg *cfg, const char *path, bool at_key,
+                      unsigned occurrence, const char *fmt, va_list ap)
+{
+    if (cfg->n_errors == cfg->cap_errors) {
+        size_t cap = cfg->cap_errors ? cfg->cap_errors * 2 : 8;
+        struct cfg_error *e = realloc(cfg->errors, cap * sizeof *e);
+        if (!e) {
+            cfg->out_of_memory = true;
+            return;
+        }
+        cfg->errors = e;
+        cfg->cap_errors = cap;
+    }
+    struct cfg_error *e = &cfg->errors[cfg->n_errors];
+    e->path = str_printf("%s", path);
+    e->message = str_vprintf(fmt, ap);
+    e->at_key = at_key;
+    e->occurrence = occurrence;
+    if (!e->path || !e->message) {
+        free(e->path);
+        free(e->message);
+        cfg->out_of_memory = true;
+        return;
+    }
+    cfg->n_errors++;
+}
+
+void cfg_error(struct cfg *cfg, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_error(cfg, path, false, 0, fmt, ap);
+    va_end(ap);
+}
+
+void cfg_error_at_key(struct cfg *cfg, const char *path, unsigned occurrence,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_error(cfg, path, true, occurrence, fmt, ap);
+    va_end(ap);
+}
+
+void cfg_mark_raw(struct cfg *cfg, const cJSON *node)
+{
+    if (cfg->n_raw == cfg->cap_raw) {
+        size_t cap = cfg->cap_raw ? cfg->cap_raw * 2 : 8;
+        const cJSON **r = realloc(cfg->raw, cap * sizeof *r);
+        if (!r) {
+            cfg->out_of_memory = true;
+            return;
+        }
+        cfg->raw = r;
+        cfg->cap_raw = cap;
+    }
+    cfg->raw[cfg->n_raw++] = node;
+}
+
+bool cfg_is_raw(const struct cfg *cfg, const cJSON *node)
+{
+    for (size_t i = 0; i < cfg->n_raw; i++)
+        if (cfg->raw[i] == node)
+            return true;
+    return false;
+}
+
+/* Paths longer than CFG_PATH_MAX are cut; a cut path still finds its
+ * position through its nearest ancestor (json_pos_lookup). */
+void cfg_path_key(char out[CFG_PATH_MAX], const char *parent, const char *key)
+{
+    str_copy(out, CFG_PATH_MAX, parent);
+    size_t len = strlen(out);
+    if (parent[0] && len + 1 < CFG_PATH_MAX) {
+        out[len++] = '.';
+        out[len] = '\0';
+    }
+    str_copy(out + len, CFG_PATH_MAX - len, key);
+}
+
+void cfg_path_index(char out[CFG_PATH_MAX], const char *parent, size_t index)
+{
+    char piece[32];
+    snprintf(piece, sizeof piece, "[%zu]", index);
+    str_copy(out, CFG_PATH_MAX, parent);
+    size_t len = strlen(out);
+    str_copy(out + len, CFG_PATH_MAX - len, piece);
+}
+
+void cfg_describe_value(const cJSON *node, char *out, size_t n)
+{
+    if (!node) {
+        str_copy(out, n, "nothing");
+        return;
+    }
+    if (cJSON_IsNumber(node) && !isfinite(node->valuedouble)) {
+        str_copy(out, n, "a number too large to represent");
+        return;
+    }
+    char *text = cJSON_PrintUnformatted(node);
+    if (!text) {
+        str_copy(out, n, "a value");
+        return;
+    }
+    if (strlen(text) > 40)
+        snprintf(out, n, "%.37s...", text);
+    else
+        str_copy(out, n, text);
+    free(text);
+}
+
+void cfg_describe_range(struct cfg_range r, char *out, size_t n)
+{
+    bool has_lo = isfinite(r.lo), has_hi = isfinite(r.hi);
+    if (has_lo && has_hi)
+        snprintf(out, n, "%s %g and %s %g", r.lo_open ? ">" : ">=", r.lo,
+                 r.hi_open ? "<" : "<=", r.hi);
+    else if (has_lo)
+        snprintf(out, n, "%s %g", r.lo_open ? ">" : ">=", r.lo);
+    else if (has_hi)
+        snprintf(out, n, "%s %g", r.hi_open ? "<" : "<=", r.hi);
+    else
+        out[0] = '\0';
+    if (has_lo && has_hi && !r.lo_open && !r.hi_open)
+        snprintf(out, n, "between %g and %g", r.lo, r.hi);
+}
+
+static bool in_range(double v, struct cfg_range r)
+{
+    if (r.lo_open ? !(v > r.lo) : !(v >= r.lo))
+        return false;
+    if (r.hi_open ? !(v < r.hi) : !(v <= r.hi))
+        return false;
+    return true;
+}
+
+/* "expected <what> <range>, got <value>" */
+static void type_error(struct cfg *cfg, const char *path, const char *what,
+                       struct cfg_range range, const cJSON *node)
+{
+    char got[64], rng[96];
+    cfg_describe_value(node, got, sizeof got);
+    cfg_describe_range(range, rng, sizeof rng);
+    cfg_error(cfg, path, "expected %s%s%s, got %s", what, rng[0] ? " " : "",
+              rng, got);
+}
+
+bool cfg_open(struct cfg *cfg, const cJSON *node, const char *path,
+              struct cfg_obj *out)
+{
+    out->cfg = cfg;
+    out->node = NULL;
+    str_copy(out->path, sizeof out->path, path);
+    if (!node)
+        return true;
+    if (!cJSON_IsObject(node)) {
+        type_error(cfg, path, "an object", CFG_ANY, node);
+        return false;
+    }
+    out->node = node;
+    return true;
+}
+
+bool cfg_open_member(const struct cfg_obj *parent, const char *key,
+                     struct cfg_obj *out)
+{
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, parent->path, key);
+    return cfg_open(parent->cfg, cfg_member(parent, key), path, out);
+}
+
+const cJSON *cfg_member(const struct cfg_obj *o, const char *key)
+{
+    return o->node ? cJSON_GetObjectItemCaseSensitive(o->node, key) : NULL;
+}
+
+bool cfg_has(const struct cfg_obj *o, const char *key)
+{
+    return cfg_member(o, key) != NULL;
+}
+
+static bool is_known(const char *key, const char *const *known)
+{
+    for (const char *const *k = known; *k; k++)
+        if (strcmp(*k, key) == 0)
+            return true;
+    return false;
+}
+
+/* How many members before `item` carry the same key. */
+static unsigned occurrences_before(const cJSON *object, const cJSON *item)
+{
+    unsigned n = 0;
+    for (const cJSON *c = object->child; c && c != item; c = c->next)
+        if (strcmp(c->string, item->string) == 0)
+            n++;
+    return n;
+}
+
+void cfg_check_keys(const struct cfg_obj *o, const char *const *known)
+{
+    if (!o->node)
+        return;
+    for (const cJSON *c = o->node->child; c; c = c->next) {
+        char path[CFG_PATH_MAX];
+        cfg_path_key(path, o->path, c->string);
+        unsigned before = occurrences_before(o->node, c);
+        if (!is_known(c->string, known)) {
+            if (before > 0)
+                continue;   /* reported once, at its first place */
+            const char *hint = str_suggest(c->string, known);
+            if (hint)
+                cfg_error_at_key(o->cfg, path, 0,
+                                 "unknown field \"%s\" (did you mean \"%s\"?)",
+                                 c->string, hint);
+            else
+                cfg_error_at_key(o->cfg, path, 0, "unknown field \"%s\"",
+                                 c->string);
+        } else if (before == 1) {
+            cfg_error_at_key(o->cfg, path, 1,
+                             "duplicate field \"%s\" (already given above)",
+                             c->string);
+        }
+    }
+}
+
+/* Reads a string node's text as a number: used for command-line values. */
+static bool raw_number(const char *text, double *out)
+{
+    if (!text[0])
+        return false;
+    char *end;
+    double v = strtod(text, &end);
+    if (*end != '\0' || end == text)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A number node, or a command-line string whose text is a number. */
+static bool number_value(const struct cfg *cfg, const cJSON *node, double *v)
+{
+    if (cJSON_IsNumber(node)) {
+        *v = node->valuedouble;
+        return true;
+    }
+    return cJSON_IsString(node) && cfg_is_raw(cfg, node) &&
+           raw_number(node->valuestring, v);
+}
+
+bool cfg_node_number(struct cfg *cfg, const cJSON *node, const char *path,
+                     double *out, struct cfg_range range)
+{
+    double v;
+    if (!number_value(cfg, node, &v)) {
+        type_error(cfg, path, "a number", range, node);
+        return false;
+    }
+    if (!isfinite(v)) {
+        cfg_error(cfg, path, "expected a finite number, got one too large "
+                             "to represent");
+        return false;
+    }
+    if (!in_range(v, range)) {
+        type_error(cfg, path, "a number", range, node);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool cfg_number(const struct cfg_obj *o, const char *key, double *out,
+                double def, struct cfg_range range)
+{
+    *out = def;
+    const cJSON *node = cfg_member(o, key);
+    if (!node)
+        return false;
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    return cfg_node_number(o->cfg, node, path, out, range);
+}
+
+bool cfg_integer(const struct cfg_obj *o, const char *key, long long *out,
+                 long long def, long long lo, long long hi)
+{
+    *out = def;
+    const cJSON *node = cfg_member(o, key);
+    if (!node)
+        return false;
+    double v;
+    if (number_value(o->cfg, node, &v) && v == floor(v) && v >= (double)lo &&
+        v <= (double)hi) {
+        *out = (long long)v;
+        return true;
+    }
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    struct cfg_range range = {(double)lo, (double)hi, false, false};
+    if (hi >= CFG_INT_MAX)
+        range.hi = INFINITY;   /* no upper bound worth printing */
+    type_error(o->cfg, path, "an integer", range, node);
+    return false;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Length of a decimal number at the start of s (digits, point, exponent),
+ * or 0 if there is none. */
+static size_t number_prefix(const char *s)
+{
+    size_t i = 0, digits = 0;
+    while (is_digit(s[i])) {
+        i++;
+        digits++;
+    }
+    if (s[i] == '.') {
+        i++;
+        while (is_digit(s[i])) {
+            i++;
+            digits++;
+        }
+    }
+    if (digits == 0)
+        return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-')
+            j++;
+        if (is_digit(s[j])) {
+            while (is_digit(s[j]))
+                j++;
+            i = j;
+        }
+    }
+    return i;
+}
+
+struct unit {
+    const char *name;
+    double seconds;
+};
+
+static const struct unit UNITS[] = {
+    {"ns", 1e-9}, {"us", 1e-6}, {"\xc2\xb5s", 1e-6}, {"ms", 1e-3},
+    {"s", 1},     {"m", 60},    {"h", 3600},         {NULL, 0},
+};
+
+bool duration_parse(const char *text, double *seconds, const char **why)
+{
+    const char *s = text;
+    if (*s == '-') {
+        *why = "a duration cannot be negative";
+        return false;
+    }
+    if (*s == '+')
+        s++;
+    size_t n = number_prefix(s);
+    if (n == 0) {
+        *why = "a duration is a number followed by a unit, like \"200ms\"";
+        return false;
+    }
+    const char *unit = s + n;
+    if (*unit == '\0') {
+        *why = "missing unit (use ns, us, ms, s, m or h)";
+        return false;
+    }
+    if (*unit == ' ' || *unit == '\t') {
+        *why = "no space is allowed between the number and its unit";
+        return false;
+    }
+    for (const struct unit *u = UNITS; u->name; u++) {
+        if (strcmp(unit, u->name) != 0)
+            continue;
+        char number[64];
+        if (n >= sizeof number) {
+            *why = "the number is too long";
+            return false;
+        }
+        memcpy(number, s, n);
+        number[n] = '\0';
+        double v = strtod(number, NULL) * u->seconds;
+        if (!isfinite(v)) {
+            *why = "the duration is too large to represent";
+            return false;
+        }
+        *seconds = v;
+        return true;
+    }
+    *why = "unknown unit (use ns, us, ms, s, m or h)";
+    return false;
+}
+
+bool cfg_node_duration(struct cfg *cfg, const cJSON *node, const char *path,
+                       double *out, struct cfg_range range)
+{
+    double v;
+    if (number_value(cfg, node, &v)) {
+        if (!isfinite(v)) {
+            cfg_error(cfg, path, "expected a finite duration, got a number "
+                                 "too large to represent");
+            return false;
+        }
+    } else if (cJSON_IsString(node)) {
+        const char *why;
+        if (!duration_parse(node->valuestring, &v, &why)) {
+            char got[64];
+            cfg_describe_value(node, got, sizeof got);
+            cfg_error(cfg, path, "bad duration %s: %s", got, why);
+            return false;
+        }
+    } else {
+        type_error(cfg, path,
+                   "a duration (seconds, or a string like \"200ms\")",
+                   CFG_ANY, node);
+        return false;
+    }
+    if (!in_range(v, range)) {
+        type_error(cfg, path, "a duration", range, node);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool cfg_duration(const struct cfg_obj *o, const char *key, double *out,
+                  double def, struct cfg_range range)
+{
+    *out = def;
+    const cJSON *node = cfg_member(o, key);
+    if (!node)
+        return false;
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    return cfg_node_duration(o->cfg, node, path, out, range);
+}
+
+bool cfg_duration_or_none(const struct cfg_obj *o, const char *key,
+                          double *out, double def, struct cfg_range range)
+{
+    const cJSON *node = cfg_member(o, key);
+    if (cJSON_IsString(node) && strcmp(node->valuestring, "none") == 0) {
+        *out = INFINITY;
+        return true;
+    }
+    return cfg_duration(o, key, out, def, range);
+}
+
+bool cfg_bool(const struct cfg_obj *o, const char *key, bool *out, bool def)
+{
+    *out = def;
+    const cJSON *node = cfg_member(o, key);
+    if (!node)
+        return false;
+    if (cJSON_IsBool(node)) {
+        *out = cJSON_IsTrue(node);
+        return true;
+    }
+    if (cJSON_IsString(node) && cfg_is_raw(o->cfg, node)) {
+        if (strcmp(node->valuestring, "true") == 0 ||
+            strcmp(node->valuestring, "false") == 0) {
+            *out = node->valuestring[0] == 't';
+            return true;
+        }
+    }
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    type_error(o->cfg, path, "true or false", CFG_ANY, node);
+    return false;
+}
+
+bool cfg_string(const struct cfg_obj *o, const char *key, const char **out,
+                const char *def)
+{
+    *out = def;
+    const cJSON *node = cfg_member(o, key);
+    if (!node)
+        return false;
+    if (!cJSON_IsString(node)) {
+        char path[CFG_PATH_MAX];
+        cfg_path_key(path, o->path, key);
+        type_error(o->cfg, path, "a string", CFG_ANY, node);
+        return false;
+    }
+    *out = node->valuestring;
+    return true;
+}
+
+bool cfg_enum(const struct cfg_obj *o, const char *key,
+              const char *const *names, int *out, int def)
+{
+    *out = def;
+    const cJSON *node = cfg_member(o, key);
+    if (!node)
+        return false;
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    const char *text = cJSON_IsString(node) ? node->valuestring : NULL;
+    for (int i = 0; text && names[i]; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = i;
+            return true;
+        }
+    }
+    char list[256] = "";
+    for (int i = 0; names[i]; i++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s\"%s\"",
+                 i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+    }
+    char got[64];
+    cfg_describe_value(node, got, sizeof got);
+    const char *hint = text ? str_suggest(text, names) : NULL;
+    if (hint)
+        cfg_error(o->cfg, path, "expected %s, got %s (did you mean \"%s\"?)",
+                  list, got, hint);
+    else
+        cfg_error(o->cfg, path, "expected %s, got %s", list, got);
+    return false;
+}

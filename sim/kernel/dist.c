@@ -1,0 +1,349 @@
+/*
+ * dist.c — distribution specs: parsing, parameters, quantiles. See dist.h.
+ */
+#include "dist.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "strutil.h"
+
+static const char *const KIND_NAMES[] = {
+    "constant", "exponential", "lognormal", "gamma",
+    "uniform",  "weibull",     "pareto",    NULL,
+};
+
+static const char *const SPEC_KEYS[] = {
+    "dist", "mean", "cv", "min", "max", "p50", "p99", "alpha", NULL,
+};
+
+/* The two keys of each form, and which forms each kind accepts. */
+static const char *const FORM_KEYS[][2] = {
+    [DIST_BY_MEAN] = {"mean", NULL},
+    [DIST_BY_MEAN_CV] = {"mean", "cv"},
+    [DIST_BY_MIN_MAX] = {"min", "max"},
+    [DIST_BY_P50_P99] = {"p50", "p99"},
+    [DIST_BY_MIN_ALPHA] = {"min", "alpha"},
+};
+
+#define NO_FORM (-1)
+static const int KIND_FORMS[][2] = {
+    [DIST_CONSTANT] = {DIST_BY_MEAN, NO_FORM},
+    [DIST_EXPONENTIAL] = {DIST_BY_MEAN, NO_FORM},
+    [DIST_LOGNORMAL] = {DIST_BY_MEAN_CV, DIST_BY_P50_P99},
+    [DIST_GAMMA] = {DIST_BY_MEAN_CV, NO_FORM},
+    [DIST_UNIFORM] = {DIST_BY_MIN_MAX, NO_FORM},
+    [DIST_WEIBULL] = {DIST_BY_MEAN_CV, NO_FORM},
+    [DIST_PARETO] = {DIST_BY_MEAN_CV, DIST_BY_MIN_ALPHA},
+};
+
+/* A Weibull's cv outside this range needs a shape GSL's gamma function
+ * cannot handle accurately; no latency looks like that anyway. */
+#define WEIBULL_CV_MIN 0.01
+#define WEIBULL_CV_MAX 100.0
+
+struct dist dist_constant(double seconds)
+{
+    struct dist d = {0};
+    d.kind = DIST_CONSTANT;
+    d.form = DIST_BY_MEAN;
+    d.bare = true;
+    d.spec[0] = d.mean = seconds;
+    return d;
+}
+
+static double weibull_cv(double shape)
+{
+    double l1 = gsl_sf_lngamma(1 + 1 / shape);
+    double l2 = gsl_sf_lngamma(1 + 2 / shape);
+    return sqrt(expm1(l2 - 2 * l1));
+}
+
+/* The Weibull shape whose cv is `cv` (cv decreases with the shape). */
+static double weibull_shape(double cv)
+{
+    double lo = log(0.05), hi = log(500.0);
+    for (int i = 0; i < 200; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (weibull_cv(exp(mid)) > cv)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return exp(0.5 * (lo + hi));
+}
+
+/* Derives the sampler's parameters and the mean from kind, form, spec. */
+static void derive(struct dist *d)
+{
+    double x = d->spec[0], y = d->spec[1];
+    switch (d->kind) {
+    case DIST_CONSTANT:
+    case DIST_EXPONENTIAL:
+        d->mean = x;
+        break;
+    case DIST_LOGNORMAL:
+        if (d->form == DIST_BY_MEAN_CV) {
+            d->b = sqrt(log1p(y * y));
+            d->a = log(x) - d->b * d->b / 2;
+        } else {
+            d->a = log(x);
+            d->b = (log(y) - log(x)) / gsl_cdf_ugaussian_Pinv(0.99);
+        }
+        d->mean = exp(d->a + d->b * d->b / 2);
+        break;
+    case DIST_GAMMA:
+        d->a = 1 / (y * y);
+        d->b = x * y * y;
+        d->mean = x;
+        break;
+    case DIST_UNIFORM:
+        d->a = x;
+        d->b = y;
+        d->mean = (x + y) / 2;
+        break;
+    case DIST_WEIBULL:
+        d->b = weibull_shape(y);
+        d->a = x / gsl_sf_gamma(1 + 1 / d->b);
+        d->mean = x;
+        break;
+    case DIST_PARETO:
+        if (d->form == DIST_BY_MEAN_CV) {
+            d->a = 1 + sqrt(1 + 1 / (y * y));
+            d->b = x * (d->a - 1) / d->a;
+        } else {
+            d->a = y;
+            d->b = x;
+        }
+        d->mean = d->a * d->b / (d->a - 1);
+        break;
+    }
+}
+
+double dist_quantile(const struct dist *d, double p)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT: return d->mean;
+    case DIST_EXPONENTIAL: return gsl_cdf_exponential_Pinv(p, d->mean);
+    case DIST_LOGNORMAL: return gsl_cdf_lognormal_Pinv(p, d->a, d->b);
+    case DIST_GAMMA: return gsl_cdf_gamma_Pinv(p, d->a, d->b);
+    case DIST_UNIFORM: return gsl_cdf_flat_Pinv(p, d->a, d->b);
+    case DIST_WEIBULL: return gsl_cdf_weibull_Pinv(p, d->a, d->b);
+    case DIST_PARETO: return gsl_cdf_pareto_Pinv(p, d->a, d->b);
+    }
+    return d->mean;
+}
+
+double dist_cv(const struct dist *d)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT: return 0;
+    case DIST_EXPONENTIAL: return 1;
+    case DIST_LOGNORMAL: return sqrt(expm1(d->b * d->b));
+    case DIST_GAMMA: return 1 / sqrt(d->a);
+    case DIST_UNIFORM:
+        return d->mean > 0 ? (d->b - d->a) / sqrt(12.0) / d->mean : 0;
+    case DIST_WEIBULL: return weibull_cv(d->b);
+    case DIST_PARETO:
+        return d->a > 2 ? 1 / sqrt(d->a * (d->a - 2)) : INFINITY;
+    }
+    return 0;
+}
+
+/* "a lognormal", "an exponential" */
+static const char *article(enum dist_kind kind)
+{
+    return kind == DIST_EXPONENTIAL ? "an" : "a";
+}
+
+/* Which of the kind's forms the present keys select; reports an error and
+ * returns NO_FORM when none or a mix is given. */
+static int choose_form(const struct cfg_obj *o, enum dist_kind kind)
+{
+    const int *forms = KIND_FORMS[kind];
+    int chosen = NO_FORM;
+    for (int i = 0; i < 2 && forms[i] != NO_FORM && chosen == NO_FORM; i++) {
+        const char *const *keys = FORM_KEYS[forms[i]];
+        if (cfg_has(o, keys[0]) && (!keys[1] || cfg_has(o, keys[1])))
+            chosen = forms[i];
+    }
+    char need[96] = "";
+    for (int i = 0; i < 2 && forms[i] != NO_FORM; i++) {
+        const char *const *keys = FORM_KEYS[forms[i]];
+        size_t len = strlen(need);
+        snprintf(need + len, sizeof need - len, "%s%s%s%s", i ? ", or " : "",
+                 keys[0], keys[1] ? " and " : "", keys[1] ? keys[1] : "");
+    }
+    if (chosen == NO_FORM) {
+        cfg_error(o->cfg, o->path, "%s %s distribution needs %s",
+                  article(kind), KIND_NAMES[kind], need);
+        return NO_FORM;
+    }
+    const char *const *keys = FORM_KEYS[chosen];
+    for (const char *const *k = SPEC_KEYS + 1; *k; k++) {
+        bool used = strcmp(*k, keys[0]) == 0 || (keys[1] && !strcmp(*k, keys[1]));
+        if (!used && cfg_has(o, *k)) {
+            char path[CFG_PATH_MAX];
+            cfg_path_key(path, o->path, *k);
+            cfg_error(o->cfg, path, "%s %s distribution takes %s, not %s",
+                      article(kind), KIND_NAMES[kind], need, *k);
+            return NO_FORM;
+        }
+    }
+    return chosen;
+}
+
+/* Reads the form's two numbers into d->spec and checks them. */
+static bool read_spec(const struct cfg_obj *o, struct dist *d)
+{
+    bool ok = true;
+    char path[CFG_PATH_MAX];
+    switch (d->form) {
+    case DIST_BY_MEAN:
+        ok = cfg_duration(o, "mean", &d->spec[0], 0,
+                          d->kind == DIST_CONSTANT ? CFG_NONNEG : CFG_POSITIVE);
+        break;
+    case DIST_BY_MEAN_CV: {
+        struct cfg_range cv = CFG_POSITIVE;
+        if (d->kind == DIST_WEIBULL)
+            cv = CFG_BETWEEN(WEIBULL_CV_MIN, WEIBULL_CV_MAX);
+        ok = cfg_duration(o, "mean", &d->spec[0], 0, CFG_POSITIVE);
+        ok = cfg_number(o, "cv", &d->spec[1], 0, cv) && ok;
+        break;
+    }
+    case DIST_BY_MIN_MAX:
+        ok = cfg_duration(o, "min", &d->spec[0], 0, CFG_NONNEG);
+        ok = cfg_duration(o, "max", &d->spec[1], 0, CFG_NONNEG) && ok;
+        if (ok && d->spec[1] < d->spec[0]) {
+            cfg_path_key(path, o->path, "max");
+            cfg_error(o->cfg, path, "max (%g s) must not be below min (%g s)",
+                      d->spec[1], d->spec[0]);
+            ok = false;
+        }
+        break;
+    case DIST_BY_P50_P99:
+        ok = cfg_duration(o, "p50", &d->spec[0], 0, CFG_POSITIVE);
+        ok = cfg_duration(o, "p99", &d->spec[1], 0, CFG_POSITIVE) && ok;
+        if (ok && !(d->spec[1] > d->spec[0])) {
+            cfg_path_key(path, o->path, "p99");
+            cfg_error(o->cfg, path, "p99 (%g s) must be above p50 (%g s)",
+                      d->spec[1], d->spec[0]);
+            ok = false;
+        }
+        break;
+    case DIST_BY_MIN_ALPHA:
+        ok = cfg_duration(o, "min", &d->spec[0], 0, CFG_POSITIVE);
+        ok = cfg_number(o, "alpha", &d->spec[1], 0,
+                        (struct cfg_range){1, INFINITY, true, false}) && ok;
+        break;
+    }
+    return ok;
+}
+
+bool dist_parse(const struct cfg_obj *parent, const char *key,
+                struct dist *out, const struct dist *def)
+{
+    *out = *def;
+    const cJSON *node = cfg_member(parent, key);
+    if (!node)
+        return true;
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, parent->path, key);
+    if (!cJSON_IsObject(node)) {
+        double v;
+        if (!cfg_node_duration(parent->cfg, node, path, &v, CFG_NONNEG))
+            return false;
+        *out = dist_constant(v);
+        return true;
+    }
+    struct cfg_obj o;
+    cfg_open(parent->cfg, node, path, &o);
+    cfg_check_keys(&o, SPEC_KEYS);
+    int kind;
+    if (!cfg_has(&o, "dist")) {
+        cfg_error(o.cfg, path, "a distribution needs \"dist\" (one of "
+                               "constant, exponential, lognormal, gamma, "
+                               "uniform, weibull, pareto)");
+        return false;
+    }
+    if (!cfg_enum(&o, "dist", KIND_NAMES, &kind, 0))
+        return false;
+    struct dist d = {0};
+    d.kind = (enum dist_kind)kind;
+    int form = choose_form(&o, d.kind);
+    if (form == NO_FORM)
+        return false;
+    d.form = (enum dist_form)form;
+    if (!read_spec(&o, &d))
+        return false;
+    derive(&d);
+    *out = d;
+    return true;
+}
+
+cJSON *dist_to_json(const struct dist *d)
+{
+    if (d->bare)
+        return cJSON_CreateNumber(d->spec[0]);
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "dist", KIND_NAMES[d->kind]);
+    const char *const *keys = FORM_KEYS[d->form];
+    cJSON_AddNumberToObject(o, keys[0], d->spec[0]);
+    if (keys[1])
+        cJSON_AddNumberToObject(o, keys[1], d->spec[1]);
+    return o;
+}
+
+void duration_format(double s, char *out, size_t n)
+{
+    static const struct {
+        double below, scale;
+        const char *unit;
+    } UNITS[] = {
+        {1e-6, 1e9, "ns"}, {1e-3, 1e6, "us"}, {1, 1e3, "ms"},
+        {120, 1, "s"},     {7200, 1.0 / 60, "m"}, {INFINITY, 1.0 / 3600, "h"},
+    };
+    if (s == 0 || !isfinite(s)) {
+        snprintf(out, n, isfinite(s) ? "0s" : "none");
+        return;
+    }
+    for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++) {
+        if (fabs(s) < UNITS[i].below) {
+            snprintf(out, n, "%.4g%s", s * UNITS[i].scale, UNITS[i].unit);
+            return;
+        }
+    }
+}
+
+void dist_describe(const struct dist *d, char *out, size_t n)
+{
+    char x[32], y[32];
+    duration_format(d->spec[0], x, sizeof x);
+    duration_format(d->spec[1], y, sizeof y);
+    const char *kind = KIND_NAMES[d->kind];
+    switch (d->form) {
+    case DIST_BY_MEAN:
+        if (d->kind == DIST_CONSTANT)
+            snprintf(out, n, "%s", x);
+        else
+            snprintf(out, n, "%s(mean %s)", kind, x);
+        break;
+    case DIST_BY_MEAN_CV:
+        snprintf(out, n, "%s(mean %s, cv %g)", kind, x, d->spec[1]);
+        break;
+    case DIST_BY_MIN_MAX:
+        snprintf(out, n, "%s(%s..%s)", kind, x, y);
+        break;
+    case DIST_BY_P50_P99:
+        snprintf(out, n, "%s(p50 %s, p99 %s)", kind, x, y);
+        break;
+    case DIST_BY_MIN_ALPHA:
+        snprintf(out, n, "%s(min %s, alpha %g)", kind, x, d->spec[1]);
+        break;
+    }
+}

@@ -1,0 +1,99 @@
+/*
+ * dist.h — probability distributions of durations, built from a spec.
+ *
+ * Every latency, service and think time in a scenario is a distribution.
+ * A bare duration ("5ms" or 0.005) means a constant; otherwise an object:
+ *
+ *   {"dist": "constant",    "mean": D}
+ *   {"dist": "exponential", "mean": D}
+ *   {"dist": "lognormal",   "mean": D, "cv": x}   or  "p50": D, "p99": D
+ *   {"dist": "gamma",       "mean": D, "cv": x}
+ *   {"dist": "uniform",     "min": D,  "max": D}
+ *   {"dist": "weibull",     "mean": D, "cv": x}
+ *   {"dist": "pareto",      "mean": D, "cv": x}   or  "min": D, "alpha": a
+ *
+ * D is a duration, cv the coefficient of variation (sd / mean). Sampling
+ * uses GSL's gsl_ran_* functions, whose parameters are derived once here.
+ */
+#ifndef STAMPEDE_DIST_H
+#define STAMPEDE_DIST_H
+
+#include <cjson/cJSON.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+
+#include "config.h"
+
+enum dist_kind {
+    DIST_CONSTANT,
+    DIST_EXPONENTIAL,
+    DIST_LOGNORMAL,
+    DIST_GAMMA,
+    DIST_UNIFORM,
+    DIST_WEIBULL,
+    DIST_PARETO,
+};
+
+/* Which two numbers the user gave (kept to write the spec back out). */
+enum dist_form {
+    DIST_BY_MEAN,       /* constant, exponential: spec[0] = mean */
+    DIST_BY_MEAN_CV,    /* spec = mean, cv */
+    DIST_BY_MIN_MAX,    /* spec = min, max */
+    DIST_BY_P50_P99,    /* spec = p50, p99 */
+    DIST_BY_MIN_ALPHA,  /* spec = min, alpha */
+};
+
+struct dist {
+    enum dist_kind kind;
+    enum dist_form form;
+    bool bare;          /* given as a bare duration */
+    double spec[2];     /* as given, durations in seconds */
+    double a, b;        /* the GSL sampler's parameters */
+    double mean;        /* seconds */
+};
+
+/* A constant distribution (defaults in code). */
+struct dist dist_constant(double seconds);
+
+static inline double dist_sample(const struct dist *d, gsl_rng *r)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT: return d->mean;
+    case DIST_EXPONENTIAL: return gsl_ran_exponential(r, d->mean);
+    case DIST_LOGNORMAL: return gsl_ran_lognormal(r, d->a, d->b);
+    case DIST_GAMMA: return gsl_ran_gamma(r, d->a, d->b);
+    case DIST_UNIFORM: return gsl_ran_flat(r, d->a, d->b);
+    case DIST_WEIBULL: return gsl_ran_weibull(r, d->a, d->b);
+    case DIST_PARETO: return gsl_ran_pareto(r, d->a, d->b);
+    }
+    return d->mean;
+}
+
+/* The p-quantile (0 < p < 1), from GSL's inverse CDFs. */
+double dist_quantile(const struct dist *d, double p);
+
+/* Coefficient of variation; INFINITY for a Pareto with alpha <= 2. */
+double dist_cv(const struct dist *d);
+
+/* Whether the distribution is a constant (draws no random number). */
+static inline bool dist_is_constant(const struct dist *d)
+{
+    return d->kind == DIST_CONSTANT;
+}
+
+/* Reads member `key` of o as a distribution spec; absent -> *def. Returns
+ * false on error (recorded in o->cfg). */
+bool dist_parse(const struct cfg_obj *o, const char *key, struct dist *out,
+                const struct dist *def);
+
+/* The spec as JSON (a bare number of seconds for a constant). */
+cJSON *dist_to_json(const struct dist *d);
+
+/* "lognormal(mean 5ms, cv 0.5)" and the like, for descriptions. */
+void dist_describe(const struct dist *d, char *out, size_t n);
+
+/* Formats seconds with a readable unit: "250us", "5ms", "1.5s", "2m". */
+void duration_format(double seconds, char *out, size_t n);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * strutil.h — small string helpers shared by the loader and the CLI.
+ */
+#ifndef STAMPEDE_STRUTIL_H
+#define STAMPEDE_STRUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* printf into a new heap string; NULL if memory runs out. */
+char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *str_vprintf(const char *fmt, va_list ap);
+
+/* Levenshtein distance between a and b (bytes), O(|a| |b|) time. */
+size_t str_edit_distance(const char *a, const char *b);
+
+/* Of `candidates` (NULL-terminated), the one closest to `word` if it is
+ * close enough to be a likely typo; NULL otherwise. */
+const char *str_suggest(const char *word, const char *const *candidates);
+
+/* Copies at most n-1 bytes of src into dst and terminates it. */
+void str_copy(char *dst, size_t n, const char *src);
+
+#endif

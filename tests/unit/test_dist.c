@@ -1,0 +1,247 @@
+/*
+ * test_dist.c — distributions from a spec (sim/kernel/dist.c).
+ *
+ * Moments are checked within three standard errors of the estimate; heavy
+ * tails (whose variance is infinite or huge) by the empirical CDF at the
+ * distribution's own quantiles, whose standard error is binomial.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support.h"
+#include "kernel/dist.h"
+#include "kernel/rng.h"
+
+/* Parses one spec given as JSON text (the value of member "d"). */
+static bool parse_spec(const char *json, struct dist *out, struct cfg *cfg)
+{
+    cJSON *root = cJSON_Parse(json);
+    ck_assert_ptr_nonnull(root);
+    struct cfg_obj o;
+    cfg_init(cfg);
+    cfg_open(cfg, root, "", &o);
+    struct dist def = dist_constant(1);
+    bool ok = dist_parse(&o, "d", out, &def);
+    cJSON_Delete(root);
+    return ok && cfg_ok(cfg);
+}
+
+static struct dist spec(const char *json)
+{
+    struct cfg cfg;
+    struct dist d;
+    bool ok = parse_spec(json, &d, &cfg);
+    ck_assert_msg(ok, "%s: %s", json,
+                  cfg.n_errors ? cfg.errors[0].message : "?");
+    cfg_free(&cfg);
+    return d;
+}
+
+/* Sample mean and cv of n draws, with the standard error of each: the
+ * mean's is sd/sqrt(n); the cv's comes from the delta method on the
+ * sample variance, Var(s^2) ~ (m4 - s^4)/n, using the sample's own
+ * fourth central moment. */
+struct moments {
+    double mean, cv, se_mean, se_cv;
+};
+
+static struct moments sample_moments(const struct dist *d, size_t n, gsl_rng *r)
+{
+    double *x = malloc(n * sizeof *x);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = dist_sample(d, r);
+        sum += x[i];
+    }
+    double mean = sum / (double)n, m2 = 0, m4 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double dev = x[i] - mean;
+        m2 += dev * dev;
+        m4 += dev * dev * dev * dev;
+    }
+    m2 /= (double)n;
+    m4 /= (double)n;
+    free(x);
+    double sd = sqrt(m2);
+    double se_var = sqrt((m4 - m2 * m2) / (double)n);
+    double se_sd = se_var / (2 * sd);
+    return (struct moments){mean, sd / mean, sd / sqrt((double)n),
+                            se_sd / mean};
+}
+
+START_TEST(moments_match_for_cv_up_to_one)
+{
+    const char *specs[] = {
+        "{\"d\": {\"dist\": \"exponential\", \"mean\": \"10ms\"}}",
+        "{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", \"cv\": 0.5}}",
+        "{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", \"cv\": 1}}",
+        "{\"d\": {\"dist\": \"gamma\", \"mean\": \"200ms\", \"cv\": 0.3}}",
+        "{\"d\": {\"dist\": \"gamma\", \"mean\": 2, \"cv\": 1}}",
+        "{\"d\": {\"dist\": \"weibull\", \"mean\": \"5ms\", \"cv\": 0.5}}",
+        "{\"d\": {\"dist\": \"weibull\", \"mean\": \"5ms\", \"cv\": 1}}",
+        "{\"d\": {\"dist\": \"uniform\", \"min\": \"1ms\", \"max\": \"3ms\"}}",
+    };
+    gsl_rng *r = rng_stream_create(11, 0, "dist-test");
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        struct dist d = spec(specs[i]);
+        struct moments m = sample_moments(&d, 400000, r);
+        double cv = dist_cv(&d);
+        ck_assert_msg(fabs(m.mean - d.mean) <= 3 * m.se_mean,
+                      "%s: mean %g, expected %g (se %g)", specs[i], m.mean,
+                      d.mean, m.se_mean);
+        ck_assert_msg(fabs(m.cv - cv) <= 3 * m.se_cv,
+                      "%s: cv %g, expected %g (se %g)", specs[i], m.cv, cv,
+                      m.se_cv);
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(spec_parameters_are_what_was_asked)
+{
+    struct dist u = spec("{\"d\": {\"dist\": \"uniform\", \"min\": \"1ms\", "
+                         "\"max\": \"3ms\"}}");
+    ck_assert_double_eq_tol(u.mean, 0.002, 1e-15);
+    ck_assert_double_eq_tol(dist_cv(&u), 0.002 / sqrt(12) / 0.002, 1e-12);
+    struct dist w = spec("{\"d\": {\"dist\": \"weibull\", \"mean\": 1, "
+                         "\"cv\": 0.7}}");
+    ck_assert_double_eq_tol(dist_cv(&w), 0.7, 1e-9);
+    struct dist p = spec("{\"d\": {\"dist\": \"pareto\", \"mean\": 1, "
+                         "\"cv\": 2}}");
+    ck_assert_double_eq_tol(p.mean, 1, 1e-12);
+    ck_assert_double_eq_tol(dist_cv(&p), 2, 1e-12);
+    struct dist l = spec("{\"d\": {\"dist\": \"lognormal\", \"p50\": \"10ms\", "
+                         "\"p99\": \"100ms\"}}");
+    ck_assert_double_eq_tol(dist_quantile(&l, 0.5), 0.010, 1e-12);
+    ck_assert_double_eq_tol(dist_quantile(&l, 0.99), 0.100, 1e-9);
+    struct dist c = spec("{\"d\": \"250us\"}");
+    ck_assert_int_eq(c.kind, DIST_CONSTANT);
+    ck_assert_double_eq_tol(c.mean, 250e-6, 1e-18);
+    struct dist e = spec("{\"d\": {\"dist\": \"exponential\", \"mean\": 0.5}}");
+    ck_assert_double_eq_tol(dist_quantile(&e, 0.5), 0.5 * log(2), 1e-12);
+}
+END_TEST
+
+/* F_n(x_p) for the distribution's own p-quantile x_p must be within 3
+ * binomial standard errors, sqrt(p(1-p)/n), of p. */
+static void check_quantiles(const char *json, size_t n, gsl_rng *r)
+{
+    struct dist d = spec(json);
+    const double ps[] = {0.5, 0.9, 0.99, 0.999};
+    size_t below[4] = {0};
+    double xs[4];
+    for (int k = 0; k < 4; k++)
+        xs[k] = dist_quantile(&d, ps[k]);
+    for (size_t i = 0; i < n; i++) {
+        double v = dist_sample(&d, r);
+        for (int k = 0; k < 4; k++)
+            below[k] += v <= xs[k];
+    }
+    for (int k = 0; k < 4; k++) {
+        double f = (double)below[k] / (double)n;
+        double se = sqrt(ps[k] * (1 - ps[k]) / (double)n);
+        ck_assert_msg(fabs(f - ps[k]) <= 3 * se, "%s: F(x_%g) = %g", json,
+                      ps[k], f);
+    }
+}
+
+START_TEST(heavy_tails_match_by_quantiles)
+{
+    gsl_rng *r = rng_stream_create(12, 0, "dist-tails");
+    check_quantiles("{\"d\": {\"dist\": \"pareto\", \"min\": \"1ms\", "
+                    "\"alpha\": 1.5}}", 400000, r);
+    check_quantiles("{\"d\": {\"dist\": \"pareto\", \"mean\": \"10ms\", "
+                    "\"cv\": 3}}", 400000, r);
+    check_quantiles("{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", "
+                    "\"cv\": 4}}", 400000, r);
+    check_quantiles("{\"d\": {\"dist\": \"weibull\", \"mean\": \"10ms\", "
+                    "\"cv\": 3}}", 400000, r);
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* Each bad spec and the message it must give. */
+START_TEST(bad_specs_are_explained)
+{
+    static const struct {
+        const char *json, *path, *message;
+    } cases[] = {
+        {"{\"d\": {\"dist\": \"lognormal\", \"mean\": \"5ms\"}}", "d",
+         "a lognormal distribution needs mean and cv, or p50 and p99"},
+        {"{\"d\": {\"dist\": \"gamma\", \"mean\": \"5ms\", \"cv\": -1}}",
+         "d.cv", "expected a number > 0, got -1"},
+        {"{\"d\": {\"dist\": \"uniform\", \"min\": \"5ms\", \"max\": \"1ms\"}}",
+         "d.max", "max (0.001 s) must not be below min (0.005 s)"},
+        {"{\"d\": {\"dist\": \"normal\", \"mean\": 1}}", "d.dist",
+         "expected \"constant\", \"exponential\", \"lognormal\", \"gamma\", "
+         "\"uniform\", \"weibull\" or \"pareto\", got \"normal\""},
+        {"{\"d\": {\"mean\": 1}}", "d",
+         "a distribution needs \"dist\" (one of constant, exponential, "
+         "lognormal, gamma, uniform, weibull, pareto)"},
+        {"{\"d\": {\"dist\": \"exponential\", \"mean\": 1, \"cv\": 2}}", "d.cv",
+         "an exponential distribution takes mean, not cv"},
+        {"{\"d\": {\"dist\": \"lognormal\", \"p50\": \"5ms\", \"p99\": \"1ms\"}}",
+         "d.p99", "p99 (0.001 s) must be above p50 (0.005 s)"},
+        {"{\"d\": {\"dist\": \"pareto\", \"min\": 1, \"alpha\": 1}}", "d.alpha",
+         "expected a number > 1, got 1"},
+        {"{\"d\": {\"dist\": \"weibull\", \"mean\": 1, \"cv\": 500}}", "d.cv",
+         "expected a number between 0.01 and 100, got 500"},
+        {"{\"d\": \"-5ms\"}", "d",
+         "bad duration \"-5ms\": a duration cannot be negative"},
+        {"{\"d\": {\"dist\": \"exponential\", \"mean\": 1, \"sd\": 2}}", "d.sd",
+         "unknown field \"sd\""},
+        {"{\"d\": true}", "d",
+         "expected a duration (seconds, or a string like \"200ms\"), got true"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cfg cfg;
+        struct dist d;
+        ck_assert_msg(!parse_spec(cases[i].json, &d, &cfg), "%s accepted",
+                      cases[i].json);
+        ck_assert_uint_ge(cfg.n_errors, 1);
+        ck_assert_str_eq(cfg.errors[0].path, cases[i].path);
+        ck_assert_str_eq(cfg.errors[0].message, cases[i].message);
+        cfg_free(&cfg);
+    }
+}
+END_TEST
+
+START_TEST(spec_round_trips_through_json)
+{
+    const char *specs[] = {
+        "{\"d\": {\"dist\": \"lognormal\", \"p50\": \"5ms\", \"p99\": \"80ms\"}}",
+        "{\"d\": {\"dist\": \"pareto\", \"min\": \"1ms\", \"alpha\": 1.5}}",
+        "{\"d\": \"3ms\"}",
+        "{\"d\": {\"dist\": \"gamma\", \"mean\": 0.2, \"cv\": 0.25}}",
+    };
+    for (size_t i = 0; i < 4; i++) {
+        struct dist a = spec(specs[i]);
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "d", dist_to_json(&a));
+        char *text = cJSON_PrintUnformatted(root);
+        struct dist b = spec(text);
+        ck_assert_int_eq(a.kind, b.kind);
+        ck_assert_int_eq(a.form, b.form);
+        ck_assert_double_eq(a.spec[0], b.spec[0]);
+        ck_assert_double_eq(a.spec[1], b.spec[1]);
+        ck_assert_double_eq(a.mean, b.mean);
+        free(text);
+        cJSON_Delete(root);
+    }
+}
+END_TEST
+
+TEST_SUITE(dist_suite)
+{
+    Suite *s = suite_create("dist");
+    TCase *tc = tcase_create("distributions");
+    tcase_add_test(tc, moments_match_for_cv_up_to_one);
+    tcase_add_test(tc, spec_parameters_are_what_was_asked);
+    tcase_add_test(tc, heavy_tails_match_by_quantiles);
+    tcase_add_test(tc, bad_specs_are_explained);
+    tcase_add_test(tc, spec_round_trips_through_json);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
