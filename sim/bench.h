@@ -1,0 +1,33 @@
+/*
+ * bench.h — the benchmarks behind `stampede bench`.
+ */
+#ifndef STAMPEDE_BENCH_H
+#define STAMPEDE_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct bench_result {
+    char name[64];
+    size_t pending;        /* queue size held (hold model), 0 otherwise */
+    uint64_t events;       /* handlers dispatched */
+    uint64_t requests;     /* simulated requests completed (0: kernel) */
+    double seconds;        /* wall time measured */
+    double events_per_s;
+    double requests_per_s;
+    double peak_rss_mb;    /* the process's peak resident set so far */
+};
+
+/* The classic hold model: `pending` events in the queue; each dispatched
+ * event schedules one more at its time plus an Exp(1) draw, so the queue
+ * size stays constant. Runs for about `seconds` of wall time. */
+bool bench_hold(size_t pending, double seconds, struct bench_result *out);
+
+/* Wall-clock seconds from an arbitrary origin (monotonic). */
+double bench_clock(void);
+
+/* Peak resident set size of this process, in MiB. */
+double bench_peak_rss_mb(void);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * cli.h — what the commands of `stampede` share: the exit statuses, the
+ * environment main() hands them, and small helpers for options and errors.
+ */
+#ifndef STAMPEDE_CLI_H
+#define STAMPEDE_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILED = 1,     /* something failed while running */
+    EXIT_USAGE = 2,      /* bad usage or a bad scenario */
+};
+
+struct cli_env {
+    /* Non-zero once SIGINT or SIGTERM arrived (the signal's number). */
+    const volatile sig_atomic_t *stop;
+    bool stderr_is_tty;
+};
+
+struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv, const struct cli_env *env);
+};
+
+/* Prints "stampede CMD: message" and a pointer to --help on stderr;
+ * returns EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Strict number parsing for option values: the whole text must be a
+ * finite number (an unsigned integer for cli_parse_u64). */
+bool cli_parse_double(const char *text, double *out);
+bool cli_parse_u64(const char *text, uint64_t *out);
+
+/* The exit status for a run stopped by a signal: 128 + its number. */
+int cli_signal_status(const struct cli_env *env);
+
+#endif

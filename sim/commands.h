@@ -1,0 +1,11 @@
+/*
+ * commands.h — the entry point of each `stampede` command (cmd_*.c).
+ */
+#ifndef STAMPEDE_COMMANDS_H
+#define STAMPEDE_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_bench(int argc, char **argv, const struct cli_env *env);
+
+#endif
