@@ -1,0 +1,146 @@
+/*
+ * database.h — the database and the client's connection pool.
+ *
+ * A query carries `work`: seconds of service it would need on an idle
+ * database (the caller draws it, so that every policy of an experiment sees
+ * the same work for the same request). Queries go through the client's
+ * pool (pool_size connections, FIFO wait up to pool_timeout), then to the
+ * database, which admits at most max_connections client queries at once
+ * (abandoned ones included; the next is refused at once).
+ *
+ * Capacity (DESIGN.md §4):
+ *   ps   — the n queries in execution share W(n) work-seconds per second,
+ *          each progressing at W(n)/n, with W(n) = min(n, cores) or the
+ *          Universal Scalability Law n / (1 + σ(n−1) + κ n(n−1)).
+ *          Implemented with a virtual-time clock: one pending completion
+ *          event, finish tags in a heap, O(log n) per arrival or departure.
+ *   fcfs — `cores` servers and one FIFO queue (M/M/c with exponential work).
+ *
+ * Timeouts: `timeout` bounds a query from its submission to the pool until
+ * its result. A timed-out query is abandoned: the caller gets DB_TIMEOUT,
+ * its pool connection is free again, its result is discarded; the database
+ * keeps executing it (wasted work) unless cancel_on_timeout.
+ *
+ * Background traffic: a Poisson stream of queries with its own service
+ * distribution that shares the database's capacity but not the client's
+ * pool, is never refused and never times out.
+ *
+ * The database knows nothing of caches or policies. Results are delivered
+ * through the completion callback, always from an event handler and never
+ * from inside db_submit (so callers are not re-entered).
+ */
+#ifndef STAMPEDE_DATABASE_H
+#define STAMPEDE_DATABASE_H
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/dist.h"
+#include "kernel/hist.h"
+#include "kernel/sim.h"
+
+enum db_discipline { DB_PS, DB_FCFS };
+
+/* Capacity: `cores`, or the USL curve (ps only). */
+struct db_capacity {
+    bool usl;           /* false: cores */
+    int cores;          /* >= 1 when !usl */
+    double sigma;       /* USL contention, 0 <= sigma <= 1 */
+    double kappa;       /* USL coherency, >= 0 (sigma or kappa > 0) */
+};
+
+struct db_config {
+    enum db_discipline discipline;
+    struct db_capacity capacity;
+    long max_connections;       /* client queries at the database; 0: no limit */
+    bool cancel_on_timeout;
+    double background_rate;     /* queries per second; 0: none */
+    struct dist background_service;
+    /* the client's side of the connection */
+    long pool_size;             /* >= 1 */
+    double pool_timeout;        /* seconds; INFINITY: wait forever */
+    double timeout;             /* seconds; INFINITY: no timeout */
+};
+
+enum db_result {
+    DB_OK,                   /* the result arrived */
+    DB_TIMEOUT,              /* client.timeout expired first */
+    DB_POOL_TIMEOUT,         /* no pool connection within pool_timeout */
+    DB_REFUSED,              /* the database was at max_connections */
+};
+
+/* Called once per submitted query, at the time of its result.
+ * response_time: seconds from submission to this moment. */
+typedef void (*db_done_fn)(void *owner, enum db_result result,
+                           double response_time);
+
+/* Identifies a submitted query until its callback has run; 0 is none. */
+typedef uint64_t db_query_id;
+
+/*
+ * What the database did during one measurement segment (a window, or the
+ * part of one before or after the warmup ends). db_stats_collect adds the
+ * current segment into a caller's struct and starts a new segment, so the
+ * caller can sum segments into windows and windows into totals.
+ */
+struct db_stats {
+    double span;               /* seconds covered */
+    double inflight_area;      /* ∫ queries at the database dt (client and
+                                  background; abandoned included; for fcfs
+                                  in service + queued) */
+    long inflight_max;
+    double util_area;          /* ∫ W(n) / max W dt (fcfs: busy / cores) */
+    long pool_waiting_max;     /* client queries waiting for a connection */
+    uint64_t submitted;        /* client queries submitted to the pool */
+    uint64_t started;          /* client queries admitted by the database */
+    uint64_t completed;        /* client queries whose result was delivered */
+    uint64_t timeouts;
+    uint64_t pool_timeouts;
+    uint64_t refused;
+    uint64_t background_started;
+    double work_done;          /* work-seconds executed, all queries */
+    double wasted_work;        /* work-seconds executed on abandoned queries */
+    struct hist *response;     /* submission -> result of completed client
+                                  queries; owned by the struct's owner */
+};
+
+struct db;
+
+/* Returns NULL if memory runs out. The streams stay the caller's; both may
+ * be NULL when background_rate is 0. Background arrivals start at now. */
+struct db *db_create(struct sim *sim, const struct db_config *config,
+                     gsl_rng *background_arrivals, gsl_rng *background_work);
+void db_destroy(struct db *db);
+
+/* Submits a client query needing `work` seconds on an idle database (scaled
+ * by the current service multiplier). Returns its id; 0 if memory ran out
+ * (the run is then stopped through sim_halt). */
+db_query_id db_submit(struct db *db, double work, db_done_fn done,
+                      void *owner);
+
+/* The caller gives up on a query: no callback will come. It is abandoned
+ * like a timed-out query (its work goes on unless cancel_on_timeout). */
+void db_cancel(struct db *db, db_query_id id);
+
+/* Changes capacity at once (queries in execution included). For fcfs with
+ * fewer cores, busy servers above the new count finish their query and
+ * take no new one. */
+void db_set_capacity(struct db *db, struct db_capacity capacity);
+
+/* Multiplies the work of queries submitted from now on (client and
+ * background). 1 at the start. */
+void db_set_service_multiplier(struct db *db, double factor);
+
+/* Adds the current segment into *into and starts a new one at now. */
+void db_stats_collect(struct db *db, struct db_stats *into);
+
+/* Queries the database model holds right now (waiting for a connection,
+ * at the database, abandoned included): an overload guard reads it. */
+long db_queries_held(const struct db *db);
+
+/* W(n) and its maximum over n, in work-seconds per second. */
+double db_capacity_at(const struct db_capacity *c, long n);
+double db_capacity_max(const struct db_capacity *c);
+
+#endif
