@@ -27,7 +27,12 @@
  *
  * The database knows nothing of caches or policies. Results are delivered
  * through the completion callback, always from an event handler and never
- * from inside db_submit (so callers are not re-entered).
+ * from inside db_submit (so callers are not re-entered). When a callback
+ * runs, the database's state is already settled: it may submit, cancel or
+ * collect stats.
+ *
+ * Memory: query records come from a free list that grows in chunks and is
+ * never shrunk, so a steady state allocates nothing per query.
  */
 #ifndef STAMPEDE_DATABASE_H
 #define STAMPEDE_DATABASE_H
@@ -59,15 +64,23 @@ struct db_config {
     struct dist background_service;
     /* the client's side of the connection */
     long pool_size;             /* >= 1 */
-    double pool_timeout;        /* seconds; INFINITY: wait forever */
-    double timeout;             /* seconds; INFINITY: no timeout */
+    double pool_timeout;        /* seconds >= 0; INFINITY: wait forever */
+    double timeout;             /* seconds >= 0; INFINITY: no timeout */
 };
+
+/* Why a configuration is invalid (a short English sentence naming the
+ * field), or NULL if it is valid. db_create refuses what this rejects. */
+const char *db_config_error(const struct db_config *config);
 
 enum db_result {
     DB_OK,                   /* the result arrived */
-    DB_TIMEOUT,              /* client.timeout expired first */
-    DB_POOL_TIMEOUT,         /* no pool connection within pool_timeout */
-    DB_REFUSED,              /* the database was at max_connections */
+    DB_TIMEOUT,              /* client.timeout expired first (possibly
+                                while still waiting for a connection) */
+    DB_POOL_TIMEOUT,         /* no pool connection within pool_timeout
+                                (when pool_timeout <= timeout, a tie
+                                counts as a pool timeout) */
+    DB_REFUSED,              /* the database was at max_connections when
+                                the query got its connection */
 };
 
 /* Called once per submitted query, at the time of its result.
@@ -89,57 +102,75 @@ struct db_stats {
     double inflight_area;      /* ∫ queries at the database dt (client and
                                   background; abandoned included; for fcfs
                                   in service + queued) */
-    long inflight_max;
-    double util_area;          /* ∫ W(n) / max W dt (fcfs: busy / cores) */
+    long inflight_max;         /* maxima include the state at the start */
+    double util_area;          /* ∫ W(n) / max W dt (fcfs: busy / cores,
+                                  at most 1 while surplus servers of a
+                                  lowered core count finish) */
     long pool_waiting_max;     /* client queries waiting for a connection */
     uint64_t submitted;        /* client queries submitted to the pool */
     uint64_t started;          /* client queries admitted by the database */
     uint64_t completed;        /* client queries whose result was delivered */
-    uint64_t timeouts;
-    uint64_t pool_timeouts;
+    uint64_t timeouts;         /* DB_TIMEOUT results */
+    uint64_t pool_timeouts;    /* DB_POOL_TIMEOUT results */
     uint64_t refused;
     uint64_t background_started;
-    double work_done;          /* work-seconds executed, all queries */
-    double wasted_work;        /* work-seconds executed on abandoned queries */
+    double work_done;          /* work-seconds executed, all queries (ps:
+                                  ∫ W(n) dt; fcfs: ∫ busy dt) */
+    double wasted_work;        /* work-seconds executed on abandoned client
+                                  queries: what a query did before it was
+                                  abandoned counts in the segment where it
+                                  is abandoned, the rest as it is done */
     struct hist *response;     /* submission -> result of completed client
                                   queries; owned by the struct's owner */
 };
 
 struct db;
 
-/* Returns NULL if memory runs out. The streams stay the caller's; both may
- * be NULL when background_rate is 0. Background arrivals start at now. */
+/* Returns NULL if memory runs out, if the config is invalid
+ * (db_config_error) or if background_rate > 0 without both streams. The
+ * streams stay the caller's; both may be NULL when background_rate is 0.
+ * Background arrivals start at now: each draws its gap from
+ * background_arrivals and its work from background_work. */
 struct db *db_create(struct sim *sim, const struct db_config *config,
                      gsl_rng *background_arrivals, gsl_rng *background_work);
+/* Cancels the database's pending events; destroy it before its sim. No
+ * callback comes for queries still held. */
 void db_destroy(struct db *db);
 
 /* Submits a client query needing `work` seconds on an idle database (scaled
- * by the current service multiplier). Returns its id; 0 if memory ran out
- * (the run is then stopped through sim_halt). */
+ * by the current service multiplier; negative or NaN work counts as 0).
+ * Returns its id; 0 if memory ran out (the run is then stopped through
+ * sim_halt). O(log n). */
 db_query_id db_submit(struct db *db, double work, db_done_fn done,
                       void *owner);
 
 /* The caller gives up on a query: no callback will come. It is abandoned
- * like a timed-out query (its work goes on unless cancel_on_timeout). */
+ * like a timed-out query (its work goes on unless cancel_on_timeout), but
+ * not counted as a timeout. A stale or 0 id is ignored. */
 void db_cancel(struct db *db, db_query_id id);
 
 /* Changes capacity at once (queries in execution included). For fcfs with
  * fewer cores, busy servers above the new count finish their query and
- * take no new one. */
-void db_set_capacity(struct db *db, struct db_capacity capacity);
+ * take no new one. Returns false (nothing changed) if the capacity is
+ * invalid for the discipline. */
+bool db_set_capacity(struct db *db, struct db_capacity capacity);
 
 /* Multiplies the work of queries submitted from now on (client and
- * background). 1 at the start. */
-void db_set_service_multiplier(struct db *db, double factor);
+ * background). 1 at the start. Returns false (nothing changed) unless
+ * factor is finite and > 0. */
+bool db_set_service_multiplier(struct db *db, double factor);
 
 /* Adds the current segment into *into and starts a new one at now. */
 void db_stats_collect(struct db *db, struct db_stats *into);
 
 /* Queries the database model holds right now (waiting for a connection,
- * at the database, abandoned included): an overload guard reads it. */
+ * at the database — background and abandoned included — or about to be
+ * told they were refused): an overload guard reads it. O(1). */
 long db_queries_held(const struct db *db);
 
-/* W(n) and its maximum over n, in work-seconds per second. */
+/* W(n) and its maximum over integer n >= 1, in work-seconds per second
+ * (W(n) / mean work = queries per second). USL with κ = 0: the maximum is
+ * the asymptote 1/σ, never reached. */
 double db_capacity_at(const struct db_capacity *c, long n);
 double db_capacity_max(const struct db_capacity *c);
 
