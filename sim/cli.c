@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -47,4 +48,39 @@ bool cli_parse_u64(const char *text, uint64_t *out)
 int cli_signal_status(const struct cli_env *env)
 {
     return 128 + (int)*env->stop;
+}
+
+bool scenario_args_add_set(struct scenario_args *a, const char *arg)
+{
+    if (a->n_sets == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 8;
+        const char **s = realloc(a->sets, cap * sizeof *s);
+        if (!s)
+            return false;
+        a->sets = s;
+        a->cap = cap;
+    }
+    a->sets[a->n_sets++] = arg;
+    return true;
+}
+
+bool scenario_args_set_seed(struct scenario_args *a, const char *command,
+                            const char *text)
+{
+    uint64_t seed;
+    if (!cli_parse_u64(text, &seed) || seed > 9007199254740991ULL) {
+        cli_usage_error(command, "--seed: expected an integer from 0 to "
+                        "2^53-1, got '%s'", text);
+        return false;
+    }
+    snprintf(a->seed_set, sizeof a->seed_set, "seed=%llu",
+             (unsigned long long)seed);
+    return true;
+}
+
+void scenario_args_free(struct scenario_args *a)
+{
+    free(a->sets);
+    a->sets = NULL;
+    a->n_sets = a->cap = 0;
 }

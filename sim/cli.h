@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum {
@@ -36,6 +37,21 @@ int cli_usage_error(const char *command, const char *fmt, ...)
  * finite number (an unsigned integer for cli_parse_u64). */
 bool cli_parse_double(const char *text, double *out);
 bool cli_parse_u64(const char *text, uint64_t *out);
+
+/* The `--set PATH=VALUE` arguments of a command, in order, and the
+ * `--seed N` override (applied last, as "seed=N"). */
+struct scenario_args {
+    const char **sets;
+    size_t n_sets, cap;
+    char seed_set[48];
+};
+
+/* Returns false if memory runs out. */
+bool scenario_args_add_set(struct scenario_args *a, const char *arg);
+/* Returns false (and prints the usage error) for a bad seed. */
+bool scenario_args_set_seed(struct scenario_args *a, const char *command,
+                            const char *text);
+void scenario_args_free(struct scenario_args *a);
 
 /* The exit status for a run stopped by a signal: 128 + its number. */
 int cli_signal_status(const struct cli_env *env);

@@ -21,6 +21,7 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
 
 static const struct cli_command COMMANDS[] = {
+    {"check", "validate a scenario and describe what it simulates", cmd_check},
     {"bench", "measure the simulator's speed", cmd_bench},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -97,6 +97,18 @@ bool cfg_is_raw(const struct cfg *cfg, const cJSON *node)
 
 /* Paths longer than CFG_PATH_MAX are cut; a cut path still finds its
  * position through its nearest ancestor (json_pos_lookup). */
+void cfg_forget_raw(struct cfg *cfg, const cJSON *subtree)
+{
+    for (size_t i = 0; i < cfg->n_raw;) {
+        if (cfg->raw[i] == subtree)
+            cfg->raw[i] = cfg->raw[--cfg->n_raw];
+        else
+            i++;
+    }
+    for (const cJSON *c = subtree->child; c; c = c->next)
+        cfg_forget_raw(cfg, c);
+}
+
 void cfg_path_key(char out[CFG_PATH_MAX], const char *parent, const char *key)
 {
     str_copy(out, CFG_PATH_MAX, parent);
@@ -139,20 +151,32 @@ void cfg_describe_value(const cJSON *node, char *out, size_t n)
     free(text);
 }
 
+/* A bound as people write it: integers in full, others with %g. */
+static void format_bound(double v, char *out, size_t n)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(out, n, "%.0f", v);
+    else
+        snprintf(out, n, "%g", v);
+}
+
 void cfg_describe_range(struct cfg_range r, char *out, size_t n)
 {
     bool has_lo = isfinite(r.lo), has_hi = isfinite(r.hi);
-    if (has_lo && has_hi)
-        snprintf(out, n, "%s %g and %s %g", r.lo_open ? ">" : ">=", r.lo,
-                 r.hi_open ? "<" : "<=", r.hi);
+    char lo[32], hi[32];
+    format_bound(r.lo, lo, sizeof lo);
+    format_bound(r.hi, hi, sizeof hi);
+    if (has_lo && has_hi && !r.lo_open && !r.hi_open)
+        snprintf(out, n, "between %s and %s", lo, hi);
+    else if (has_lo && has_hi)
+        snprintf(out, n, "%s %s and %s %s", r.lo_open ? ">" : ">=", lo,
+                 r.hi_open ? "<" : "<=", hi);
     else if (has_lo)
-        snprintf(out, n, "%s %g", r.lo_open ? ">" : ">=", r.lo);
+        snprintf(out, n, "%s %s", r.lo_open ? ">" : ">=", lo);
     else if (has_hi)
-        snprintf(out, n, "%s %g", r.hi_open ? "<" : "<=", r.hi);
+        snprintf(out, n, "%s %s", r.hi_open ? "<" : "<=", hi);
     else
         out[0] = '\0';
-    if (has_lo && has_hi && !r.lo_open && !r.hi_open)
-        snprintf(out, n, "between %g and %g", r.lo, r.hi);
 }
 
 static bool in_range(double v, struct cfg_range r)

@@ -75,6 +75,9 @@ void cfg_error_at_key(struct cfg *cfg, const char *path, unsigned occurrence,
 /* Registers a string node whose text came from the command line. */
 void cfg_mark_raw(struct cfg *cfg, const cJSON *node);
 bool cfg_is_raw(const struct cfg *cfg, const cJSON *node);
+/* Forgets the raw marks of a subtree about to be deleted (its addresses
+ * may be reused by new nodes). */
+void cfg_forget_raw(struct cfg *cfg, const cJSON *subtree);
 
 /* Path building: "a" + "b" -> "a.b"; "a" + 3 -> "a[3]". */
 void cfg_path_key(char out[CFG_PATH_MAX], const char *parent, const char *key);

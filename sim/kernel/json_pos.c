@@ -573,6 +573,12 @@ bool json_pos_lookup(const struct json_pos_map *map, const char *path,
     return found;
 }
 
+bool json_pos_has(const struct json_pos_map *map, const char *path)
+{
+    struct json_pos unused;
+    return map && find_exact(map, path, 0, false, &unused);
+}
+
 struct json_pos json_pos_of_offset(const char *text, size_t offset)
 {
     struct json_pos p = {1, 1};

@@ -44,6 +44,9 @@ void json_pos_free(struct json_pos_map *map);
 bool json_pos_lookup(const struct json_pos_map *map, const char *path,
                      unsigned occurrence, bool at_key, struct json_pos *out);
 
+/* Whether the path itself (not an ancestor) appears in the text. */
+bool json_pos_has(const struct json_pos_map *map, const char *path);
+
 /* Line and column of a byte offset. */
 struct json_pos json_pos_of_offset(const char *text, size_t offset);
 

@@ -1,0 +1,91 @@
+/*
+ * cache.h — a Redis-like store: values with TTL, a stale window, locks.
+ *
+ * A key holds (version, written_at, expires_at, delta). A write sets
+ * expires_at = now + ttl * (1 + jitter * U(-1, 1)). A read at t sees the
+ * value fresh if t < expires_at, stale if expires_at <= t < expires_at +
+ * stale_for, else missing. A lock is a key of its own with a token and an
+ * expiry (SET lock token NX PX ttl; compare-and-delete to release).
+ *
+ * These functions are the commands' *effects*: the client model charges
+ * each command a sampled round trip (cache_latency) and calls them when the
+ * command completes, so they read and change the state of that moment.
+ * Every call counts as one command for the cache's own statistics.
+ */
+#ifndef STAMPEDE_CACHE_H
+#define STAMPEDE_CACHE_H
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/dist.h"
+
+enum warm_mode { WARM_STAGGERED, WARM_SYNCHRONIZED, WARM_COLD };
+
+struct cache_config {
+    double ttl;          /* seconds; 0 stores nothing */
+    double ttl_jitter;   /* fraction: expiry = ttl * (1 + jitter * U(-1, 1)) */
+    double stale_for;    /* seconds a value is retained after expiring */
+    struct dist latency; /* one round trip of any cache command */
+    enum warm_mode warm; /* the state at t = 0 */
+};
+
+enum cache_lookup {
+    LOOKUP_FRESH,
+    LOOKUP_STALE,     /* expired, still retained */
+    LOOKUP_MISSING,
+};
+
+/* What a GET returns. */
+struct cache_value {
+    enum cache_lookup state;
+    double expires_at;
+    double delta;
+};
+
+/* Commands counted since the last cache_stats_collect. */
+struct cache_stats {
+    uint64_t gets;
+    uint64_t get_hits;     /* GETs that found a value, fresh or stale (Redis
+                              counts a keyspace hit for any value present) */
+    uint64_t sets;
+    uint64_t lock_ops;     /* SET NX and compare-and-delete */
+};
+
+struct cache;
+
+/* `keys` keys, in the warm state of the config at t = 0: staggered values
+ * get a delta drawn from `recompute` (the database's service time). The
+ * stream draws TTL jitter and the initial state; it stays the caller's.
+ * NULL if memory runs out. */
+struct cache *cache_create(const struct cache_config *config, long keys,
+                           const struct dist *recompute, gsl_rng *rng);
+void cache_destroy(struct cache *c);
+
+/* One round trip, drawn from the latency distribution. */
+double cache_latency(struct cache *c, gsl_rng *r);
+
+struct cache_value cache_get(struct cache *c, long key, double now);
+/* The state a GET would see, without being a command (for bookkeeping:
+ * not counted, no round trip). */
+enum cache_lookup cache_peek(const struct cache *c, long key, double now);
+/* Writes a value computed in `delta` seconds; returns when it expires
+ * (-INFINITY when the TTL is 0: nothing is stored). */
+double cache_set(struct cache *c, long key, double now, double delta);
+/* SET NX PX: true if the lock was free (or expired) and is now the
+ * token's until now + ttl. */
+bool cache_lock(struct cache *c, long key, double now, uint64_t token,
+                double ttl);
+/* Compare-and-delete: releases the lock only if the token holds it. */
+bool cache_unlock(struct cache *c, long key, double now, uint64_t token);
+/* Drops every value and lock (a cache restart). */
+void cache_flush(struct cache *c);
+
+/* Adds the counts into *into and restarts them. */
+void cache_stats_collect(struct cache *c, struct cache_stats *into);
+
+/* Bytes a cache of `keys` keys needs (for the memory guard). */
+double cache_bytes(long keys);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * policy.c — helpers shared by every policy and its callers.
+ */
+#include "policy.h"
+
+void policy_metrics_finish(const struct policy_ops *ops, double *acc)
+{
+    for (size_t i = 0; i < ops->n_metrics; i++) {
+        const struct policy_metric *m = &ops->metrics[i];
+        if (m->kind != METRIC_RATIO)
+            continue;
+        double den = acc[m->den];
+        acc[i] = den > 0 ? acc[m->num] / den : 0;
+    }
+}
+
+enum error_cause recompute_error(enum recompute_result result)
+{
+    switch (result) {
+    case RECOMPUTE_POOL_TIMEOUT: return ERR_POOL_TIMEOUT;
+    case RECOMPUTE_REFUSED: return ERR_TOO_MANY_CONNECTIONS;
+    case RECOMPUTE_TIMEOUT:
+    case RECOMPUTE_OK: break;
+    }
+    return ERR_TIMEOUT;
+}

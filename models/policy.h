@@ -1,0 +1,193 @@
+/*
+ * policy.h — the stampede-protection policy interface (an ops table).
+ *
+ * A policy decides, after each cache read, what a request does next. It
+ * sees the world only through the request actions below (read, recompute,
+ * try-lock, unlock, sleep, reply, fail) and the results they bring back
+ * (on_read, on_recomputed, on_lock, on_wake, on_unlocked). It parses its own knobs from
+ * the scenario, keeps its own per-run state and per-request scratch space,
+ * and contributes its own counters to the outputs.
+ *
+ * Adding a policy: one file in models/policies/, one line in
+ * policies/registry.c, one test file. Nothing else names a policy.
+ */
+#ifndef STAMPEDE_POLICY_H
+#define STAMPEDE_POLICY_H
+
+#include <cjson/cJSON.h>
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/config.h"
+
+struct request;
+struct world;
+
+/* ---- what a read shows the policy ---- */
+
+enum cache_state {
+    CACHE_FRESH,    /* now < expires_at */
+    CACHE_STALE,    /* expired but within stale_for; only shown to policies
+                       that serve stale (others see CACHE_MISSING) */
+    CACHE_MISSING,
+};
+
+struct cache_view {
+    enum cache_state state;
+    double expires_at;   /* fresh or stale: when the value expires */
+    double delta;        /* the recompute time stored with the value */
+};
+
+/* How a recompute (a query plus the cache write) ended. */
+enum recompute_result {
+    RECOMPUTE_OK,                 /* the value was computed and written */
+    RECOMPUTE_TIMEOUT,
+    RECOMPUTE_POOL_TIMEOUT,
+    RECOMPUTE_REFUSED,            /* too_many_connections */
+};
+
+/* Why a recompute ran (counted in the outputs). */
+enum recompute_cause {
+    CAUSE_MISS,    /* the value was missing (or stale, where not served) */
+    CAUSE_EARLY,   /* refreshed before expiry */
+    CAUSE_LOCK,    /* a lock holder recomputing */
+};
+
+/* How a request ended (DESIGN.md §4). */
+enum outcome {
+    OUTCOME_HIT,        /* fresh value read */
+    OUTCOME_STALE,      /* stale value served */
+    OUTCOME_WAITED,     /* got a value another request computed */
+    OUTCOME_COMPUTED,   /* ran the query that produced its reply */
+    OUTCOME_ERROR,
+    N_OUTCOMES,
+};
+
+enum error_cause {
+    ERR_TIMEOUT,
+    ERR_POOL_TIMEOUT,
+    ERR_TOO_MANY_CONNECTIONS,
+    ERR_LOCK_GIVE_UP,
+    ERR_HOLDER_CRASH,
+    N_ERROR_CAUSES,
+};
+
+/* ---- the policy's own metrics ---- */
+
+enum policy_metric_kind {
+    METRIC_SUM,     /* adds up over windows and replications */
+    METRIC_MAX,     /* the largest value seen */
+    METRIC_RATIO,   /* derived: sum of metric `num` / sum of metric `den` */
+};
+
+struct policy_metric {
+    const char *name;            /* JSON field and CSV column suffix */
+    enum policy_metric_kind kind;
+    int num, den;                /* METRIC_RATIO: indices of two SUMs */
+};
+
+/* ---- the ops table ---- */
+
+struct policy_ops {
+    const char *name;             /* "none", "lock", "per" */
+    const char *summary;          /* one line, for --help and check */
+    const char *const *knobs;     /* its JSON fields, NULL-terminated */
+    const char *calibrate_knob;   /* what `calibrate` tunes; NULL: nothing */
+    size_t knobs_size;            /* bytes of its parsed knobs */
+
+    /* Reads the knobs from the policy's object (defaults where absent);
+     * errors go to o->cfg. Unknown keys are checked by the caller. */
+    void (*parse)(const struct cfg_obj *o, void *knobs);
+    /* Adds the resolved knobs to the policy's JSON object. */
+    void (*write)(const void *knobs, cJSON *object);
+    /* One line describing the knobs, for `check`. */
+    void (*describe)(const void *knobs, char *out, size_t n);
+    /* Whether reads show it stale values (else stale reads as missing). */
+    bool (*serves_stale)(const void *knobs);
+
+    /* Per-run state; NULL if memory runs out. */
+    void *(*create)(const void *knobs, struct world *w);
+    void (*destroy)(void *state);
+
+    /* A read completed (first read, re-read, or a retry's read). */
+    void (*on_read)(void *state, struct request *r, const struct cache_view *v);
+    /* A recompute this request started has ended. */
+    void (*on_recomputed)(void *state, struct request *r,
+                          enum recompute_result result);
+    /* A try-lock completed. */
+    void (*on_lock)(void *state, struct request *r, bool acquired);
+    /* A sleep ended. */
+    void (*on_wake)(void *state, struct request *r);
+    /* An unlock completed: released is false when the lock had expired
+     * (or another request held it). May be NULL. */
+    void (*on_unlocked)(void *state, struct request *r, bool released);
+
+    /* Its metrics; raw accumulators are collected per window. */
+    const struct policy_metric *metrics;
+    size_t n_metrics;
+    /* Adds the window's raw values into acc (SUM: +=, MAX: max) and
+     * starts a new window. RATIO entries are left alone. */
+    void (*collect)(void *state, double *acc);
+};
+
+/* The registered policies, in registry order. */
+const struct policy_ops *policy_find(const char *name);
+const struct policy_ops *const *policy_all(void);
+
+/* Completes RATIO entries of a collected accumulator. */
+void policy_metrics_finish(const struct policy_ops *ops, double *acc);
+
+/* ---- request actions (implemented by the client model) ---- */
+
+/* Scratch space for the policy, zeroed when the request arrives. */
+#define REQUEST_POLICY_DATA 48
+void *req_policy_data(struct request *r);
+
+long req_key(const struct request *r);
+double req_now(const struct request *r);
+double req_arrival(const struct request *r);
+/* The request's uniform (0, 1] coin for its first read, drawn at arrival
+ * in arrival order so policies share it; later reads use the policy's own
+ * stream. Returns a fresh draw from `own` after the first call. */
+double req_coin(struct request *r, gsl_rng *own);
+/* The request's id: unique in the run, usable as a lock token. */
+uint64_t req_id(const struct request *r);
+bool req_replied(const struct request *r);
+/* In on_recomputed(RECOMPUTE_OK): when the value it wrote expires (what
+ * its SET set; -INFINITY if the TTL is 0). */
+double req_written_expiry(const struct request *r);
+
+/* Issue a GET of the request's key; on_read follows. */
+void req_read(struct request *r);
+/* Run the query and, if it succeeds, write the value; on_recomputed
+ * follows (after the write). */
+void req_recompute(struct request *r, enum recompute_cause cause);
+/* SET lock NX PX ttl with the request's token; on_lock follows. */
+void req_try_lock(struct request *r, double ttl);
+/* Compare-and-delete of the request's lock; nothing follows. */
+void req_unlock(struct request *r);
+/* on_wake follows after `seconds`. */
+void req_sleep(struct request *r, double seconds);
+/* The reply. The request may keep working after it (a background
+ * refresh, an unlock); it ends when it has replied and nothing is pending. */
+void req_reply(struct request *r, enum outcome outcome);
+/* The attempt failed. If retryable and retries remain, the client backs
+ * off and retries from the read (on_read follows); otherwise the request
+ * replies with an error of this cause. */
+void req_fail(struct request *r, enum error_cause cause, bool retryable);
+
+/* The world of a request: its clock and the policy's random streams. */
+struct world *req_world(const struct request *r);
+/* A stream of the policy's own, named: the same name gives the same
+ * stream in every run of the experiment. Owned by the world. */
+gsl_rng *world_stream(struct world *w, const char *name);
+double world_now(const struct world *w);
+/* Number of keys (for per-key policy state). */
+long world_keys(const struct world *w);
+
+/* The error cause a failed recompute maps to. */
+enum error_cause recompute_error(enum recompute_result result);
+
+#endif

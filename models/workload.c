@@ -1,0 +1,102 @@
+/*
+ * workload.c — arrival rates and key popularity. See workload.h.
+ */
+#include "workload.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double workload_rate_at(const struct workload_config *w, double t)
+{
+    if (w->n_profile == 0)
+        return w->rate;
+    const struct rate_point *p = w->profile;
+    if (t <= p[0].at)
+        return p[0].rate;
+    for (size_t i = 1; i < w->n_profile; i++) {
+        if (t < p[i].at) {
+            double span = p[i].at - p[i - 1].at;
+            double f = (t - p[i - 1].at) / span;
+            return p[i - 1].rate + f * (p[i].rate - p[i - 1].rate);
+        }
+    }
+    return p[w->n_profile - 1].rate;
+}
+
+double workload_peak_rate(const struct workload_config *w)
+{
+    if (w->n_profile == 0)
+        return w->rate;
+    double peak = 0;
+    for (size_t i = 0; i < w->n_profile; i++)
+        if (w->profile[i].rate > peak)
+            peak = w->profile[i].rate;
+    return peak;
+}
+
+/* H(N, s) = sum_{k=1}^{N} k^-s: exactly up to a million terms, beyond
+ * that the tail by its integral (error well below 0.1 %). */
+static double zipf_normaliser(long n, double s)
+{
+    const long exact = n < 1000000 ? n : 1000000;
+    double h = 0;
+    for (long k = exact; k >= 1; k--)   /* small terms first: less rounding */
+        h += pow((double)k, -s);
+    if (n > exact) {
+        double a = (double)exact + 0.5, b = (double)n + 0.5;
+        h += s == 1 ? log(b / a) : (pow(b, 1 - s) - pow(a, 1 - s)) / (1 - s);
+    }
+    return h;
+}
+
+double workload_hottest_share(const struct workload_config *w)
+{
+    if (w->popularity == KEYS_ZIPF)
+        return 1 / zipf_normaliser(w->keys, w->zipf_s);
+    return 1.0 / (double)w->keys;
+}
+
+struct key_sampler {
+    long keys;
+    gsl_ran_discrete_t *zipf;   /* NULL: uniform */
+};
+
+struct key_sampler *key_sampler_create(const struct workload_config *w)
+{
+    struct key_sampler *k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    k->keys = w->keys;
+    if (w->popularity != KEYS_ZIPF || w->keys == 1)
+        return k;
+    double *weights = malloc((size_t)w->keys * sizeof *weights);
+    if (weights) {
+        for (long i = 0; i < w->keys; i++)
+            weights[i] = pow((double)(i + 1), -w->zipf_s);
+        k->zipf = gsl_ran_discrete_preproc((size_t)w->keys, weights);
+        free(weights);
+    }
+    if (!k->zipf) {
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+void key_sampler_destroy(struct key_sampler *k)
+{
+    if (!k)
+        return;
+    if (k->zipf)
+        gsl_ran_discrete_free(k->zipf);
+    free(k);
+}
+
+long key_sampler_draw(const struct key_sampler *k, gsl_rng *r)
+{
+    if (k->zipf)
+        return (long)gsl_ran_discrete(r, k->zipf);
+    if (k->keys == 1)
+        return 0;
+    return (long)gsl_rng_uniform_int(r, (unsigned long)k->keys);
+}

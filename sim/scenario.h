@@ -1,0 +1,75 @@
+/*
+ * scenario.h — a scenario file, loaded, validated and resolved.
+ *
+ * The loader reads the file, applies `--set` overrides, and checks every
+ * field strictly: unknown keys (with a suggestion), duplicate keys, wrong
+ * types, values out of range, and contradictions are all reported at once,
+ * each as `file:line:col: path: message` (or `--set ARG: path: message`
+ * when the value came from the command line). The resolved scenario has
+ * every default filled in and can be written back to JSON (scenario.json)
+ * and loaded again to the same values.
+ */
+#ifndef STAMPEDE_SCENARIO_H
+#define STAMPEDE_SCENARIO_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "policy.h"
+#include "world.h"
+
+/* Scenario files larger than this are refused (they are hand-written). */
+#define SCENARIO_MAX_BYTES (16u << 20)
+#define SCENARIO_MAX_POLICIES 32
+#define SCENARIO_MAX_WINDOWS 1000000
+
+struct policy_spec {
+    char *label;
+    const struct policy_ops *ops;
+    void *knobs;                 /* ops->knobs_size bytes */
+};
+
+struct scenario {
+    char *path;                  /* the file it came from */
+    char *name;
+    char *description;
+    uint64_t seed;
+    struct model_config model;
+    struct policy_spec *policies;
+    size_t n_policies;
+};
+
+/* The messages of a failed load, one line each, in file order. */
+struct scenario_errors {
+    char **lines;
+    size_t n;
+};
+
+/* Loads `path`, applying the `n_sets` "PATH=VALUE" overrides in order.
+ * Returns the scenario, or NULL with every problem in *errors. */
+struct scenario *scenario_load(const char *path, const char *const *sets,
+                               size_t n_sets, struct scenario_errors *errors);
+
+/* The same from text already in memory (`path` only names it). */
+struct scenario *scenario_load_text(const char *path, const char *text,
+                                    size_t len, const char *const *sets,
+                                    size_t n_sets,
+                                    struct scenario_errors *errors);
+
+void scenario_free(struct scenario *s);
+void scenario_errors_free(struct scenario_errors *e);
+void scenario_errors_print(const struct scenario_errors *e, FILE *out);
+
+/* The resolved scenario as JSON: every field, defaults included. */
+cJSON *scenario_to_json(const struct scenario *s);
+
+/* The index of the policy labelled `label`, or -1. */
+int scenario_policy_index(const struct scenario *s, const char *label);
+
+/* A one-screen description of what will be simulated (`check`). */
+void scenario_describe(const struct scenario *s, FILE *out);
+
+#endif

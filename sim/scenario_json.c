@@ -1,0 +1,136 @@
+/*
+ * scenario_json.c — the resolved scenario as JSON (what scenario.json
+ * holds): every field, defaults included, durations in seconds, so that
+ * loading it again gives the same scenario.
+ */
+#include <math.h>
+
+#include "scenario.h"
+
+static const char *const PROCESS[] = {"poisson", "closed"};
+static const char *const POPULARITY[] = {"single", "uniform", "zipf"};
+static const char *const WARM[] = {"staggered", "synchronized", "cold"};
+static const char *const DISCIPLINE[] = {"ps", "fcfs"};
+
+/* A duration, or "none" for an infinite one. */
+static void add_duration(cJSON *o, const char *key, double seconds)
+{
+    if (isinf(seconds))
+        cJSON_AddStringToObject(o, key, "none");
+    else
+        cJSON_AddNumberToObject(o, key, seconds);
+}
+
+static cJSON *arrivals_json(const struct workload_config *w)
+{
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "process", PROCESS[w->process]);
+    if (w->process == ARRIVALS_CLOSED) {
+        cJSON_AddNumberToObject(a, "workers", (double)w->workers);
+        cJSON_AddItemToObject(a, "think", dist_to_json(&w->think));
+    } else if (w->n_profile > 0) {
+        cJSON *list = cJSON_AddArrayToObject(a, "profile");
+        for (size_t i = 0; i < w->n_profile; i++) {
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddNumberToObject(p, "at", w->profile[i].at);
+            cJSON_AddNumberToObject(p, "rate", w->profile[i].rate);
+            cJSON_AddItemToArray(list, p);
+        }
+    } else {
+        cJSON_AddNumberToObject(a, "rate", w->rate);
+    }
+    return a;
+}
+
+static cJSON *workload_json(const struct workload_config *w)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "arrivals", arrivals_json(w));
+    cJSON *k = cJSON_AddObjectToObject(o, "keys");
+    cJSON_AddNumberToObject(k, "count", (double)w->keys);
+    cJSON_AddStringToObject(k, "popularity", POPULARITY[w->popularity]);
+    if (w->popularity == KEYS_ZIPF)
+        cJSON_AddNumberToObject(k, "s", w->zipf_s);
+    return o;
+}
+
+static cJSON *cache_json(const struct cache_config *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "ttl", c->ttl);
+    cJSON_AddNumberToObject(o, "ttl_jitter", c->ttl_jitter);
+    cJSON_AddNumberToObject(o, "stale_for", c->stale_for);
+    cJSON_AddItemToObject(o, "latency", dist_to_json(&c->latency));
+    cJSON_AddStringToObject(o, "warm", WARM[c->warm]);
+    return o;
+}
+
+static cJSON *database_json(const struct model_config *m)
+{
+    const struct db_config *db = &m->db;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "discipline", DISCIPLINE[db->discipline]);
+    if (db->capacity.usl) {
+        cJSON *u = cJSON_AddObjectToObject(o, "usl");
+        cJSON_AddNumberToObject(u, "sigma", db->capacity.sigma);
+        cJSON_AddNumberToObject(u, "kappa", db->capacity.kappa);
+    } else {
+        cJSON_AddNumberToObject(o, "cores", db->capacity.cores);
+    }
+    cJSON_AddItemToObject(o, "service", dist_to_json(&m->service));
+    if (db->max_connections > 0)
+        cJSON_AddNumberToObject(o, "max_connections",
+                                (double)db->max_connections);
+    else
+        cJSON_AddStringToObject(o, "max_connections", "none");
+    cJSON_AddBoolToObject(o, "cancel_on_timeout", db->cancel_on_timeout);
+    cJSON *b = cJSON_AddObjectToObject(o, "background");
+    cJSON_AddNumberToObject(b, "rate", db->background_rate);
+    cJSON_AddItemToObject(b, "service", dist_to_json(&db->background_service));
+    return o;
+}
+
+static cJSON *client_json(const struct client_config *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "pool_size", (double)c->pool_size);
+    add_duration(o, "pool_timeout", c->pool_timeout);
+    add_duration(o, "timeout", c->timeout);
+    cJSON_AddNumberToObject(o, "retries", (double)c->retries);
+    cJSON_AddNumberToObject(o, "backoff", c->backoff);
+    cJSON_AddNumberToObject(o, "backoff_max", c->backoff_max);
+    return o;
+}
+
+static cJSON *policies_json(const struct scenario *s)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < s->n_policies; i++) {
+        const struct policy_spec *p = &s->policies[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "policy", p->ops->name);
+        cJSON_AddStringToObject(o, "label", p->label);
+        p->ops->write(p->knobs, o);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
+}
+
+cJSON *scenario_to_json(const struct scenario *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "name", s->name);
+    cJSON_AddStringToObject(o, "description", s->description);
+    cJSON_AddNumberToObject(o, "duration", s->model.duration);
+    cJSON_AddNumberToObject(o, "warmup", s->model.warmup);
+    cJSON_AddNumberToObject(o, "window", s->model.window);
+    cJSON_AddNumberToObject(o, "seed", (double)s->seed);
+    cJSON_AddItemToObject(o, "workload", workload_json(&s->model.workload));
+    cJSON_AddItemToObject(o, "cache", cache_json(&s->model.cache));
+    cJSON_AddItemToObject(o, "database", database_json(&s->model));
+    cJSON_AddItemToObject(o, "client", client_json(&s->model.client));
+    cJSON_AddItemToObject(o, "policies", policies_json(s));
+    return o;
+}

@@ -1,0 +1,16 @@
+/*
+ * scenario_parse.h — private to the scenario module: the schema reader
+ * (scenario_parse.c) that scenario.c calls once the tree is ready.
+ */
+#ifndef STAMPEDE_SCENARIO_PARSE_H
+#define STAMPEDE_SCENARIO_PARSE_H
+
+#include "kernel/config.h"
+#include "scenario.h"
+
+/* Reads every field of the tree into s (defaults filled in); problems go
+ * to cfg. s must be zeroed. */
+void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
+                         const char *default_name, struct scenario *s);
+
+#endif
