@@ -1,14 +1,25 @@
 /*
  * world.h — one simulated world: workload, cache, database, clients and one
  * policy, run on the kernel for one replication.
+ *
+ * Random streams are seeded from (seed, replication, component), so two
+ * worlds of the same experiment that differ only in their policy see the
+ * same open-loop arrivals, keys, query work and first-read coins (common
+ * random numbers).
  */
 #ifndef STAMPEDE_WORLD_H
 #define STAMPEDE_WORLD_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "cache.h"
 #include "client.h"
 #include "database.h"
 #include "kernel/dist.h"
+#include "metrics.h"
+#include "policy.h"
 #include "workload.h"
 
 /* Everything a run needs but the policy. */
@@ -22,5 +33,46 @@ struct model_config {
     struct dist service;         /* work per query, seconds on an idle db */
     struct client_config client;
 };
+
+/* Requests in flight beyond which a run stops as overloaded, by default. */
+#define WORLD_MAX_IN_FLIGHT 1000000
+
+struct world_params {
+    const struct model_config *model;
+    const struct policy_ops *policy;
+    const void *knobs;
+    const char *label;
+    uint64_t seed;
+    uint64_t replication;
+    const volatile sig_atomic_t *stop;   /* signals; may be NULL */
+    window_sink sink;                    /* each window as it closes */
+    void *sink_ctx;
+    long max_in_flight;                  /* 0: WORLD_MAX_IN_FLIGHT */
+};
+
+enum world_end {
+    WORLD_COMPLETE,
+    WORLD_INTERRUPTED,      /* the stop flag was set */
+    WORLD_OVERLOADED,       /* too many requests in flight */
+    WORLD_OUT_OF_MEMORY,
+};
+
+struct world_result {
+    enum world_end end;
+    double ended_at;                     /* simulated seconds reached */
+    uint64_t events;                     /* handlers dispatched */
+    const struct run_totals *totals;     /* valid until world_destroy */
+    char reason[200];                    /* why the run is incomplete */
+};
+
+struct world;
+
+/* NULL with a message in err if memory runs out. */
+struct world *world_create(const struct world_params *p, char *err, size_t n);
+void world_run(struct world *w, struct world_result *out);
+void world_destroy(struct world *w);
+
+/* Memory the world's per-key state needs at start, in bytes. */
+double world_memory_estimate(const struct model_config *m);
 
 #endif

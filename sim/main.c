@@ -21,6 +21,8 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
 
 static const struct cli_command COMMANDS[] = {
+    {"run", "simulate the policies of a scenario and write the results",
+     cmd_run},
     {"check", "validate a scenario and describe what it simulates", cmd_check},
     {"bench", "measure the simulator's speed", cmd_bench},
 };

@@ -38,6 +38,26 @@ static void *none_create(const void *knobs, struct world *w)
 
 static void none_destroy(void *state) { (void)state; }
 
+static void none_on_read(void *state, struct request *r,
+                         const struct cache_view *v)
+{
+    (void)state;
+    if (v->state == CACHE_FRESH)
+        req_reply(r, OUTCOME_HIT);
+    else
+        req_recompute(r, CAUSE_MISS);
+}
+
+static void none_on_recomputed(void *state, struct request *r,
+                               enum recompute_result result)
+{
+    (void)state;
+    if (result == RECOMPUTE_OK)
+        req_reply(r, OUTCOME_COMPUTED);
+    else
+        req_fail(r, recompute_error(result), true);
+}
+
 static void none_collect(void *state, double *acc)
 {
     (void)state;
@@ -56,8 +76,8 @@ const struct policy_ops policy_none = {
     .serves_stale = none_serves_stale,
     .create = none_create,
     .destroy = none_destroy,
-    .on_read = NULL,
-    .on_recomputed = NULL,
+    .on_read = none_on_read,
+    .on_recomputed = none_on_recomputed,
     .on_lock = NULL,
     .on_wake = NULL,
     .on_unlocked = NULL,

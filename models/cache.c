@@ -1,0 +1,162 @@
+/*
+ * cache.c — the store behind cache.h. One array of entries indexed by key:
+ * O(1) per command, 48 bytes per key.
+ */
+#include "cache.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct entry {
+    double expires_at;   /* -INFINITY: no value */
+    double delta;
+    double written_at;
+    double lock_until;   /* the lock is held while now < lock_until */
+    uint64_t lock_token;
+    uint64_t version;    /* writes so far */
+};
+
+struct cache {
+    struct cache_config config;
+    long keys;
+    struct entry *entries;
+    gsl_rng *rng;
+    struct cache_stats stats;
+};
+
+static void clear_entries(struct cache *c)
+{
+    for (long k = 0; k < c->keys; k++)
+        c->entries[k] = (struct entry){-INFINITY, 0, -INFINITY, -INFINITY, 0, 0};
+}
+
+/* The lifetime of a value written now: ttl, jittered. */
+static double ttl_draw(struct cache *c)
+{
+    double ttl = c->config.ttl;
+    if (c->config.ttl_jitter > 0)
+        ttl *= 1 + c->config.ttl_jitter * (2 * gsl_rng_uniform(c->rng) - 1);
+    return ttl;
+}
+
+/* The state at t = 0 (DESIGN.md §4 "Initial state"). */
+static void warm_up(struct cache *c, const struct dist *recompute)
+{
+    if (c->config.warm == WARM_COLD || c->config.ttl <= 0)
+        return;
+    for (long k = 0; k < c->keys; k++) {
+        struct entry *e = &c->entries[k];
+        double ttl = ttl_draw(c);
+        if (c->config.warm == WARM_STAGGERED) {
+            /* written at a uniformly random moment of the last TTL */
+            e->expires_at = ttl * gsl_rng_uniform(c->rng);
+            e->written_at = e->expires_at - ttl;
+        } else {
+            e->expires_at = ttl;
+            e->written_at = 0;
+        }
+        e->delta = dist_sample(recompute, c->rng);
+        e->version = 1;
+    }
+}
+
+double cache_bytes(long keys) { return (double)keys * sizeof(struct entry); }
+
+struct cache *cache_create(const struct cache_config *config, long keys,
+                           const struct dist *recompute, gsl_rng *rng)
+{
+    struct cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->config = *config;
+    c->keys = keys;
+    c->rng = rng;
+    c->entries = malloc((size_t)keys * sizeof *c->entries);
+    if (!c->entries) {
+        free(c);
+        return NULL;
+    }
+    clear_entries(c);
+    warm_up(c, recompute);
+    return c;
+}
+
+void cache_destroy(struct cache *c)
+{
+    if (!c)
+        return;
+    free(c->entries);
+    free(c);
+}
+
+double cache_latency(struct cache *c, gsl_rng *r)
+{
+    return dist_sample(&c->config.latency, r);
+}
+
+enum cache_lookup cache_peek(const struct cache *c, long key, double now)
+{
+    const struct entry *e = &c->entries[key];
+    if (now < e->expires_at)
+        return LOOKUP_FRESH;
+    if (now < e->expires_at + c->config.stale_for)
+        return LOOKUP_STALE;
+    return LOOKUP_MISSING;
+}
+
+struct cache_value cache_get(struct cache *c, long key, double now)
+{
+    const struct entry *e = &c->entries[key];
+    struct cache_value v = {cache_peek(c, key, now), e->expires_at, e->delta};
+    c->stats.gets++;
+    if (v.state != LOOKUP_MISSING)
+        c->stats.get_hits++;
+    return v;
+}
+
+double cache_set(struct cache *c, long key, double now, double delta)
+{
+    c->stats.sets++;
+    if (c->config.ttl <= 0)
+        return -INFINITY;   /* ttl 0 stores nothing */
+    struct entry *e = &c->entries[key];
+    e->expires_at = now + ttl_draw(c);
+    e->written_at = now;
+    e->delta = delta;
+    e->version++;
+    return e->expires_at;
+}
+
+bool cache_lock(struct cache *c, long key, double now, uint64_t token,
+                double ttl)
+{
+    c->stats.lock_ops++;
+    struct entry *e = &c->entries[key];
+    if (now < e->lock_until)
+        return false;
+    e->lock_until = now + ttl;
+    e->lock_token = token;
+    return true;
+}
+
+bool cache_unlock(struct cache *c, long key, double now, uint64_t token)
+{
+    c->stats.lock_ops++;
+    struct entry *e = &c->entries[key];
+    if (now >= e->lock_until || e->lock_token != token)
+        return false;
+    e->lock_until = -INFINITY;
+    return true;
+}
+
+void cache_flush(struct cache *c) { clear_entries(c); }
+
+void cache_stats_collect(struct cache *c, struct cache_stats *into)
+{
+    into->gets += c->stats.gets;
+    into->get_hits += c->stats.get_hits;
+    into->sets += c->stats.sets;
+    into->lock_ops += c->stats.lock_ops;
+    memset(&c->stats, 0, sizeof c->stats);
+}

@@ -1,0 +1,271 @@
+/*
+ * world.c — builds a world, generates its arrivals and window boundaries,
+ * runs it, and reports how it ended. A request's life is in client.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/rng.h"
+#include "world_internal.h"
+
+/* ---- streams ---- */
+
+static gsl_rng *stream(const struct world *w, const char *name)
+{
+    return rng_stream_create(w->p.seed, w->p.replication, name);
+}
+
+gsl_rng *world_stream(struct world *w, const char *name)
+{
+    for (int i = 0; i < w->n_policy_streams; i++)
+        if (strcmp(w->policy_streams[i].name, name) == 0)
+            return w->policy_streams[i].rng;
+    if (w->n_policy_streams == WORLD_MAX_POLICY_STREAMS)
+        return NULL;
+    char full[64];
+    snprintf(full, sizeof full, "policy.%s", name);
+    gsl_rng *r = stream(w, full);
+    if (!r)
+        return NULL;
+    int i = w->n_policy_streams++;
+    snprintf(w->policy_streams[i].name, sizeof w->policy_streams[i].name, "%s",
+             name);
+    w->policy_streams[i].rng = r;
+    return r;
+}
+
+static bool create_streams(struct world *w)
+{
+    gsl_rng **slots[] = {&w->arrivals, &w->keys,    &w->work,
+                         &w->coin,     &w->latency, &w->cache_state,
+                         &w->backoff,  &w->think,   &w->bg_arrivals,
+                         &w->bg_work};
+    static const char *const NAMES[] = {
+        "arrivals", "keys",   "work",  "coin", "cache.latency", "cache.state",
+        "backoff",  "think",  "database.background.arrivals",
+        "database.background.work",
+    };
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+        if (!(*slots[i] = stream(w, NAMES[i])))
+            return false;
+    return true;
+}
+
+static void free_streams(struct world *w)
+{
+    gsl_rng *all[] = {w->arrivals, w->keys,    w->work,    w->coin,
+                      w->latency,  w->cache_state, w->backoff, w->think,
+                      w->bg_arrivals, w->bg_work};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i])
+            gsl_rng_free(all[i]);
+    for (int i = 0; i < w->n_policy_streams; i++)
+        gsl_rng_free(w->policy_streams[i].rng);
+}
+
+/* ---- building ---- */
+
+double world_memory_estimate(const struct model_config *m)
+{
+    long keys = m->workload.keys;
+    double per_key = cache_bytes(1) + metrics_bytes(1) + sizeof(uint32_t);
+    if (m->workload.popularity == KEYS_ZIPF)
+        per_key += 24;   /* GSL's alias table (16) and the weights (8) */
+    return (double)keys * per_key;
+}
+
+static bool create_parts(struct world *w)
+{
+    const struct model_config *m = w->m;
+    struct metrics_params mp = {
+        .label = w->p.label,
+        .warmup = m->warmup,
+        .window = m->window,
+        .duration = m->duration,
+        .keys = m->workload.keys,
+        .policy = w->p.policy,
+        .sink = w->p.sink,
+        .sink_ctx = w->p.sink_ctx,
+    };
+    w->sim = sim_create();
+    if (!w->sim || !create_streams(w))
+        return false;
+    sim_set_stop_flag(w->sim, w->p.stop);
+    w->cache = cache_create(&m->cache, m->workload.keys, &m->service,
+                            w->cache_state);
+    w->db = db_create(w->sim, &m->db, w->bg_arrivals, w->bg_work);
+    w->sampler = key_sampler_create(&m->workload);
+    w->metrics = metrics_create(&mp);
+    w->active = calloc((size_t)m->workload.keys, sizeof *w->active);
+    if (!w->cache || !w->db || !w->sampler || !w->metrics || !w->active)
+        return false;
+    w->count = metrics_current(w->metrics);
+    w->policy_state = w->p.policy->create(w->p.knobs, w);
+    w->serves_stale = w->p.policy->serves_stale(w->p.knobs);
+    return w->policy_state != NULL;
+}
+
+struct world *world_create(const struct world_params *p, char *err, size_t n)
+{
+    struct world *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, n, "out of memory");
+        return NULL;
+    }
+    w->p = *p;
+    w->m = p->model;
+    w->max_in_flight = p->max_in_flight > 0 ? p->max_in_flight
+                                            : WORLD_MAX_IN_FLIGHT;
+    if (!create_parts(w)) {
+        snprintf(err, n, "out of memory while building the world (%.0f MB "
+                 "of per-key state)", world_memory_estimate(w->m) / 1e6);
+        world_destroy(w);
+        return NULL;
+    }
+    return w;
+}
+
+void world_destroy(struct world *w)
+{
+    if (!w)
+        return;
+    if (w->policy_state)
+        w->p.policy->destroy(w->policy_state);
+    db_destroy(w->db);
+    cache_destroy(w->cache);
+    key_sampler_destroy(w->sampler);
+    metrics_destroy(w->metrics);
+    free(w->active);
+    free(w->workers);
+    client_free_requests(w);
+    free_streams(w);
+    sim_destroy(w->sim);
+    free(w);
+}
+
+/* ---- arrivals ---- */
+
+/* Open loop: a Poisson process at the peak rate, thinned to the rate of
+ * the moment (Lewis-Shedler): a candidate at t is kept with probability
+ * rate(t) / peak. Both draws come from the arrival stream, so arrivals do
+ * not depend on anything else in the world. */
+static void on_arrival(struct sim *sim, void *payload)
+{
+    struct world *w = payload;
+    double now = sim_now(sim);
+    sim_after(sim, gsl_ran_exponential(w->arrivals, 1 / w->peak_rate),
+              on_arrival, w);
+    const struct workload_config *wl = &w->m->workload;
+    if (wl->n_profile > 0 &&
+        gsl_rng_uniform(w->arrivals) * w->peak_rate >= workload_rate_at(wl, now))
+        return;
+    client_start_request(w, NULL);
+}
+
+static void on_worker_start(struct sim *sim, void *payload)
+{
+    struct worker *k = payload;
+    (void)sim;
+    client_start_request(k->w, k);
+}
+
+static bool start_arrivals(struct world *w)
+{
+    const struct workload_config *wl = &w->m->workload;
+    if (wl->process == ARRIVALS_POISSON) {
+        w->peak_rate = workload_peak_rate(wl);
+        sim_schedule(w->sim, gsl_ran_exponential(w->arrivals, 1 / w->peak_rate),
+                     on_arrival, w);
+        return true;
+    }
+    w->workers = calloc((size_t)wl->workers, sizeof *w->workers);
+    if (!w->workers)
+        return false;
+    /* Each worker starts after one think time, so they do not all send
+     * their first request at t = 0. */
+    for (long i = 0; i < wl->workers; i++) {
+        w->workers[i].w = w;
+        sim_schedule(w->sim, dist_sample(&wl->think, w->think),
+                     on_worker_start, &w->workers[i]);
+    }
+    return true;
+}
+
+/* ---- windows ---- */
+
+static void close_segment(struct world *w, bool last)
+{
+    metrics_close_segment(w->metrics, sim_now(w->sim), w->db, w->cache,
+                          w->policy_state, last);
+}
+
+static void on_boundary(struct sim *sim, void *payload);
+
+/* The next window end strictly inside the run (the last one is closed by
+ * world_run itself). */
+static void schedule_boundary(struct world *w, double after)
+{
+    double k = floor(after / w->m->window + 1e-9) + 1;
+    double next = k * w->m->window;
+    if (next < w->m->duration)
+        sim_schedule(w->sim, next, on_boundary, w);
+}
+
+static void on_boundary(struct sim *sim, void *payload)
+{
+    struct world *w = payload;
+    close_segment(w, false);
+    schedule_boundary(w, sim_now(sim));
+}
+
+static void on_warmup_end(struct sim *sim, void *payload)
+{
+    (void)sim;
+    close_segment(payload, false);
+}
+
+/* ---- running ---- */
+
+static void describe_end(struct world *w, enum sim_status status,
+                         struct world_result *out)
+{
+    out->end = WORLD_COMPLETE;
+    out->reason[0] = '\0';
+    if (status == SIM_INTERRUPTED) {
+        out->end = WORLD_INTERRUPTED;
+        snprintf(out->reason, sizeof out->reason,
+                 "interrupted at t = %.3f s", out->ended_at);
+    } else if (w->overloaded) {
+        out->end = WORLD_OVERLOADED;
+        snprintf(out->reason, sizeof out->reason,
+                 "stopped at t = %.3f s: more than %ld requests in flight "
+                 "(the system cannot keep up; raise the limit with "
+                 "--max-in-flight)", out->ended_at, w->max_in_flight);
+    } else if (w->out_of_memory || status == SIM_OUT_OF_MEMORY) {
+        out->end = WORLD_OUT_OF_MEMORY;
+        snprintf(out->reason, sizeof out->reason,
+                 "stopped at t = %.3f s: out of memory", out->ended_at);
+    }
+}
+
+void world_run(struct world *w, struct world_result *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct model_config *m = w->m;
+    enum sim_status status = SIM_OUT_OF_MEMORY;
+    if (start_arrivals(w)) {
+        schedule_boundary(w, 0);
+        if (m->warmup > 0 && m->warmup < m->duration)
+            sim_schedule(w->sim, m->warmup, on_warmup_end, w);
+        status = sim_run(w->sim, m->duration);
+    } else {
+        w->out_of_memory = true;
+    }
+    out->ended_at = sim_now(w->sim);
+    close_segment(w, true);
+    out->events = sim_events(w->sim);
+    describe_end(w, status, out);
+    out->totals = metrics_finish(w->metrics, out->ended_at, w->unreplied);
+}

@@ -1,0 +1,240 @@
+/*
+ * cmd_run.c — `stampede run`: simulate the policies of a scenario and
+ * write the results.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "experiment.h"
+#include "kernel/strutil.h"
+#include "report.h"
+#include "scenario.h"
+
+static const char USAGE[] =
+    "Usage: stampede run SCENARIO [--policy LABEL]... [--seed N]\n"
+    "                    [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "\n"
+    "Simulates each policy of the scenario (or those named) on the same\n"
+    "traffic (common random numbers), prints a comparison table, and writes\n"
+    "into DIR (default results/<scenario name>/):\n"
+    "  timeseries.csv  one row per policy label and window\n"
+    "  summary.json    the run after the warmup, per policy\n"
+    "  scenario.json   the scenario as run, after --set\n"
+    "Same scenario and seed: byte-identical files.\n"
+    "\n"
+    "Options:\n"
+    "  --policy LABEL     run only this policy (repeat for several)\n"
+    "  --seed N           the random seed (same as --set seed=N)\n"
+    "  --set PATH=VALUE   override a field (see 'stampede check --help')\n"
+    "  --out DIR          where to write the results\n"
+    "  --max-in-flight N  stop a run as overloaded when more than N requests\n"
+    "                     are in flight (default 1000000); it then writes\n"
+    "                     what it measured with \"complete\": false\n"
+    "  --quiet            no progress on stderr\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 done (an overloaded run is a result, not an error),\n"
+    "1 failure while running, 2 bad usage or scenario, 130/143 interrupted\n"
+    "(the results measured so far are written, marked incomplete).\n";
+
+struct run_options {
+    struct scenario_args args;
+    const char **labels;
+    size_t n_labels;
+    const char *out_dir;
+    long max_in_flight;
+    bool quiet;
+    const char *file;
+};
+
+static int parse_options(int argc, char **argv, struct run_options *o)
+{
+    static const struct option OPTIONS[] = {
+        {"policy", required_argument, NULL, 'p'},
+        {"seed", required_argument, NULL, 'S'},
+        {"set", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},
+        {"max-in-flight", required_argument, NULL, 'm'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    o->labels = calloc((size_t)argc, sizeof *o->labels);
+    if (!o->labels)
+        return EXIT_FAILED;
+    int c;
+    uint64_t v;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'p': o->labels[o->n_labels++] = optarg; break;
+        case 'S':
+            if (!scenario_args_set_seed(&o->args, "run", optarg))
+                return EXIT_USAGE;
+            break;
+        case 's':
+            if (!scenario_args_add_set(&o->args, optarg))
+                return EXIT_FAILED;
+            break;
+        case 'o': o->out_dir = optarg; break;
+        case 'm':
+            if (!cli_parse_u64(optarg, &v) || v < 1 || v > 100000000)
+                return cli_usage_error("run", "--max-in-flight: expected an "
+                                       "integer from 1 to 10^8, got '%s'",
+                                       optarg);
+            o->max_in_flight = (long)v;
+            break;
+        case 'q': o->quiet = true; break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        case ':':
+            return cli_usage_error("run", "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("run", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("run", optind >= argc
+                                          ? "which scenario? give a file"
+                                          : "give one scenario file");
+    o->file = argv[optind];
+    if (o->args.seed_set[0] && !scenario_args_add_set(&o->args, o->args.seed_set))
+        return EXIT_FAILED;
+    return EXIT_OK;
+}
+
+/* The policies to run, as indices; all of them when none is named. */
+static int select_policies(const struct scenario *s, const struct run_options *o,
+                           size_t *selected, size_t *n)
+{
+    *n = 0;
+    if (o->n_labels == 0) {
+        for (size_t i = 0; i < s->n_policies; i++)
+            selected[(*n)++] = i;
+        return EXIT_OK;
+    }
+    const char *labels[SCENARIO_MAX_POLICIES + 1];
+    for (size_t i = 0; i < s->n_policies; i++)
+        labels[i] = s->policies[i].label;
+    labels[s->n_policies] = NULL;
+    for (size_t k = 0; k < o->n_labels; k++) {
+        int i = scenario_policy_index(s, o->labels[k]);
+        if (i < 0) {
+            const char *hint = str_suggest(o->labels[k], labels);
+            return cli_usage_error("run", "--policy %s: the scenario has no "
+                                   "policy labelled \"%s\"%s%s%s", o->labels[k],
+                                   o->labels[k], hint ? " (did you mean \"" : "",
+                                   hint ? hint : "", hint ? "\"?)" : "");
+        }
+        bool dup = false;
+        for (size_t m = 0; m < *n; m++)
+            dup |= selected[m] == (size_t)i;
+        if (!dup)
+            selected[(*n)++] = (size_t)i;
+    }
+    return EXIT_OK;
+}
+
+static void report_progress(const struct policy_spec *spec, unsigned rep,
+                            const struct world_result *r, double wall_s,
+                            void *ctx)
+{
+    (void)rep;
+    (void)ctx;
+    fprintf(stderr, "stampede: %s: %.0f s simulated in %.2f s (%.2f M "
+            "events)%s%s\n", spec->label, r->ended_at, wall_s,
+            (double)r->events / 1e6, r->end == WORLD_COMPLETE ? "" : ": ",
+            r->reason);
+}
+
+static char *path_in(const char *dir, const char *file)
+{
+    return str_printf("%s/%s", dir, file);
+}
+
+/* Runs the experiment and writes the three files. */
+static int run_and_write(const struct scenario *s, const struct run_options *o,
+                         const size_t *selected, size_t n_selected,
+                         const char *dir, const struct cli_env *env)
+{
+    char err[512];
+    char *csv = path_in(dir, "timeseries.csv");
+    char *summary = path_in(dir, "summary.json");
+    char *scen = path_in(dir, "scenario.json");
+    struct timeseries ts;
+    struct experiment e = {0};
+    int status = EXIT_FAILED;
+    if (!csv || !summary || !scen || !outfile_mkdirs(dir, err, sizeof err) ||
+        !timeseries_open(&ts, csv, s, selected, n_selected, err, sizeof err)) {
+        fprintf(stderr, "stampede run: %s\n", csv ? err : "out of memory");
+        goto out;
+    }
+    struct experiment_params p = {
+        .scenario = s, .policies = selected, .n_policies = n_selected,
+        .replications = 1, .stop = env->stop, .max_in_flight = o->max_in_flight,
+        .sink = timeseries_row, .sink_ctx = &ts,
+        .observer = o->quiet ? NULL : report_progress,
+    };
+    if (!experiment_run(&p, &e, err, sizeof err)) {
+        timeseries_abort(&ts);
+        fprintf(stderr, "stampede run: %s\n", err);
+        goto out;
+    }
+    if (!timeseries_commit(&ts, err, sizeof err) ||
+        !report_write_summary(summary, s, &e, err, sizeof err) ||
+        !report_write_scenario(scen, s, err, sizeof err)) {
+        fprintf(stderr, "stampede run: %s\n", err);
+        goto out;
+    }
+    report_print_table(stdout, &e);
+    fflush(stdout);
+    if (!o->quiet)
+        fprintf(stderr, "stampede: results in %s/%s%s\n", dir,
+                e.complete ? "" : " (incomplete: ", e.complete ? "" : e.reason);
+    if (!e.complete && !o->quiet)
+        fprintf(stderr, ")\n");
+    status = e.interrupted ? cli_signal_status(env) : EXIT_OK;
+out:
+    experiment_free(&e);
+    free(csv);
+    free(summary);
+    free(scen);
+    return status;
+}
+
+int cmd_run(int argc, char **argv, const struct cli_env *env)
+{
+    struct run_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    struct scenario *s = NULL;
+    char *dir = NULL;
+    if (status != EXIT_OK)
+        goto out;
+    struct scenario_errors errors = {0};
+    s = scenario_load(o.file, o.args.sets, o.args.n_sets, &errors);
+    if (!s) {
+        scenario_errors_print(&errors, stderr);
+        scenario_errors_free(&errors);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    size_t selected[SCENARIO_MAX_POLICIES], n_selected;
+    status = select_policies(s, &o, selected, &n_selected);
+    if (status != EXIT_OK)
+        goto out;
+    dir = o.out_dir ? str_printf("%s", o.out_dir)
+                    : str_printf("results/%s", s->name);
+    status = dir ? run_and_write(s, &o, selected, n_selected, dir, env)
+                 : EXIT_FAILED;
+out:
+    scenario_free(s);
+    scenario_args_free(&o.args);
+    free(o.labels);
+    free(dir);
+    return status < 0 ? EXIT_OK : status;
+}

@@ -1,0 +1,134 @@
+/*
+ * test_cache.c — the Redis-like store (models/cache.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "../support.h"
+#include "cache.h"
+#include "kernel/rng.h"
+
+static struct cache_config config(double ttl, double jitter, double stale,
+                                  enum warm_mode warm)
+{
+    struct cache_config c = {ttl, jitter, stale, dist_constant(0.001), warm};
+    return c;
+}
+
+START_TEST(values_are_fresh_then_stale_then_missing)
+{
+    gsl_rng *r = rng_stream_create(1, 0, "cache-test");
+    struct cache_config c = config(10, 0, 5, WARM_COLD);
+    struct dist d = dist_constant(0.2);
+    struct cache *k = cache_create(&c, 3, &d, r);
+    ck_assert_int_eq(cache_get(k, 1, 0).state, LOOKUP_MISSING);
+    cache_set(k, 1, 2, 0.25);
+    struct cache_value v = cache_get(k, 1, 11.9);
+    ck_assert_int_eq(v.state, LOOKUP_FRESH);
+    ck_assert_double_eq(v.expires_at, 12);
+    ck_assert_double_eq(v.delta, 0.25);
+    ck_assert_int_eq(cache_get(k, 1, 12).state, LOOKUP_STALE);
+    ck_assert_int_eq(cache_get(k, 1, 16.9).state, LOOKUP_STALE);
+    ck_assert_int_eq(cache_get(k, 1, 17).state, LOOKUP_MISSING);
+    ck_assert_int_eq(cache_get(k, 0, 5).state, LOOKUP_MISSING);
+    struct cache_stats s = {0};
+    cache_stats_collect(k, &s);
+    ck_assert_uint_eq(s.gets, 6);
+    ck_assert_uint_eq(s.get_hits, 3);   /* fresh or stale present */
+    ck_assert_uint_eq(s.sets, 1);
+    cache_flush(k);
+    ck_assert_int_eq(cache_get(k, 1, 11).state, LOOKUP_MISSING);
+    cache_destroy(k);
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(ttl_zero_stores_nothing_and_jitter_spreads_expiries)
+{
+    gsl_rng *r = rng_stream_create(2, 0, "cache-test");
+    struct dist d = dist_constant(0.2);
+    struct cache_config zero = config(0, 0, 0, WARM_STAGGERED);
+    struct cache *k = cache_create(&zero, 1, &d, r);
+    ck_assert_int_eq(cache_get(k, 0, 0).state, LOOKUP_MISSING);
+    cache_set(k, 0, 1, 0.1);
+    ck_assert_int_eq(cache_get(k, 0, 1).state, LOOKUP_MISSING);
+    cache_destroy(k);
+
+    struct cache_config jit = config(10, 0.2, 0, WARM_COLD);
+    k = cache_create(&jit, 2000, &d, r);
+    double lo = INFINITY, hi = -INFINITY, sum = 0;
+    for (long key = 0; key < 2000; key++) {
+        cache_set(k, key, 0, 0.1);
+        double e = cache_get(k, key, 0).expires_at;
+        lo = fmin(lo, e);
+        hi = fmax(hi, e);
+        sum += e;
+    }
+    ck_assert(lo >= 8 && hi <= 12);
+    ck_assert(lo < 8.1 && hi > 11.9);
+    /* uniform on [8, 12]: sd of the mean 1.155 / sqrt(2000) = 0.026 */
+    ck_assert_double_eq_tol(sum / 2000, 10, 3 * 0.026);
+    cache_destroy(k);
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(warm_states)
+{
+    gsl_rng *r = rng_stream_create(3, 0, "cache-test");
+    struct dist d = dist_constant(0.2);
+    struct cache_config st = config(30, 0, 0, WARM_STAGGERED);
+    struct cache *k = cache_create(&st, 3000, &d, r);
+    int fresh_at_15 = 0;
+    for (long key = 0; key < 3000; key++) {
+        struct cache_value v = cache_get(k, key, 0);
+        ck_assert_int_eq(v.state, LOOKUP_FRESH);
+        ck_assert(v.expires_at <= 30);
+        ck_assert_double_eq(v.delta, 0.2);
+        fresh_at_15 += cache_get(k, key, 15).state == LOOKUP_FRESH;
+    }
+    /* expiries uniform over one TTL: half remain at 15 s; binomial sd 27 */
+    ck_assert_int_le(abs(fresh_at_15 - 1500), 82);
+    cache_destroy(k);
+    struct cache_config sy = config(30, 0, 0, WARM_SYNCHRONIZED);
+    k = cache_create(&sy, 10, &d, r);
+    ck_assert_double_eq(cache_get(k, 7, 0).expires_at, 30);
+    ck_assert_int_eq(cache_get(k, 7, 30).state, LOOKUP_MISSING);
+    cache_destroy(k);
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(locks_are_exclusive_expire_and_release_by_token)
+{
+    gsl_rng *r = rng_stream_create(4, 0, "cache-test");
+    struct dist d = dist_constant(0.2);
+    struct cache_config c = config(10, 0, 0, WARM_COLD);
+    struct cache *k = cache_create(&c, 2, &d, r);
+    ck_assert(cache_lock(k, 0, 1.0, 7, 2.0));
+    ck_assert(!cache_lock(k, 0, 2.0, 8, 2.0));     /* held by 7 */
+    ck_assert(cache_lock(k, 1, 2.0, 8, 2.0));      /* another key */
+    ck_assert(!cache_unlock(k, 0, 2.5, 8));        /* not 8's lock */
+    ck_assert(cache_lock(k, 0, 3.0, 8, 2.0));      /* 7's expired at 3.0 */
+    ck_assert(!cache_unlock(k, 0, 3.5, 7));        /* 7 lost it */
+    ck_assert(cache_unlock(k, 0, 3.5, 8));
+    ck_assert(cache_lock(k, 0, 3.6, 9, 2.0));      /* free again */
+    struct cache_stats s = {0};
+    cache_stats_collect(k, &s);
+    ck_assert_uint_eq(s.lock_ops, 8);
+    cache_destroy(k);
+    gsl_rng_free(r);
+}
+END_TEST
+
+TEST_SUITE(cache_suite)
+{
+    Suite *s = suite_create("cache");
+    TCase *tc = tcase_create("store");
+    tcase_add_test(tc, values_are_fresh_then_stale_then_missing);
+    tcase_add_test(tc, ttl_zero_stores_nothing_and_jitter_spreads_expiries);
+    tcase_add_test(tc, warm_states);
+    tcase_add_test(tc, locks_are_exclusive_expire_and_release_by_token);
+    suite_add_tcase(s, tc);
+    return s;
+}
