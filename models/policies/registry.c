@@ -6,9 +6,13 @@
 #include "policies.h"
 
 extern const struct policy_ops policy_none;
+extern const struct policy_ops policy_lock;
+extern const struct policy_ops policy_per;
 
 static const struct policy_ops *const REGISTRY[] = {
     &policy_none,
+    &policy_lock,
+    &policy_per,
     NULL,
 };
 

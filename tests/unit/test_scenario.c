@@ -181,7 +181,8 @@ START_TEST(errors_have_message_and_position)
          "t.json:1:26: policies[0].policy: unknown policy \"nonee\" (did you "
          "mean \"none\"?)"},
         {"{\"policies\": [{\"label\": \"x\"}]}",
-         "t.json:1:15: policies[0]: a policy needs \"policy\" (one of: none)"},
+         "t.json:1:15: policies[0]: a policy needs \"policy\" (one of: none, "
+         "lock, per)"},
         {"{\"policies\": [{\"policy\": \"none\"}, {\"policy\": \"none\"}]}",
          "t.json:1:35: policies[1]: duplicate label \"none\" (policies[0] has "
          "it; give each policy a distinct \"label\")"},

@@ -1,0 +1,270 @@
+/*
+ * per.c — probabilistic early expiration (XFetch: Vattani, Chierichetti
+ * and Lowenstein, "Optimal Probabilistic Cache Stampede Prevention",
+ * VLDB 2015).
+ *
+ * A read of a fresh value recomputes early when
+ *     now - delta * beta * ln(U) >= expiry,   U ~ Uniform(0, 1],
+ * delta being the last recompute's duration (stored with the value) or a
+ * fixed one. The closer the expiry and the longer the recompute, the more
+ * likely; beta > 1 favours earlier refreshes. With `sync` (the paper's
+ * form) the reading request runs the query and replies after it — with
+ * the value it read if the query fails; with `async` it replies at once and
+ * the query runs in the background. A missing value is handled as `none`.
+ *
+ * It also counts TTL cycles — the lifetime of each written value — and
+ * those in which no early recompute started before the expiry. A value
+ * ends when the next one is written: its cycle counts as refreshed early
+ * if an early recompute started while it was the key's value, as missed if
+ * it expired first. A value replaced while still fresh by a write that was
+ * not its early refresh (the second write of a stampede) is not a cycle of
+ * its own. Every write of a key comes from a recompute of this policy, so
+ * on_recomputed sees them all.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/dist.h"
+#include "policies.h"
+
+/* ---- knobs ---- */
+
+enum refresh { REFRESH_SYNC, REFRESH_ASYNC };
+
+struct per_knobs {
+    double beta;
+    enum refresh refresh;
+    double delta;     /* fixed delta in seconds; NAN: the one stored */
+};
+
+static const char *const KNOBS[] = {"beta", "refresh", "delta", NULL};
+static const char *const REFRESH_NAMES[] = {"sync", "async", NULL};
+
+static void per_parse(const struct cfg_obj *o, void *knobs)
+{
+    struct per_knobs *k = knobs;
+    cfg_number(o, "beta", &k->beta, 1.0, CFG_POSITIVE);
+    int refresh;
+    cfg_enum(o, "refresh", REFRESH_NAMES, &refresh, REFRESH_SYNC);
+    k->refresh = (enum refresh)refresh;
+    const cJSON *delta = cfg_member(o, "delta");
+    if (cJSON_IsString(delta) && strcmp(delta->valuestring, "measured") == 0)
+        k->delta = NAN;
+    else
+        cfg_duration(o, "delta", &k->delta, NAN, CFG_POSITIVE);
+}
+
+static void per_write(const void *knobs, cJSON *o)
+{
+    const struct per_knobs *k = knobs;
+    cJSON_AddNumberToObject(o, "beta", k->beta);
+    cJSON_AddStringToObject(o, "refresh", REFRESH_NAMES[k->refresh]);
+    if (isnan(k->delta))
+        cJSON_AddStringToObject(o, "delta", "measured");
+    else
+        cJSON_AddNumberToObject(o, "delta", k->delta);
+}
+
+static void per_describe(const void *knobs, char *out, size_t n)
+{
+    const struct per_knobs *k = knobs;
+    char delta[32] = "measured";
+    if (!isnan(k->delta))
+        duration_format(k->delta, delta, sizeof delta);
+    snprintf(out, n, "beta %g, %s refresh, delta %s", k->beta,
+             REFRESH_NAMES[k->refresh], delta);
+}
+
+static bool per_serves_stale(const void *knobs)
+{
+    (void)knobs;
+    return false;
+}
+
+/* ---- metrics ---- */
+
+enum {
+    M_EARLY,
+    M_EARLY_FAILED,
+    M_LEAD_TOTAL,
+    M_MEAN_LEAD,
+    M_CYCLES,
+    M_CYCLES_MISSED,
+    M_MISS_SHARE,
+    N_METRICS,
+};
+
+static const struct policy_metric METRICS[N_METRICS] = {
+    [M_EARLY] = {"early_recomputes", METRIC_SUM, 0, 0},
+    [M_EARLY_FAILED] = {"failed_early_recomputes", METRIC_SUM, 0, 0},
+    [M_LEAD_TOTAL] = {"lead_total_s", METRIC_SUM, 0, 0},
+    [M_MEAN_LEAD] = {"mean_lead_s", METRIC_RATIO, M_LEAD_TOTAL, M_EARLY},
+    [M_CYCLES] = {"cycles", METRIC_SUM, 0, 0},
+    [M_CYCLES_MISSED] = {"cycles_missed", METRIC_SUM, 0, 0},
+    [M_MISS_SHARE] = {"miss_share", METRIC_RATIO, M_CYCLES_MISSED, M_CYCLES},
+};
+
+/* ---- state ---- */
+
+/* The value a key holds (as its last write set it), and whether an early
+ * recompute started while it did. 16 bytes per key. */
+struct version {
+    double expires_at;   /* -INFINITY: unknown (not written in this run) */
+    bool early;
+};
+
+struct per_state {
+    const struct per_knobs *k;
+    gsl_rng *coin;        /* for reads after a request's first */
+    struct version *versions;
+    double m[N_METRICS];
+};
+
+struct per_request {
+    bool early;           /* its recompute is an early one */
+};
+
+static struct per_request *data(struct request *r)
+{
+    _Static_assert(sizeof(struct per_request) <= REQUEST_POLICY_DATA,
+                   "per-request data too large");
+    return req_policy_data(r);
+}
+
+static void *per_create(const void *knobs, struct world *w)
+{
+    struct per_state *s = calloc(1, sizeof *s);
+    long keys = world_keys(w);
+    if (!s)
+        return NULL;
+    s->k = knobs;
+    s->coin = world_stream(w, "per.coin");
+    s->versions = malloc((size_t)keys * sizeof *s->versions);
+    if (!s->coin || !s->versions) {
+        free(s->versions);
+        free(s);
+        return NULL;
+    }
+    for (long i = 0; i < keys; i++)
+        s->versions[i] = (struct version){-INFINITY, false};
+    return s;
+}
+
+static void per_destroy(void *state)
+{
+    struct per_state *s = state;
+    free(s->versions);
+    free(s);
+}
+
+static void per_collect(void *state, double *acc)
+{
+    struct per_state *s = state;
+    for (int i = 0; i < N_METRICS; i++) {
+        if (METRICS[i].kind == METRIC_SUM)
+            acc[i] += s->m[i];
+        s->m[i] = 0;
+    }
+}
+
+/* ---- cycles ---- */
+
+/* A write replaces the key's value: count the cycle that ends. */
+static void end_cycle(struct per_state *s, long key, double now,
+                      double new_expiry)
+{
+    struct version *v = &s->versions[key];
+    if (v->early || (v->expires_at != -INFINITY && now >= v->expires_at)) {
+        s->m[M_CYCLES]++;
+        if (!v->early)
+            s->m[M_CYCLES_MISSED]++;
+    }
+    *v = (struct version){new_expiry, false};
+}
+
+/* An early recompute starts on the value a read saw (the key's value of
+ * that moment: reads and writes take effect at their completion). */
+static void mark_early(struct per_state *s, long key, double expires_at)
+{
+    struct version *v = &s->versions[key];
+    if (v->expires_at == expires_at || v->expires_at == -INFINITY) {
+        v->expires_at = expires_at;
+        v->early = true;
+    }
+}
+
+/* ---- decisions ---- */
+
+static bool refresh_early(struct per_state *s, struct request *r,
+                          const struct cache_view *v)
+{
+    double delta = isnan(s->k->delta) ? v->delta : s->k->delta;
+    double u = req_coin(r, s->coin);
+    return req_now(r) - delta * s->k->beta * log(u) >= v->expires_at;
+}
+
+static void per_on_read(void *state, struct request *r,
+                        const struct cache_view *v)
+{
+    struct per_state *s = state;
+    if (v->state != CACHE_FRESH) {
+        req_recompute(r, CAUSE_MISS);
+        return;
+    }
+    if (!refresh_early(s, r, v)) {
+        req_reply(r, OUTCOME_HIT);
+        return;
+    }
+    s->m[M_EARLY]++;
+    s->m[M_LEAD_TOTAL] += v->expires_at - req_now(r);
+    mark_early(s, req_key(r), v->expires_at);
+    data(r)->early = true;
+    if (s->k->refresh == REFRESH_ASYNC)
+        req_reply(r, OUTCOME_HIT);
+    req_recompute(r, CAUSE_EARLY);
+}
+
+static void per_on_recomputed(void *state, struct request *r,
+                              enum recompute_result result)
+{
+    struct per_state *s = state;
+    if (result == RECOMPUTE_OK)
+        end_cycle(s, req_key(r), req_now(r), req_written_expiry(r));
+    if (data(r)->early) {
+        data(r)->early = false;
+        if (result != RECOMPUTE_OK)
+            s->m[M_EARLY_FAILED]++;
+        /* sync: it read a fresh value, so it replies with it even if the
+         * refresh failed (the failure is counted); async replied already */
+        req_reply(r, result == RECOMPUTE_OK ? OUTCOME_COMPUTED : OUTCOME_HIT);
+        return;
+    }
+    if (result == RECOMPUTE_OK)
+        req_reply(r, OUTCOME_COMPUTED);
+    else
+        req_fail(r, recompute_error(result), true);
+}
+
+const struct policy_ops policy_per = {
+    .name = "per",
+    .summary = "probabilistic early expiration (XFetch): reads refresh "
+               "before the expiry, more likely as it nears",
+    .knobs = KNOBS,
+    .calibrate_knob = "beta",
+    .knobs_size = sizeof(struct per_knobs),
+    .parse = per_parse,
+    .write = per_write,
+    .describe = per_describe,
+    .serves_stale = per_serves_stale,
+    .create = per_create,
+    .destroy = per_destroy,
+    .on_read = per_on_read,
+    .on_recomputed = per_on_recomputed,
+    .on_lock = NULL,
+    .on_wake = NULL,
+    .on_unlocked = NULL,
+    .metrics = METRICS,
+    .n_metrics = N_METRICS,
+    .collect = per_collect,
+};

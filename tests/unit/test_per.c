@@ -1,0 +1,136 @@
+/*
+ * test_per.c — the per policy (models/policies/per.c): knobs, sync and
+ * async refresh, fixed delta, and a failed early refresh.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "../support.h"
+#include "experiment.h"
+#include "scenario.h"
+
+static struct run_summary run(const char *json, const char *const *sets,
+                              size_t n_sets)
+{
+    struct scenario_errors errors = {0};
+    struct scenario *s = scenario_load_text("p.json", json, strlen(json), sets,
+                                            n_sets, &errors);
+    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
+    size_t idx = 0;
+    struct experiment_params p = {.scenario = s, .policies = &idx,
+                                  .n_policies = 1, .replications = 1};
+    struct experiment e;
+    char err[128];
+    ck_assert(experiment_run(&p, &e, err, sizeof err));
+    struct run_summary out = e.results[0].reps[0].summary;
+    experiment_free(&e);
+    scenario_free(s);
+    return out;
+}
+
+START_TEST(knobs_defaults_round_trip_and_errors)
+{
+    struct scenario_errors errors = {0};
+    const char *json = "{\"policies\": [{\"policy\": \"per\"}, "
+                       "{\"policy\": \"per\", \"label\": \"fixed\", "
+                       "\"beta\": 2.5, \"refresh\": \"async\", "
+                       "\"delta\": \"150ms\"}]}";
+    struct scenario *s = scenario_load_text("p.json", json, strlen(json),
+                                            NULL, 0, &errors);
+    ck_assert_ptr_nonnull(s);
+    cJSON *j = scenario_to_json(s);
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "policies"));
+    ck_assert_str_eq(text,
+                     "[{\"policy\":\"per\",\"label\":\"per\",\"beta\":1,"
+                     "\"refresh\":\"sync\",\"delta\":\"measured\"},"
+                     "{\"policy\":\"per\",\"label\":\"fixed\",\"beta\":2.5,"
+                     "\"refresh\":\"async\",\"delta\":0.15}]");
+    cJSON_free(text);
+    cJSON_Delete(j);
+    ck_assert_str_eq(s->policies[0].ops->calibrate_knob, "beta");
+    scenario_free(s);
+    const char *bad = "{\"policies\": [{\"policy\": \"per\", \"beta\": 0}]}";
+    ck_assert_ptr_null(scenario_load_text("p.json", bad, strlen(bad), NULL, 0,
+                                          &errors));
+    ck_assert_str_eq(errors.lines[0], "p.json:1:41: policies[0].beta: "
+                                      "expected a number > 0, got 0");
+    scenario_errors_free(&errors);
+}
+END_TEST
+
+/* A hot key at 500 req/s, Δ = 100 ms: λβΔ = 50, so an early refresh is
+ * all but certain every cycle and nobody ever misses. */
+static const char HOT[] =
+    "{\"duration\": \"21s\", \"workload\": {\"arrivals\": {\"rate\": 500}},"
+    " \"cache\": {\"ttl\": \"5s\", \"warm\": \"synchronized\"},"
+    " \"database\": {\"cores\": 100, \"service\": \"100ms\"},"
+    " \"policies\": [{\"policy\": \"per\"}]}";
+
+START_TEST(sync_refresh_makes_its_reader_wait)
+{
+    struct run_summary r = run(HOT, NULL, 0);
+    double early = summary_get(&r, "policy_metrics.early_recomputes");
+    ck_assert(early >= 4);
+    ck_assert_double_eq(summary_get(&r, "recomputes.early"), early);
+    ck_assert_double_eq(summary_get(&r, "recomputes.miss"), 0);
+    ck_assert_double_eq(summary_get(&r, "episodes.count"), 0);
+    ck_assert_double_eq(summary_get(&r, "outcomes.computed"), early);
+    /* the refreshing reader replies after its query */
+    ck_assert(summary_get(&r, "latency_ms.max") >= 100);
+    /* lead: E[lead] ~ βΔ ln(λβΔ) = 0.1 * ln 50 ~ 0.4 s */
+    double lead = summary_get(&r, "policy_metrics.mean_lead_s");
+    ck_assert(lead > 0.1 && lead < 1.5);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles_missed"), 0);
+}
+END_TEST
+
+START_TEST(async_refresh_replies_at_once)
+{
+    const char *sets[] = {"policies[0].refresh=async"};
+    struct run_summary r = run(HOT, sets, 1);
+    ck_assert(summary_get(&r, "recomputes.early") >= 4);
+    ck_assert_double_eq(summary_get(&r, "outcomes.computed"), 0);
+    ck_assert(summary_get(&r, "latency_ms.max") < 5);
+}
+END_TEST
+
+START_TEST(a_larger_fixed_delta_refreshes_earlier)
+{
+    const char *small[] = {"policies[0].delta=10ms"};
+    const char *large[] = {"policies[0].delta=1s"};
+    struct run_summary a = run(HOT, small, 1);
+    struct run_summary b = run(HOT, large, 1);
+    ck_assert(summary_get(&b, "policy_metrics.mean_lead_s") >
+              3 * summary_get(&a, "policy_metrics.mean_lead_s"));
+}
+END_TEST
+
+START_TEST(failed_early_refresh_still_replies_with_the_value)
+{
+    /* every query times out (Δ 100 ms, timeout 10 ms) */
+    const char *sets[] = {"client.timeout=10ms", "duration=8s"};
+    struct run_summary r = run(HOT, sets, 2);
+    double failed = summary_get(&r, "policy_metrics.failed_early_recomputes");
+    ck_assert(failed > 0);
+    /* the failed refreshers still got their hit */
+    ck_assert(summary_get(&r, "outcomes.hit") > 0);
+    /* every recompute that ended, ended in a timeout */
+    ck_assert_double_eq(summary_get(&r, "db.timeouts"),
+                        summary_get(&r, "recomputes.failed"));
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles"), 0);
+}
+END_TEST
+
+TEST_SUITE(per_suite)
+{
+    Suite *s = suite_create("per");
+    TCase *tc = tcase_create("per policy");
+    tcase_add_test(tc, knobs_defaults_round_trip_and_errors);
+    tcase_add_test(tc, sync_refresh_makes_its_reader_wait);
+    tcase_add_test(tc, async_refresh_replies_at_once);
+    tcase_add_test(tc, a_larger_fixed_delta_refreshes_earlier);
+    tcase_add_test(tc, failed_early_refresh_still_replies_with_the_value);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    return s;
+}
