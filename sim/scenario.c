@@ -68,14 +68,16 @@ static int by_position(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Moves the collected lines into *errors, sorted. */
+/* Moves the collected lines into *errors, sorted. A load without errors
+ * leaves *errors empty (nothing to free). */
 static void finish_errors(struct loader *L, struct scenario_errors *errors)
 {
     if (L->out_of_memory)
         add_line(L, LONG_MAX, LONG_MAX, str_printf("%s: out of memory", L->path));
-    qsort(L->lines, L->n, sizeof *L->lines, by_position);
-    errors->lines = calloc(L->n ? L->n : 1, sizeof *errors->lines);
+    if (L->n > 1)
+        qsort(L->lines, L->n, sizeof *L->lines, by_position);
     errors->n = 0;
+    errors->lines = L->n ? calloc(L->n, sizeof *errors->lines) : NULL;
     for (size_t i = 0; i < L->n; i++) {
         if (errors->lines)
             errors->lines[errors->n++] = L->lines[i].text;
