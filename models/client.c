@@ -285,13 +285,6 @@ void req_sleep(struct request *r, double seconds)
 
 /* ---- the end of a request ---- */
 
-static void next_of_worker(struct sim *sim, void *payload)
-{
-    struct worker *k = payload;
-    (void)sim;
-    client_start_request(k->w, k);
-}
-
 void req_reply(struct request *r, enum outcome outcome)
 {
     if (r->replied)
@@ -305,8 +298,7 @@ void req_reply(struct request *r, enum outcome outcome)
     if (outcome != OUTCOME_ERROR)
         hist_record(w->count->latency, now - r->arrival);
     if (r->worker)
-        sim_after(w->sim, dist_sample(&w->m->workload.think, w->think),
-                  next_of_worker, r->worker);
+        world_worker_replied(r->worker);
 }
 
 static void on_retry(struct sim *sim, void *payload)

@@ -147,6 +147,31 @@ void world_destroy(struct world *w)
 
 /* ---- arrivals ---- */
 
+/* The arrival rate at t: the scenario's (constant or profile), or the
+ * constant a traffic incident set, times the incidents' multiplier. */
+static double arrival_rate(const struct world *w, double t)
+{
+    double base = w->base_constant ? w->base_rate
+                                   : workload_rate_at(&w->m->workload, t);
+    return base * w->rate_multiplier;
+}
+
+static bool needs_thinning(const struct world *w)
+{
+    return !w->base_constant && w->m->workload.n_profile > 0;
+}
+
+static void on_arrival(struct sim *sim, void *payload);
+
+static void schedule_arrival(struct world *w)
+{
+    w->next_arrival = 0;
+    if (w->peak_rate > 0)
+        w->next_arrival = sim_after(
+            w->sim, gsl_ran_exponential(w->arrivals, 1 / w->peak_rate),
+            on_arrival, w);
+}
+
 /* Open loop: a Poisson process at the peak rate, thinned to the rate of
  * the moment (Lewis-Shedler): a candidate at t is kept with probability
  * rate(t) / peak. Both draws come from the arrival stream, so arrivals do
@@ -155,41 +180,76 @@ static void on_arrival(struct sim *sim, void *payload)
 {
     struct world *w = payload;
     double now = sim_now(sim);
-    sim_after(sim, gsl_ran_exponential(w->arrivals, 1 / w->peak_rate),
-              on_arrival, w);
-    const struct workload_config *wl = &w->m->workload;
-    if (wl->n_profile > 0 &&
-        gsl_rng_uniform(w->arrivals) * w->peak_rate >= workload_rate_at(wl, now))
+    schedule_arrival(w);
+    if (needs_thinning(w) &&
+        gsl_rng_uniform(w->arrivals) * w->peak_rate >= arrival_rate(w, now))
         return;
     client_start_request(w, NULL);
 }
 
-static void on_worker_start(struct sim *sim, void *payload)
+/* A rate change: the pending candidate is drawn again at the new bound
+ * (the process is memoryless, so nothing is lost by redrawing). */
+void world_restart_arrivals(struct world *w)
+{
+    const struct workload_config *wl = &w->m->workload;
+    double base = w->base_constant ? w->base_rate : workload_peak_rate(wl);
+    w->peak_rate = base * w->rate_multiplier;
+    sim_cancel(w->sim, w->next_arrival);
+    schedule_arrival(w);
+}
+
+/* ---- closed loop ---- */
+
+static void worker_next(struct sim *sim, void *payload)
 {
     struct worker *k = payload;
     (void)sim;
+    if (k->index >= k->w->active_workers) {
+        k->busy = false;   /* retired by a traffic incident */
+        return;
+    }
     client_start_request(k->w, k);
+}
+
+static void worker_think(struct worker *k)
+{
+    struct world *w = k->w;
+    k->busy = true;
+    sim_after(w->sim, dist_sample(&w->m->workload.think, w->think),
+              worker_next, k);
+}
+
+void world_worker_replied(struct worker *k) { worker_think(k); }
+
+/* More workers start after a think; fewer finish what they are doing. */
+void world_set_workers(struct world *w, long n)
+{
+    if (n > w->n_workers)
+        n = w->n_workers;
+    long before = w->active_workers;
+    w->active_workers = n;
+    for (long i = before; i < n; i++)
+        if (!w->workers[i].busy)
+            worker_think(&w->workers[i]);
 }
 
 static bool start_arrivals(struct world *w)
 {
     const struct workload_config *wl = &w->m->workload;
+    w->rate_multiplier = 1;
     if (wl->process == ARRIVALS_POISSON) {
-        w->peak_rate = workload_peak_rate(wl);
-        sim_schedule(w->sim, gsl_ran_exponential(w->arrivals, 1 / w->peak_rate),
-                     on_arrival, w);
+        world_restart_arrivals(w);
         return true;
     }
-    w->workers = calloc((size_t)wl->workers, sizeof *w->workers);
+    w->n_workers = timeline_max_workers(&w->m->timeline, wl->workers);
+    w->workers = calloc((size_t)w->n_workers, sizeof *w->workers);
     if (!w->workers)
         return false;
+    for (long i = 0; i < w->n_workers; i++)
+        w->workers[i] = (struct worker){w, i, false};
     /* Each worker starts after one think time, so they do not all send
      * their first request at t = 0. */
-    for (long i = 0; i < wl->workers; i++) {
-        w->workers[i].w = w;
-        sim_schedule(w->sim, dist_sample(&wl->think, w->think),
-                     on_worker_start, &w->workers[i]);
-    }
+    world_set_workers(w, wl->workers);
     return true;
 }
 
@@ -256,6 +316,7 @@ void world_run(struct world *w, struct world_result *out)
     const struct model_config *m = w->m;
     enum sim_status status = SIM_OUT_OF_MEMORY;
     if (start_arrivals(w)) {
+        timeline_schedule(w);
         schedule_boundary(w, 0);
         if (m->warmup > 0 && m->warmup < m->duration)
             sim_schedule(w->sim, m->warmup, on_warmup_end, w);

@@ -20,6 +20,7 @@
 #include "kernel/dist.h"
 #include "metrics.h"
 #include "policy.h"
+#include "timeline.h"
 #include "workload.h"
 
 /* Everything a run needs but the policy. */
@@ -32,6 +33,7 @@ struct model_config {
     struct db_config db;         /* pool fields are the client's */
     struct dist service;         /* work per query, seconds on an idle db */
     struct client_config client;
+    struct timeline timeline;    /* incidents */
 };
 
 /* Requests in flight beyond which a run stops as overloaded, by default. */

@@ -35,8 +35,17 @@ struct request {
     _Alignas(8) unsigned char policy_data[REQUEST_POLICY_DATA];
 };
 
+/* A closed-loop worker: sends a request, waits for its reply, thinks. */
 struct worker {
     struct world *w;
+    long index;
+    bool busy;              /* a request or a think of it is under way */
+};
+
+/* The payload of a scheduled incident (timeline.c). */
+struct incident_event {
+    struct world *w;
+    const struct incident *incident;
 };
 
 /* Named streams a policy asked for (world_stream). */
@@ -70,9 +79,16 @@ struct world {
     uint64_t unreplied;
     long in_flight;             /* allocated requests (replied or not) */
     long max_in_flight;
-    /* arrivals */
+    /* arrivals: rate(t) = base(t) * multiplier (traffic incidents) */
     double peak_rate;           /* thinning bound */
+    bool base_constant;         /* a traffic incident set a constant rate */
+    double base_rate;           /* that rate */
+    double rate_multiplier;
+    event_id next_arrival;
     struct worker *workers;
+    long n_workers;             /* allocated: the most the run asks for */
+    long active_workers;
+    struct incident_event incidents[TIMELINE_MAX_INCIDENTS];
     bool overloaded;
     bool out_of_memory;
 };
@@ -80,5 +96,12 @@ struct world {
 /* client.c */
 void client_start_request(struct world *w, struct worker *worker);
 void client_free_requests(struct world *w);
+
+/* world.c: a worker's request replied (it thinks, then goes on). */
+void world_worker_replied(struct worker *k);
+/* world.c: the arrival rate changed (a traffic incident). */
+void world_restart_arrivals(struct world *w);
+/* world.c: the number of active workers changed. */
+void world_set_workers(struct world *w, long n);
 
 #endif

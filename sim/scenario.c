@@ -351,6 +351,9 @@ void scenario_free(struct scenario *s)
     }
     free(s->policies);
     free(s->model.workload.profile);
+    for (size_t i = 0; i < s->model.timeline.n; i++)
+        free(s->model.timeline.events[i].label);
+    free(s->model.timeline.events);
     free(s->path);
     free(s->name);
     free(s->description);

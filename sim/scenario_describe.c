@@ -153,6 +153,18 @@ static void describe_policies(const struct scenario *s, FILE *out)
     }
 }
 
+static void describe_timeline(const struct timeline *t, double duration,
+                              FILE *out)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        char at[32];
+        duration_format(t->events[i].at, at, sizeof at);
+        fprintf(out, "%-9s at %-8s %s%s\n", i == 0 ? "timeline" : "", at,
+                t->events[i].label,
+                t->events[i].at >= duration ? " (after the end: never)" : "");
+    }
+}
+
 void scenario_describe(const struct scenario *s, FILE *out)
 {
     describe_run(s, out);
@@ -162,4 +174,5 @@ void scenario_describe(const struct scenario *s, FILE *out)
     describe_client(&s->model.client, out);
     describe_stampede(&s->model, out);
     describe_policies(s, out);
+    describe_timeline(&s->model.timeline, s->model.duration, out);
 }

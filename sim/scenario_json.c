@@ -116,6 +116,41 @@ static cJSON *policies_json(const struct scenario *s)
     return list;
 }
 
+static const char *const EVENT_NAMES[] = {"cache_flush", "database",
+                                          "traffic"};
+
+static cJSON *incident_json(const struct incident *in)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "at", in->at);
+    cJSON_AddStringToObject(o, "event", EVENT_NAMES[in->kind]);
+    cJSON_AddStringToObject(o, "label", in->label);
+    if (in->set_capacity && in->capacity.usl) {
+        cJSON *u = cJSON_AddObjectToObject(o, "usl");
+        cJSON_AddNumberToObject(u, "sigma", in->capacity.sigma);
+        cJSON_AddNumberToObject(u, "kappa", in->capacity.kappa);
+    } else if (in->set_capacity) {
+        cJSON_AddNumberToObject(o, "cores", in->capacity.cores);
+    }
+    if (!isnan(in->service_multiplier))
+        cJSON_AddNumberToObject(o, "service_multiplier", in->service_multiplier);
+    if (!isnan(in->rate))
+        cJSON_AddNumberToObject(o, "rate", in->rate);
+    if (!isnan(in->rate_multiplier))
+        cJSON_AddNumberToObject(o, "rate_multiplier", in->rate_multiplier);
+    if (in->workers >= 0)
+        cJSON_AddNumberToObject(o, "workers", (double)in->workers);
+    return o;
+}
+
+static cJSON *timeline_json(const struct timeline *t)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < t->n; i++)
+        cJSON_AddItemToArray(list, incident_json(&t->events[i]));
+    return list;
+}
+
 cJSON *scenario_to_json(const struct scenario *s)
 {
     cJSON *o = cJSON_CreateObject();
@@ -132,5 +167,6 @@ cJSON *scenario_to_json(const struct scenario *s)
     cJSON_AddItemToObject(o, "database", database_json(&s->model));
     cJSON_AddItemToObject(o, "client", client_json(&s->model.client));
     cJSON_AddItemToObject(o, "policies", policies_json(s));
+    cJSON_AddItemToObject(o, "timeline", timeline_json(&s->model.timeline));
     return o;
 }

@@ -70,7 +70,7 @@ static void integer_or_none(const struct cfg_obj *o, const char *key,
 
 static const char *const TOP_KEYS[] = {
     "name", "description", "duration", "warmup", "window", "seed",
-    "workload", "cache", "database", "client", "policies", NULL,
+    "workload", "cache", "database", "client", "policies", "timeline", NULL,
 };
 
 static bool name_is_safe(const char *name)
@@ -289,7 +289,7 @@ static const char *const DISCIPLINE_NAMES[] = {"ps", "fcfs", NULL};
 static const char *const USL_KEYS[] = {"sigma", "kappa", NULL};
 static const char *const BACKGROUND_KEYS[] = {"rate", "service", NULL};
 
-static void parse_usl(const struct cfg_obj *db, struct db_capacity *cap)
+void scenario_parse_usl(const struct cfg_obj *db, struct db_capacity *cap)
 {
     struct cfg_obj o;
     if (!cfg_open_member(db, "usl", &o))
@@ -320,7 +320,7 @@ static void parse_capacity(const struct cfg_obj *o, struct db_config *db)
         cfg_error(o->cfg, path, "usl applies to discipline \"ps\" only "
                   "(\"fcfs\" needs cores: its number of servers)");
     else
-        parse_usl(o, &db->capacity);
+        scenario_parse_usl(o, &db->capacity);
 }
 
 static void parse_background(const struct cfg_obj *db_obj,
@@ -561,4 +561,5 @@ void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
     parse_database(&top, &s->model);
     parse_client(&top, &s->model);
     parse_policies(&top, s);
+    scenario_parse_timeline(&top, s);
 }

@@ -1,0 +1,73 @@
+/*
+ * test_scenarios.c — the scenario library: every file in scenarios/ passes
+ * `check` and runs (shortened to 3 simulated seconds) to a complete result
+ * for each of its policies.
+ */
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../support.h"
+
+static bool is_scenario(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+START_TEST(every_scenario_checks_and_runs)
+{
+    DIR *d = opendir("scenarios");
+    ck_assert_msg(d != NULL, "run the tests from the repository's root");
+    char *tmp = make_temp_dir();
+    int seen = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!is_scenario(e->d_name))
+            continue;
+        seen++;
+        char file[512], out[600];
+        snprintf(file, sizeof file, "scenarios/%s", e->d_name);
+        snprintf(out, sizeof out, "%s/%s", tmp, e->d_name);
+        const char *check[] = {"check", file, NULL};
+        struct cmd_result r = run_stampede(check);
+        ck_assert_msg(r.status == 0, "%s: %s", file, r.err);
+        ck_assert_msg(strstr(r.out, "scenario ") != NULL, "%s", file);
+        cmd_result_free(&r);
+
+        const char *run[] = {"run", file, "--set", "duration=3s", "--set",
+                             "warmup=0s", "--set", "window=1s", "--quiet",
+                             "--out", out, NULL};
+        r = run_stampede(run);
+        ck_assert_msg(r.status == 0, "%s: %s", file, r.err);
+        cmd_result_free(&r);
+        char path[700];
+        snprintf(path, sizeof path, "%s/summary.json", out);
+        char *text = read_text_file(path, NULL);
+        ck_assert_ptr_nonnull(text);
+        cJSON *summary = cJSON_Parse(text);
+        ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(summary, "complete")));
+        ck_assert_int_ge(cJSON_GetArraySize(cJSON_GetObjectItem(summary,
+                                                                "policies")), 1);
+        cJSON_Delete(summary);
+        free(text);
+    }
+    closedir(d);
+    ck_assert_int_ge(seen, 10);
+    remove_tree(tmp);
+    free(tmp);
+}
+END_TEST
+
+TEST_SUITE(scenarios_suite)
+{
+    Suite *s = suite_create("scenarios");
+    TCase *tc = tcase_create("library");
+    tcase_add_test(tc, every_scenario_checks_and_runs);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,245 @@
+/*
+ * test_timeline.c — incidents: how the loader reads them (models/
+ * timeline.h, sim/scenario_timeline.c) and what they do to a run
+ * (models/timeline.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support.h"
+#include "experiment.h"
+#include "scenario.h"
+
+static struct scenario *load(const char *json, struct scenario_errors *errors)
+{
+    return scenario_load_text("t.json", json, strlen(json), NULL, 0, errors);
+}
+
+START_TEST(incidents_are_read_sorted_and_labelled)
+{
+    struct scenario_errors errors = {0};
+    struct scenario *s = load(
+        "{\"workload\": {\"arrivals\": {\"rate\": 10}},"
+        " \"timeline\": ["
+        "  {\"at\": \"40s\", \"event\": \"database\", \"cores\": 4,"
+        "   \"service_multiplier\": 2},"
+        "  {\"at\": \"30s\", \"event\": \"cache_flush\", \"label\": \"restart\"},"
+        "  {\"at\": \"30s\", \"event\": \"traffic\", \"rate_multiplier\": 3},"
+        "  {\"at\": \"50s\", \"event\": \"database\", \"usl\": {\"kappa\": 0.01}},"
+        "  {\"at\": \"55s\", \"event\": \"traffic\", \"rate\": 100}]}",
+        &errors);
+    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
+    const struct timeline *t = &s->model.timeline;
+    ck_assert_uint_eq(t->n, 5);
+    /* in time order; the two at 30 s in the order given */
+    ck_assert_int_eq(t->events[0].kind, INCIDENT_CACHE_FLUSH);
+    ck_assert_str_eq(t->events[0].label, "restart");
+    ck_assert_int_eq(t->events[1].kind, INCIDENT_TRAFFIC);
+    ck_assert_str_eq(t->events[1].label, "traffic x3");
+    ck_assert_str_eq(t->events[2].label, "database: 4 cores, service x2");
+    ck_assert_int_eq(t->events[2].capacity.cores, 4);
+    ck_assert(t->events[3].capacity.usl);
+    ck_assert_str_eq(t->events[3].label, "database: USL 0/0.01");
+    ck_assert_str_eq(t->events[4].label, "traffic: 100 req/s");
+    /* round trip */
+    cJSON *j = scenario_to_json(s);
+    char *text = cJSON_Print(j);
+    struct scenario *b = load(text, &errors);
+    ck_assert_msg(b != NULL, "%s", errors.n ? errors.lines[0] : "?");
+    cJSON *jb = scenario_to_json(b);
+    char *tb = cJSON_Print(jb);
+    ck_assert_str_eq(text, tb);
+    free(text);
+    free(tb);
+    cJSON_Delete(j);
+    cJSON_Delete(jb);
+    scenario_free(b);
+    scenario_free(s);
+}
+END_TEST
+
+START_TEST(bad_incidents_are_explained)
+{
+    static const struct {
+        const char *json, *line;
+    } cases[] = {
+        {"{\"timeline\": [{\"at\": \"-1s\", \"event\": \"cache_flush\"}]}",
+         "t.json:1:22: timeline[0].at: bad duration \"-1s\": a duration "
+         "cannot be negative"},
+        {"{\"timeline\": [{\"event\": \"cache_flush\"}]}",
+         "t.json:1:15: timeline[0]: an incident needs \"at\" (a time) and "
+         "\"event\" (cache_flush, database or traffic)"},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"reboot\"}]}",
+         "t.json:1:34: timeline[0].event: expected \"cache_flush\", "
+         "\"database\" or \"traffic\", got \"reboot\""},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"database\"}]}",
+         "t.json:1:15: timeline[0]: a database event needs cores, usl or "
+         "service_multiplier"},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"traffic\", \"rate\": 5, "
+         "\"rate_multiplier\": 2}]}",
+         "t.json:1:15: timeline[0]: a traffic event takes exactly one of "
+         "rate, rate_multiplier or workers"},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"traffic\", \"workers\": 5}]}",
+         "t.json:1:56: timeline[0].workers: workers applies to closed arrivals "
+         "only"},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"cache_flush\", \"cores\": 2}]}",
+         "t.json:1:58: timeline[0].cores: a cache_flush event takes no cores"},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"database\", \"cores\": 2, "
+         "\"rate\": 2}]}",
+         "t.json:1:66: timeline[0].rate: rate applies to \"traffic\" events "
+         "only"},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"database\", \"cores\": 2, "
+         "\"usl\": {\"kappa\": 0.1}}]}",
+         "t.json:1:65: timeline[0].usl: give cores or usl, not both"},
+        {"{\"timeline\": [{\"at\": 1, \"event\": \"database\", "
+         "\"service_multiplier\": 0}]}",
+         "t.json:1:68: timeline[0].service_multiplier: expected a number > 0, "
+         "got 0"},
+        {"{\"timeline\": {\"at\": 1}}",
+         "t.json:1:14: timeline: expected a list of at most 256 incidents, "
+         "got {\"at\":1}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct scenario_errors errors = {0};
+        ck_assert_msg(load(cases[i].json, &errors) == NULL, "accepted %s",
+                      cases[i].json);
+        ck_assert_str_eq(errors.lines[0], cases[i].line);
+        scenario_errors_free(&errors);
+    }
+}
+END_TEST
+
+/* ---- effects on a run, window by window ---- */
+
+struct series {
+    double arrivals[64];
+    double episodes[64];
+    double qps[64];
+    double p50[64];
+    size_t n;
+};
+
+static void keep(const struct window_row *row, unsigned rep,
+                 const struct policy_ops *ops, void *ctx)
+{
+    (void)rep;
+    (void)ops;
+    struct series *s = ctx;
+    if (s->n < 64) {
+        s->arrivals[s->n] = (double)row->tally->arrivals;
+        s->episodes[s->n] = (double)row->tally->episodes_started;
+        s->qps[s->n] = row->db_qps;
+        s->p50[s->n] = row->p50;
+    }
+    s->n++;
+}
+
+static void run_series(const char *json, struct series *out)
+{
+    struct scenario_errors errors = {0};
+    struct scenario *s = load(json, &errors);
+    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
+    size_t idx = 0;
+    memset(out, 0, sizeof *out);
+    struct experiment_params p = {.scenario = s, .policies = &idx,
+                                  .n_policies = 1, .replications = 1,
+                                  .sink = keep, .sink_ctx = out};
+    struct experiment e;
+    char err[128];
+    ck_assert(experiment_run(&p, &e, err, sizeof err));
+    experiment_free(&e);
+    scenario_free(s);
+}
+
+/* 1000 req/s, tripled from 4 s to 7 s, 200 req/s from 8 s: Poisson counts
+ * per 1 s window, sd sqrt(rate); 4 sd allowed. */
+START_TEST(traffic_changes_follow_the_timeline)
+{
+    struct series s;
+    run_series("{\"duration\": \"10s\", \"workload\": {\"arrivals\": "
+               "{\"rate\": 1000}}, \"cache\": {\"ttl\": \"1h\"},"
+               " \"timeline\": ["
+               "  {\"at\": \"4s\", \"event\": \"traffic\", \"rate_multiplier\": 3},"
+               "  {\"at\": \"7s\", \"event\": \"traffic\", \"rate_multiplier\": 1},"
+               "  {\"at\": \"8s\", \"event\": \"traffic\", \"rate\": 200}]}",
+               &s);
+    ck_assert_uint_eq(s.n, 10);
+    static const double RATE[] = {1000, 1000, 1000, 1000, 3000,
+                                  3000, 3000, 1000, 200,  200};
+    for (size_t i = 0; i < 10; i++)
+        ck_assert_msg(fabs(s.arrivals[i] - RATE[i]) <= 4 * sqrt(RATE[i]),
+                      "window %zu: %g arrivals, expected %g", i, s.arrivals[i],
+                      RATE[i]);
+}
+END_TEST
+
+/* A flush empties the cache: every key starts an episode right then. */
+START_TEST(cache_flush_starts_a_stampede)
+{
+    struct series s;
+    run_series("{\"duration\": \"6s\", \"workload\": {\"arrivals\": "
+               "{\"rate\": 2000}, \"keys\": {\"count\": 20}},"
+               " \"cache\": {\"ttl\": \"1h\", \"warm\": \"synchronized\"},"
+               " \"timeline\": [{\"at\": \"3.5s\", \"event\": \"cache_flush\"}]}",
+               &s);
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_double_eq(s.episodes[i], i == 3 ? 20 : 0);
+}
+END_TEST
+
+/* ttl 0 on 2 fcfs servers with constant 10 ms work at 40 req/s (load
+ * 0.2): from 2 s on, the service multiplier 3 makes each query take 30 ms
+ * (load 0.6: the median reply is the 30 ms query), and at 4 s one server
+ * is taken away: 40 q/s of 30 ms on one server (load 1.2) is overload, and
+ * the queue and the latency grow. */
+START_TEST(database_changes_follow_the_timeline)
+{
+    struct series s;
+    run_series("{\"duration\": \"6s\", \"workload\": {\"arrivals\": "
+               "{\"rate\": 40}}, \"cache\": {\"ttl\": 0, \"latency\": 0},"
+               " \"database\": {\"discipline\": \"fcfs\", \"cores\": 2,"
+               "  \"service\": \"10ms\"},"
+               " \"client\": {\"timeout\": \"none\", \"pool_timeout\": \"none\"},"
+               " \"timeline\": ["
+               "  {\"at\": \"2s\", \"event\": \"database\", \"service_multiplier\": 3},"
+               "  {\"at\": \"4s\", \"event\": \"database\", \"cores\": 1}]}",
+               &s);
+    ck_assert(s.p50[1] >= 0.0099 && s.p50[1] < 0.0125);
+    ck_assert(s.p50[3] >= 0.0299 && s.p50[3] < 0.05);
+    ck_assert(s.p50[5] > 0.1 && s.p50[5] > s.p50[4]);
+}
+END_TEST
+
+/* Closed loop: 10 workers cycling 10 ms, then 30 from 2 s, then 5 from
+ * 4 s; hits only, so a cycle is the think plus one round trip. */
+START_TEST(workers_change_follows_the_timeline)
+{
+    struct series s;
+    run_series("{\"duration\": \"6s\", \"workload\": {\"arrivals\": "
+               "{\"process\": \"closed\", \"workers\": 10, \"think\": \"9.5ms\"}},"
+               " \"cache\": {\"ttl\": \"1h\", \"warm\": \"synchronized\"},"
+               " \"timeline\": ["
+               "  {\"at\": \"2s\", \"event\": \"traffic\", \"workers\": 30},"
+               "  {\"at\": \"4s\", \"event\": \"traffic\", \"workers\": 5}]}",
+               &s);
+    ck_assert_double_eq_tol(s.arrivals[1], 1000, 15);
+    ck_assert_double_eq_tol(s.arrivals[3], 3000, 15);
+    ck_assert_double_eq_tol(s.arrivals[5], 500, 15);
+}
+END_TEST
+
+TEST_SUITE(timeline_suite)
+{
+    Suite *s = suite_create("timeline");
+    TCase *tc = tcase_create("incidents");
+    tcase_add_test(tc, incidents_are_read_sorted_and_labelled);
+    tcase_add_test(tc, bad_incidents_are_explained);
+    tcase_add_test(tc, traffic_changes_follow_the_timeline);
+    tcase_add_test(tc, cache_flush_starts_a_stampede);
+    tcase_add_test(tc, database_changes_follow_the_timeline);
+    tcase_add_test(tc, workers_change_follows_the_timeline);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    return s;
+}
