@@ -309,9 +309,11 @@ static void finish_episodes(struct metrics *m, double now)
         if (k->open_id == 0)
             continue;
         m->ep.open_at_end++;
+        double age = now - k->open_start;
+        if (age > m->ep.oldest_open)
+            m->ep.oldest_open = age;
         if (!counted(m, k->open_start))
             continue;
-        double age = now - k->open_start;
         m->ep.size_sum += k->open_size;
         if (k->open_size > m->ep.size_max)
             m->ep.size_max = k->open_size;
@@ -331,6 +333,7 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
     struct window_row row;
     fill_row(m, t, &row);
     r->tally = t;
+    r->measured = t->span;
     r->completed = row.completed;
     r->unfinished = unfinished;
     r->hit_ratio = row.hit_ratio;

@@ -60,10 +60,12 @@ struct episode_totals {
     double size_sum, size_max; /* queries per episode (open ones so far) */
     double duration_sum, duration_max;   /* open ones: their age at the end */
     uint64_t open_at_end;      /* still open at the end, started any time */
+    double oldest_open;        /* age at the end of the oldest of those, s */
 };
 
 struct run_totals {
     const struct tally *tally;
+    double measured;           /* seconds after the warmup that ran */
     uint64_t completed;
     uint64_t unfinished;       /* arrived but not replied at the end */
     double hit_ratio, cache_hit_ratio, cache_ops_per_s;

@@ -82,6 +82,7 @@ bool experiment_run(const struct experiment_params *p, struct experiment *out,
         return false;
     }
     out->n = p->n_policies;
+    out->replications = p->replications;
     for (size_t i = 0; i < p->n_policies && !out->interrupted; i++) {
         struct policy_result *pr = &out->results[i];
         pr->spec = &p->scenario->policies[p->policies[i]];

@@ -54,6 +54,7 @@ struct policy_result {
 struct experiment {
     struct policy_result *results;    /* one per selected policy */
     size_t n;
+    unsigned replications;            /* asked for */
     bool complete;                    /* every run ran to its end */
     bool interrupted;
     char reason[240];                 /* the first reason it is not */

@@ -5,8 +5,10 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "aggregate.h"
 #include "json_out.h"
 #include "version.h"
 
@@ -111,27 +113,90 @@ void timeseries_abort(struct timeseries *ts) { outfile_abort(&ts->file); }
 
 /* ---- summary.json ---- */
 
+/* A leaf over replications: {"mean", "ci95", "values"}. */
+struct reps_leaf {
+    const struct policy_result *pr;
+    const struct aggregate *agg;
+};
+
+static void write_reps_leaf(struct json_out *j, size_t index, void *ctx)
+{
+    const struct reps_leaf *r = ctx;
+    json_out_begin_object(j);
+    json_out_key(j, "mean");
+    json_out_number(j, r->agg->mean.values[index].value);
+    json_out_key(j, "ci95");
+    json_out_number(j, r->agg->ci95.values[index].value);
+    json_out_key(j, "values");
+    json_out_begin_array(j);
+    for (unsigned k = 0; k < r->pr->n_done; k++)
+        json_out_number(j, r->pr->reps[k].summary.values[index].value);
+    json_out_end_array(j);
+    json_out_end_object(j);
+}
+
+static bool all_complete(const struct policy_result *pr)
+{
+    for (unsigned k = 0; k < pr->n_done; k++)
+        if (pr->reps[k].end != WORLD_COMPLETE)
+            return false;
+    return true;
+}
+
+static const char *first_reason(const struct policy_result *pr)
+{
+    for (unsigned k = 0; k < pr->n_done; k++)
+        if (pr->reps[k].end != WORLD_COMPLETE)
+            return pr->reps[k].reason;
+    return "";
+}
+
 static void write_policy(struct json_out *j, const struct policy_result *pr)
 {
-    const struct rep_result *r = &pr->reps[0];
     json_out_begin_object(j);
     json_out_key(j, "label");
     json_out_string(j, pr->spec->label);
     json_out_key(j, "policy");
     json_out_string(j, pr->spec->ops->name);
     json_out_key(j, "complete");
-    json_out_bool(j, r->end == WORLD_COMPLETE);
-    if (r->end != WORLD_COMPLETE) {
+    json_out_bool(j, all_complete(pr));
+    if (!all_complete(pr)) {
         json_out_key(j, "reason");
-        json_out_string(j, r->reason);
+        json_out_string(j, first_reason(pr));
     }
-    summary_write_members(j, &r->summary);
+    if (pr->n_done == 1) {
+        summary_write_members(j, &pr->reps[0].summary);
+    } else {
+        struct aggregate agg;
+        report_aggregate(pr, &agg);
+        json_out_key(j, "replications");
+        json_out_number(j, (double)pr->n_done);
+        json_out_key(j, "collapsed_share");
+        json_out_number(j, agg.collapsed_share);
+        json_out_key(j, "bimodal");
+        json_out_bool(j, agg.bimodal);
+        struct reps_leaf leaf = {pr, &agg};
+        summary_write_nested(j, &pr->reps[0].summary, write_reps_leaf, &leaf);
+    }
     if (pr->spec->ops->n_metrics == 0) {
         json_out_key(j, "policy_metrics");
         json_out_begin_object(j);
         json_out_end_object(j);
     }
     json_out_end_object(j);
+}
+
+void report_aggregate(const struct policy_result *pr, struct aggregate *out)
+{
+    const struct run_summary **runs = malloc(pr->n_done * sizeof *runs);
+    if (!runs) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    for (unsigned k = 0; k < pr->n_done; k++)
+        runs[k] = &pr->reps[k].summary;
+    aggregate_summaries(runs, pr->n_done, out);
+    free(runs);
 }
 
 static void write_summary(FILE *fp, const struct scenario *s,
@@ -152,6 +217,8 @@ static void write_summary(FILE *fp, const struct scenario *s,
     json_out_number(&j, s->model.duration);
     json_out_key(&j, "warmup_s");
     json_out_number(&j, s->model.warmup);
+    json_out_key(&j, "replications");
+    json_out_number(&j, e->replications);
     json_out_key(&j, "complete");
     json_out_bool(&j, e->complete);
     if (!e->complete) {
@@ -210,28 +277,66 @@ static void format_count(double v, char *out, size_t n)
         snprintf(out, n, "%.0f", v);
 }
 
+/* "12.3" or, over replications, "12.3 ±0.4". */
+static void cell_with_ci(char *out, size_t n, const struct aggregate *a,
+                         const char *path, double scale, int decimals)
+{
+    double mean = summary_get(&a->mean, path) * scale;
+    double hw = summary_get(&a->ci95, path) * scale;
+    if (!isfinite(mean))
+        snprintf(out, n, "-");
+    else if (a->n > 1 && isfinite(hw))
+        snprintf(out, n, "%.*f ±%.*f", decimals, mean, decimals, hw);
+    else
+        snprintf(out, n, "%.*f", decimals, mean);
+}
+
+/* Right-aligned in `width` characters (UTF-8 aware: "±" is one). */
+static void print_right(FILE *out, const char *text, int width)
+{
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        chars += (*p & 0xc0) != 0x80;
+    fprintf(out, " %*s%s", width > chars ? width - chars : 0, "", text);
+}
+
+static void print_row(FILE *out, const struct policy_result *pr)
+{
+    struct aggregate a;
+    report_aggregate(pr, &a);
+    char hit[32], p99[32], err[32], peak[32], qps[32], rec[32], size[40],
+        mean[16], max[16], open[32];
+    cell_with_ci(hit, sizeof hit, &a, "hit_ratio", 100, 2);
+    cell_with_ci(p99, sizeof p99, &a, "latency_ms.p99", 1, 1);
+    cell_with_ci(err, sizeof err, &a, "error_rate", 100, 2);
+    cell_with_ci(peak, sizeof peak, &a, "db.peak_inflight", 1, 0);
+    cell_with_ci(qps, sizeof qps, &a, "db.peak_qps", 1, 0);
+    cell_with_ci(rec, sizeof rec, &a, "recomputes.total", 1, 0);
+    format_count(summary_get(&a.mean, "episodes.mean_size"), mean, sizeof mean);
+    format_count(summary_get(&a.mean, "episodes.max_size"), max, sizeof max);
+    snprintf(size, sizeof size, "%s / %s", mean, max);
+    cell_with_ci(open, sizeof open, &a, "episodes.open_at_end", 1, 0);
+    fprintf(out, "%-14s", pr->spec->label);
+    const char *cells[] = {hit, p99, err, peak, qps, rec, size, open};
+    static const int WIDTHS[] = {13, 15, 13, 9, 9, 11, 17, 6};
+    for (int i = 0; i < 8; i++)
+        print_right(out, cells[i], WIDTHS[i]);
+    if (a.bimodal)
+        fprintf(out, "  bimodal: %.0f of %zu collapsed",
+                a.collapsed_share * (double)a.n, a.n);
+    else if (a.n > 1 && a.collapsed_share == 1)
+        fprintf(out, "  all %zu collapsed", a.n);
+    if (!all_complete(pr))
+        fprintf(out, "  (incomplete)");
+    fputc('\n', out);
+}
+
 void report_print_table(FILE *out, const struct experiment *e)
 {
-    fprintf(out, "%-14s %7s %10s %8s %8s %9s %10s %17s %5s\n", "label",
-            "hit %", "p99 ms", "errors", "db peak", "peak qps", "recomputes",
-            "stampede mean/max", "open");
-    for (size_t i = 0; i < e->n; i++) {
-        const struct policy_result *pr = &e->results[i];
-        if (pr->n_done == 0)
-            continue;
-        const struct run_summary *s = &pr->reps[0].summary;
-        char size[40], mean[16], max[16];
-        format_count(summary_get(s, "episodes.mean_size"), mean, sizeof mean);
-        format_count(summary_get(s, "episodes.max_size"), max, sizeof max);
-        snprintf(size, sizeof size, "%s / %s", mean, max);
-        fprintf(out, "%-14s %7.2f %10.1f %7.2f%% %8.0f %9.0f %10.0f %17s %5.0f%s\n",
-                pr->spec->label, 100 * summary_get(s, "hit_ratio"),
-                summary_get(s, "latency_ms.p99"),
-                100 * summary_get(s, "error_rate"),
-                summary_get(s, "db.peak_inflight"),
-                summary_get(s, "db.peak_qps"),
-                summary_get(s, "recomputes.total"), size,
-                summary_get(s, "episodes.open_at_end"),
-                pr->reps[0].end == WORLD_COMPLETE ? "" : "  (incomplete)");
-    }
+    fprintf(out, "%-14s %13s %15s %13s %9s %9s %11s %17s %6s\n", "label",
+            "hit %", "p99 ms", "errors %", "db peak", "peak qps",
+            "recomputes", "stampede mean/max", "open");
+    for (size_t i = 0; i < e->n; i++)
+        if (e->results[i].n_done > 0)
+            print_row(out, &e->results[i]);
 }

@@ -97,6 +97,11 @@ static void put_recomputes(struct run_summary *s, const struct run_totals *t)
     put(s, "episodes.mean_duration_s", n > 0 ? e->duration_sum / n : NAN);
     put(s, "episodes.max_duration_s", e->duration_max);
     put(s, "episodes.open_at_end", (double)e->open_at_end);
+    put(s, "episodes.oldest_open_s", e->oldest_open);
+    /* A collapse is a miss episode that has outlived a quarter of the
+     * measured run: healthy episodes last a recompute or a lock wait. */
+    put(s, "collapsed", e->open_at_end > 0 && e->oldest_open > t->measured / 4
+                            ? 1 : 0);
 }
 
 void summary_build(const struct run_totals *t, const struct policy_ops *ops,
@@ -147,9 +152,21 @@ static int split_path(const char *path, char parts[][SUMMARY_PATH_MAX], int max)
     return n;
 }
 
+static void number_leaf(struct json_out *j, size_t index, void *ctx)
+{
+    const struct run_summary *s = ctx;
+    json_out_number(j, s->values[index].value);
+}
+
+void summary_write_members(struct json_out *j, const struct run_summary *s)
+{
+    summary_write_nested(j, s, number_leaf, (void *)s);
+}
+
 /* Paths sharing a prefix are adjacent in the list, so one pass opens and
  * closes the nested objects. */
-void summary_write_members(struct json_out *j, const struct run_summary *s)
+void summary_write_nested(struct json_out *j, const struct run_summary *s,
+                          summary_leaf_fn leaf, void *ctx)
 {
     char open[8][SUMMARY_PATH_MAX];
     int n_open = 0;
@@ -168,7 +185,7 @@ void summary_write_members(struct json_out *j, const struct run_summary *s)
             n_open++;
         }
         json_out_key(j, parts[n - 1]);
-        json_out_number(j, s->values[i].value);
+        leaf(j, i, ctx);
     }
     while (n_open-- > 0)
         json_out_end_object(j);

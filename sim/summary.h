@@ -40,4 +40,10 @@ double summary_get(const struct run_summary *s, const char *path);
  * (the caller opened it). */
 void summary_write_members(struct json_out *j, const struct run_summary *s);
 
+/* The same nesting, with each leaf written by `leaf` (given the value's
+ * index in s): for replications, a leaf is {"mean", "ci95", "values"}. */
+typedef void (*summary_leaf_fn)(struct json_out *j, size_t index, void *ctx);
+void summary_write_nested(struct json_out *j, const struct run_summary *s,
+                          summary_leaf_fn leaf, void *ctx);
+
 #endif
