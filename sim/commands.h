@@ -7,6 +7,7 @@
 #include "cli.h"
 
 int cmd_run(int argc, char **argv, const struct cli_env *env);
+int cmd_sweep(int argc, char **argv, const struct cli_env *env);
 int cmd_check(int argc, char **argv, const struct cli_env *env);
 int cmd_bench(int argc, char **argv, const struct cli_env *env);
 

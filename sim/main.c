@@ -23,6 +23,8 @@ static void on_signal(int sig) { stop_signal = sig; }
 static const struct cli_command COMMANDS[] = {
     {"run", "simulate the policies of a scenario and write the results",
      cmd_run},
+    {"sweep", "run a scenario over a grid of parameters, with replications",
+     cmd_sweep},
     {"check", "validate a scenario and describe what it simulates", cmd_check},
     {"bench", "measure the simulator's speed", cmd_bench},
 };

@@ -323,16 +323,22 @@ struct scenario *scenario_load_text(const char *path, const char *text,
     return s;
 }
 
+char *scenario_read(const char *path, size_t *len,
+                    struct scenario_errors *errors)
+{
+    struct loader L = {.path = path};
+    char *text = read_file(&L, len);
+    finish_errors(&L, errors);
+    return text;
+}
+
 struct scenario *scenario_load(const char *path, const char *const *sets,
                                size_t n_sets, struct scenario_errors *errors)
 {
-    struct loader L = {.path = path};
     size_t len = 0;
-    char *text = read_file(&L, &len);
-    if (!text) {
-        finish_errors(&L, errors);
+    char *text = scenario_read(path, &len, errors);
+    if (!text)
         return NULL;
-    }
     struct scenario *s = scenario_load_text(path, text, len, sets, n_sets,
                                             errors);
     free(text);

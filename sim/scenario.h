@@ -53,6 +53,11 @@ struct scenario_errors {
 struct scenario *scenario_load(const char *path, const char *const *sets,
                                size_t n_sets, struct scenario_errors *errors);
 
+/* Reads a scenario file's text (checks as scenario_load does: a readable
+ * regular file, not too large). NULL with the problem in *errors. */
+char *scenario_read(const char *path, size_t *len,
+                    struct scenario_errors *errors);
+
 /* The same from text already in memory (`path` only names it). */
 struct scenario *scenario_load_text(const char *path, const char *text,
                                     size_t len, const char *const *sets,

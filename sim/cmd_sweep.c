@@ -1,0 +1,239 @@
+/*
+ * cmd_sweep.c — `stampede sweep`: a scenario over a grid of parameters,
+ * with replications, in parallel worker processes.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "kernel/strutil.h"
+#include "outfile.h"
+#include "progress.h"
+#include "scenario.h"
+#include "sweep.h"
+#include "sweep_csv.h"
+#include "workers.h"
+
+static const char USAGE[] =
+    "Usage: stampede sweep SCENARIO --vary PATH=SPEC [--vary PATH=SPEC]...\n"
+    "                      [--reps N] [-j N] [--policy LABEL]... [--seed N]\n"
+    "                      [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "\n"
+    "Runs the scenario at every point of a grid (the cross product of the\n"
+    "--vary values), each with N replications on common random numbers,\n"
+    "and writes DIR/sweep.csv (default results/<name>-sweep/): one row per\n"
+    "point and policy label with the varied values, then the mean and the\n"
+    "95 % confidence half-width of the hit ratio, p99, error rate, database\n"
+    "peak in-flight and queries, recomputes, overlapping recomputes and\n"
+    "miss episodes, and the share of replications that collapsed.\n"
+    "\n"
+    "SPEC:  a,b,c          these values (numbers, durations, or text)\n"
+    "       lo:hi:n        n values evenly spaced from lo to hi\n"
+    "       lo:hi:n:log    n values evenly spaced on a log scale\n"
+    "lo and hi may be durations: cache.ttl=10s:2m:5.\n"
+    "PATH as for --set: database.cores, policies[per].beta (by label),\n"
+    "policies[1].lock_ttl (by index).\n"
+    "\n"
+    "Options:\n"
+    "  --vary PATH=SPEC   a parameter and its values (repeat for a grid)\n"
+    "  --reps N           replications per point (default 5)\n"
+    "  -j N               worker processes (default: the number of CPUs);\n"
+    "                     the output is the same for any N\n"
+    "  --policy LABEL     run only this policy (repeat for several)\n"
+    "  --seed N           the random seed (same as --set seed=N)\n"
+    "  --set PATH=VALUE   override a field for every point\n"
+    "  --out DIR          where to write sweep.csv\n"
+    "  --quiet            no progress on stderr\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 done, 1 failure while running, 2 bad usage or scenario,\n"
+    "130/143 interrupted (the finished points are written).\n";
+
+struct sweep_options {
+    struct scenario_args args;
+    struct vary *varies;
+    size_t n_varies;
+    const char **labels;
+    size_t n_labels;
+    unsigned reps, jobs;
+    const char *out_dir;
+    bool quiet;
+    const char *file;
+};
+
+static void free_options(struct sweep_options *o)
+{
+    for (size_t i = 0; i < o->n_varies; i++)
+        vary_free(&o->varies[i]);
+    free(o->varies);
+    free(o->labels);
+    scenario_args_free(&o->args);
+}
+
+static int parse_count(const char *what, const char *text, unsigned max,
+                       unsigned *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(text, &v) || v < 1 || v > max)
+        return cli_usage_error("sweep", "%s: expected an integer from 1 to "
+                               "%u, got '%s'", what, max, text);
+    *out = (unsigned)v;
+    return EXIT_OK;
+}
+
+static int add_vary(struct sweep_options *o, const char *arg)
+{
+    char err[256];
+    struct vary v;
+    if (!vary_parse(arg, &v, err, sizeof err))
+        return cli_usage_error("sweep", "--vary %s: %s", arg, err);
+    o->varies[o->n_varies++] = v;
+    return EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, struct sweep_options *o)
+{
+    static const struct option OPTIONS[] = {
+        {"vary", required_argument, NULL, 'v'},
+        {"reps", required_argument, NULL, 'r'},
+        {"policy", required_argument, NULL, 'p'},
+        {"seed", required_argument, NULL, 'S'},
+        {"set", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    o->varies = calloc((size_t)argc, sizeof *o->varies);
+    o->labels = calloc((size_t)argc, sizeof *o->labels);
+    if (!o->varies || !o->labels)
+        return EXIT_FAILED;
+    o->reps = 5;
+    o->jobs = workers_default_count();
+    int c, st = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (st == EXIT_OK &&
+           (c = getopt_long(argc, argv, ":hqj:", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'v': st = add_vary(o, optarg); break;
+        case 'r': st = parse_count("--reps", optarg, 10000, &o->reps); break;
+        case 'j': st = parse_count("-j", optarg, 256, &o->jobs); break;
+        case 'p': o->labels[o->n_labels++] = optarg; break;
+        case 'S':
+            if (!scenario_args_set_seed(&o->args, "sweep", optarg))
+                st = EXIT_USAGE;
+            break;
+        case 's':
+            if (!scenario_args_add_set(&o->args, optarg))
+                st = EXIT_FAILED;
+            break;
+        case 'o': o->out_dir = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        case ':':
+            st = cli_usage_error("sweep", "%s needs a value", argv[optind - 1]);
+            break;
+        default:
+            st = cli_usage_error("sweep", "unknown option '%s'",
+                                 argv[optind - 1]);
+        }
+    }
+    if (st != EXIT_OK)
+        return st;
+    if (optind != argc - 1)
+        return cli_usage_error("sweep", optind >= argc
+                                            ? "which scenario? give a file"
+                                            : "give one scenario file");
+    if (o->n_varies == 0)
+        return cli_usage_error("sweep", "nothing to vary: give --vary "
+                               "PATH=SPEC");
+    o->file = argv[optind];
+    if (o->args.seed_set[0] && !scenario_args_add_set(&o->args, o->args.seed_set))
+        return EXIT_FAILED;
+    return EXIT_OK;
+}
+
+static void show_progress(size_t done, size_t total, void *ctx)
+{
+    (void)total;
+    progress_update(ctx, done);
+}
+
+/* Runs the grid and writes sweep.csv into dir. */
+static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
+                     const struct cli_env *env)
+{
+    char err[512];
+    char *csv = str_printf("%s/sweep.csv", dir);
+    struct progress bar;
+    progress_init(&bar, "sweep", "points", sweep_point_count(p), quiet,
+                  env->stderr_is_tty);
+    p->progress = show_progress;
+    p->progress_ctx = &bar;
+    struct sweep s;
+    int status = EXIT_FAILED;
+    if (!csv || !outfile_mkdirs(dir, err, sizeof err)) {
+        fprintf(stderr, "stampede sweep: %s\n", csv ? err : "out of memory");
+    } else if (!sweep_run(p, &s, err, sizeof err)) {
+        progress_finish(&bar);
+        fprintf(stderr, "stampede sweep: %s\n", err);
+        sweep_free(&s);
+    } else {
+        progress_finish(&bar);
+        if (sweep_csv_write(csv, p, &s, err, sizeof err)) {
+            status = s.stopped ? cli_signal_status(env) : EXIT_OK;
+            if (!quiet)
+                fprintf(stderr, "stampede: %s%s\n", csv,
+                        s.stopped ? " (interrupted: finished points only)"
+                                  : "");
+        } else {
+            fprintf(stderr, "stampede sweep: %s\n", err);
+        }
+        sweep_free(&s);
+    }
+    free(csv);
+    return status;
+}
+
+int cmd_sweep(int argc, char **argv, const struct cli_env *env)
+{
+    struct sweep_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    char *text = NULL, *dir = NULL;
+    struct scenario *base = NULL;
+    struct scenario_errors errors = {0};
+    size_t len = 0;
+    if (status != EXIT_OK)
+        goto out;
+    status = EXIT_USAGE;
+    text = scenario_read(o.file, &len, &errors);
+    if (text)
+        base = scenario_load_text(o.file, text, len, o.args.sets, o.args.n_sets,
+                                  &errors);
+    if (!base) {
+        scenario_errors_print(&errors, stderr);
+        goto out;
+    }
+    struct sweep_params p = {
+        .file = o.file, .text = text, .len = len, .sets = o.args.sets,
+        .n_sets = o.args.n_sets, .varies = o.varies, .n_varies = o.n_varies,
+        .labels = o.labels, .n_labels = o.n_labels, .reps = o.reps,
+        .jobs = o.jobs, .stop = env->stop,
+    };
+    if (!sweep_validate(&p, stderr))
+        goto out;
+    dir = o.out_dir ? str_printf("%s", o.out_dir)
+                    : str_printf("results/%s-sweep", base->name);
+    status = dir ? run_sweep(&p, dir, o.quiet, env) : EXIT_FAILED;
+out:
+    scenario_errors_free(&errors);
+    scenario_free(base);
+    free(text);
+    free(dir);
+    free_options(&o);
+    return status < 0 ? EXIT_OK : status;
+}

@@ -1,0 +1,349 @@
+/*
+ * sweep.c — see sweep.h.
+ */
+#include "sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiment.h"
+#include "kernel/strutil.h"
+#include "scenario.h"
+#include "setpath.h"
+#include "workers.h"
+
+#define MAX_VALUES 10000
+#define MAX_POINTS 1000000
+
+/* ---- --vary ---- */
+
+/* A number, or a duration (then in seconds). */
+static bool parse_bound(const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && *end == '\0' && isfinite(v)) {
+        *out = v;
+        return true;
+    }
+    const char *why;
+    return duration_parse(text, out, &why);
+}
+
+static bool add_value(struct vary *v, char *text)
+{
+    if (!text)
+        return false;
+    char **values = realloc(v->values, (v->n + 1) * sizeof *values);
+    if (!values) {
+        free(text);
+        return false;
+    }
+    v->values = values;
+    v->values[v->n++] = text;
+    return true;
+}
+
+/* "lo:hi:n" or "lo:hi:n:log" */
+static bool parse_range(const char *spec, struct vary *v, char *err, size_t n)
+{
+    char lo_s[64], hi_s[64], n_s[32], mode[16] = "";
+    int got = sscanf(spec, "%63[^:]:%63[^:]:%31[^:]:%15s", lo_s, hi_s, n_s, mode);
+    double lo, hi, count;
+    char *end;
+    if (got < 3 || !parse_bound(lo_s, &lo) || !parse_bound(hi_s, &hi)) {
+        snprintf(err, n, "expected a,b,c or lo:hi:n or lo:hi:n:log, got "
+                 "\"%s\"", spec);
+        return false;
+    }
+    count = strtod(n_s, &end);
+    if (*end || count != floor(count) || count < 2 || count > MAX_VALUES) {
+        snprintf(err, n, "the number of values must be an integer from 2 to "
+                 "%d, got \"%s\"", MAX_VALUES, n_s);
+        return false;
+    }
+    v->log = got == 4;
+    if (v->log && strcmp(mode, "log") != 0) {
+        snprintf(err, n, "the fourth part can only be \"log\", got \"%s\"",
+                 mode);
+        return false;
+    }
+    if (v->log && !(lo > 0 && hi > 0)) {
+        snprintf(err, n, "a log grid needs lo and hi > 0");
+        return false;
+    }
+    for (int i = 0; i < (int)count; i++) {
+        double f = (double)i / (count - 1);
+        double x = v->log ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
+        if (i == (int)count - 1)
+            x = hi;   /* exactly, whatever the rounding */
+        if (!add_value(v, str_printf("%.10g", x))) {
+            snprintf(err, n, "out of memory");
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool parse_list(const char *spec, struct vary *v, char *err, size_t n)
+{
+    const char *p = spec;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 0) {
+            snprintf(err, n, "an empty value in \"%s\"", spec);
+            return false;
+        }
+        if (v->n == MAX_VALUES || !add_value(v, str_printf("%.*s", (int)len, p))) {
+            snprintf(err, n, "too many values");
+            return false;
+        }
+        if (!comma)
+            return true;
+        p = comma + 1;
+    }
+}
+
+bool vary_parse(const char *arg, struct vary *v, char *err, size_t n)
+{
+    memset(v, 0, sizeof *v);
+    const char *spec;
+    if (!setpath_split(arg, v->path, sizeof v->path, &spec) || !spec[0]) {
+        snprintf(err, n, "expected PATH=SPEC (for example "
+                 "policies[per].beta=0.5:4:8:log)");
+        return false;
+    }
+    if (!setpath_valid(v->path, err, n))
+        return false;
+    bool range = strchr(spec, ':') && !strchr(spec, ',') && spec[0] != '{' &&
+                 spec[0] != '"';
+    bool ok = range ? parse_range(spec, v, err, n) : parse_list(spec, v, err, n);
+    if (!ok)
+        vary_free(v);
+    return ok;
+}
+
+void vary_free(struct vary *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->values[i]);
+    free(v->values);
+    v->values = NULL;
+    v->n = 0;
+}
+
+/* ---- points ---- */
+
+size_t sweep_point_count(const struct sweep_params *p)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < p->n_varies; i++) {
+        if (n > MAX_POINTS / (p->varies[i].n ? p->varies[i].n : 1))
+            return MAX_POINTS + 1;
+        n *= p->varies[i].n;
+    }
+    return n;
+}
+
+const char *sweep_value(const struct sweep_params *p, size_t point, size_t v)
+{
+    size_t stride = 1;
+    for (size_t i = p->n_varies; i-- > v + 1;)
+        stride *= p->varies[i].n;
+    return p->varies[v].values[(point / stride) % p->varies[v].n];
+}
+
+/* The --set arguments of a point: the base ones, then one per vary. */
+static const char **point_sets(const struct sweep_params *p, size_t point,
+                               size_t *n)
+{
+    const char **sets = calloc(p->n_sets + p->n_varies + 1, sizeof *sets);
+    if (!sets)
+        return NULL;
+    for (size_t i = 0; i < p->n_sets; i++)
+        sets[i] = p->sets[i];
+    for (size_t v = 0; v < p->n_varies; v++)
+        sets[p->n_sets + v] = str_printf("%s=%s", p->varies[v].path,
+                                         sweep_value(p, point, v));
+    *n = p->n_sets + p->n_varies;
+    return sets;
+}
+
+static void free_point_sets(const struct sweep_params *p, const char **sets)
+{
+    if (!sets)
+        return;
+    for (size_t v = 0; v < p->n_varies; v++)
+        free((char *)sets[p->n_sets + v]);
+    free(sets);
+}
+
+static struct scenario *load_point(const struct sweep_params *p, size_t point,
+                                   struct scenario_errors *errors)
+{
+    size_t n;
+    const char **sets = point_sets(p, point, &n);
+    if (!sets)
+        return NULL;
+    struct scenario *s = scenario_load_text(p->file, p->text, p->len, sets, n,
+                                            errors);
+    free_point_sets(p, sets);
+    return s;
+}
+
+/* Indices of the labels to run in s; false if one is missing. */
+static bool select_labels(const struct scenario *s, char *const *labels,
+                          size_t n_labels, size_t *idx)
+{
+    for (size_t i = 0; i < n_labels; i++) {
+        int k = scenario_policy_index(s, labels[i]);
+        if (k < 0)
+            return false;
+        idx[i] = (size_t)k;
+    }
+    return true;
+}
+
+bool sweep_validate(const struct sweep_params *p, FILE *out)
+{
+    size_t n = sweep_point_count(p);
+    if (n > MAX_POINTS) {
+        fprintf(out, "stampede: the grid has more than %d points\n",
+                MAX_POINTS);
+        return false;
+    }
+    for (size_t point = 0; point < n; point++) {
+        struct scenario_errors errors = {0};
+        struct scenario *s = load_point(p, point, &errors);
+        if (!s) {
+            scenario_errors_print(&errors, out);
+            scenario_errors_free(&errors);
+            return false;
+        }
+        for (size_t i = 0; i < p->n_labels; i++)
+            if (scenario_policy_index(s, p->labels[i]) < 0) {
+                fprintf(out, "stampede: the scenario has no policy labelled "
+                        "\"%s\"\n", p->labels[i]);
+                scenario_free(s);
+                return false;
+            }
+        scenario_free(s);
+    }
+    return true;
+}
+
+/* ---- running ---- */
+
+struct sweep_run {
+    const struct sweep_params *p;
+    struct sweep *out;
+};
+
+/* A worker's job: run one point, aggregate its replications per policy. */
+static void *run_point(size_t point, size_t *size, void *ctx)
+{
+    struct sweep_run *run = ctx;
+    const struct sweep_params *p = run->p;
+    struct scenario_errors errors = {0};
+    struct scenario *s = load_point(p, point, &errors);
+    scenario_errors_free(&errors);
+    size_t n = run->out->n_labels;
+    size_t *idx = calloc(n, sizeof *idx);
+    struct point_policy *res = calloc(n, sizeof *res);
+    struct experiment e = {0};
+    char err[256];
+    bool ok = s && idx && res && select_labels(s, run->out->labels, n, idx);
+    struct experiment_params ep = {.scenario = s, .policies = idx,
+                                   .n_policies = n, .replications = p->reps,
+                                   .stop = p->stop};
+    ok = ok && experiment_run(&ep, &e, err, sizeof err);
+    for (size_t i = 0; ok && i < n; i++) {
+        const struct policy_result *pr = &e.results[i];
+        const struct run_summary **runs = calloc(pr->n_done, sizeof *runs);
+        ok = runs && pr->n_done > 0;
+        for (unsigned k = 0; ok && k < pr->n_done; k++)
+            runs[k] = &pr->reps[k].summary;
+        if (ok)
+            aggregate_summaries(runs, pr->n_done, &res[i].agg);
+        res[i].complete = ok && pr->n_done == p->reps && e.complete;
+        free(runs);
+    }
+    experiment_free(&e);
+    scenario_free(s);
+    free(idx);
+    if (!ok) {
+        free(res);
+        return NULL;
+    }
+    *size = n * sizeof *res;
+    return res;
+}
+
+static void take_result(size_t point, void *result, size_t size, size_t done,
+                        void *ctx)
+{
+    struct sweep_run *run = ctx;
+    struct sweep_point *pt = &run->out->points[point];
+    if (size != run->out->n_labels * sizeof *pt->policies) {
+        free(result);
+        return;
+    }
+    pt->done = true;
+    pt->n_policies = run->out->n_labels;
+    pt->policies = result;
+    if (run->p->progress)
+        run->p->progress(done, run->out->n_points, run->p->progress_ctx);
+}
+
+/* The policies to run: those asked for, or all of the base scenario's. */
+static bool pick_labels(const struct sweep_params *p, struct sweep *out)
+{
+    struct scenario_errors errors = {0};
+    struct scenario *s = load_point(p, 0, &errors);
+    scenario_errors_free(&errors);
+    if (!s)
+        return false;
+    size_t n = p->n_labels ? p->n_labels : s->n_policies;
+    out->labels = calloc(n, sizeof *out->labels);
+    for (size_t i = 0; out->labels && i < n; i++)
+        out->labels[i] = str_printf("%s", p->n_labels ? p->labels[i]
+                                                      : s->policies[i].label);
+    out->n_labels = out->labels ? n : 0;
+    scenario_free(s);
+    return out->labels != NULL;
+}
+
+bool sweep_run(const struct sweep_params *p, struct sweep *out, char *err,
+               size_t n)
+{
+    memset(out, 0, sizeof *out);
+    out->n_points = sweep_point_count(p);
+    out->points = calloc(out->n_points, sizeof *out->points);
+    if (!out->points || !pick_labels(p, out)) {
+        snprintf(err, n, "out of memory");
+        return false;
+    }
+    struct sweep_run run = {p, out};
+    enum workers_status st = workers_run(out->n_points, p->jobs, run_point,
+                                         take_result, &run, p->stop);
+    out->stopped = st == WORKERS_STOPPED;
+    if (st == WORKERS_FAILED) {
+        snprintf(err, n, "a worker failed (out of memory, or killed)");
+        return false;
+    }
+    return true;
+}
+
+void sweep_free(struct sweep *s)
+{
+    for (size_t i = 0; i < s->n_points; i++)
+        free(s->points[i].policies);
+    free(s->points);
+    for (size_t i = 0; i < s->n_labels; i++)
+        free(s->labels[i]);
+    free(s->labels);
+    memset(s, 0, sizeof *s);
+}
