@@ -24,6 +24,7 @@ static const struct cli_command COMMANDS[] = {
     {"run", "simulate the policies of a scenario and write the results",
      cmd_run},
     {"check", "validate a scenario and describe what it simulates", cmd_check},
+    {"plot", "draw the figures of a run with gnuplot", cmd_plot},
     {"bench", "measure the simulator's speed", cmd_bench},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
