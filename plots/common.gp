@@ -168,9 +168,11 @@ MARKS_MARGIN = N_INC > 1 ? 6.2 : (N_INC == 1 || WARMUP > XMIN ? 5 : 3.5)
 floor10(v) = 10 ** floor(log10(v > 1e-6 ? v : 1e-6) + 1e-9)
 ceil10(v) = 10 ** ceil(log10(v > 1e-6 ? v : 1e-6) - 1e-9)
 undefine STATS_*
-stats CSV using (plotted(strcol("label")) ? val("p50_ms") : NaN):(plotted(strcol("label")) ? val("p99_ms") : NaN) nooutput
-HAS_LATENCY = exists("STATS_max_y")
-P50_LO = HAS_LATENCY ? floor10(STATS_min_x) : 0.1
-P99_LO = HAS_LATENCY ? floor10(STATS_min_y) : 0.1
-P99_HI = HAS_LATENCY ? ceil10(STATS_max_y) : 1000
+stats CSV using (plotted(strcol("label")) ? val("p99_ms") : NaN) nooutput
+HAS_LATENCY = exists("STATS_max")
+P99_LO = HAS_LATENCY ? floor10(STATS_min) : 0.1
+P99_HI = HAS_LATENCY ? ceil10(STATS_max) : 1000
 P99_HI = P99_HI > P99_LO ? P99_HI : P99_LO * 10
+undefine STATS_*
+stats CSV using (plotted(strcol("label")) ? val("p50_ms") : NaN) nooutput
+P50_LO = exists("STATS_min") ? floor10(STATS_min) : P99_LO

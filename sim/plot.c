@@ -30,34 +30,33 @@ static bool has_scripts(const char *dir)
     return ok;
 }
 
-/* Where the scripts are: $STAMPEDE_PLOTS; else plots/ beside the
- * directory of the binary (build/stampede in a checkout), or
- * share/stampede/plots beside it (an installed bin/stampede); else
- * ./plots. NULL if memory runs out. */
+/* Where the scripts are: $STAMPEDE_PLOTS; else, in the directory above
+ * the binary's, plots/ (build/stampede in a checkout) or
+ * share/stampede/plots (an installed bin/stampede); else ./plots. NULL if
+ * memory runs out. */
 static char *scripts_dir(void)
 {
     const char *env = getenv("STAMPEDE_PLOTS");
     if (env && env[0])
         return str_printf("%s", env);
     /* Linux names the running binary's file there, symlinks resolved. */
-    char exe[4096];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[len > 0 ? len : 0] = '\0';
-    char *slash = strrchr(exe, '/');
-    char *found = NULL;
-    if (slash) {
+    char top[4096];
+    ssize_t len = readlink("/proc/self/exe", top, sizeof top - 1);
+    top[len > 0 ? len : 0] = '\0';
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(top, '/');
+        if (!slash)
+            return str_printf("plots");
         *slash = '\0';
-        static const char *const BESIDE[] = {"../plots",
-                                             "../share/stampede/plots"};
-        for (size_t i = 0; !found && i < 2; i++) {
-            char *dir = str_printf("%s/%s", exe, BESIDE[i]);
-            if (dir && has_scripts(dir))
-                found = dir;
-            else
-                free(dir);
-        }
     }
-    return found ? found : str_printf("plots");
+    static const char *const BESIDE[] = {"plots", "share/stampede/plots"};
+    for (size_t i = 0; i < 2; i++) {
+        char *dir = str_printf("%s/%s", top, BESIDE[i]);
+        if (!dir || has_scripts(dir))
+            return dir;
+        free(dir);
+    }
+    return str_printf("plots");
 }
 
 static enum plot_status fail(struct plot_error *err, enum plot_status status,
