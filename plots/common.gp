@@ -149,18 +149,24 @@ do for [k = 1:N_INC] {
 
 # The names of the marks, drawn in the panel plotted first (a figure of
 # several panels then does `unset label`). They go just above that panel's
-# frame, where no data is; incident labels in two staggered rows, so that
-# close incidents do not overwrite each other. That panel's top margin,
+# frame, where no data is; incident labels in two rows, so that close
+# incidents do not overwrite each other. That panel's top margin,
 # MARKS_MARGIN characters, makes room for them and for the legend.
 if (WARMUP > XMIN) {
     set label 1 "warmup" at (XMIN + (WARMUP < XMAX ? WARMUP : XMAX)) / 2, graph 1 center offset 0, 0.7 textcolor rgb "#777777"
 }
+# An incident goes a row up when it is close (a fifth of the time axis)
+# to the previous one, which is on the lower row.
+array INC_ROW[N_INC > 0 ? N_INC : 1]
 do for [k = 1:N_INC] {
+    INC_ROW[k] = k > 1 ? (INC_T[k] - INC_T[k - 1] < (XMAX - XMIN) / 5.0 && INC_ROW[k - 1] == 0) : 0
     if (INC_T[k] >= XMIN && INC_T[k] <= XMAX) {
-        set label 100 + k INC_L[k] at INC_T[k], graph 1 left offset character -0.3, (0.7 + 1.2 * ((k - 1) % 2)) front textcolor rgb "#222222"
+        set label 100 + k INC_L[k] at INC_T[k], graph 1 left offset character -0.3, (0.7 + 1.2 * INC_ROW[k]) front textcolor rgb "#222222"
     }
 }
-MARKS_MARGIN = N_INC > 1 ? 6.2 : (N_INC == 1 || WARMUP > XMIN ? 5 : 3.5)
+two_rows = 0
+do for [k = 1:N_INC] { two_rows = two_rows || INC_ROW[k] }
+MARKS_MARGIN = two_rows ? 6.2 : (N_INC > 0 || WARMUP > XMIN ? 5 : 3.5)
 
 # Latency axes are logarithmic, in whole decades around the plotted labels'
 # p50 and p99. When no plotted window has a reply, a fixed range: gnuplot

@@ -73,8 +73,9 @@ plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "db_inflight_mean
      for [i = 1:has(CONNS)] CONNS with lines dashtype (3, 4) linewidth 1.5 linecolor rgb CONNS_COLOUR
 unset label
 
-# 3. p99 latency (log) and, on the right axis, the error rate: latency
-# counts successful replies only, so the two are read together.
+# 3. p99 latency (log) and, on the right axis, the error rate, shaded so
+# that a policy failing every request cannot be missed: latency counts
+# successful replies only, so the two are read together.
 set bmargin 4
 set format x "%g"
 set xlabel "time (s)"
@@ -82,11 +83,13 @@ set ylabel "p99 latency (ms, log) — solid"
 set logscale y
 set yrange [P99_LO:P99_HI]
 set ytics autofreq
-set y2label "errors (% of replies) — dashed"
+set y2label "errors (% of replies), shaded"
 set y2range [-3:105]
 set y2tics 0, 25, 100 nomirror out
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p99_ms")) \
         with lines linewidth width(i) linecolor rgb colour(i), \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) axes x1y2 \
-        with lines linewidth 1.5 dashtype (6, 3) linecolor rgb colour(i)
+        with filledcurves y=0 fillstyle transparent solid 0.12 noborder linecolor rgb colour(i), \
+     for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) axes x1y2 \
+        with lines linewidth 2 dashtype (8, 4) linecolor rgb colour(i)
 unset multiplot

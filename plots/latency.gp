@@ -70,5 +70,7 @@ set ylabel "errors (% of replies)"
 set yrange [-3:105]
 set ytics 0, 25, 100
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
+        with filledcurves y=0 fillstyle transparent solid 0.12 noborder linecolor rgb colour(i), \
+     for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
         with lines linewidth width(i) linecolor rgb colour(i)
 unset multiplot
