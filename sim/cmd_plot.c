@@ -31,7 +31,8 @@ static const char USAGE[] =
     "  -h, --help    show this help\n"
     "\n"
     "Exit status: 0 done, 1 gnuplot is missing or failed (the data is left\n"
-    "as it was), 2 bad usage or DIR is not a run directory.\n";
+    "as it was), 2 bad usage or DIR is not a run directory, 130/143\n"
+    "interrupted.\n";
 
 struct plot_options {
     const char *dir;
