@@ -16,7 +16,7 @@
 
 static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
-    "                    [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
     "\n"
     "Simulates each policy of the scenario (or those named) on the same\n"
     "traffic (common random numbers), prints a comparison table, and writes\n"
@@ -24,7 +24,9 @@ static const char USAGE[] =
     "  timeseries.csv  one row per policy label and window\n"
     "  summary.json    the run after the warmup, per policy\n"
     "  scenario.json   the scenario as run, after --set\n"
-    "Same scenario and seed: byte-identical files.\n"
+    "Same scenario and seed: byte-identical files. With --plot, also the\n"
+    "figures of 'stampede plot' (hit_ratio.png, db_load.png, latency.png,\n"
+    "comparison.png).\n"
     "\n"
     "Options:\n"
     "  --policy LABEL     run only this policy (repeat for several)\n"
@@ -34,6 +36,9 @@ static const char USAGE[] =
     "  --seed N           the random seed (same as --set seed=N)\n"
     "  --set PATH=VALUE   override a field (see 'stampede check --help')\n"
     "  --out DIR          where to write the results\n"
+    "  --plot             then draw the figures with gnuplot (see\n"
+    "                     'stampede plot --help'); if that fails, the data\n"
+    "                     is still written and the exit status is 1\n"
     "  --max-in-flight N  stop a run as overloaded when more than N requests\n"
     "                     are in flight (default 1000000); it then writes\n"
     "                     what it measured with \"complete\": false\n"
@@ -41,8 +46,9 @@ static const char USAGE[] =
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 done (an overloaded run is a result, not an error),\n"
-    "1 failure while running, 2 bad usage or scenario, 130/143 interrupted\n"
-    "(the results measured so far are written, marked incomplete).\n";
+    "1 failure while running (or while plotting), 2 bad usage or scenario,\n"
+    "130/143 interrupted (the results measured so far are written, marked\n"
+    "incomplete).\n";
 
 struct run_options {
     struct scenario_args args;
@@ -52,6 +58,7 @@ struct run_options {
     long max_in_flight;
     unsigned reps;
     bool quiet;
+    bool plot;
     const char *file;
 };
 
@@ -65,6 +72,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"max-in-flight", required_argument, NULL, 'm'},
         {"reps", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},
+        {"plot", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -101,6 +109,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             o->reps = (unsigned)v;
             break;
         case 'q': o->quiet = true; break;
+        case 'P': o->plot = true; break;
         case 'h': fputs(USAGE, stdout); return -1;
         case ':':
             return cli_usage_error("run", "%s needs a value", argv[optind - 1]);
@@ -245,6 +254,12 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
                     : str_printf("results/%s", s->name);
     status = dir ? run_and_write(s, &o, selected, n_selected, dir, env)
                  : EXIT_FAILED;
+    /* The data is written by now: a plot that fails is a failure while
+     * running, whatever the cause. */
+    if (status == EXIT_OK && o.plot &&
+        (status = cmd_plot_dir("run", dir, NULL, o.quiet, NULL, env)) ==
+            EXIT_USAGE)
+        status = EXIT_FAILED;
 out:
     scenario_free(s);
     scenario_args_free(&o.args);

@@ -26,6 +26,7 @@ static const struct cli_command COMMANDS[] = {
     {"sweep", "run a scenario over a grid of parameters, with replications",
      cmd_sweep},
     {"check", "validate a scenario and describe what it simulates", cmd_check},
+    {"plot", "draw the figures of a run with gnuplot", cmd_plot},
     {"bench", "measure the simulator's speed", cmd_bench},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

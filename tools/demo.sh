@@ -7,8 +7,36 @@ out=results/hot-key
 echo "== stampede check $scenario"
 build/stampede check "$scenario"
 echo
-echo "== stampede run $scenario --out $out"
-build/stampede run "$scenario" --out "$out"
+echo "== stampede run $scenario --out $out --plot"
+build/stampede run "$scenario" --out "$out" --plot
 echo
-echo "Files: $out/timeseries.csv (one row per policy and second),"
-echo "       $out/summary.json, $out/scenario.json"
+echo "In $out/:"
+echo "  comparison.png   hit ratio, database load, p99 latency and errors per"
+echo "                   policy on one time axis: start here"
+echo "  hit_ratio.png, db_load.png, latency.png   the same, in detail"
+echo "  timeseries.csv, summary.json, scenario.json   the data"
+echo
+echo "What they show:"
+# Three lines from this run's summary.json (written by stampede with a
+# fixed layout: one "key": value per line).
+awk '
+/"label": /          { gsub(/[",]/, "", $2); label = $2 }
+/"error_rate": /     { gsub(/,/, "", $2); err[label] = $2 * 100 }
+/"total": /          { gsub(/,/, "", $2); if (!(label in rec)) rec[label] = $2 }
+/"open_at_end": /    { gsub(/,/, "", $2); open[label] = $2 }
+/"peak_inflight": /  { gsub(/,/, "", $2); peak[label] = $2 }
+/"max_wait_s": /     { gsub(/,/, "", $2); wait[label] = $2 * 1000 }
+/"polls": /          { gsub(/,/, "", $2); polls[label] = $2 }
+/"early_recomputes": / { gsub(/,/, "", $2); early[label] = $2 }
+/"count": /          { gsub(/,/, "", $2); if (!(label in episodes)) episodes[label] = $2 }
+END {
+  printf("  none: %.1f%% of requests failed and %d miss episode(s) never ended:" \
+         " the expiry flooded the database (%d queries in flight) for good.\n",
+         err["none"], open["none"], peak["none"])
+  printf("  lock: %d queries for the whole run; the requests that came during" \
+         " a recompute waited up to %.0f ms and polled the cache %d times.\n",
+         rec["lock"], wait["lock"], polls["lock"])
+  printf("  per:  %d early refreshes, %d miss episodes, %.1f%% errors: the key" \
+         " was refreshed before it expired.\n",
+         early["per"], episodes["per"], err["per"])
+}' "$out/summary.json"

@@ -1,0 +1,184 @@
+# common.gp — what the four figures share: their arguments, how they read
+# timeseries.csv, the colours, and the marks every panel carries (warmup,
+# incidents, database reference lines).
+#
+# Not run alone: each figure copies its arguments into A[1..9] (a `load`
+# clears ARG1..ARG9), sets DEFAULT_SIZE, and loads this file. See any
+# figure's header for the arguments.
+#
+# Every argument is used as a string VALUE (a file name, a title, a label)
+# or converted to a number; none is ever pasted into a command (no eval, no
+# @macro), so quotes, ';' or newlines in it cannot run anything. A path not
+# starting with '/' gets "./" in front, because gnuplot reads a data file
+# named "<cmd" from a command, and writes output named "|cmd" into one.
+
+safe_path(p) = p[1:1] eq "/" ? p : "./".p
+
+if (strlen(A[1]) == 0 || strlen(A[2]) == 0) {
+    exit error "usage: gnuplot -c plots/FIGURE.gp TIMESERIES.CSV OUT.PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]"
+}
+CSV = safe_path(A[1])
+OUT = safe_path(A[2])
+TITLE = A[4]
+LABELS = A[5]
+WARMUP = strlen(A[6]) > 0 ? real(A[6]) : 0
+
+# ---- SIZE: "WIDTH,HEIGHT" (or WIDTHxHEIGHT) in pixels -----------------------
+SIZE = strlen(A[3]) > 0 ? A[3] : DEFAULT_SIZE
+size_sep = strstrt(SIZE, ",") ? strstrt(SIZE, ",") : strstrt(SIZE, "x")
+if (size_sep < 2) { exit error "SIZE must be WIDTH,HEIGHT in pixels, got \"".SIZE."\"" }
+WIDTH = int(real(SIZE[1:size_sep - 1]))
+HEIGHT = int(real(SIZE[size_sep + 1:]))
+if (WIDTH < 100 || HEIGHT < 100) { exit error "SIZE must be at least 100,100 pixels" }
+
+# Text grows with the figure, so a figure stays readable at any size: 10 pt
+# at 1200 pixels wide.
+FONT_PT = WIDTH / 120.0 < 7 ? 7 : WIDTH / 120.0
+set encoding utf8
+# noenhanced: labels and titles come from the user; '_' or '^' in them is
+# text, not a subscript.
+set terminal pngcairo size WIDTH, HEIGHT noenhanced font sprintf("Sans,%.1f", FONT_PT) linewidth 1.5
+set output OUT
+
+# ---- timeseries.csv: named columns, rep 0, one curve per label ------------
+set datafile separator ","
+set datafile columnheaders
+# An empty cell is an undefined value (a ratio or a percentile of nothing).
+# Left alone, gnuplot skips such a row and joins its neighbours, drawing a
+# line through a window that has no value; NaN breaks the line instead.
+val(c) = strcol(c) eq "" ? NaN : column(c)
+mine(l) = strcol("label") eq l && column("rep") == 0
+at(l, c) = mine(l) ? val(c) : NaN
+# A window's value is plotted at its middle.
+tmid(dummy) = column("t_s") + column("span_s") / 2
+# Errors as a share of the window's completions, in %.
+err_pct(l) = mine(l) && column("completed") > 0 ? 100.0 * column("error") / column("completed") : NaN
+
+# The time axis: the whole run.
+undefine STATS_*
+stats CSV using "t_s":(column("t_s") + column("span_s")) nooutput
+if (!exists("STATS_min_x")) { exit error CSV.": no window to plot (not a timeseries.csv of stampede?)" }
+XMIN = STATS_min_x
+XMAX = STATS_max_y
+set xrange [XMIN:XMAX]
+
+# LABELS not given: every label of the CSV, in the order of its rows (the
+# order of the scenario's policies).
+if (strlen(LABELS) == 0) {
+    stats CSV using (l_ = strcol("label"), strstrt(" ".LABELS." ", " ".l_." ") ? 0 : (LABELS = LABELS.(strlen(LABELS) ? " " : "").l_), 0) nooutput
+}
+N_LABELS = words(LABELS)
+plotted(l) = strstrt(" ".LABELS." ", " ".l." ") > 0 && column("rep") == 0
+if (N_LABELS == 0) { exit error "no policy label to plot in ".CSV }
+
+# Okabe–Ito colours: distinguishable with the common colour blindnesses.
+PALETTE = "#0072B2 #D55E00 #009E73 #CC79A7 #E69F00 #56B4E9 #000000 #999933"
+colour(i) = word(PALETTE, (i - 1) % words(PALETTE) + 1)
+label_of(i) = word(LABELS, i)
+# Where policies agree their lines coincide: the first is drawn widest and
+# each next one narrower on top of it, so that every line stays visible.
+width(i) = 1.6 + (N_LABELS > 1 ? 2.4 * (N_LABELS - i) / (N_LABELS - 1.0) : 0)
+
+# ---- CAPACITY: "cores=C", or "peak=N" for a USL curve; "qps=Q"; "conns=M" --
+CORES = NaN; PEAK = NaN; QPS = NaN; CONNS = NaN
+do for [w in A[7]] {
+    cap_eq = strstrt(w, "=")
+    cap_key = cap_eq ? w[1:cap_eq - 1] : w
+    cap_val = cap_eq ? real(w[cap_eq + 1:]) : NaN
+    if (cap_key eq "cores") { CORES = cap_val }
+    if (cap_key eq "peak") { PEAK = cap_val }
+    if (cap_key eq "qps") { QPS = cap_val }
+    if (cap_key eq "conns") { CONNS = cap_val }
+}
+# 1 if the value is a number (for `for [i=1:has(x)]`: a curve or nothing).
+has(x) = x == x ? 1 : 0
+CAP_N = has(CORES) ? CORES : PEAK
+CAP_N_TITLE = has(CORES) ? sprintf("capacity: %g core%s", CORES, CORES == 1 ? "" : "s") : sprintf("USL peak: n* = %.3g", PEAK)
+QPS_TITLE = sprintf("capacity: %.4g queries/s", QPS)
+CONNS_TITLE = sprintf("max_connections: %g", CONNS)
+CAP_COLOUR = "#B2182B"
+STYLE_COLOUR = "#444444"   # legend entries for a line style, not a policy
+CONNS_COLOUR = "#555555"
+
+# ---- INCIDENTS: one per line, "AT LABEL" (seconds, a space, the text) -----
+N_INC = 0
+inc_rest = A[8]
+while (strlen(inc_rest) > 0) {
+    inc_nl = strstrt(inc_rest, "\n")
+    inc_line = inc_nl ? inc_rest[1:inc_nl - 1] : inc_rest
+    inc_rest = inc_nl ? inc_rest[inc_nl + 1:] : ""
+    if (strlen(inc_line) > 0) { N_INC = N_INC + 1 }
+}
+array INC_T[N_INC > 0 ? N_INC : 1]
+array INC_L[N_INC > 0 ? N_INC : 1]
+inc_i = 0
+inc_rest = A[8]
+while (strlen(inc_rest) > 0) {
+    inc_nl = strstrt(inc_rest, "\n")
+    inc_line = inc_nl ? inc_rest[1:inc_nl - 1] : inc_rest
+    inc_rest = inc_nl ? inc_rest[inc_nl + 1:] : ""
+    if (strlen(inc_line) > 0) {
+        inc_i = inc_i + 1
+        inc_sp = strstrt(inc_line, " ")
+        INC_T[inc_i] = real(inc_sp ? inc_line[1:inc_sp - 1] : inc_line)
+        INC_L[inc_i] = inc_sp ? inc_line[inc_sp + 1:] : ""
+    }
+}
+
+# ---- marks: set once, drawn in every panel ---------------------------------
+set style textbox opaque noborder margins 2, 1
+set grid xtics ytics linecolor rgb "#d0d0d0" linewidth 0.6 dashtype solid
+set border 3 linecolor rgb "#444444"
+set key top center horizontal outside noautotitle reverse Left samplen 2.5 width 1 spacing 1.1
+TITLE_FONT = sprintf("Sans,%.1f", FONT_PT * 1.3)
+set tics nomirror out
+set xtics out
+set mxtics
+set format y "%g"
+
+# The warmup, left out of summary.json: shaded grey.
+if (WARMUP > XMIN) {
+    set object 1 rect from XMIN, graph 0 to (WARMUP < XMAX ? WARMUP : XMAX), graph 1 behind fillcolor rgb "#eeeeee" fillstyle solid 1.0 noborder
+}
+# Incidents: a dashed vertical line at each, in every panel.
+do for [k = 1:N_INC] {
+    if (INC_T[k] >= XMIN && INC_T[k] <= XMAX) {
+        set arrow 100 + k from INC_T[k], graph 0 to INC_T[k], graph 1 nohead front dashtype (8, 5) linewidth 1.3 linecolor rgb "#333333"
+    }
+}
+
+# The names of the marks, drawn in the panel plotted first (a figure of
+# several panels then does `unset label`). They go just above that panel's
+# frame, where no data is; incident labels in two rows, so that close
+# incidents do not overwrite each other. That panel's top margin,
+# MARKS_MARGIN characters, makes room for them and for the legend.
+if (WARMUP > XMIN) {
+    set label 1 "warmup" at (XMIN + (WARMUP < XMAX ? WARMUP : XMAX)) / 2, graph 1 center offset 0, 0.7 textcolor rgb "#777777"
+}
+# An incident goes a row up when it is close (a fifth of the time axis)
+# to the previous one, which is on the lower row.
+array INC_ROW[N_INC > 0 ? N_INC : 1]
+do for [k = 1:N_INC] {
+    INC_ROW[k] = k > 1 ? (INC_T[k] - INC_T[k - 1] < (XMAX - XMIN) / 5.0 && INC_ROW[k - 1] == 0) : 0
+    if (INC_T[k] >= XMIN && INC_T[k] <= XMAX) {
+        set label 100 + k INC_L[k] at INC_T[k], graph 1 left offset character -0.3, (0.7 + 1.2 * INC_ROW[k]) front textcolor rgb "#222222"
+    }
+}
+two_rows = 0
+do for [k = 1:N_INC] { two_rows = two_rows || INC_ROW[k] }
+MARKS_MARGIN = two_rows ? 6.2 : (N_INC > 0 || WARMUP > XMIN ? 5 : 3.5)
+
+# Latency axes are logarithmic, in whole decades around the plotted labels'
+# p50 and p99. When no plotted window has a reply, a fixed range: gnuplot
+# refuses to autoscale a panel whose every point is undefined.
+floor10(v) = 10 ** floor(log10(v > 1e-6 ? v : 1e-6) + 1e-9)
+ceil10(v) = 10 ** ceil(log10(v > 1e-6 ? v : 1e-6) - 1e-9)
+undefine STATS_*
+stats CSV using (plotted(strcol("label")) ? val("p99_ms") : NaN) nooutput
+HAS_LATENCY = exists("STATS_max")
+P99_LO = HAS_LATENCY ? floor10(STATS_min) : 0.1
+P99_HI = HAS_LATENCY ? ceil10(STATS_max) : 1000
+P99_HI = P99_HI > P99_LO ? P99_HI : P99_LO * 10
+undefine STATS_*
+stats CSV using (plotted(strcol("label")) ? val("p50_ms") : NaN) nooutput
+P50_LO = exists("STATS_min") ? floor10(STATS_min) : P99_LO

@@ -1,0 +1,95 @@
+# comparison.gp — the figure for a postmortem: the policies side by side on
+# one time axis. Hit ratio; queries in execution at the database against its
+# capacity and connection limit; p99 latency (log) with the error rate.
+#
+#   gnuplot -c plots/comparison.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]
+#
+# The four figures take the same arguments, by position; pass "" to skip
+# one (it then takes its default). Each is used as a plain value: a path
+# or label with spaces, quotes or ';' is safe.
+#
+#   CSV        a run's timeseries.csv (replication 0 is plotted)
+#   PNG        the image to write (PNG, pngcairo)
+#   SIZE       WIDTH,HEIGHT in pixels; default 1200,900
+#   TITLE      shown in the figure's title, e.g. the scenario's name
+#   LABELS     the policy labels to plot, separated by spaces, in legend
+#              order; default every label in the CSV, in its order
+#   WARMUP_S   seconds of warmup, shaded grey; default 0 (none)
+#   CAPACITY   the database's reference lines, words KEY=VALUE:
+#                cores=C   capacity in queries in execution (ps: C cores)
+#                peak=N    or, for a USL curve, its peak concurrency
+#                          n* = sqrt((1 - sigma) / kappa)
+#                qps=Q     most queries per second: max W / mean service
+#                conns=M   database.max_connections
+#              e.g. "cores=8 qps=40 conns=100"; default none
+#   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
+#              text; a dashed vertical line, labelled in the top panel
+#
+# `stampede plot DIR` passes all of them, from DIR's summary.json and
+# scenario.json.
+
+DEFAULT_SIZE = "1200,900"
+array A[9]
+do for [i = 1:9] { A[i] = i <= ARGC ? ARGV[i] : "" }
+# common.gp lies beside this script.
+here = strlen(ARG0)
+while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
+load (here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./")."common.gp"
+
+# Three panels on one time axis: the same left and right margins (in
+# characters) line their x axes up; only the bottom one labels it.
+set multiplot layout 3, 1 title (strlen(TITLE) ? TITLE.": " : "")."hit ratio, database load and latency per policy" font TITLE_FONT
+set lmargin 12
+set rmargin 12
+
+# 1. hit ratio, with the legend (policies) and the marks' labels.
+set tmargin MARKS_MARGIN
+set bmargin 0.7
+set format x ""
+unset xlabel
+set ylabel "hit ratio (%)"
+set yrange [-3:105]
+set ytics 0, 25, 100
+plot for [i = 1:N_LABELS] CSV using (tmid(0)):(100 * at(label_of(i), "hit_ratio")) \
+        with lines linewidth width(i) linecolor rgb colour(i) title label_of(i)
+unset label
+unset key
+
+# 2. queries in execution at the database, against its capacity and its
+# connection limit, each named at its right end.
+set tmargin 0.7
+set ylabel "queries at the database"
+set yrange [0:*]
+set ytics autofreq
+if (has(CAP_N)) {
+    set label 2 CAP_N_TITLE at graph 0.995, first CAP_N right offset 0, 0.7 front textcolor rgb CAP_COLOUR
+}
+if (has(CONNS)) {
+    set label 3 CONNS_TITLE at graph 0.995, first CONNS right offset 0, 0.7 front textcolor rgb CONNS_COLOUR
+}
+plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "db_inflight_mean")) \
+        with lines linewidth width(i) linecolor rgb colour(i), \
+     for [i = 1:has(CAP_N)] CAP_N with lines dashtype (10, 6) linewidth 1.5 linecolor rgb CAP_COLOUR, \
+     for [i = 1:has(CONNS)] CONNS with lines dashtype (3, 4) linewidth 1.5 linecolor rgb CONNS_COLOUR
+unset label
+
+# 3. p99 latency (log) and, on the right axis, the error rate, shaded so
+# that a policy failing every request cannot be missed: latency counts
+# successful replies only, so the two are read together.
+set bmargin 4
+set format x "%g"
+set xlabel "time (s)"
+set ylabel "p99 latency (ms, log) — solid"
+set logscale y
+set yrange [P99_LO:P99_HI]
+set ytics autofreq
+set y2label "errors (% of replies), shaded"
+set y2range [-3:105]
+set y2tics 0, 25, 100 nomirror out
+plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p99_ms")) \
+        with lines linewidth width(i) linecolor rgb colour(i), \
+     for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) axes x1y2 \
+        with filledcurves y=0 fillstyle transparent solid 0.12 noborder linecolor rgb colour(i), \
+     for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) axes x1y2 \
+        with lines linewidth 2 dashtype (8, 4) linecolor rgb colour(i)
+unset multiplot

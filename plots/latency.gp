@@ -1,0 +1,76 @@
+# latency.gp — reply latency and errors over time, one line per policy:
+# p50 (dashed) and p99 (solid) on a log scale above, the error rate below.
+# Latency counts successful replies only, so always read it with the errors.
+#
+#   gnuplot -c plots/latency.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]
+#
+# The four figures take the same arguments, by position; pass "" to skip
+# one (it then takes its default). Each is used as a plain value: a path
+# or label with spaces, quotes or ';' is safe.
+#
+#   CSV        a run's timeseries.csv (replication 0 is plotted)
+#   PNG        the image to write (PNG, pngcairo)
+#   SIZE       WIDTH,HEIGHT in pixels; default 1200,800
+#   TITLE      shown in the figure's title, e.g. the scenario's name
+#   LABELS     the policy labels to plot, separated by spaces, in legend
+#              order; default every label in the CSV, in its order
+#   WARMUP_S   seconds of warmup, shaded grey; default 0 (none)
+#   CAPACITY   the database's reference lines, words KEY=VALUE:
+#                cores=C   capacity in queries in execution (ps: C cores)
+#                peak=N    or, for a USL curve, its peak concurrency
+#                          n* = sqrt((1 - sigma) / kappa)
+#                qps=Q     most queries per second: max W / mean service
+#                conns=M   database.max_connections
+#              e.g. "cores=8 qps=40 conns=100"; default none
+#   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
+#              text; a dashed vertical line, labelled in the top panel
+#
+# `stampede plot DIR` passes all of them, from DIR's summary.json and
+# scenario.json.
+
+DEFAULT_SIZE = "1200,800"
+array A[9]
+do for [i = 1:9] { A[i] = i <= ARGC ? ARGV[i] : "" }
+# common.gp lies beside this script.
+here = strlen(ARG0)
+while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
+load (here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./")."common.gp"
+
+# Two panels on one time axis: the same left and right margins (in
+# characters) line their x axes up; only the bottom one labels it.
+set multiplot layout 2, 1 title (strlen(TITLE) ? TITLE.": " : "")."reply latency and errors per policy" font TITLE_FONT
+set lmargin 12
+set rmargin 4
+
+# 1. p50 and p99 of the window's successful replies, from arrival, retries
+# included; log scale, whole decades.
+set tmargin MARKS_MARGIN
+set bmargin 0.7
+set format x ""
+unset xlabel
+set ylabel "latency (ms, log scale)"
+set logscale y
+set yrange [(P50_LO < P99_LO ? P50_LO : P99_LO):P99_HI]
+plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p99_ms")) \
+        with lines linewidth width(i) linecolor rgb colour(i) title label_of(i), \
+     for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p50_ms")) \
+        with lines linewidth 1.2 dashtype (6, 4) linecolor rgb colour(i), \
+     keyentry with lines linewidth 2 linecolor rgb STYLE_COLOUR title "p99", \
+     keyentry with lines linewidth 1.2 dashtype (6, 4) linecolor rgb STYLE_COLOUR title "p50"
+unset label
+unset key
+unset logscale y
+
+# 2. errors (every cause) as a share of the window's completions.
+set tmargin 0.7
+set bmargin 4
+set format x "%g"
+set xlabel "time (s)"
+set ylabel "errors (% of replies)"
+set yrange [-3:105]
+set ytics 0, 25, 100
+plot for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
+        with filledcurves y=0 fillstyle transparent solid 0.12 noborder linecolor rgb colour(i), \
+     for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
+        with lines linewidth width(i) linecolor rgb colour(i)
+unset multiplot

@@ -1,0 +1,187 @@
+/*
+ * plot.c — see plot.h.
+ */
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel/strutil.h"
+#include "outfile.h"
+#include "plot_input.h"
+#include "subprocess.h"
+
+/* The figures, each a script plots/NAME.gp writing NAME.png at the size
+ * the script chooses. */
+static const char *const FIGURES[] = {"hit_ratio", "db_load", "latency",
+                                      "comparison"};
+#define N_FIGURES (sizeof FIGURES / sizeof FIGURES[0])
+
+static bool has_scripts(const char *dir)
+{
+    char *probe = str_printf("%s/common.gp", dir);
+    bool ok = probe && access(probe, R_OK) == 0;
+    free(probe);
+    return ok;
+}
+
+/* Where the scripts are: $STAMPEDE_PLOTS; else, in the directory above
+ * the binary's, plots/ (build/stampede in a checkout) or
+ * share/stampede/plots (an installed bin/stampede); else ./plots. NULL if
+ * memory runs out. */
+static char *scripts_dir(void)
+{
+    const char *env = getenv("STAMPEDE_PLOTS");
+    if (env && env[0])
+        return str_printf("%s", env);
+    /* Linux names the running binary's file there, symlinks resolved. */
+    char top[4096];
+    ssize_t len = readlink("/proc/self/exe", top, sizeof top - 1);
+    top[len > 0 ? len : 0] = '\0';
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(top, '/');
+        if (!slash)
+            return str_printf("plots");
+        *slash = '\0';
+    }
+    static const char *const BESIDE[] = {"plots", "share/stampede/plots"};
+    for (size_t i = 0; i < 2; i++) {
+        char *dir = str_printf("%s/%s", top, BESIDE[i]);
+        if (!dir || has_scripts(dir))
+            return dir;
+        free(dir);
+    }
+    return str_printf("plots");
+}
+
+static enum plot_status fail(struct plot_error *err, enum plot_status status,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum plot_status fail(struct plot_error *err, enum plot_status status,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* Why gnuplot did not produce a figure, for the user. */
+static enum plot_status gnuplot_failed(struct subprocess_result *r,
+                                       const char *script, const char *dir,
+                                       struct plot_error *err)
+{
+    if (r->spawn_error == ENOENT)
+        return fail(err, PLOT_NO_GNUPLOT, "gnuplot is not installed "
+                    "(apt-get install gnuplot-nox); the data in %s is "
+                    "unaffected", dir);
+    if (r->spawn_error != 0)
+        return fail(err, PLOT_FAILED, "cannot start gnuplot: %s; the data in "
+                    "%s is unaffected", strerror(r->spawn_error), dir);
+    err->detail = r->err;
+    r->err = NULL;
+    return fail(err, PLOT_FAILED, "gnuplot failed on %s (exit status %d); "
+                "the data in %s is unaffected", script, r->status, dir);
+}
+
+/* Runs one script into a temporary file beside `png` and renames it into
+ * place once gnuplot succeeded. The temporary comes from outfile_open:
+ * gnuplot writes it by name, and committing the untouched stream only
+ * renames it (a stream nothing was written to flushes nothing). */
+static enum plot_status render_one(const char *script, const char *png,
+                                   const struct plot_input *in,
+                                   const char *dir, struct plot_error *err)
+{
+    struct outfile f;
+    if (!outfile_open(&f, png, err->message, sizeof err->message))
+        return PLOT_FAILED;
+    fcntl(fileno(f.fp), F_SETFD, FD_CLOEXEC);
+    /* Arguments, in the order of plots/common.gp; "" leaves the size to
+     * the script. */
+    const char *argv[] = {"gnuplot", "-c", script, in->csv, f.tmp_path, "",
+                          in->title, in->labels, in->warmup, in->capacity,
+                          in->incidents, NULL};
+    struct subprocess_result r;
+    if (!subprocess_run(argv, &r)) {
+        outfile_abort(&f);
+        return fail(err, PLOT_FAILED, "cannot run gnuplot: %s",
+                    strerror(errno));
+    }
+    enum plot_status status = PLOT_OK;
+    struct stat st;
+    if (r.spawn_error != 0 || r.status != 0)
+        status = gnuplot_failed(&r, script, dir, err);
+    else if (stat(f.tmp_path, &st) != 0 || st.st_size == 0)
+        status = fail(err, PLOT_FAILED, "%s: gnuplot wrote nothing (%s)", png,
+                      script);
+    subprocess_result_free(&r);
+    if (status != PLOT_OK)
+        outfile_abort(&f);
+    else if (!outfile_commit(&f, err->message, sizeof err->message))
+        status = PLOT_FAILED;
+    return status;
+}
+
+static enum plot_status render_all(const struct plot_request *req,
+                                   const struct plot_input *in,
+                                   const char *scripts, const char *out_dir,
+                                   struct plot_error *err)
+{
+    enum plot_status status = PLOT_OK;
+    for (size_t i = 0; status == PLOT_OK && i < N_FIGURES; i++) {
+        char *script = str_printf("%s/%s.gp", scripts, FIGURES[i]);
+        char *png = str_printf("%s/%s.png", out_dir, FIGURES[i]);
+        if (!script || !png) {
+            status = fail(err, PLOT_FAILED, "out of memory");
+        } else if (access(script, R_OK) != 0) {
+            status = fail(err, PLOT_FAILED, "%s: cannot read the gnuplot "
+                          "script: %s (set STAMPEDE_PLOTS to the directory "
+                          "of the scripts)", script, strerror(errno));
+        } else {
+            if (req->progress)
+                fprintf(req->progress, "stampede: plotting %s\n", png);
+            status = render_one(script, png, in, req->dir, err);
+            if (status == PLOT_OK && req->written)
+                fprintf(req->written, "%s\n", png);
+        }
+        free(script);
+        free(png);
+    }
+    return status;
+}
+
+enum plot_status plot_render(const struct plot_request *req,
+                             struct plot_error *err)
+{
+    err->message[0] = '\0';
+    err->detail = NULL;
+    const char *out_dir = req->out_dir ? req->out_dir : req->dir;
+    struct plot_input in;
+    enum plot_status status =
+        plot_input_read(req->dir, &in, err->message, sizeof err->message);
+    if (status != PLOT_OK)
+        return status;
+    char *scripts = scripts_dir();
+    if (!scripts)
+        status = fail(err, PLOT_FAILED, "out of memory");
+    else if (!outfile_mkdirs(out_dir, err->message, sizeof err->message))
+        status = PLOT_FAILED;
+    else
+        status = render_all(req, &in, scripts, out_dir, err);
+    free(scripts);
+    plot_input_free(&in);
+    return status;
+}
+
+void plot_error_free(struct plot_error *err)
+{
+    free(err->detail);
+    err->detail = NULL;
+}

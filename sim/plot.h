@@ -1,0 +1,48 @@
+/*
+ * plot.h — the figures of a run: gnuplot renders the scripts in plots/
+ * from a run directory (timeseries.csv, summary.json, scenario.json) into
+ * hit_ratio.png, db_load.png, latency.png and comparison.png.
+ *
+ * gnuplot is started without a shell, its arguments passed as argv
+ * entries (plots/common.gp documents them). Each PNG is written to a
+ * temporary name beside its final one and renamed into place only once
+ * gnuplot has succeeded, like every output (outfile.h). The data files
+ * are only read.
+ */
+#ifndef STAMPEDE_PLOT_H
+#define STAMPEDE_PLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum plot_status {
+    PLOT_OK,
+    PLOT_BAD_INPUT,     /* the run directory or one of its files is
+                           missing or unreadable */
+    PLOT_NO_GNUPLOT,    /* gnuplot is not on PATH */
+    PLOT_FAILED,        /* gnuplot failed, or a file could not be written */
+};
+
+struct plot_error {
+    char message[1024];   /* one line, naming the file concerned */
+    char *detail;         /* gnuplot's stderr when it failed, or NULL;
+                             plot_error_free() frees it */
+};
+
+struct plot_request {
+    const char *dir;       /* the run directory */
+    const char *out_dir;   /* where the PNGs go; NULL: dir */
+    FILE *progress;        /* a line per figure; NULL: none */
+    FILE *written;         /* the path of each PNG written; NULL: none */
+};
+
+/* Renders every figure. Stops at the first failure, with the reason in
+ * *err; figures already rendered stay, the others keep their previous
+ * file, if any. */
+enum plot_status plot_render(const struct plot_request *req,
+                             struct plot_error *err);
+
+void plot_error_free(struct plot_error *err);
+
+#endif
