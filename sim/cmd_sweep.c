@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "kernel/strutil.h"
 #include "outfile.h"
+#include "plot.h"
 #include "progress.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -28,7 +29,9 @@ static const char USAGE[] =
     "point and policy label with the varied values, then the mean and the\n"
     "95 % confidence half-width of the hit ratio, p99, error rate, database\n"
     "peak in-flight and queries, recomputes, overlapping recomputes and\n"
-    "miss episodes, and the share of replications that collapsed.\n"
+    "miss episodes, and the share of replications that collapsed. With one\n"
+    "--vary of numbers, it also draws each metric against it, one line per\n"
+    "label with its 95 % band (DIR/sweep_METRIC.png, with gnuplot).\n"
     "\n"
     "SPEC:  a,b,c          these values (numbers, durations, or text)\n"
     "       lo:hi:n        n values evenly spaced from lo to hi\n"
@@ -45,7 +48,8 @@ static const char USAGE[] =
     "  --policy LABEL     run only this policy (repeat for several)\n"
     "  --seed N           the random seed (same as --set seed=N)\n"
     "  --set PATH=VALUE   override a field for every point\n"
-    "  --out DIR          where to write sweep.csv\n"
+    "  --out DIR          where to write sweep.csv and the figures\n"
+    "  --no-plot          write sweep.csv only\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -61,6 +65,7 @@ struct sweep_options {
     unsigned reps, jobs;
     const char *out_dir;
     bool quiet;
+    bool no_plot;
     const char *file;
 };
 
@@ -104,6 +109,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         {"set", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"no-plot", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -133,6 +139,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
             break;
         case 'o': o->out_dir = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'N': o->no_plot = true; break;
         case 'h': fputs(USAGE, stdout); return -1;
         case ':':
             st = cli_usage_error("sweep", "%s needs a value", argv[optind - 1]);
@@ -163,9 +170,51 @@ static void show_progress(size_t done, size_t total, void *ctx)
     progress_update(ctx, done);
 }
 
-/* Runs the grid and writes sweep.csv into dir. */
+/* Whether the figures can be drawn: one varied parameter, with numbers. */
+static bool plottable(const struct sweep_params *p)
+{
+    if (p->n_varies != 1)
+        return false;
+    for (size_t i = 0; i < p->varies[0].n; i++) {
+        char cell[256], *end;
+        sweep_csv_value(p->varies[0].values[i], cell, sizeof cell);
+        strtod(cell, &end);
+        if (end == cell || *end)
+            return false;
+    }
+    return true;
+}
+
+/* One figure per metric of sweep.csv. */
+static int plot_sweep(const struct sweep_params *p, const char *csv,
+                      const char *dir, const char *name, bool quiet)
+{
+    for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
+        char *png = str_printf("%s/sweep_%s.png", dir, SWEEP_METRICS[m].column);
+        const char *extra[] = {p->varies[0].path, SWEEP_METRICS[m].column, "",
+                               name, "", p->varies[0].log ? "log" : ""};
+        struct plot_error err;
+        enum plot_status st = png ? plot_script("sweep", csv, png, extra, 6, dir,
+                                                &err)
+                                  : PLOT_FAILED;
+        if (st == PLOT_OK && !quiet)
+            fprintf(stderr, "stampede: %s\n", png);
+        free(png);
+        if (st != PLOT_OK) {
+            fprintf(stderr, "stampede sweep: %s\n%s", png ? err.message
+                                                          : "out of memory",
+                    png && err.detail ? err.detail : "");
+            if (png)
+                plot_error_free(&err);
+            return EXIT_FAILED;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* Runs the grid and writes sweep.csv (and the figures) into dir. */
 static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
-                     const struct cli_env *env)
+                     bool figures, const char *name, const struct cli_env *env)
 {
     char err[512];
     char *csv = str_printf("%s/sweep.csv", dir);
@@ -190,6 +239,11 @@ static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
                 fprintf(stderr, "stampede: %s%s\n", csv,
                         s.stopped ? " (interrupted: finished points only)"
                                   : "");
+            if (status == EXIT_OK && figures && plottable(p))
+                status = plot_sweep(p, csv, dir, name, quiet);
+            else if (status == EXIT_OK && figures && !quiet)
+                fprintf(stderr, "stampede: no figures: they need a single "
+                        "--vary of numbers (sweep.csv has the whole grid)\n");
         } else {
             fprintf(stderr, "stampede sweep: %s\n", err);
         }
@@ -228,7 +282,8 @@ int cmd_sweep(int argc, char **argv, const struct cli_env *env)
         goto out;
     dir = o.out_dir ? str_printf("%s", o.out_dir)
                     : str_printf("results/%s-sweep", base->name);
-    status = dir ? run_sweep(&p, dir, o.quiet, env) : EXIT_FAILED;
+    status = dir ? run_sweep(&p, dir, o.quiet, !o.no_plot, base->name, env)
+                 : EXIT_FAILED;
 out:
     scenario_errors_free(&errors);
     scenario_free(base);

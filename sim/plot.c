@@ -95,19 +95,20 @@ static enum plot_status gnuplot_failed(struct subprocess_result *r,
  * place once gnuplot succeeded. The temporary comes from outfile_open:
  * gnuplot writes it by name, and committing the untouched stream only
  * renames it (a stream nothing was written to flushes nothing). */
-static enum plot_status render_one(const char *script, const char *png,
-                                   const struct plot_input *in,
-                                   const char *dir, struct plot_error *err)
+static enum plot_status render_one(const char *script, const char *data,
+                                   const char *png, const char *const *extra,
+                                   size_t n_extra, const char *dir,
+                                   struct plot_error *err)
 {
     struct outfile f;
     if (!outfile_open(&f, png, err->message, sizeof err->message))
         return PLOT_FAILED;
     fcntl(fileno(f.fp), F_SETFD, FD_CLOEXEC);
-    /* Arguments, in the order of plots/common.gp; "" leaves the size to
-     * the script. */
-    const char *argv[] = {"gnuplot", "-c", script, in->csv, f.tmp_path, "",
-                          in->title, in->labels, in->warmup, in->capacity,
-                          in->incidents, NULL};
+    const char *argv[16] = {"gnuplot", "-c", script, data, f.tmp_path};
+    size_t n = 5;
+    for (size_t i = 0; i < n_extra && n < 15; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
     struct subprocess_result r;
     if (!subprocess_run(argv, &r)) {
         outfile_abort(&f);
@@ -129,29 +130,47 @@ static enum plot_status render_one(const char *script, const char *png,
     return status;
 }
 
+enum plot_status plot_script(const char *name, const char *data,
+                             const char *png, const char *const *extra,
+                             size_t n_extra, const char *dir,
+                             struct plot_error *err)
+{
+    char *scripts = scripts_dir();
+    char *script = scripts ? str_printf("%s/%s.gp", scripts, name) : NULL;
+    enum plot_status status;
+    if (!script)
+        status = fail(err, PLOT_FAILED, "out of memory");
+    else if (access(script, R_OK) != 0)
+        status = fail(err, PLOT_FAILED, "%s: cannot read the gnuplot "
+                      "script: %s (set STAMPEDE_PLOTS to the directory of "
+                      "the scripts)", script, strerror(errno));
+    else
+        status = render_one(script, data, png, extra, n_extra, dir, err);
+    free(script);
+    free(scripts);
+    return status;
+}
+
 static enum plot_status render_all(const struct plot_request *req,
                                    const struct plot_input *in,
-                                   const char *scripts, const char *out_dir,
-                                   struct plot_error *err)
+                                   const char *out_dir, struct plot_error *err)
 {
+    /* after DATA and PNG, in the order of plots/common.gp; "" leaves the
+     * size to the script */
+    const char *extra[] = {"", in->title, in->labels, in->warmup,
+                           in->capacity, in->incidents};
     enum plot_status status = PLOT_OK;
     for (size_t i = 0; status == PLOT_OK && i < N_FIGURES; i++) {
-        char *script = str_printf("%s/%s.gp", scripts, FIGURES[i]);
         char *png = str_printf("%s/%s.png", out_dir, FIGURES[i]);
-        if (!script || !png) {
+        if (!png) {
             status = fail(err, PLOT_FAILED, "out of memory");
-        } else if (access(script, R_OK) != 0) {
-            status = fail(err, PLOT_FAILED, "%s: cannot read the gnuplot "
-                          "script: %s (set STAMPEDE_PLOTS to the directory "
-                          "of the scripts)", script, strerror(errno));
-        } else {
-            if (req->progress)
-                fprintf(req->progress, "stampede: plotting %s\n", png);
-            status = render_one(script, png, in, req->dir, err);
-            if (status == PLOT_OK && req->written)
-                fprintf(req->written, "%s\n", png);
+            break;
         }
-        free(script);
+        if (req->progress)
+            fprintf(req->progress, "stampede: plotting %s\n", png);
+        status = plot_script(FIGURES[i], in->csv, png, extra, 6, req->dir, err);
+        if (status == PLOT_OK && req->written)
+            fprintf(req->written, "%s\n", png);
         free(png);
     }
     return status;
@@ -168,14 +187,10 @@ enum plot_status plot_render(const struct plot_request *req,
         plot_input_read(req->dir, &in, err->message, sizeof err->message);
     if (status != PLOT_OK)
         return status;
-    char *scripts = scripts_dir();
-    if (!scripts)
-        status = fail(err, PLOT_FAILED, "out of memory");
-    else if (!outfile_mkdirs(out_dir, err->message, sizeof err->message))
+    if (!outfile_mkdirs(out_dir, err->message, sizeof err->message))
         status = PLOT_FAILED;
     else
-        status = render_all(req, &in, scripts, out_dir, err);
-    free(scripts);
+        status = render_all(req, &in, out_dir, err);
     plot_input_free(&in);
     return status;
 }

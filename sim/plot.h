@@ -45,4 +45,13 @@ enum plot_status plot_render(const struct plot_request *req,
 
 void plot_error_free(struct plot_error *err);
 
+/* Renders one script, plots/NAME.gp, as
+ *     gnuplot -c SCRIPT DATA TMP EXTRA...
+ * into `png` (TMP is a temporary name renamed to `png` on success). `dir`
+ * names the data in messages. */
+enum plot_status plot_script(const char *name, const char *data,
+                             const char *png, const char *const *extra,
+                             size_t n_extra, const char *dir,
+                             struct plot_error *err);
+
 #endif

@@ -91,7 +91,17 @@ static bool spawn(struct worker_proc *w, unsigned self, job_fn job, void *ctx)
         close(down[1]);
         return false;
     }
+    /* Signals stay blocked across fork until the child has reset their
+     * handlers, so a signal arriving meanwhile kills it by default instead
+     * of running a handler inherited from the parent. */
+    sigset_t block, saved;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &saved);
     pid_t pid = fork();
+    if (pid != 0)
+        sigprocmask(SIG_SETMASK, &saved, NULL);
     if (pid < 0) {
         close(down[0]);
         close(down[1]);
@@ -103,6 +113,7 @@ static bool spawn(struct worker_proc *w, unsigned self, job_fn job, void *ctx)
         /* a signal simply ends a worker; the parent keeps what finished */
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
+        sigprocmask(SIG_SETMASK, &saved, NULL);
         for (unsigned i = 0; i < self; i++) {
             close(w[i].to_worker);
             close(w[i].from_worker);

@@ -1,0 +1,97 @@
+/*
+ * test_workers.c — the worker pool (sim/workers.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../support.h"
+#include "workers.h"
+
+struct collected {
+    long value[64];
+    int seen[64];
+    size_t last_done;
+};
+
+/* Job i: i squared, after a pause that makes later jobs finish first. */
+static void *square(size_t index, size_t *size, void *ctx)
+{
+    (void)ctx;
+    struct timespec pause = {0, (long)(20 - index % 20) * 300000L};
+    nanosleep(&pause, NULL);
+    long *v = malloc(sizeof *v);
+    *v = (long)(index * index);
+    *size = sizeof *v;
+    return v;
+}
+
+static void keep(size_t index, void *result, size_t size, size_t done,
+                 void *ctx)
+{
+    struct collected *c = ctx;
+    ck_assert_uint_eq(size, sizeof(long));
+    c->value[index] = *(long *)result;
+    c->seen[index]++;
+    c->last_done = done;
+    free(result);
+}
+
+START_TEST(every_job_once_whatever_the_workers)
+{
+    for (unsigned workers = 1; workers <= 4; workers++) {
+        struct collected c;
+        memset(&c, 0, sizeof c);
+        ck_assert_int_eq(workers_run(40, workers, square, keep, &c, NULL),
+                         WORKERS_DONE);
+        for (size_t i = 0; i < 40; i++) {
+            ck_assert_int_eq(c.seen[i], 1);
+            ck_assert_int_eq(c.value[i], (long)(i * i));
+        }
+        ck_assert_uint_eq(c.last_done, 40);
+    }
+}
+END_TEST
+
+static void *fail_on_seven(size_t index, size_t *size, void *ctx)
+{
+    (void)ctx;
+    if (index == 7)
+        return NULL;
+    return square(index, size, ctx);
+}
+
+START_TEST(a_failing_job_fails_the_run)
+{
+    struct collected c;
+    memset(&c, 0, sizeof c);
+    ck_assert_int_eq(workers_run(20, 3, fail_on_seven, keep, &c, NULL),
+                     WORKERS_FAILED);
+    memset(&c, 0, sizeof c);
+    ck_assert_int_eq(workers_run(20, 1, fail_on_seven, keep, &c, NULL),
+                     WORKERS_FAILED);
+}
+END_TEST
+
+START_TEST(the_stop_flag_keeps_what_finished)
+{
+    struct collected c;
+    memset(&c, 0, sizeof c);
+    volatile sig_atomic_t stop = 1;
+    ck_assert_int_eq(workers_run(20, 2, square, keep, &c, &stop),
+                     WORKERS_STOPPED);
+    ck_assert_uint_lt(c.last_done, 20);
+}
+END_TEST
+
+TEST_SUITE(workers_suite)
+{
+    Suite *s = suite_create("workers");
+    TCase *tc = tcase_create("worker pool");
+    tcase_add_test(tc, every_job_once_whatever_the_workers);
+    tcase_add_test(tc, a_failing_job_fails_the_run);
+    tcase_add_test(tc, the_stop_flag_keeps_what_finished);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    return s;
+}
