@@ -353,6 +353,7 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
                                                 : NAN;
     r->db_response_p50 = quantile(t->db.response, 0.50);
     r->db_response_p99 = quantile(t->db.response, 0.99);
+    r->db_response_max = t->db.response->count ? t->db.response->max : NAN;
     r->episodes = m->ep;
     policy_metrics_finish(m->p.policy, m->total.policy);
     return r;

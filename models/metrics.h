@@ -73,7 +73,7 @@ struct run_totals {
     long peak_inflight;
     double mean_inflight, utilization;
     double p50, p90, p99, p999, max;
-    double db_response_mean, db_response_p50, db_response_p99;
+    double db_response_mean, db_response_p50, db_response_p99, db_response_max;
     struct episode_totals episodes;
 };
 

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "kernel/config.h"
+#include "kernel/dist.h"
 
 struct request;
 struct world;
@@ -88,13 +89,38 @@ struct policy_metric {
     int num, den;                /* METRIC_RATIO: indices of two SUMs */
 };
 
+/* ---- calibration ---- */
+
+/* A summary metric reported as a cost of the calibrated value. */
+struct calibration_cost {
+    const char *path;     /* in the run summary: "policy_metrics.mean_lead_s" */
+    const char *what;     /* "mean lead time of an early refresh (s)" */
+};
+
+/* What `stampede calibrate` needs to know of a policy: the knob it tunes by
+ * default (whose cost grows with it, so the smallest value that meets the
+ * constraints is the answer), a default range, the policy's own
+ * constraint, and what a value costs. */
+struct policy_calibration {
+    const char *knob;             /* a JSON field of the policy */
+    /* The default range of the knob, given the recompute time. */
+    void (*default_range)(const struct dist *recompute, double *lo,
+                          double *hi);
+    const char *guard_option;     /* "max-miss-share" (a calibrate flag) */
+    const char *guard_path;       /* the summary metric it bounds */
+    const char *guard_what;       /* what the metric is, for messages */
+    double guard_default;         /* its default limit */
+    const struct calibration_cost *costs;
+    size_t n_costs;
+};
+
 /* ---- the ops table ---- */
 
 struct policy_ops {
     const char *name;             /* "none", "lock", "per" */
     const char *summary;          /* one line, for --help and check */
     const char *const *knobs;     /* its JSON fields, NULL-terminated */
-    const char *calibrate_knob;   /* what `calibrate` tunes; NULL: nothing */
+    const struct policy_calibration *calibration;   /* NULL: no knob to tune */
     size_t knobs_size;            /* bytes of its parsed knobs */
 
     /* Reads the knobs from the policy's object (defaults where absent);

@@ -25,6 +25,8 @@ static const struct cli_command COMMANDS[] = {
      cmd_run},
     {"sweep", "run a scenario over a grid of parameters, with replications",
      cmd_sweep},
+    {"calibrate", "recommend a beta or a lock timeout for a scenario's traffic",
+     cmd_calibrate},
     {"check", "validate a scenario and describe what it simulates", cmd_check},
     {"plot", "draw the figures of a run with gnuplot", cmd_plot},
     {"bench", "measure the simulator's speed", cmd_bench},

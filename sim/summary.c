@@ -75,6 +75,7 @@ static void put_db(struct run_summary *s, const struct run_totals *t)
     put(s, "db.response_ms.mean", t->db_response_mean * 1e3);
     put(s, "db.response_ms.p50", t->db_response_p50 * 1e3);
     put(s, "db.response_ms.p99", t->db_response_p99 * 1e3);
+    put(s, "db.response_ms.max", t->db_response_max * 1e3);
 }
 
 static void put_recomputes(struct run_summary *s, const struct run_totals *t)
@@ -89,6 +90,8 @@ static void put_recomputes(struct run_summary *s, const struct run_totals *t)
     put(s, "recomputes.lock", (double)y->recomputes[CAUSE_LOCK]);
     put(s, "recomputes.overlapping", (double)y->overlapping);
     put(s, "recomputes.redundant", (double)y->redundant);
+    put(s, "recomputes.overlap_share",
+        total > 0 ? (double)y->overlapping / total : NAN);
     put(s, "recomputes.failed", (double)y->recompute_failed);
     double n = (double)e->count;
     put(s, "episodes.count", n);

@@ -335,12 +335,43 @@ static void lock_on_unlocked(void *state, struct request *r, bool released)
         s->m[M_EXPIRED]++;
 }
 
+/* ---- calibration ---- */
+
+/* lock_ttl from the median recompute (below it most holders would lose
+ * the lock) to a hundred times the 99th percentile. */
+static void lock_range(const struct dist *recompute, double *lo, double *hi)
+{
+    *lo = dist_quantile(recompute, 0.5);
+    *hi = 100 * dist_quantile(recompute, 0.99);
+    if (!(*lo > 0))
+        *lo = 1e-3;
+    if (!(*hi > *lo))
+        *hi = 1000 * *lo;
+}
+
+static const struct calibration_cost COSTS[] = {
+    {"db.response_ms.p99", "recompute time under load, p99 (ms)"},
+    {"db.response_ms.max", "recompute time under load, max (ms)"},
+    {"policy_metrics.max_wait_s", "longest wait for a holder (s)"},
+};
+
+static const struct policy_calibration CALIBRATION = {
+    .knob = "lock_ttl",
+    .default_range = lock_range,
+    .guard_option = "max-overlap",
+    .guard_path = "recomputes.overlap_share",
+    .guard_what = "share of recomputes that overlapped another",
+    .guard_default = 0.01,
+    .costs = COSTS,
+    .n_costs = sizeof COSTS / sizeof COSTS[0],
+};
+
 const struct policy_ops policy_lock = {
     .name = "lock",
     .summary = "the first miss takes a lock and recomputes; the others wait "
                "and re-read",
     .knobs = KNOBS,
-    .calibrate_knob = "lock_ttl",
+    .calibration = &CALIBRATION,
     .knobs_size = sizeof(struct lock_knobs),
     .parse = lock_parse,
     .write = lock_write,

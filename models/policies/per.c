@@ -92,6 +92,7 @@ enum {
     M_CYCLES,
     M_CYCLES_MISSED,
     M_MISS_SHARE,
+    M_EARLY_PER_CYCLE,
     N_METRICS,
 };
 
@@ -103,6 +104,7 @@ static const struct policy_metric METRICS[N_METRICS] = {
     [M_CYCLES] = {"cycles", METRIC_SUM, 0, 0},
     [M_CYCLES_MISSED] = {"cycles_missed", METRIC_SUM, 0, 0},
     [M_MISS_SHARE] = {"miss_share", METRIC_RATIO, M_CYCLES_MISSED, M_CYCLES},
+    [M_EARLY_PER_CYCLE] = {"early_per_cycle", METRIC_RATIO, M_EARLY, M_CYCLES},
 };
 
 /* ---- state ---- */
@@ -246,12 +248,40 @@ static void per_on_recomputed(void *state, struct request *r,
         req_fail(r, recompute_error(result), true);
 }
 
+/* ---- calibration ---- */
+
+/* beta from a tenth to ten: below, early refreshes all but vanish; above,
+ * values are refreshed many delta before they expire. */
+static void per_range(const struct dist *recompute, double *lo, double *hi)
+{
+    (void)recompute;
+    *lo = 0.1;
+    *hi = 10;
+}
+
+static const struct calibration_cost COSTS[] = {
+    {"policy_metrics.early_per_cycle", "early recomputes per TTL cycle"},
+    {"policy_metrics.mean_lead_s", "mean lead time of an early refresh (s)"},
+    {"db.queries", "database queries"},
+};
+
+static const struct policy_calibration CALIBRATION = {
+    .knob = "beta",
+    .default_range = per_range,
+    .guard_option = "max-miss-share",
+    .guard_path = "policy_metrics.miss_share",
+    .guard_what = "share of TTL cycles with no early refresh before expiry",
+    .guard_default = 0.01,
+    .costs = COSTS,
+    .n_costs = sizeof COSTS / sizeof COSTS[0],
+};
+
 const struct policy_ops policy_per = {
     .name = "per",
     .summary = "probabilistic early expiration (XFetch): reads refresh "
                "before the expiry, more likely as it nears",
     .knobs = KNOBS,
-    .calibrate_knob = "beta",
+    .calibration = &CALIBRATION,
     .knobs_size = sizeof(struct per_knobs),
     .parse = per_parse,
     .write = per_write,

@@ -48,7 +48,7 @@ START_TEST(knobs_defaults_and_errors)
                      "\"serve_stale\":false,\"holder_failure\":0}]");
     cJSON_free(text);
     cJSON_Delete(j);
-    ck_assert_str_eq(s->policies[0].ops->calibrate_knob, "lock_ttl");
+    ck_assert_str_eq(s->policies[0].ops->calibration->knob, "lock_ttl");
     scenario_free(s);
 
     static const struct {

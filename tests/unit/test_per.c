@@ -47,7 +47,7 @@ START_TEST(knobs_defaults_round_trip_and_errors)
                      "\"refresh\":\"async\",\"delta\":0.15}]");
     cJSON_free(text);
     cJSON_Delete(j);
-    ck_assert_str_eq(s->policies[0].ops->calibrate_knob, "beta");
+    ck_assert_str_eq(s->policies[0].ops->calibration->knob, "beta");
     scenario_free(s);
     const char *bad = "{\"policies\": [{\"policy\": \"per\", \"beta\": 0}]}";
     ck_assert_ptr_null(scenario_load_text("p.json", bad, strlen(bad), NULL, 0,

@@ -1,0 +1,388 @@
+/*
+ * cmd_calibrate.c — `stampede calibrate`: recommend a value of a policy's
+ * knob (PER's beta, the lock's TTL) for this scenario's traffic.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate.h"
+#include "calibrate_report.h"
+#include "cli.h"
+#include "commands.h"
+#include "kernel/strutil.h"
+#include "outfile.h"
+#include "progress.h"
+#include "scenario.h"
+#include "workers.h"
+
+static const char USAGE[] =
+    "Usage: stampede calibrate SCENARIO --policy LABEL [--knob PATH]\n"
+    "         [--range LO:HI] [--max-db-inflight N] [--max-p99-ms X]\n"
+    "         [--max-error-rate E] [--max-miss-share M] [--max-overlap F]\n"
+    "         [--reps N] [-j N] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
+    "         [--quiet] [--no-plot]\n"
+    "\n"
+    "Finds the smallest value of a policy's knob whose constraints hold at\n"
+    "the upper end of their 95 % confidence interval, at that value and at\n"
+    "every larger one evaluated. The knob's cost grows with it (earlier\n"
+    "refreshes for beta, longer stalls after a holder crash for lock_ttl),\n"
+    "so the smallest safe value is the answer. The knob is evaluated on a\n"
+    "log grid of 8 values over the range, then on 6 more between the last\n"
+    "value that fails and the first that holds, each with N replications on\n"
+    "common random numbers.\n"
+    "\n"
+    "Options:\n"
+    "  --policy LABEL        the policy to calibrate (required)\n"
+    "  --knob PATH           the knob: a field of the policy (beta) or a full\n"
+    "                        path; default the policy's own: per: beta,\n"
+    "                        lock: lock_ttl\n"
+    "  --range LO:HI         the values to try (durations allowed); default:\n"
+    "                        beta 0.1:10, lock_ttl from the median recompute\n"
+    "                        time to 100 times its 99th percentile\n"
+    "  --max-db-inflight N   queries at the database, at the busiest moment\n"
+    "  --max-p99-ms X        the p99 reply latency\n"
+    "  --max-error-rate E    errors / requests (default 0.001)\n"
+    "  --max-miss-share M    per: TTL cycles with no early refresh before\n"
+    "                        expiry / cycles (default 0.01)\n"
+    "  --max-overlap F       overlapping recomputes / recomputes (default 0.01\n"
+    "                        for lock)\n"
+    "  --reps N              replications per value (default 5, at least 2)\n"
+    "  -j N                  worker processes (default: the number of CPUs)\n"
+    "  --seed N              the random seed (same as --set seed=N)\n"
+    "  --set PATH=VALUE      override a field of the scenario\n"
+    "  --out DIR             where to write calibrate.json, calibrate.csv and\n"
+    "                        calibrate.png (default\n"
+    "                        results/<name>-calibrate-<label>/)\n"
+    "  --quiet               no progress on stderr\n"
+    "  --no-plot             no figure\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 done (also when no value meets the constraints: the\n"
+    "answer says so), 1 failure while running, 2 bad usage or scenario,\n"
+    "130/143 interrupted.\n";
+
+/* The constraint flags: option, summary metric, description. */
+static const struct constraint KNOWN[] = {
+    {"max-db-inflight", "db.peak_inflight", "database peak in-flight", NAN},
+    {"max-p99-ms", "latency_ms.p99", "p99 latency (ms)", NAN},
+    {"max-error-rate", "error_rate", "error rate", 0.001},
+    {"max-miss-share", "policy_metrics.miss_share",
+     "share of TTL cycles with no early refresh before expiry", NAN},
+    {"max-overlap", "recomputes.overlap_share",
+     "share of recomputes that overlapped another", NAN},
+};
+#define N_KNOWN (sizeof KNOWN / sizeof KNOWN[0])
+
+struct calibrate_options {
+    struct scenario_args args;
+    const char *label, *knob, *range, *out_dir, *file;
+    double limits[N_KNOWN];        /* NAN: not given */
+    unsigned reps, jobs;
+    bool quiet, no_plot;
+};
+
+static int parse_limit(struct calibrate_options *o, size_t k, const char *text)
+{
+    double v;
+    if (!cli_parse_double(text, &v) || v < 0)
+        return cli_usage_error("calibrate", "--%s: expected a number >= 0, "
+                               "got '%s'", KNOWN[k].option, text);
+    o->limits[k] = v;
+    return EXIT_OK;
+}
+
+static int parse_count(const char *what, const char *text, unsigned lo,
+                       unsigned hi, unsigned *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(text, &v) || v < lo || v > hi)
+        return cli_usage_error("calibrate", "%s: expected an integer from %u "
+                               "to %u, got '%s'", what, lo, hi, text);
+    *out = (unsigned)v;
+    return EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, struct calibrate_options *o)
+{
+    static const struct option OPTIONS[] = {
+        {"policy", required_argument, NULL, 'p'},
+        {"knob", required_argument, NULL, 'k'},
+        {"range", required_argument, NULL, 'R'},
+        {"max-db-inflight", required_argument, NULL, 0},
+        {"max-p99-ms", required_argument, NULL, 1},
+        {"max-error-rate", required_argument, NULL, 2},
+        {"max-miss-share", required_argument, NULL, 3},
+        {"max-overlap", required_argument, NULL, 4},
+        {"reps", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 'S'},
+        {"set", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"no-plot", no_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    for (size_t k = 0; k < N_KNOWN; k++)
+        o->limits[k] = NAN;
+    o->reps = 5;
+    o->jobs = workers_default_count();
+    int c, st = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (st == EXIT_OK &&
+           (c = getopt_long(argc, argv, ":hqj:", OPTIONS, NULL)) != -1) {
+        if (c >= 0 && c < (int)N_KNOWN) {
+            st = parse_limit(o, (size_t)c, optarg);
+            continue;
+        }
+        switch (c) {
+        case 'p': o->label = optarg; break;
+        case 'k': o->knob = optarg; break;
+        case 'R': o->range = optarg; break;
+        case 'r': st = parse_count("--reps", optarg, 2, 10000, &o->reps); break;
+        case 'j': st = parse_count("-j", optarg, 1, 256, &o->jobs); break;
+        case 'S':
+            if (!scenario_args_set_seed(&o->args, "calibrate", optarg))
+                st = EXIT_USAGE;
+            break;
+        case 's':
+            if (!scenario_args_add_set(&o->args, optarg))
+                st = EXIT_FAILED;
+            break;
+        case 'o': o->out_dir = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'N': o->no_plot = true; break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        case ':':
+            st = cli_usage_error("calibrate", "%s needs a value",
+                                 argv[optind - 1]);
+            break;
+        default:
+            st = cli_usage_error("calibrate", "unknown option '%s'",
+                                 argv[optind - 1]);
+        }
+    }
+    if (st != EXIT_OK)
+        return st;
+    if (optind != argc - 1)
+        return cli_usage_error("calibrate", optind >= argc
+                                                ? "which scenario? give a file"
+                                                : "give one scenario file");
+    if (!o->label)
+        return cli_usage_error("calibrate", "which policy? give --policy "
+                               "LABEL");
+    o->file = argv[optind];
+    if (o->args.seed_set[0] && !scenario_args_add_set(&o->args, o->args.seed_set))
+        return EXIT_FAILED;
+    return EXIT_OK;
+}
+
+/* The knob's path and the policy's calibration, checked against the
+ * scenario. */
+static int resolve_knob(const struct scenario *s, struct calibrate_options *o,
+                        struct calibrate_params *p,
+                        const struct policy_calibration **cal)
+{
+    int i = scenario_policy_index(s, o->label);
+    if (i < 0)
+        return cli_usage_error("calibrate", "--policy %s: the scenario has no "
+                               "policy labelled \"%s\"", o->label, o->label);
+    const struct policy_ops *ops = s->policies[i].ops;
+    *cal = ops->calibration;
+    const char *knob = o->knob ? o->knob : *cal ? (*cal)->knob : NULL;
+    if (!knob)
+        return cli_usage_error("calibrate", "the %s policy has no knob to "
+                               "calibrate", ops->name);
+    bool bare = !strpbrk(knob, ".[");
+    if (bare) {
+        bool known = false;
+        for (const char *const *k = ops->knobs; *k; k++)
+            known |= strcmp(*k, knob) == 0;
+        if (!known)
+            return cli_usage_error("calibrate", "--knob %s: the %s policy has "
+                                   "no knob \"%s\"", knob, ops->name, knob);
+        snprintf(p->knob_path, sizeof p->knob_path, "policies[%s].%s",
+                 o->label, knob);
+    } else {
+        snprintf(p->knob_path, sizeof p->knob_path, "%s", knob);
+    }
+    return EXIT_OK;
+}
+
+static int resolve_range(const struct scenario *s,
+                         const struct calibrate_options *o,
+                         const struct policy_calibration *cal,
+                         struct calibrate_params *p)
+{
+    if (o->range) {
+        char lo[64], hi[64];
+        const char *why;
+        if (sscanf(o->range, "%63[^:]:%63s", lo, hi) != 2 ||
+            (!cli_parse_double(lo, &p->lo) && !duration_parse(lo, &p->lo, &why)) ||
+            (!cli_parse_double(hi, &p->hi) && !duration_parse(hi, &p->hi, &why)))
+            return cli_usage_error("calibrate", "--range: expected LO:HI, "
+                                   "got '%s'", o->range);
+    } else if (cal && !o->knob) {
+        cal->default_range(&s->model.service, &p->lo, &p->hi);
+    } else {
+        return cli_usage_error("calibrate", "give --range LO:HI for the knob "
+                               "%s", p->knob_path);
+    }
+    if (!(p->lo > 0 && p->hi > p->lo))
+        return cli_usage_error("calibrate", "--range: need 0 < LO < HI, got "
+                               "%g:%g", p->lo, p->hi);
+    return EXIT_OK;
+}
+
+/* The constraints: those given, the error rate's default, and the
+ * policy's own guard with its default. */
+static int build_constraints(const struct scenario *s,
+                             const struct calibrate_options *o,
+                             const struct policy_calibration *cal,
+                             struct constraint *out, size_t *n)
+{
+    const struct policy_ops *ops =
+        s->policies[scenario_policy_index(s, o->label)].ops;
+    *n = 0;
+    for (size_t k = 0; k < N_KNOWN; k++) {
+        struct constraint c = KNOWN[k];
+        if (!isnan(o->limits[k]))
+            c.limit = o->limits[k];
+        else if (cal && strcmp(cal->guard_option, c.option) == 0)
+            c.limit = cal->guard_default;
+        if (isnan(c.limit))
+            continue;
+        const char *metric = strncmp(c.path, "policy_metrics.", 15) == 0
+                                 ? c.path + 15 : NULL;
+        bool measured = !metric;
+        for (size_t m = 0; metric && m < ops->n_metrics; m++)
+            measured |= strcmp(ops->metrics[m].name, metric) == 0;
+        if (!measured)
+            return cli_usage_error("calibrate", "--%s: the %s policy does not "
+                                   "measure the %s", c.option, ops->name,
+                                   c.what);
+        out[(*n)++] = c;
+    }
+    return EXIT_OK;
+}
+
+static void show_progress(size_t done, void *ctx)
+{
+    progress_update(ctx, done);
+}
+
+/* Loads the scenario at both ends of the range: a value the scenario
+ * refuses is a usage error, before anything runs. */
+static int check_ends(const struct calibrate_params *p)
+{
+    double ends[2] = {p->lo, p->hi};
+    for (int i = 0; i < 2; i++) {
+        char value[64];
+        calibrate_value_text(ends[i], value, sizeof value);
+        char *set = str_printf("%s=%s", p->knob_path, value);
+        const char **sets = calloc(p->sweep.n_sets + 1, sizeof *sets);
+        if (!set || !sets) {
+            free(set);
+            free(sets);
+            return EXIT_FAILED;
+        }
+        memcpy(sets, p->sweep.sets, p->sweep.n_sets * sizeof *sets);
+        sets[p->sweep.n_sets] = set;
+        struct scenario_errors errors = {0};
+        struct scenario *s = scenario_load_text(p->sweep.file, p->sweep.text,
+                                                p->sweep.len, sets,
+                                                p->sweep.n_sets + 1, &errors);
+        scenario_errors_print(&errors, stderr);
+        scenario_errors_free(&errors);
+        free(set);
+        free(sets);
+        if (!s)
+            return EXIT_USAGE;
+        scenario_free(s);
+    }
+    return EXIT_OK;
+}
+
+static int calibrate_and_report(struct calibrate_params *p,
+                                const struct scenario *s,
+                                const struct policy_calibration *cal,
+                                const struct calibrate_options *o,
+                                const struct cli_env *env)
+{
+    char err[512];
+    char *dir = o->out_dir ? str_printf("%s", o->out_dir)
+                           : str_printf("results/%s-calibrate-%s", s->name,
+                                        o->label);
+    struct progress bar;
+    progress_init(&bar, "calibrate", "values", CALIBRATE_MAX_POINTS, o->quiet,
+                  env->stderr_is_tty);
+    p->progress = show_progress;
+    p->progress_ctx = &bar;
+    struct calibration c;
+    int status = EXIT_FAILED;
+    if (!dir || !outfile_mkdirs(dir, err, sizeof err)) {
+        fprintf(stderr, "stampede calibrate: %s\n", dir ? err : "out of memory");
+    } else if (!calibrate_run(p, &c, err, sizeof err)) {
+        progress_finish(&bar);
+        fprintf(stderr, "stampede calibrate: %s\n", err);
+    } else {
+        progress_finish(&bar);
+        struct calibrate_report r = {s, p, cal, &c, dir};
+        calibrate_print(&r, stdout);
+        fflush(stdout);
+        status = calibrate_write(&r, !o->no_plot, o->quiet, err, sizeof err)
+                     ? EXIT_OK : EXIT_FAILED;
+        if (status != EXIT_OK)
+            fprintf(stderr, "stampede calibrate: %s\n", err);
+        else if (c.stopped)
+            status = cli_signal_status(env);
+    }
+    free(dir);
+    return status;
+}
+
+int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
+{
+    struct calibrate_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    char *text = NULL;
+    struct scenario *s = NULL;
+    struct scenario_errors errors = {0};
+    size_t len = 0;
+    if (status != EXIT_OK)
+        goto out;
+    text = scenario_read(o.file, &len, &errors);
+    if (text)
+        s = scenario_load_text(o.file, text, len, o.args.sets, o.args.n_sets,
+                               &errors);
+    if (!s) {
+        scenario_errors_print(&errors, stderr);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    struct calibrate_params p = {
+        .sweep = {.file = o.file, .text = text, .len = len,
+                  .sets = o.args.sets, .n_sets = o.args.n_sets,
+                  .reps = o.reps, .jobs = o.jobs, .stop = env->stop},
+        .label = o.label,
+    };
+    const struct policy_calibration *cal = NULL;
+    struct constraint constraints[N_KNOWN];
+    if ((status = resolve_knob(s, &o, &p, &cal)) != EXIT_OK ||
+        (status = resolve_range(s, &o, cal, &p)) != EXIT_OK ||
+        (status = build_constraints(s, &o, cal, constraints,
+                                    &p.n_constraints)) != EXIT_OK ||
+        (status = check_ends(&p)) != EXIT_OK)
+        goto out;
+    p.constraints = constraints;
+    status = calibrate_and_report(&p, s, cal, &o, env);
+out:
+    scenario_errors_free(&errors);
+    scenario_free(s);
+    free(text);
+    scenario_args_free(&o.args);
+    return status < 0 ? EXIT_OK : status;
+}

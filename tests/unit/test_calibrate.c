@@ -1,0 +1,150 @@
+/*
+ * test_calibrate.c — `stampede calibrate` through the command line: the
+ * plain answer when nothing works, the same output for any -j, and usage
+ * errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../support.h"
+
+/* 20 keys at 20 req/s each, Δ 50 ms: a short per scenario. */
+static const char SCENARIO[] =
+    "{\"name\": \"cal\", \"duration\": \"60s\", \"window\": \"10s\","
+    " \"workload\": {\"arrivals\": {\"rate\": 400}, \"keys\": {\"count\": 20}},"
+    " \"cache\": {\"ttl\": \"2s\"},"
+    " \"database\": {\"cores\": 16, \"service\": \"50ms\"},"
+    " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"per\"},"
+    "  {\"policy\": \"lock\"}]}";
+
+static struct cmd_result calibrate(const char *file, const char *out,
+                                   const char *jobs, const char *extra)
+{
+    const char *args[] = {"calibrate", file, "--policy", "per", "--reps", "3",
+                          "-j", jobs, "--quiet", "--no-plot", "--out", out,
+                          extra, NULL};
+    return run_stampede(args);
+}
+
+START_TEST(the_same_answer_for_any_number_of_workers)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "c.json", SCENARIO);
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    struct cmd_result ra = calibrate(file, a, "1", NULL);
+    struct cmd_result rb = calibrate(file, b, "2", NULL);
+    ck_assert_msg(ra.status == 0, "%s", ra.err);
+    ck_assert_msg(rb.status == 0, "%s", rb.err);
+    ck_assert_str_eq(ra.out, rb.out);
+    ck_assert_ptr_nonnull(strstr(ra.out, "Recommended: beta = "));
+    for (int f = 0; f < 2; f++) {
+        const char *name = f ? "calibrate.csv" : "calibrate.json";
+        char pa[700], pb[700];
+        snprintf(pa, sizeof pa, "%s/%s", a, name);
+        snprintf(pb, sizeof pb, "%s/%s", b, name);
+        char *ta = read_text_file(pa, NULL), *tb = read_text_file(pb, NULL);
+        ck_assert_ptr_nonnull(ta);
+        ck_assert_str_eq(ta, tb);
+        free(ta);
+        free(tb);
+    }
+    /* the JSON names the recommendation and the constraints */
+    char pj[700];
+    snprintf(pj, sizeof pj, "%s/calibrate.json", a);
+    char *text = read_text_file(pj, NULL);
+    cJSON *j = cJSON_Parse(text);
+    ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(j, "recommended")));
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "knob")->valuestring,
+                     "policies[per].beta");
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "points")), 14);
+    cJSON_Delete(j);
+    free(text);
+    cmd_result_free(&ra);
+    cmd_result_free(&rb);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
+START_TEST(an_impossible_constraint_gets_a_plain_answer)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "c.json", SCENARIO);
+    char out[600];
+    snprintf(out, sizeof out, "%s/x", dir);
+    /* a p99 below the cache round trip: no beta can do that */
+    struct cmd_result r = calibrate(file, out, "2", "--max-p99-ms=0.1");
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "No value of beta in [0.1, 10] meets "
+                                        "the constraints."));
+    ck_assert_ptr_nonnull(strstr(r.out, "binding: p99 latency (ms)"));
+    ck_assert_ptr_nonnull(strstr(r.out, "this knob cannot fix it"));
+    char pj[700];
+    snprintf(pj, sizeof pj, "%s/calibrate.json", out);
+    char *text = read_text_file(pj, NULL);
+    cJSON *j = cJSON_Parse(text);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "recommended")));
+    cJSON_Delete(j);
+    free(text);
+    cmd_result_free(&r);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "c.json", SCENARIO);
+    static const struct {
+        const char *args[6];
+        const char *message;
+    } cases[] = {
+        {{"--policy", "none"}, "the none policy has no knob to calibrate"},
+        {{"--policy", "lock", "--max-miss-share", "0.1"},
+         "--max-miss-share: the lock policy does not measure the share of TTL "
+         "cycles"},
+        {{"--policy", "per", "--range", "0:5"},
+         "--range: need 0 < LO < HI, got 0:5"},
+        {{"--policy", "per", "--knob", "gamma"},
+         "--knob gamma: the per policy has no knob \"gamma\""},
+        {{"--policy", "nope"}, "the scenario has no policy labelled \"nope\""},
+        {{"--policy", "per", "--reps", "1"},
+         "--reps: expected an integer from 2 to 10000"},
+        {{NULL}, "which policy? give --policy LABEL"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[10] = {"calibrate", file};
+        size_t n = 2;
+        for (size_t k = 0; k < 6 && cases[i].args[k]; k++)
+            args[n++] = cases[i].args[k];
+        args[n] = NULL;
+        struct cmd_result r = run_stampede(args);
+        ck_assert_int_eq(r.status, 2);
+        ck_assert_msg(strstr(r.err, cases[i].message) != NULL, "%s", r.err);
+        cmd_result_free(&r);
+    }
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
+TEST_SUITE(calibrate_suite)
+{
+    Suite *s = suite_create("calibrate");
+    TCase *tc = tcase_create("calibrate");
+    tcase_add_test(tc, the_same_answer_for_any_number_of_workers);
+    tcase_add_test(tc, an_impossible_constraint_gets_a_plain_answer);
+    tcase_add_test(tc, usage_errors);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    return s;
+}
