@@ -105,6 +105,11 @@ enum cache_lookup cache_peek(const struct cache *c, long key, double now)
     return LOOKUP_MISSING;
 }
 
+void cache_prefetch(const struct cache *c, long key)
+{
+    __builtin_prefetch(&c->entries[key]);
+}
+
 struct cache_value cache_get(struct cache *c, long key, double now)
 {
     const struct entry *e = &c->entries[key];

@@ -67,6 +67,9 @@ void cache_destroy(struct cache *c);
 double cache_latency(struct cache *c, gsl_rng *r);
 
 struct cache_value cache_get(struct cache *c, long key, double now);
+/* A hint: `key` will be read soon (its GET is on its way), so its entry
+ * can start coming into the processor's cache. Changes nothing. */
+void cache_prefetch(const struct cache *c, long key);
 /* The state a GET would see, without being a command (for bookkeeping:
  * not counted, no round trip). */
 enum cache_lookup cache_peek(const struct cache *c, long key, double now);

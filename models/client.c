@@ -99,6 +99,9 @@ void client_start_request(struct world *w, struct worker *worker)
     r->worker = worker;
     /* what belongs to the request, in arrival order (common random numbers) */
     r->key = key_sampler_draw(w->sampler, w->keys);
+    /* in a large catalog the key's entry is out of the processor's cache:
+     * start loading it now, a round trip before the GET reads it */
+    cache_prefetch(w->cache, r->key);
     r->work = dist_sample(&w->m->service, w->work);
     r->coin = rng_uniform_pos1(w->coin);
     w->count->arrivals++;

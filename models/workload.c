@@ -56,9 +56,18 @@ double workload_hottest_share(const struct workload_config *w)
     return 1.0 / (double)w->keys;
 }
 
+/* Zipf keys are drawn KEY_BATCH at a time: each draw reads a random slot
+ * of the alias table (two arrays of `keys` entries, far larger than the
+ * caches for a big catalog), and a loop of independent draws lets the
+ * processor overlap those misses. The keys come out in the same order from
+ * the same stream, so nothing else changes. */
+#define KEY_BATCH 256
+
 struct key_sampler {
     long keys;
     gsl_ran_discrete_t *zipf;   /* NULL: uniform */
+    long batch[KEY_BATCH];
+    size_t next;                /* next unused in batch; KEY_BATCH: empty */
 };
 
 struct key_sampler *key_sampler_create(const struct workload_config *w)
@@ -67,6 +76,7 @@ struct key_sampler *key_sampler_create(const struct workload_config *w)
     if (!k)
         return NULL;
     k->keys = w->keys;
+    k->next = KEY_BATCH;
     if (w->popularity != KEYS_ZIPF || w->keys == 1)
         return k;
     double *weights = malloc((size_t)w->keys * sizeof *weights);
@@ -92,10 +102,20 @@ void key_sampler_destroy(struct key_sampler *k)
     free(k);
 }
 
-long key_sampler_draw(const struct key_sampler *k, gsl_rng *r)
+static void refill(struct key_sampler *k, gsl_rng *r)
 {
-    if (k->zipf)
-        return (long)gsl_ran_discrete(r, k->zipf);
+    for (size_t i = 0; i < KEY_BATCH; i++)
+        k->batch[i] = (long)gsl_ran_discrete(r, k->zipf);
+    k->next = 0;
+}
+
+long key_sampler_draw(struct key_sampler *k, gsl_rng *r)
+{
+    if (k->zipf) {
+        if (k->next == KEY_BATCH)
+            refill(k, r);
+        return k->batch[k->next++];
+    }
     if (k->keys == 1)
         return 0;
     return (long)gsl_rng_uniform_int(r, (unsigned long)k->keys);

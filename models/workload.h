@@ -52,6 +52,6 @@ double workload_hottest_share(const struct workload_config *w);
 struct key_sampler;
 struct key_sampler *key_sampler_create(const struct workload_config *w);
 void key_sampler_destroy(struct key_sampler *k);
-long key_sampler_draw(const struct key_sampler *k, gsl_rng *r);
+long key_sampler_draw(struct key_sampler *k, gsl_rng *r);
 
 #endif

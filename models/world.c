@@ -276,6 +276,8 @@ static void schedule_boundary(struct world *w, double after)
 static void on_boundary(struct sim *sim, void *payload)
 {
     struct world *w = payload;
+    w->pending_sum += (double)sim_pending(sim);
+    w->pending_samples++;
     close_segment(w, false);
     schedule_boundary(w, sim_now(sim));
 }
@@ -327,6 +329,10 @@ void world_run(struct world *w, struct world_result *out)
     out->ended_at = sim_now(w->sim);
     close_segment(w, true);
     out->events = sim_events(w->sim);
+    out->arrivals = w->next_request_id;
+    out->mean_pending = w->pending_samples
+                            ? w->pending_sum / (double)w->pending_samples
+                            : (double)sim_pending(w->sim);
     describe_end(w, status, out);
     out->totals = metrics_finish(w->metrics, out->ended_at, w->unreplied);
 }

@@ -63,6 +63,9 @@ struct world_result {
     enum world_end end;
     double ended_at;                     /* simulated seconds reached */
     uint64_t events;                     /* handlers dispatched */
+    uint64_t arrivals;                   /* requests over the whole run */
+    double mean_pending;                 /* events queued, sampled at each
+                                            window boundary (benchmarks) */
     const struct run_totals *totals;     /* valid until world_destroy */
     char reason[200];                    /* why the run is incomplete */
 };

@@ -89,6 +89,8 @@ struct world {
     long n_workers;             /* allocated: the most the run asks for */
     long active_workers;
     struct incident_event incidents[TIMELINE_MAX_INCIDENTS];
+    double pending_sum;         /* sim_pending at window boundaries */
+    uint64_t pending_samples;
     bool overloaded;
     bool out_of_memory;
 };

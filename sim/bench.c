@@ -3,10 +3,15 @@
  */
 #include "bench.h"
 
+#include <errno.h>
 #include <gsl/gsl_randist.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernel/rng.h"
 #include "kernel/sim.h"
@@ -70,4 +75,37 @@ bool bench_hold(size_t pending, double seconds, struct bench_result *out)
     gsl_rng_free(h.rng);
     sim_destroy(sim);
     return true;
+}
+
+bool bench_in_child(bool (*fn)(void *ctx, struct bench_result *out),
+                    void *ctx, struct bench_result *out)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return false;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return false;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        struct bench_result r;
+        memset(&r, 0, sizeof r);
+        bool ok = fn(ctx, &r);
+        r.peak_rss_mb = bench_peak_rss_mb();
+        ssize_t w = ok ? write(fds[1], &r, sizeof r) : -1;
+        _exit(w == (ssize_t)sizeof r ? 0 : 1);
+    }
+    close(fds[1]);
+    ssize_t got;
+    do
+        got = read(fds[0], out, sizeof *out);
+    while (got < 0 && errno == EINTR);
+    close(fds[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    return got == (ssize_t)sizeof *out && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
 }

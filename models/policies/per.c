@@ -198,12 +198,22 @@ static void mark_early(struct per_state *s, long key, double expires_at)
 
 /* ---- decisions ---- */
 
+/* The coin u is a multiple of 2^-32 in (0, 1] (rng_uniform_pos1 on
+ * MT19937), so -ln(u) is at most 32 ln 2 = 22.18: a value more than 22.19
+ * delta*beta before its expiry can never refresh early, and the logarithm —
+ * the costliest part of a hit — is skipped for it. The coin is drawn all the
+ * same, so the random streams do not change. */
+#define MAX_NEG_LOG_COIN 22.19
+
 static bool refresh_early(struct per_state *s, struct request *r,
                           const struct cache_view *v)
 {
     double delta = isnan(s->k->delta) ? v->delta : s->k->delta;
+    double scale = delta * s->k->beta;
     double u = req_coin(r, s->coin);
-    return req_now(r) - delta * s->k->beta * log(u) >= v->expires_at;
+    if (v->expires_at - req_now(r) > MAX_NEG_LOG_COIN * scale)
+        return false;
+    return req_now(r) - scale * log(u) >= v->expires_at;
 }
 
 static void per_on_read(void *state, struct request *r,

@@ -29,7 +29,8 @@ uint64_t rng_stream_seed(uint64_t seed, uint64_t replication,
 gsl_rng *rng_stream_create(uint64_t seed, uint64_t replication,
                            const char *component);
 
-/* Uniform on (0, 1]: never 0, so log(u) is finite. */
+/* Uniform on (0, 1]: never 0, so log(u) is finite. With MT19937 it is a
+ * multiple of 2^-32, so -log(u) <= 32 ln 2 (per.c relies on it). */
 static inline double rng_uniform_pos1(gsl_rng *r)
 {
     return 1.0 - gsl_rng_uniform(r);
