@@ -8,11 +8,12 @@
 #include <string.h>
 
 /* Episode state of one key: the open episode, and the last closed one
- * (a late query may still belong to it). 40 bytes per key. */
+ * (a late query may still belong to it). 48 bytes per key. */
 struct key_episode {
     uint64_t open_id;       /* 0: none open */
     double open_start;
     double open_size;
+    double last_miss;       /* the latest read that found it missing */
     uint64_t closed_id;
     double closed_size;
 };
@@ -255,6 +256,7 @@ uint64_t metrics_episode_miss(struct metrics *m, long key, double now)
         k->open_size = 0;
         m->seg.episodes_started++;
     }
+    k->last_miss = now;
     return k->open_id;
 }
 
@@ -312,6 +314,10 @@ static void finish_episodes(struct metrics *m, double now)
         double age = now - k->open_start;
         if (age > m->ep.oldest_open)
             m->ep.oldest_open = age;
+        /* still being read and found missing in the last window: a
+         * stampede going on, not a key nobody asked for since */
+        if (now - k->last_miss <= m->p.window && age > m->ep.oldest_active)
+            m->ep.oldest_active = age;
         if (!counted(m, k->open_start))
             continue;
         m->ep.size_sum += k->open_size;

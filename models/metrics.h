@@ -61,6 +61,8 @@ struct episode_totals {
     double duration_sum, duration_max;   /* open ones: their age at the end */
     uint64_t open_at_end;      /* still open at the end, started any time */
     double oldest_open;        /* age at the end of the oldest of those, s */
+    double oldest_active;      /* the same among those a read still found
+                                  missing in the last window */
 };
 
 struct run_totals {

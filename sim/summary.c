@@ -102,9 +102,10 @@ static void put_recomputes(struct run_summary *s, const struct run_totals *t)
     put(s, "episodes.open_at_end", (double)e->open_at_end);
     put(s, "episodes.oldest_open_s", e->oldest_open);
     /* A collapse is a miss episode that has outlived a quarter of the
-     * measured run: healthy episodes last a recompute or a lock wait. */
-    put(s, "collapsed", e->open_at_end > 0 && e->oldest_open > t->measured / 4
-                            ? 1 : 0);
+     * measured run and is still going on (reads still find the key
+     * missing): healthy episodes last a recompute or a lock wait, and an
+     * episode of a key nobody reads since is not an outage. */
+    put(s, "collapsed", e->oldest_active > t->measured / 4 ? 1 : 0);
 }
 
 void summary_build(const struct run_totals *t, const struct policy_ops *ops,
