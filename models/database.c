@@ -827,7 +827,7 @@ bool db_set_service_multiplier(struct db *db, double factor)
     return true;
 }
 
-static void stats_add(struct db_stats *into, const struct db_stats *s)
+void db_stats_add(struct db_stats *into, const struct db_stats *s)
 {
     into->span += s->span;
     into->inflight_area += s->inflight_area;
@@ -855,7 +855,7 @@ void db_stats_collect(struct db *db, struct db_stats *into)
     double now = sim_now(db->sim);
     struct db_stats *s = &db->seg;
     s->span = now - db->seg_start;
-    stats_add(into, s);
+    db_stats_add(into, s);
     struct hist *h = s->response;
     hist_reset(h);
     memset(s, 0, sizeof *s);

@@ -163,6 +163,10 @@ bool db_set_service_multiplier(struct db *db, double factor);
 /* Adds the current segment into *into and starts a new one at now. */
 void db_stats_collect(struct db *db, struct db_stats *into);
 
+/* Adds the counts and areas of `s` to `into`, keeping the larger maxima;
+ * merges the response histograms when `into` has one. */
+void db_stats_add(struct db_stats *into, const struct db_stats *s);
+
 /* Queries the database model holds right now (waiting for a connection,
  * at the database — background and abandoned included — or about to be
  * told they were refused): an overload guard reads it. O(1). */

@@ -63,27 +63,6 @@ static void tally_reset(struct tally *t, size_t n_policy)
     t->policy = policy;
 }
 
-static void add_db(struct db_stats *into, const struct db_stats *from)
-{
-    into->span += from->span;
-    into->inflight_area += from->inflight_area;
-    if (from->inflight_max > into->inflight_max)
-        into->inflight_max = from->inflight_max;
-    into->util_area += from->util_area;
-    if (from->pool_waiting_max > into->pool_waiting_max)
-        into->pool_waiting_max = from->pool_waiting_max;
-    into->submitted += from->submitted;
-    into->started += from->started;
-    into->completed += from->completed;
-    into->timeouts += from->timeouts;
-    into->pool_timeouts += from->pool_timeouts;
-    into->refused += from->refused;
-    into->background_started += from->background_started;
-    into->work_done += from->work_done;
-    into->wasted_work += from->wasted_work;
-    hist_merge(into->response, from->response);
-}
-
 static void add_policy(const struct policy_ops *ops, double *into,
                        const double *from)
 {
@@ -114,7 +93,7 @@ static void tally_add(const struct policy_ops *ops, struct tally *into,
     into->cache.get_hits += from->cache.get_hits;
     into->cache.sets += from->cache.sets;
     into->cache.lock_ops += from->cache.lock_ops;
-    add_db(&into->db, &from->db);
+    db_stats_add(&into->db, &from->db);
     hist_merge(into->latency, from->latency);
     add_policy(ops, into->policy, from->policy);
 }

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "datadir.h"
 #include "kernel/strutil.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -112,31 +112,11 @@ bool bench_sweep_seconds(const char *path, size_t points, unsigned jobs,
     return ok;
 }
 
-static bool has_bench(const char *dir)
-{
-    char *probe = str_printf("%s/hot-key-steady.json", dir);
-    bool ok = probe && access(probe, R_OK) == 0;
-    free(probe);
-    return ok;
-}
-
 char *bench_scenarios_dir(void)
 {
-    const char *env = getenv("STAMPEDE_BENCH");
-    if (env && env[0])
-        return str_printf("%s", env);
-    char top[4096];
-    ssize_t len = readlink("/proc/self/exe", top, sizeof top - 1);
-    top[len > 0 ? len : 0] = '\0';
-    for (int up = 0; up < 2; up++) {
-        char *slash = strrchr(top, '/');
-        if (!slash)
-            return str_printf("scenarios/bench");
-        *slash = '\0';
-    }
-    char *dir = str_printf("%s/scenarios/bench", top);
-    if (!dir || has_bench(dir))
-        return dir;
-    free(dir);
-    return str_printf("scenarios/bench");
+    static const char *const BESIDE[] = {"scenarios/bench"};
+    struct data_dir d = {.env = "STAMPEDE_BENCH", .beside = BESIDE,
+                         .n_beside = 1, .probe = "hot-key-steady.json",
+                         .fallback = "scenarios/bench"};
+    return data_dir_find(&d);
 }

@@ -11,7 +11,6 @@
 #include "kernel/strutil.h"
 #include "outfile.h"
 #include "plot.h"
-#include "version.h"
 
 /* The knob's name: the last component of its path. */
 static const char *knob_name(const struct calibrate_params *p)
@@ -262,14 +261,7 @@ static void write_json(FILE *fp, const struct calibrate_report *r)
     struct json_out j;
     json_out_init(&j, fp);
     json_out_begin_object(&j);
-    json_out_key(&j, "tool");
-    json_out_string(&j, "stampede " STAMPEDE_VERSION);
-    json_out_key(&j, "schema_version");
-    json_out_number(&j, STAMPEDE_SCHEMA_VERSION);
-    json_out_key(&j, "scenario");
-    json_out_string(&j, r->scenario->name);
-    json_out_key(&j, "seed");
-    json_out_number(&j, (double)r->scenario->seed);
+    json_out_provenance(&j, r->scenario->name, r->scenario->seed);
     json_out_key(&j, "policy");
     json_out_string(&j, p->label);
     json_out_key(&j, "knob");

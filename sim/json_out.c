@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "version.h"
+
 void json_out_init(struct json_out *j, FILE *fp)
 {
     j->fp = fp;
@@ -166,5 +168,28 @@ void json_out_tree(struct json_out *j, const cJSON *node)
         json_out_bool(j, cJSON_IsTrue(node));
     } else {
         json_out_null(j);
+    }
+}
+
+void json_out_provenance(struct json_out *j, const char *scenario,
+                         unsigned long long seed)
+{
+    json_out_key(j, "tool");
+    json_out_string(j, "stampede " STAMPEDE_VERSION);
+    json_out_key(j, "schema_version");
+    json_out_number(j, STAMPEDE_SCHEMA_VERSION);
+    json_out_key(j, "scenario");
+    json_out_string(j, scenario);
+    json_out_key(j, "seed");
+    json_out_number(j, (double)seed);
+}
+
+void json_csv_cell(FILE *fp, double v)
+{
+    char buf[64];
+    fputc(',', fp);
+    if (isfinite(v)) {
+        json_format_number(v, buf, sizeof buf);
+        fputs(buf, fp);
     }
 }

@@ -34,8 +34,16 @@ void json_out_null(struct json_out *j);
 /* A whole cJSON tree, formatted the same way. */
 void json_out_tree(struct json_out *j, const cJSON *node);
 
+/* The members every output file opens with: tool, schema_version,
+ * scenario and seed, so a file says what made it. */
+void json_out_provenance(struct json_out *j, const char *scenario,
+                         unsigned long long seed);
+
 /* Formats a number as json_out_number does (also used for CSV cells). */
 void json_format_number(double v, char *out, size_t n);
+/* Writes ",v" to a CSV row, formatted as above; just "," when v is not
+ * finite, so an undefined value is an empty cell. */
+void json_csv_cell(FILE *fp, double v);
 /* The shortest form that reads back to exactly v (for scenario.json). */
 void json_format_exact(double v, char *out, size_t n);
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "kernel/strutil.h"
 #include "outfile.h"
 #include "plot_input.h"
@@ -22,41 +23,17 @@ static const char *const FIGURES[] = {"hit_ratio", "db_load", "latency",
                                       "comparison"};
 #define N_FIGURES (sizeof FIGURES / sizeof FIGURES[0])
 
-static bool has_scripts(const char *dir)
-{
-    char *probe = str_printf("%s/common.gp", dir);
-    bool ok = probe && access(probe, R_OK) == 0;
-    free(probe);
-    return ok;
-}
-
 /* Where the scripts are: $STAMPEDE_PLOTS; else, in the directory above
  * the binary's, plots/ (build/stampede in a checkout) or
  * share/stampede/plots (an installed bin/stampede); else ./plots. NULL if
  * memory runs out. */
 static char *scripts_dir(void)
 {
-    const char *env = getenv("STAMPEDE_PLOTS");
-    if (env && env[0])
-        return str_printf("%s", env);
-    /* Linux names the running binary's file there, symlinks resolved. */
-    char top[4096];
-    ssize_t len = readlink("/proc/self/exe", top, sizeof top - 1);
-    top[len > 0 ? len : 0] = '\0';
-    for (int up = 0; up < 2; up++) {
-        char *slash = strrchr(top, '/');
-        if (!slash)
-            return str_printf("plots");
-        *slash = '\0';
-    }
     static const char *const BESIDE[] = {"plots", "share/stampede/plots"};
-    for (size_t i = 0; i < 2; i++) {
-        char *dir = str_printf("%s/%s", top, BESIDE[i]);
-        if (!dir || has_scripts(dir))
-            return dir;
-        free(dir);
-    }
-    return str_printf("plots");
+    struct data_dir d = {.env = "STAMPEDE_PLOTS", .beside = BESIDE,
+                         .n_beside = 2, .probe = "common.gp",
+                         .fallback = "plots"};
+    return data_dir_find(&d);
 }
 
 static enum plot_status fail(struct plot_error *err, enum plot_status status,

@@ -10,7 +10,6 @@
 
 #include "aggregate.h"
 #include "json_out.h"
-#include "version.h"
 
 /* ---- timeseries.csv ---- */
 
@@ -47,17 +46,6 @@ bool timeseries_open(struct timeseries *ts, const char *path,
     return true;
 }
 
-/* A number cell: empty when undefined. */
-static void cell(FILE *fp, double v)
-{
-    char buf[64];
-    fputc(',', fp);
-    if (isfinite(v)) {
-        json_format_number(v, buf, sizeof buf);
-        fputs(buf, fp);
-    }
-}
-
 void timeseries_row(const struct window_row *row, unsigned rep,
                     const struct policy_ops *ops, void *ctx)
 {
@@ -65,40 +53,41 @@ void timeseries_row(const struct window_row *row, unsigned rep,
     FILE *fp = ts->file.fp;
     const struct tally *t = row->tally;
     fprintf(fp, "%s,%u", row->label, rep);
-    cell(fp, row->t);
+    json_csv_cell(fp, row->t);
     fprintf(fp, ",%d", row->warmup ? 1 : 0);
-    cell(fp, row->span);
-    cell(fp, (double)t->arrivals);
-    cell(fp, (double)row->completed);
+    json_csv_cell(fp, row->span);
+    json_csv_cell(fp, (double)t->arrivals);
+    json_csv_cell(fp, (double)row->completed);
     for (int i = 0; i < N_OUTCOMES; i++)
-        cell(fp, (double)t->outcomes[i]);
+        json_csv_cell(fp, (double)t->outcomes[i]);
     for (int i = 0; i < N_ERROR_CAUSES; i++)
-        cell(fp, (double)t->errors[i]);
-    cell(fp, row->hit_ratio);
-    cell(fp, row->cache_hit_ratio);
-    cell(fp, row->cache_ops_per_s);
-    cell(fp, row->db_qps);
-    cell(fp, row->db_inflight_mean);
-    cell(fp, (double)t->db.inflight_max);
-    cell(fp, (double)t->db.pool_waiting_max);
-    cell(fp, row->db_util);
-    cell(fp, (double)t->db.timeouts);
-    cell(fp, (double)t->db.refused);
-    cell(fp, t->db.wasted_work);
-    cell(fp, (double)(t->recomputes[CAUSE_MISS] + t->recomputes[CAUSE_EARLY] +
-                      t->recomputes[CAUSE_LOCK]));
-    cell(fp, (double)t->recomputes[CAUSE_EARLY]);
-    cell(fp, (double)t->overlapping);
-    cell(fp, (double)t->episodes_started);
-    cell(fp, row->p50 * 1e3);
-    cell(fp, row->p90 * 1e3);
-    cell(fp, row->p99 * 1e3);
-    cell(fp, row->p999 * 1e3);
-    cell(fp, row->max * 1e3);
+        json_csv_cell(fp, (double)t->errors[i]);
+    json_csv_cell(fp, row->hit_ratio);
+    json_csv_cell(fp, row->cache_hit_ratio);
+    json_csv_cell(fp, row->cache_ops_per_s);
+    json_csv_cell(fp, row->db_qps);
+    json_csv_cell(fp, row->db_inflight_mean);
+    json_csv_cell(fp, (double)t->db.inflight_max);
+    json_csv_cell(fp, (double)t->db.pool_waiting_max);
+    json_csv_cell(fp, row->db_util);
+    json_csv_cell(fp, (double)t->db.timeouts);
+    json_csv_cell(fp, (double)t->db.refused);
+    json_csv_cell(fp, t->db.wasted_work);
+    json_csv_cell(fp, (double)(t->recomputes[CAUSE_MISS] +
+                               t->recomputes[CAUSE_EARLY] +
+                               t->recomputes[CAUSE_LOCK]));
+    json_csv_cell(fp, (double)t->recomputes[CAUSE_EARLY]);
+    json_csv_cell(fp, (double)t->overlapping);
+    json_csv_cell(fp, (double)t->episodes_started);
+    json_csv_cell(fp, row->p50 * 1e3);
+    json_csv_cell(fp, row->p90 * 1e3);
+    json_csv_cell(fp, row->p99 * 1e3);
+    json_csv_cell(fp, row->p999 * 1e3);
+    json_csv_cell(fp, row->max * 1e3);
     for (size_t k = 0; k < ts->n_types; k++)
         for (size_t m = 0; m < ts->types[k]->n_metrics; m++)
             if (ts->types[k] == ops)
-                cell(fp, t->policy[m]);
+                json_csv_cell(fp, t->policy[m]);
             else
                 fputc(',', fp);
     fputc('\n', fp);
@@ -205,14 +194,7 @@ static void write_summary(FILE *fp, const struct scenario *s,
     struct json_out j;
     json_out_init(&j, fp);
     json_out_begin_object(&j);
-    json_out_key(&j, "tool");
-    json_out_string(&j, "stampede " STAMPEDE_VERSION);
-    json_out_key(&j, "schema_version");
-    json_out_number(&j, STAMPEDE_SCHEMA_VERSION);
-    json_out_key(&j, "scenario");
-    json_out_string(&j, s->name);
-    json_out_key(&j, "seed");
-    json_out_number(&j, (double)s->seed);
+    json_out_provenance(&j, s->name, s->seed);
     json_out_key(&j, "duration_s");
     json_out_number(&j, s->model.duration);
     json_out_key(&j, "warmup_s");

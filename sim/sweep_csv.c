@@ -50,16 +50,6 @@ void sweep_csv_value(const char *text, char *out, size_t n)
     json_format_number(v, out, n);
 }
 
-static void cell(FILE *fp, double v)
-{
-    char buf[64];
-    fputc(',', fp);
-    if (isfinite(v)) {
-        json_format_number(v, buf, sizeof buf);
-        fputs(buf, fp);
-    }
-}
-
 static void write_header(FILE *fp, const struct sweep_params *p)
 {
     for (size_t v = 0; v < p->n_varies; v++)
@@ -81,10 +71,10 @@ static void write_row(FILE *fp, const struct sweep_params *p, size_t point,
     }
     fprintf(fp, "%s,%zu,%d", label, pp->agg.n, pp->complete ? 1 : 0);
     for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
-        cell(fp, summary_get(&pp->agg.mean, SWEEP_METRICS[m].path));
-        cell(fp, summary_get(&pp->agg.ci95, SWEEP_METRICS[m].path));
+        json_csv_cell(fp, summary_get(&pp->agg.mean, SWEEP_METRICS[m].path));
+        json_csv_cell(fp, summary_get(&pp->agg.ci95, SWEEP_METRICS[m].path));
     }
-    cell(fp, pp->agg.collapsed_share);
+    json_csv_cell(fp, pp->agg.collapsed_share);
     fputc('\n', fp);
 }
 
