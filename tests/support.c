@@ -190,3 +190,21 @@ char *read_text_file(const char *path, size_t *len)
         *len = b.len;
     return b.data;
 }
+
+void test_png_size(const char *path, uint32_t *w, uint32_t *h)
+{
+    size_t len;
+    char *data = read_text_file(path, &len);
+    ck_assert_msg(data != NULL, "%s: not written", path);
+    /* the signature, then the IHDR chunk: width and height big-endian in
+     * bytes 16..23 */
+    ck_assert_msg(len > 24 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8) &&
+                      !memcmp(data + 12, "IHDR", 4),
+                  "%s: not a PNG (%zu bytes)", path, len);
+    const unsigned char *b = (const unsigned char *)data;
+    *w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 |
+         b[19];
+    *h = (uint32_t)b[20] << 24 | (uint32_t)b[21] << 16 | (uint32_t)b[22] << 8 |
+         b[23];
+    free(data);
+}

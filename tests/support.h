@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef Suite *(*suite_maker)(void);
 void test_register(suite_maker make);
@@ -46,5 +47,9 @@ char *write_text_file(const char *dir, const char *name, const char *text);
 
 /* Reads a whole file (NUL-terminated); NULL if it cannot. *len may be NULL. */
 char *read_text_file(const char *path, size_t *len);
+
+/* Width and height from a PNG's IHDR chunk; fails the test unless the
+ * file is a PNG. */
+void test_png_size(const char *path, uint32_t *w, uint32_t *h);
 
 #endif

@@ -137,6 +137,37 @@ START_TEST(usage_errors)
 }
 END_TEST
 
+START_TEST(the_figure_has_a_panel_per_constraint_and_cost)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "c.json", SCENARIO);
+    char out[600];
+    snprintf(out, sizeof out, "%s/fig", dir);
+    const char *args[] = {"calibrate", file, "--policy", "per", "--reps", "2",
+                          "--quiet", "--out", out, NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    char path[700];
+    snprintf(path, sizeof path, "%s/calibrate.json", out);
+    char *text = read_text_file(path, NULL);
+    cJSON *j = cJSON_Parse(text);
+    int panels = cJSON_GetArraySize(cJSON_GetObjectItem(j, "constraints")) +
+                 3;   /* per's three costs */
+    ck_assert_int_eq(panels, 5);   /* max-error-rate and max-miss-share */
+    snprintf(path, sizeof path, "%s/calibrate.png", out);
+    uint32_t w, h;
+    test_png_size(path, &w, &h);   /* plots/calibrate.gp's default size */
+    ck_assert_uint_eq(w, 1000);
+    ck_assert_uint_eq(h, 120 + 230 * (uint32_t)panels);
+    cJSON_Delete(j);
+    free(text);
+    cmd_result_free(&r);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 TEST_SUITE(calibrate_suite)
 {
     Suite *s = suite_create("calibrate");
@@ -144,6 +175,7 @@ TEST_SUITE(calibrate_suite)
     tcase_add_test(tc, the_same_answer_for_any_number_of_workers);
     tcase_add_test(tc, an_impossible_constraint_gets_a_plain_answer);
     tcase_add_test(tc, usage_errors);
+    tcase_add_test(tc, the_figure_has_a_panel_per_constraint_and_cost);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;

@@ -81,24 +81,6 @@ static char *path_in(const char *dir, const char *name)
     return p;
 }
 
-/* Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian);
- * fails the test unless the file is a PNG. */
-static void png_size(const char *path, uint32_t *w, uint32_t *h)
-{
-    size_t len;
-    char *data = read_text_file(path, &len);
-    ck_assert_msg(data != NULL, "%s: not written", path);
-    ck_assert_msg(len > 24 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8) &&
-                      !memcmp(data + 12, "IHDR", 4),
-                  "%s: not a PNG (%zu bytes)", path, len);
-    const unsigned char *b = (const unsigned char *)data;
-    *w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 |
-         b[19];
-    *h = (uint32_t)b[20] << 24 | (uint32_t)b[21] << 16 | (uint32_t)b[22] << 8 |
-         b[23];
-    free(data);
-}
-
 static void assert_png(const char *dir, const char *figure, uint32_t width,
                        uint32_t height)
 {
@@ -107,7 +89,7 @@ static void assert_png(const char *dir, const char *figure, uint32_t width,
         abort();
     path = path_in(dir, name);
     uint32_t w, h;
-    png_size(path, &w, &h);
+    test_png_size(path, &w, &h);
     ck_assert_msg(w == width && h == height, "%s: %ux%u, expected %ux%u", path,
                   w, h, width, height);
     free(name);

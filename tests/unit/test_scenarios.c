@@ -1,7 +1,7 @@
 /*
- * test_scenarios.c — the scenario library: every file in scenarios/ passes
- * `check` and runs (shortened to 3 simulated seconds) to a complete result
- * for each of its policies.
+ * test_scenarios.c — the scenario library: every file in scenarios/ and
+ * scenarios/bench/ passes `check` and runs (shortened to 3 simulated
+ * seconds) to a complete result for each of its policies.
  */
 #include <dirent.h>
 #include <stdbool.h>
@@ -19,19 +19,21 @@ static bool is_scenario(const char *name)
     return n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
-START_TEST(every_scenario_checks_and_runs)
+/* Checks and runs every scenario of `dir`, with outputs under tmp; the
+ * number of scenarios seen. */
+static int check_and_run_all(const char *dir, const char *tmp)
 {
-    DIR *d = opendir("scenarios");
-    ck_assert_msg(d != NULL, "run the tests from the repository's root");
-    char *tmp = make_temp_dir();
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "%s: run the tests from the repository's root",
+                  dir);
     int seen = 0;
     for (struct dirent *e; (e = readdir(d));) {
         if (!is_scenario(e->d_name))
             continue;
         seen++;
         char file[512], out[600];
-        snprintf(file, sizeof file, "scenarios/%s", e->d_name);
-        snprintf(out, sizeof out, "%s/%s", tmp, e->d_name);
+        snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
+        snprintf(out, sizeof out, "%s/%d-%s", tmp, seen, e->d_name);
         const char *check[] = {"check", file, NULL};
         struct cmd_result r = run_stampede(check);
         ck_assert_msg(r.status == 0, "%s: %s", file, r.err);
@@ -56,7 +58,22 @@ START_TEST(every_scenario_checks_and_runs)
         free(text);
     }
     closedir(d);
-    ck_assert_int_ge(seen, 10);
+    return seen;
+}
+
+START_TEST(every_scenario_checks_and_runs)
+{
+    char *tmp = make_temp_dir();
+    ck_assert_int_ge(check_and_run_all("scenarios", tmp), 10);
+    remove_tree(tmp);
+    free(tmp);
+}
+END_TEST
+
+START_TEST(every_benchmark_scenario_checks_and_runs)
+{
+    char *tmp = make_temp_dir();
+    ck_assert_int_eq(check_and_run_all("scenarios/bench", tmp), 3);
     remove_tree(tmp);
     free(tmp);
 }
@@ -67,6 +84,7 @@ TEST_SUITE(scenarios_suite)
     Suite *s = suite_create("scenarios");
     TCase *tc = tcase_create("library");
     tcase_add_test(tc, every_scenario_checks_and_runs);
+    tcase_add_test(tc, every_benchmark_scenario_checks_and_runs);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
