@@ -105,6 +105,11 @@ enum cache_lookup cache_peek(const struct cache *c, long key, double now)
     return LOOKUP_MISSING;
 }
 
+double cache_expiry(const struct cache *c, long key)
+{
+    return c->entries[key].expires_at;
+}
+
 void cache_prefetch(const struct cache *c, long key)
 {
     __builtin_prefetch(&c->entries[key]);

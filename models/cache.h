@@ -73,6 +73,8 @@ void cache_prefetch(const struct cache *c, long key);
 /* The state a GET would see, without being a command (for bookkeeping:
  * not counted, no round trip). */
 enum cache_lookup cache_peek(const struct cache *c, long key, double now);
+/* When the key's stored value expires; -INFINITY when none is stored. */
+double cache_expiry(const struct cache *c, long key);
 /* Writes a value computed in `delta` seconds; returns when it expires
  * (-INFINITY when the TTL is 0: nothing is stored). */
 double cache_set(struct cache *c, long key, double now, double delta);

@@ -334,3 +334,8 @@ void req_fail(struct request *r, enum error_cause cause, bool retryable)
 
 double world_now(const struct world *w) { return sim_now(w->sim); }
 long world_keys(const struct world *w) { return w->m->workload.keys; }
+
+double world_value_expiry(const struct world *w, long key)
+{
+    return cache_expiry(w->cache, key);
+}

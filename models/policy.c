@@ -3,6 +3,8 @@
  */
 #include "policy.h"
 
+#include <math.h>
+
 void policy_metrics_finish(const struct policy_ops *ops, double *acc)
 {
     for (size_t i = 0; i < ops->n_metrics; i++) {
@@ -10,7 +12,9 @@ void policy_metrics_finish(const struct policy_ops *ops, double *acc)
         if (m->kind != METRIC_RATIO)
             continue;
         double den = acc[m->den];
-        acc[i] = den > 0 ? acc[m->num] / den : 0;
+        /* nothing to divide by: undefined (null in the outputs), not 0,
+         * so that "no cycle seen" never reads as "no cycle missed" */
+        acc[i] = den > 0 ? acc[m->num] / den : NAN;
     }
 }
 

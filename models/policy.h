@@ -212,6 +212,9 @@ gsl_rng *world_stream(struct world *w, const char *name);
 double world_now(const struct world *w);
 /* Number of keys (for per-key policy state). */
 long world_keys(const struct world *w);
+/* When the key's value in the cache expires (-INFINITY: none stored), as
+ * a policy's create sees the initial state. Not a cache command. */
+double world_value_expiry(const struct world *w, long key);
 
 /* The error cause a failed recompute maps to. */
 enum error_cause recompute_error(enum recompute_result result);

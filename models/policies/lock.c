@@ -146,6 +146,7 @@ enum role {
     HOLDER,      /* holds the lock, recomputing */
     GAVE_UP,     /* querying after max_wait */
     REFRESHER,   /* served stale, refreshing in the background */
+    REFRESHER_RECHECKING,   /* served stale, holds the lock, re-reading */
 };
 
 struct lock_request {
@@ -240,6 +241,19 @@ static void on_missing(struct lock_state *s, struct request *r)
     req_try_lock(r, s->k->lock_ttl);
 }
 
+/* A refresher got the lock; its re-read says whether the refresh is still
+ * needed (it replied, stale, already). */
+static void recheck_refresh(struct request *r, const struct cache_view *v)
+{
+    if (v->state == CACHE_FRESH) {
+        /* the previous holder wrote it after our stale read: let go */
+        req_unlock(r);
+        return;
+    }
+    data(r)->role = REFRESHER;
+    req_recompute(r, CAUSE_LOCK);
+}
+
 static void lock_on_read(void *state, struct request *r,
                          const struct cache_view *v)
 {
@@ -247,6 +261,10 @@ static void lock_on_read(void *state, struct request *r,
     struct lock_request *d = data(r);
     if (d->role == WAITER)
         s->m[M_POLLS]++;
+    if (d->role == REFRESHER_RECHECKING) {
+        recheck_refresh(r, v);
+        return;
+    }
     if (v->state == CACHE_FRESH) {
         enum role role = d->role;
         end_wait(s, r);
@@ -292,7 +310,10 @@ static void lock_on_lock(void *state, struct request *r, bool acquired)
         req_fail(r, ERR_HOLDER_CRASH, false);
         return;
     }
-    if (d->role == REFRESHER) {
+    if (d->role == REFRESHER && s->k->recheck) {
+        d->role = REFRESHER_RECHECKING;
+        req_read(r);
+    } else if (d->role == REFRESHER) {
         req_recompute(r, CAUSE_LOCK);
     } else if (s->k->recheck) {
         d->role = RECHECKING;

@@ -112,7 +112,7 @@ static const struct policy_metric METRICS[N_METRICS] = {
 /* The value a key holds (as its last write set it), and whether an early
  * recompute started while it did. 16 bytes per key. */
 struct version {
-    double expires_at;   /* -INFINITY: unknown (not written in this run) */
+    double expires_at;   /* -INFINITY: no value (a cold start) */
     bool early;
 };
 
@@ -148,8 +148,10 @@ static void *per_create(const void *knobs, struct world *w)
         free(s);
         return NULL;
     }
+    /* the values the cache starts with are cycles too: one that expires
+     * unrefreshed is a miss like any other */
     for (long i = 0; i < keys; i++)
-        s->versions[i] = (struct version){-INFINITY, false};
+        s->versions[i] = (struct version){world_value_expiry(w, i), false};
     return s;
 }
 
@@ -190,10 +192,8 @@ static void end_cycle(struct per_state *s, long key, double now,
 static void mark_early(struct per_state *s, long key, double expires_at)
 {
     struct version *v = &s->versions[key];
-    if (v->expires_at == expires_at || v->expires_at == -INFINITY) {
-        v->expires_at = expires_at;
+    if (v->expires_at == expires_at)
         v->early = true;
-    }
 }
 
 /* ---- decisions ---- */

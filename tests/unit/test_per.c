@@ -118,6 +118,24 @@ START_TEST(failed_early_refresh_still_replies_with_the_value)
     ck_assert_double_eq(summary_get(&r, "db.timeouts"),
                         summary_get(&r, "recomputes.failed"));
     ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles"), 0);
+    /* no cycle ended: the shares are undefined, not 0 */
+    ck_assert(isnan(summary_get(&r, "policy_metrics.miss_share")));
+    ck_assert(isnan(summary_get(&r, "policy_metrics.early_per_cycle")));
+}
+END_TEST
+
+START_TEST(the_initial_values_are_cycles_too)
+{
+    /* beta so small no read refreshes early: each value expires, the next
+     * read misses and writes at +100 ms. Writes at 5.1, 10.2, 15.3 and
+     * 20.4 s end four cycles, the first that of the value the cache
+     * started with. */
+    const char *sets[] = {"policies[0].beta=1e-9"};
+    struct run_summary r = run(HOT, sets, 1);
+    ck_assert_double_eq(summary_get(&r, "recomputes.early"), 0);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles"), 4);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles_missed"), 4);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.miss_share"), 1);
 }
 END_TEST
 
@@ -130,6 +148,7 @@ TEST_SUITE(per_suite)
     tcase_add_test(tc, async_refresh_replies_at_once);
     tcase_add_test(tc, a_larger_fixed_delta_refreshes_earlier);
     tcase_add_test(tc, failed_early_refresh_still_replies_with_the_value);
+    tcase_add_test(tc, the_initial_values_are_cycles_too);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;

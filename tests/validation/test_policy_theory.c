@@ -103,6 +103,33 @@ START_TEST(lock_without_recheck_shows_the_double_recompute_race)
 }
 END_TEST
 
+/* Serving stale, the refresher that gets the lock re-reads too: a stale
+ * reader whose try-lock lands just after the previous refresher's release
+ * finds the new value and lets go. Every refresh starts on an expired
+ * value (none is redundant) and none overlaps another; without recheck the
+ * same race costs extra refreshes. */
+START_TEST(stale_serving_lock_refreshes_once_per_expiry)
+{
+    const char *sets[] = {"policies[0].serve_stale=true",
+                          "cache.stale_for=10s", "policies[0].recheck=true"};
+    struct scenario *s = scenario_of(LOCK_SCENARIO, sets, 3);
+    struct run_summary r = run_policy(s, 0);
+    ck_assert(get(&r, "outcomes.stale") > 150);
+    ck_assert_double_eq(get(&r, "episodes.count"), 0);
+    /* one refresh per TTL plus a recompute: about 200 s / 1.05 s */
+    ck_assert(get(&r, "recomputes.lock") > 150);
+    ck_assert_double_eq(get(&r, "recomputes.redundant"), 0);
+    ck_assert_double_eq(get(&r, "recomputes.overlapping"), 0);
+    scenario_free(s);
+
+    sets[2] = "policies[0].recheck=false";
+    s = scenario_of(LOCK_SCENARIO, sets, 3);
+    r = run_policy(s, 0);
+    ck_assert(get(&r, "recomputes.redundant") > 0);
+    scenario_free(s);
+}
+END_TEST
+
 /* ---- a crashed holder: a spy around the lock policy ---- */
 
 #define MAX_REQ 400000
@@ -369,6 +396,7 @@ TEST_SUITE(policy_theory_suite)
     TCase *tc = tcase_create("policies against theory");
     tcase_add_test(tc, healthy_lock_recomputes_once_per_expiry);
     tcase_add_test(tc, lock_without_recheck_shows_the_double_recompute_race);
+    tcase_add_test(tc, stale_serving_lock_refreshes_once_per_expiry);
     tcase_add_test(tc, crashed_holder_stalls_its_waiters_for_lock_ttl);
     tcase_add_test(tc, per_no_early_refresh_probability_matches_xfetch);
     tcase_add_test(tc, per_with_tiny_beta_recomputes_like_none);
