@@ -91,9 +91,59 @@ static void finish_errors(struct loader *L, struct scenario_errors *errors)
 
 /* ---- reading the file ---- */
 
+/* What a path is when it is not a regular file, for the message. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "a special file";
+}
+
+/* Reads to the end, at most `max` bytes plus one (to see that there is
+ * more). st_size is not trusted: files under /proc report 0 and have
+ * text, and a file may grow while it is read. */
+static char *read_to_end(int fd, size_t max, size_t *len, int *error)
+{
+    size_t cap = 4096, n = 0;
+    char *text = malloc(cap + 1);
+    *error = text ? 0 : ENOMEM;
+    while (text && n <= max) {
+        if (n == cap) {
+            cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            char *t = realloc(text, cap + 1);
+            if (!t) {
+                *error = ENOMEM;
+                break;
+            }
+            text = t;
+        }
+        ssize_t got = read(fd, text + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            *error = errno;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    if (*error) {
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
 static char *read_file(struct loader *L, size_t *len)
 {
-    int fd = open(L->path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO without a writer must not hang; the
+     * type check below refuses it before anything is read. */
+    int fd = open(L->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         add_line(L, 0, 0, str_printf("%s: cannot open: %s", L->path,
                                      strerror(errno)));
@@ -101,6 +151,8 @@ static char *read_file(struct loader *L, size_t *len)
     }
     struct stat st;
     char *text = NULL;
+    int error = 0;
+    size_t n = 0;
     if (fstat(fd, &st) != 0) {
         add_line(L, 0, 0, str_printf("%s: cannot read: %s", L->path,
                                      strerror(errno)));
@@ -108,25 +160,26 @@ static char *read_file(struct loader *L, size_t *len)
         add_line(L, 0, 0, str_printf("%s: is a directory, not a scenario file",
                                      L->path));
     } else if (!S_ISREG(st.st_mode)) {
-        add_line(L, 0, 0, str_printf("%s: not a regular file", L->path));
+        add_line(L, 0, 0, str_printf("%s: not a regular file (%s)", L->path,
+                                     file_kind(st.st_mode)));
     } else if ((unsigned long long)st.st_size > SCENARIO_MAX_BYTES) {
         add_line(L, 0, 0, str_printf("%s: too large (%.1f MB; a scenario file "
                                      "is at most %u MB)", L->path,
                                      (double)st.st_size / (1 << 20),
                                      SCENARIO_MAX_BYTES >> 20));
+    } else if (fcntl(fd, F_SETFL, 0) != 0 ||
+               !(text = read_to_end(fd, SCENARIO_MAX_BYTES, &n, &error))) {
+        add_line(L, 0, 0, str_printf("%s: cannot read: %s", L->path,
+                                     strerror(error ? error : errno)));
+    } else if (n > SCENARIO_MAX_BYTES) {
+        add_line(L, 0, 0, str_printf("%s: too large (more than %u MB; a "
+                                     "scenario file is at most %u MB)",
+                                     L->path, SCENARIO_MAX_BYTES >> 20,
+                                     SCENARIO_MAX_BYTES >> 20));
+        free(text);
+        text = NULL;
     } else {
-        text = malloc((size_t)st.st_size + 1);
-        ssize_t got = text ? read(fd, text, (size_t)st.st_size) : -1;
-        if (got < 0 || got != st.st_size) {
-            add_line(L, 0, 0, str_printf("%s: cannot read: %s", L->path,
-                                         got < 0 ? strerror(errno)
-                                                 : "short read"));
-            free(text);
-            text = NULL;
-        } else {
-            text[got] = '\0';
-            *len = (size_t)got;
-        }
+        *len = n;
     }
     close(fd);
     return text;

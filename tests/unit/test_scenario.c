@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../support.h"
 #include "scenario.h"
@@ -385,6 +386,25 @@ START_TEST(files_that_cannot_be_read)
     ck_assert_ptr_null(scenario_load(dir, NULL, 0, &errors));
     ck_assert_ptr_nonnull(strstr(errors.lines[0],
                                  ": is a directory, not a scenario file"));
+    scenario_errors_free(&errors);
+    /* a FIFO without a writer: refused at once, not waited on */
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/fifo.json", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_ptr_null(scenario_load(fifo, NULL, 0, &errors));
+    ck_assert_ptr_nonnull(strstr(errors.lines[0],
+                                 "fifo.json: not a regular file (a FIFO)"));
+    scenario_errors_free(&errors);
+    /* a regular file whose read fails (as root can read any file, this is
+     * what "unreadable" means for everyone): /proc/self/mem at offset 0 */
+    ck_assert_ptr_null(scenario_load("/proc/self/mem", NULL, 0, &errors));
+    ck_assert_str_eq(errors.lines[0],
+                     "/proc/self/mem: cannot read: Input/output error");
+    scenario_errors_free(&errors);
+    /* /proc files report a size of 0 but have text: it is read anyway */
+    ck_assert_ptr_null(scenario_load("/proc/self/status", NULL, 0, &errors));
+    ck_assert_ptr_nonnull(strstr(errors.lines[0], "/proc/self/status:1:1: "
+                                 "expected a value"));
     scenario_errors_free(&errors);
     remove_tree(dir);
     free(dir);
