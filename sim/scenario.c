@@ -233,6 +233,12 @@ static void add_cfg_errors(struct loader *L, const struct cfg *cfg,
                  str_printf("%s:%d:%d: %s%s%s", L->path, pos.line, pos.col,
                             e->path, sep, e->message));
     }
+    if (cfg->n_dropped > 0)
+        add_line(L, LONG_MAX, LONG_MAX,
+                 str_printf("%s: %zu more problem%s not shown (fix the first "
+                            "%d above and check again)", L->path,
+                            cfg->n_dropped, cfg->n_dropped == 1 ? "" : "s",
+                            CFG_MAX_ERRORS));
     if (cfg->out_of_memory)
         L->out_of_memory = true;
 }

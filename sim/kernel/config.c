@@ -25,12 +25,16 @@ void cfg_free(struct cfg *cfg)
 
 bool cfg_ok(const struct cfg *cfg)
 {
-    return cfg->n_errors == 0 && !cfg->out_of_memory;
+    return cfg->n_errors == 0 && cfg->n_dropped == 0 && !cfg->out_of_memory;
 }
 
 static void add_error(struct cfg *cfg, const char *path, bool at_key,
                       unsigned occurrence, const char *fmt, va_list ap)
 {
+    if (cfg->n_errors == CFG_MAX_ERRORS) {
+        cfg->n_dropped++;
+        return;
+    }
     if (cfg->n_errors == cfg->cap_errors) {
         size_t cap = cfg->cap_errors ? cfg->cap_errors * 2 : 8;
         struct cfg_error *e = realloc(cfg->errors, cap * sizeof *e);
@@ -241,41 +245,85 @@ static bool is_known(const char *key, const char *const *known)
     return false;
 }
 
-/* How many members before `item` carry the same key. */
-static unsigned occurrences_before(const cJSON *object, const cJSON *item)
+/* A member and its place in the object, sorted by key and then place so
+ * that equal keys sit together in file order. */
+struct member_ref {
+    const cJSON *node;
+    size_t place;
+};
+
+static int by_key_then_place(const void *a, const void *b)
 {
-    unsigned n = 0;
-    for (const cJSON *c = object->child; c && c != item; c = c->next)
-        if (strcmp(c->string, item->string) == 0)
-            n++;
-    return n;
+    const struct member_ref *x = a, *y = b;
+    int c = strcmp(x->node->string, y->node->string);
+    if (c != 0)
+        return c;
+    return x->place < y->place ? -1 : x->place > y->place;
 }
 
+enum key_verdict { KEY_OK, KEY_UNKNOWN, KEY_DUPLICATE };
+
+static void report_key(const struct cfg_obj *o, const cJSON *c,
+                       enum key_verdict verdict, const char *const *known)
+{
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, c->string);
+    if (verdict == KEY_DUPLICATE) {
+        cfg_error_at_key(o->cfg, path, 1,
+                         "duplicate field \"%s\" (already given above)",
+                         c->string);
+        return;
+    }
+    const char *hint = str_suggest(c->string, known);
+    if (hint)
+        cfg_error_at_key(o->cfg, path, 0,
+                         "unknown field \"%s\" (did you mean \"%s\"?)",
+                         c->string, hint);
+    else
+        cfg_error_at_key(o->cfg, path, 0, "unknown field \"%s\"", c->string);
+}
+
+/* Sorting the members finds repeated keys in O(n log n): a hostile file
+ * with a million members must not take a million squared steps. An
+ * unknown key is reported once, at its first place; a known one given
+ * twice or more, once, at its second place. Reports come in file order. */
 void cfg_check_keys(const struct cfg_obj *o, const char *const *known)
 {
     if (!o->node)
         return;
-    for (const cJSON *c = o->node->child; c; c = c->next) {
-        char path[CFG_PATH_MAX];
-        cfg_path_key(path, o->path, c->string);
-        unsigned before = occurrences_before(o->node, c);
-        if (!is_known(c->string, known)) {
-            if (before > 0)
-                continue;   /* reported once, at its first place */
-            const char *hint = str_suggest(c->string, known);
-            if (hint)
-                cfg_error_at_key(o->cfg, path, 0,
-                                 "unknown field \"%s\" (did you mean \"%s\"?)",
-                                 c->string, hint);
-            else
-                cfg_error_at_key(o->cfg, path, 0, "unknown field \"%s\"",
-                                 c->string);
-        } else if (before == 1) {
-            cfg_error_at_key(o->cfg, path, 1,
-                             "duplicate field \"%s\" (already given above)",
-                             c->string);
-        }
+    size_t n = 0;
+    for (const cJSON *c = o->node->child; c; c = c->next)
+        n++;
+    if (n == 0)
+        return;
+    struct member_ref *m = malloc(n * sizeof *m);
+    unsigned char *verdict = calloc(n, 1);
+    if (!m || !verdict) {
+        free(m);
+        free(verdict);
+        o->cfg->out_of_memory = true;
+        return;
     }
+    size_t i = 0;
+    for (const cJSON *c = o->node->child; c; c = c->next, i++)
+        m[i] = (struct member_ref){c, i};
+    qsort(m, n, sizeof *m, by_key_then_place);
+    for (i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(m[j].node->string, m[i].node->string) == 0)
+            j++;
+        if (!is_known(m[i].node->string, known))
+            verdict[m[i].place] = KEY_UNKNOWN;
+        else if (j - i > 1)
+            verdict[m[i + 1].place] = KEY_DUPLICATE;
+        i = j;
+    }
+    i = 0;
+    for (const cJSON *c = o->node->child; c; c = c->next, i++)
+        if (verdict[i] != KEY_OK)
+            report_key(o, c, (enum key_verdict)verdict[i], known);
+    free(m);
+    free(verdict);
 }
 
 /* Reads a string node's text as a number: used for command-line values. */

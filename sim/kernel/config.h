@@ -33,9 +33,15 @@ struct cfg_error {
     unsigned occurrence; /* 0: first place the path appears; 1: second... */
 };
 
+/* Errors kept; the rest are only counted (n_dropped), so that a hostile
+ * file with a million mistakes costs neither a million messages nor the
+ * memory to hold them. */
+#define CFG_MAX_ERRORS 100
+
 struct cfg {
     struct cfg_error *errors;
     size_t n_errors, cap_errors;
+    size_t n_dropped;    /* errors beyond CFG_MAX_ERRORS */
     const cJSON **raw;   /* string nodes holding command-line text */
     size_t n_raw, cap_raw;
     bool out_of_memory;

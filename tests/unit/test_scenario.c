@@ -245,6 +245,46 @@ START_TEST(all_errors_of_a_file_are_reported_in_order)
 }
 END_TEST
 
+/* A hostile file with many members: reporting them used to take time
+ * quadratic in their number (two minutes for 200,000 unknown keys). The
+ * test case's timeout catches a regression. */
+START_TEST(many_mistakes_are_cheap_and_capped)
+{
+    enum { N = 200000 };
+    size_t cap = (size_t)N * 24 + 16, len = 0;
+    char *unknown = malloc(cap), *dup = malloc(cap);
+    ck_assert_ptr_nonnull(unknown);
+    ck_assert_ptr_nonnull(dup);
+    len += (size_t)snprintf(unknown + len, cap - len, "{");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(unknown + len, cap - len, "%s\"k%d\": 1",
+                                i ? ", " : "", i);
+    snprintf(unknown + len, cap - len, "}");
+    struct scenario_errors errors = {0};
+    ck_assert_ptr_null(load(unknown, NULL, 0, &errors));
+    ck_assert_uint_eq(errors.n, CFG_MAX_ERRORS + 1);
+    ck_assert_str_eq(errors.lines[0], "t.json:1:2: k0: unknown field \"k0\"");
+    ck_assert_str_eq(errors.lines[CFG_MAX_ERRORS],
+                     "t.json: 199900 more problems not shown (fix the first "
+                     "100 above and check again)");
+    scenario_errors_free(&errors);
+
+    len = 0;
+    len += (size_t)snprintf(dup + len, cap - len, "{");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(dup + len, cap - len, "%s\"seed\": %d",
+                                i ? ", " : "", i);
+    snprintf(dup + len, cap - len, "}");
+    ck_assert_ptr_null(load(dup, NULL, 0, &errors));
+    ck_assert_uint_eq(errors.n, 1);
+    ck_assert_str_eq(errors.lines[0], "t.json:1:13: seed: duplicate field "
+                     "\"seed\" (already given above)");
+    scenario_errors_free(&errors);
+    free(unknown);
+    free(dup);
+}
+END_TEST
+
 START_TEST(set_reads_each_field_type)
 {
     const char *json =
@@ -430,6 +470,7 @@ TEST_SUITE(scenario_suite)
     tcase_add_test(tc, errors_have_message_and_position);
     tcase_add_test(tc, binary_files_are_refused);
     tcase_add_test(tc, all_errors_of_a_file_are_reported_in_order);
+    tcase_add_test(tc, many_mistakes_are_cheap_and_capped);
     tcase_add_test(tc, set_reads_each_field_type);
     tcase_add_test(tc, set_errors_name_the_argument);
     tcase_add_test(tc, resolved_scenario_round_trips);
