@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/strutil.h"
+
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
@@ -23,10 +25,12 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 
 bool cli_parse_double(const char *text, double *out)
 {
-    char *end;
+    size_t n = str_number_length(text);
+    if (n == 0 || text[n] != '\0')
+        return false;
     errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+    double v = strtod(text, NULL);
+    if (errno == ERANGE || !isfinite(v))
         return false;
     *out = v;
     return true;

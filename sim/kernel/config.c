@@ -329,13 +329,10 @@ void cfg_check_keys(const struct cfg_obj *o, const char *const *known)
 /* Reads a string node's text as a number: used for command-line values. */
 static bool raw_number(const char *text, double *out)
 {
-    if (!text[0])
+    size_t n = str_number_length(text);
+    if (n == 0 || text[n] != '\0')
         return false;
-    char *end;
-    double v = strtod(text, &end);
-    if (*end != '\0' || end == text)
-        return false;
-    *out = v;
+    *out = strtod(text, NULL);
     return true;
 }
 
