@@ -352,7 +352,11 @@ START_TEST(set_errors_name_the_argument)
                           "got {\"x\":\"1\"}"},
         {"cache.warm.x=1", "--set cache.warm.x=1: cache.warm is not an object"},
         {"database.service={\"dist\":", "--set database.service={\"dist\":: "
-                                        "the value is not valid JSON (near \"\")"},
+                                        "the value is not valid JSON (it ends "
+                                        "too soon)"},
+        {"database.service={\"dist\" 1}", "--set database.service={\"dist\" "
+                                          "1}: the value is not valid JSON "
+                                          "(near \"1}\")"},
         {"duration=1e400",
          "--set duration=1e400: duration: expected a finite duration, got a "
          "number too large to represent"},
@@ -360,6 +364,28 @@ START_TEST(set_errors_name_the_argument)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct bad_case c = {json, cases[i].line};
         expect_error(&c, &cases[i].set, 1);
+    }
+
+    /* A --set that fails changes nothing: an element of a list the file
+     * does not give cannot be set, and the file is not blamed for an
+     * object the --set would have created on its way. */
+    static const struct {
+        const char *set, *line;
+    } absent[] = {
+        {"policies[3].beta=1", "--set policies[3].beta=1: policies[3] does not "
+                               "exist (the scenario has no policies)"},
+        {"policies[per].beta=1", "--set policies[per].beta=1: policies[per] "
+                                 "does not exist (the scenario has no "
+                                 "policies)"},
+        {"database.x[0]=1", "--set database.x[0]=1: database.x[0] does not "
+                            "exist (the scenario has no database.x)"},
+    };
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++) {
+        struct scenario_errors errors = {0};
+        ck_assert_ptr_null(load("{}", &absent[i].set, 1, &errors));
+        ck_assert_uint_eq(errors.n, 1);
+        ck_assert_str_eq(errors.lines[0], absent[i].line);
+        scenario_errors_free(&errors);
     }
 }
 END_TEST
