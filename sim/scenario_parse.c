@@ -32,6 +32,10 @@
 #define DEFAULT_BACKOFF 0.050
 #define DEFAULT_BACKOFF_MAX 1.0
 
+/* Simulated time is a double: at 10^7 s its resolution is still 2 ns,
+ * finer than the finest unit; far beyond, events a microsecond apart
+ * fall on the same instant and a run stops advancing (10^300 s hung). */
+#define MAX_DURATION 1e7
 #define MAX_KEYS 1000000000LL
 #define MAX_CORES 100000
 #define MAX_WORKERS 10000000
@@ -107,7 +111,8 @@ static void parse_name(const struct cfg_obj *o, const char *default_name,
 static void parse_run(const struct cfg_obj *o, struct scenario *s)
 {
     struct model_config *m = &s->model;
-    cfg_duration(o, "duration", &m->duration, DEFAULT_DURATION, CFG_POSITIVE);
+    cfg_duration(o, "duration", &m->duration, DEFAULT_DURATION,
+                 (struct cfg_range){0, MAX_DURATION, true, false});
     cfg_duration(o, "window", &m->window, DEFAULT_WINDOW, CFG_POSITIVE);
     cfg_duration(o, "warmup", &m->warmup, 0, CFG_NONNEG);
     if (m->warmup >= m->duration && cfg_has(o, "warmup"))
@@ -118,9 +123,9 @@ static void parse_run(const struct cfg_obj *o, struct scenario *s)
                   "run (duration %gs)", m->window, m->duration);
     else if (m->duration / m->window > SCENARIO_MAX_WINDOWS)
         cfg_error(o->cfg, cfg_has(o, "window") ? "window" : "duration",
-                  "%.0f windows is too many (at most %d: make the window "
-                  "longer)", ceil(m->duration / m->window),
-                  SCENARIO_MAX_WINDOWS);
+                  "%.*g windows is too many (at most %d: make the window "
+                  "longer)", m->duration / m->window < 1e15 ? 15 : 3,
+                  ceil(m->duration / m->window), SCENARIO_MAX_WINDOWS);
     long long seed;
     cfg_integer(o, "seed", &seed, DEFAULT_SEED, 0, CFG_INT_MAX);
     s->seed = (uint64_t)seed;

@@ -201,6 +201,12 @@ START_TEST(errors_have_message_and_position)
         {"{\"window\": \"1us\"}",
          "t.json:1:12: window: 60000000 windows is too many (at most 1000000: "
          "make the window longer)"},
+        {"{\"duration\": 1e300, \"window\": 1e295}",
+         "t.json:1:14: duration: expected a duration > 0 and <= 10000000, got "
+         "1e+300"},
+        {"{\"window\": 1e-300}",
+         "t.json:1:12: window: 6e+301 windows is too many (at most 1000000: "
+         "make the window longer)"},
         {"{\"seed\": -1}",
          "t.json:1:10: seed: expected an integer >= 0, got -1"},
         {"{\"database\": {\"max_connections\": 0}}",
