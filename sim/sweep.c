@@ -207,6 +207,31 @@ static bool select_labels(const struct scenario *s, char *const *labels,
     return true;
 }
 
+/* A point's errors, as the loader words them, except that a value that
+ * came from --vary is named as such rather than as a --set; then which
+ * point it was, since a value can also break a field it did not set. */
+static void print_point_errors(const struct sweep_params *p, size_t point,
+                               const struct scenario_errors *errors, FILE *out)
+{
+    for (size_t i = 0; i < errors->n; i++) {
+        const char *line = errors->lines[i];
+        bool from_vary = false;
+        for (size_t v = 0; v < p->n_varies && !from_vary; v++) {
+            char *prefix = str_printf("--set %s=%s: ", p->varies[v].path,
+                                      sweep_value(p, point, v));
+            from_vary = prefix && strncmp(line, prefix, strlen(prefix)) == 0;
+            free(prefix);
+        }
+        fprintf(out, "%s%s\n", from_vary ? "--vary " : "",
+                from_vary ? line + strlen("--set ") : line);
+    }
+    fprintf(out, "stampede sweep: at the point");
+    for (size_t v = 0; v < p->n_varies; v++)
+        fprintf(out, "%s %s=%s", v ? "," : "", p->varies[v].path,
+                sweep_value(p, point, v));
+    fprintf(out, "\n");
+}
+
 bool sweep_validate(const struct sweep_params *p, FILE *out)
 {
     size_t n = sweep_point_count(p);
@@ -219,7 +244,7 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
         struct scenario_errors errors = {0};
         struct scenario *s = load_point(p, point, &errors);
         if (!s) {
-            scenario_errors_print(&errors, out);
+            print_point_errors(p, point, &errors, out);
             scenario_errors_free(&errors);
             return false;
         }
