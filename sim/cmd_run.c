@@ -216,12 +216,14 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
     }
     report_print_table(stdout, &e);
     fflush(stdout);
-    if (!o->quiet)
-        fprintf(stderr, "stampede: results in %s/%s%s\n", dir,
-                e.complete ? "" : " (incomplete: ", e.complete ? "" : e.reason);
-    if (!e.complete && !o->quiet)
-        fprintf(stderr, ")\n");
-    status = e.interrupted ? cli_signal_status(env) : EXIT_OK;
+    if (!o->quiet && e.complete)
+        fprintf(stderr, "stampede: results in %s\n", dir);
+    else if (!o->quiet)
+        fprintf(stderr, "stampede: results in %s (incomplete: %s)\n", dir,
+                e.reason);
+    /* A signal that came after the last run, while the files were being
+     * written, still says the command was interrupted. */
+    status = e.interrupted || *env->stop ? cli_signal_status(env) : EXIT_OK;
 out:
     experiment_free(&e);
     free(csv);
