@@ -96,6 +96,8 @@ static bool create_parts(struct world *w)
     w->cache = cache_create(&m->cache, m->workload.keys, &m->service,
                             w->cache_state);
     w->db = db_create(w->sim, &m->db, w->bg_arrivals, w->bg_work);
+    if (w->db)
+        db_set_limit(w->db, w->max_in_flight);
     w->sampler = key_sampler_create(&m->workload);
     w->metrics = metrics_create(&mp);
     w->active = calloc((size_t)m->workload.keys, sizeof *w->active);
@@ -303,6 +305,13 @@ static void describe_end(struct world *w, enum sim_status status,
                  "stopped at t = %.3f s: more than %ld requests in flight "
                  "(the system cannot keep up; raise the limit with "
                  "--max-in-flight)", out->ended_at, w->max_in_flight);
+    } else if (db_over_limit(w->db)) {
+        out->end = WORLD_OVERLOADED;
+        snprintf(out->reason, sizeof out->reason,
+                 "stopped at t = %.3f s: more than %ld queries at the "
+                 "database, abandoned or background ones included (it cannot "
+                 "keep up; raise the limit with --max-in-flight)",
+                 out->ended_at, w->max_in_flight);
     } else if (w->out_of_memory || status == SIM_OUT_OF_MEMORY) {
         out->end = WORLD_OUT_OF_MEMORY;
         snprintf(out->reason, sizeof out->reason,

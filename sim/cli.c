@@ -49,6 +49,17 @@ bool cli_parse_u64(const char *text, uint64_t *out)
     return true;
 }
 
+int cli_max_in_flight_option(const char *command, const char *text,
+                             long *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(text, &v) || v < 1 || v > 100000000)
+        return cli_usage_error(command, "--max-in-flight: expected an integer "
+                               "from 1 to 10^8, got '%s'", text);
+    *out = (long)v;
+    return EXIT_OK;
+}
+
 int cli_signal_status(const struct cli_env *env)
 {
     return 128 + (int)*env->stop;

@@ -40,8 +40,10 @@ static const char USAGE[] =
     "                     'stampede plot --help'); if that fails, the data\n"
     "                     is still written and the exit status is 1\n"
     "  --max-in-flight N  stop a run as overloaded when more than N requests\n"
-    "                     are in flight (default 1000000); it then writes\n"
-    "                     what it measured with \"complete\": false\n"
+    "                     are in flight, or N queries at the database\n"
+    "                     (abandoned and background ones included; default\n"
+    "                     1000000); it then writes what it measured with\n"
+    "                     \"complete\": false and the reason\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -96,11 +98,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             break;
         case 'o': o->out_dir = optarg; break;
         case 'm':
-            if (!cli_parse_u64(optarg, &v) || v < 1 || v > 100000000)
-                return cli_usage_error("run", "--max-in-flight: expected an "
-                                       "integer from 1 to 10^8, got '%s'",
-                                       optarg);
-            o->max_in_flight = (long)v;
+            if (cli_max_in_flight_option("run", optarg, &o->max_in_flight))
+                return EXIT_USAGE;
             break;
         case 'r':
             if (!cli_parse_u64(optarg, &v) || v < 1 || v > 10000)

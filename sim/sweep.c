@@ -283,7 +283,8 @@ static void *run_point(size_t point, size_t *size, void *ctx)
     bool ok = s && idx && res && select_labels(s, run->out->labels, n, idx);
     struct experiment_params ep = {.scenario = s, .policies = idx,
                                    .n_policies = n, .replications = p->reps,
-                                   .stop = p->stop};
+                                   .stop = p->stop,
+                                   .max_in_flight = p->max_in_flight};
     ok = ok && experiment_run(&ep, &e, err, sizeof err);
     for (size_t i = 0; ok && i < n; i++) {
         const struct policy_result *pr = &e.results[i];

@@ -56,6 +56,7 @@ struct sweep_params {
     size_t n_labels;
     unsigned reps;
     unsigned jobs;                   /* worker processes */
+    long max_in_flight;              /* 0: the world's default */
     const volatile sig_atomic_t *stop;
     /* called after each finished point (progress) */
     void (*progress)(size_t done, size_t total, void *ctx);
