@@ -96,6 +96,8 @@ struct policy_ops {
     const char *const *knobs;     /* its JSON fields, NULL-terminated */
     const char *calibrate_knob;   /* what `calibrate` tunes; NULL: nothing */
     size_t knobs_size;            /* bytes of its parsed knobs */
+    size_t key_bytes;             /* bytes of per-key state its create
+                                     allocates (the memory estimate) */
 
     /* Reads the knobs from the policy's object (defaults where absent);
      * errors go to o->cfg. Unknown keys are checked by the caller. */

@@ -67,13 +67,30 @@ static void free_streams(struct world *w)
 
 /* ---- building ---- */
 
-double world_memory_estimate(const struct model_config *m)
+/* What a world holds whatever its size, measured (RSS of a one-key run
+ * less that of the process before it): streams, histograms, the first
+ * blocks of requests, queries and events. */
+#define WORLD_FIXED_BYTES (4.0 * (1 << 20))
+
+double world_memory_estimate(const struct model_config *m,
+                             const struct policy_ops *policy,
+                             double *keys_part)
 {
-    long keys = m->workload.keys;
-    double per_key = cache_bytes(1) + metrics_bytes(1) + sizeof(uint32_t);
-    if (m->workload.popularity == KEYS_ZIPF)
-        per_key += 24;   /* GSL's alias table (16) and the weights (8) */
-    return (double)keys * per_key;
+    const struct workload_config *wl = &m->workload;
+    double keys = (double)wl->keys;
+    double per_key = cache_bytes(1) + metrics_bytes(1) + sizeof(uint32_t) +
+                     (double)policy->key_bytes;
+    double built = keys * per_key + key_sampler_bytes(wl);
+    /* the alias table is built right after the cache, before the rest */
+    double building = cache_bytes(wl->keys) + key_sampler_peak_bytes(wl);
+    double by_keys = fmax(built, building);
+    double workers = 0;
+    if (wl->process == ARRIVALS_CLOSED)
+        workers = (double)timeline_max_workers(&m->timeline, wl->workers) *
+                  sizeof(struct worker);
+    if (keys_part)
+        *keys_part = by_keys;
+    return by_keys + workers + WORLD_FIXED_BYTES;
 }
 
 static bool create_parts(struct world *w)
@@ -121,8 +138,9 @@ struct world *world_create(const struct world_params *p, char *err, size_t n)
     w->max_in_flight = p->max_in_flight > 0 ? p->max_in_flight
                                             : WORLD_MAX_IN_FLIGHT;
     if (!create_parts(w)) {
-        snprintf(err, n, "out of memory while building the world (%.0f MB "
-                 "of per-key state)", world_memory_estimate(w->m) / 1e6);
+        snprintf(err, n, "out of memory while building the world (about "
+                 "%.0f MB at start)",
+                 world_memory_estimate(w->m, w->p.policy, NULL) / (1 << 20));
         world_destroy(w);
         return NULL;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kernel/strutil.h"
+#include "memguard.h"
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -57,6 +58,15 @@ int cli_max_in_flight_option(const char *command, const char *text,
         return cli_usage_error(command, "--max-in-flight: expected an integer "
                                "from 1 to 10^8, got '%s'", text);
     *out = (long)v;
+    return EXIT_OK;
+}
+
+int cli_max_memory_option(const char *command, const char *text,
+                          double *out)
+{
+    if (!memguard_parse_size(text, out))
+        return cli_usage_error(command, "--max-memory: expected a size such "
+                               "as 4G, 500M or 64K, got '%s'", text);
     return EXIT_OK;
 }
 

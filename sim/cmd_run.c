@@ -11,12 +11,14 @@
 #include "commands.h"
 #include "experiment.h"
 #include "kernel/strutil.h"
+#include "memguard.h"
 #include "report.h"
 #include "scenario.h"
 
 static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
     "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
+    "                    [--max-memory SIZE] [--max-in-flight N]\n"
     "\n"
     "Simulates each policy of the scenario (or those named) on the same\n"
     "traffic (common random numbers), prints a comparison table, and writes\n"
@@ -39,6 +41,9 @@ static const char USAGE[] =
     "  --plot             then draw the figures with gnuplot (see\n"
     "                     'stampede plot --help'); if that fails, the data\n"
     "                     is still written and the exit status is 1\n"
+    "  --max-memory SIZE  refuse a scenario whose state at start would need\n"
+    "                     more than SIZE (4G, 500M; default 4G, or half the\n"
+    "                     memory if that is less)\n"
     "  --max-in-flight N  stop a run as overloaded when more than N requests\n"
     "                     are in flight, or N queries at the database\n"
     "                     (abandoned and background ones included; default\n"
@@ -58,6 +63,7 @@ struct run_options {
     size_t n_labels;
     const char *out_dir;
     long max_in_flight;
+    double max_memory;
     unsigned reps;
     bool quiet;
     bool plot;
@@ -72,6 +78,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"set", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},
         {"max-in-flight", required_argument, NULL, 'm'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"reps", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},
         {"plot", no_argument, NULL, 'P'},
@@ -81,6 +88,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     o->labels = calloc((size_t)argc, sizeof *o->labels);
     if (!o->labels)
         return EXIT_FAILED;
+    o->max_memory = memguard_default_limit();
     int c;
     uint64_t v;
     opterr = 0;
@@ -99,6 +107,10 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         case 'o': o->out_dir = optarg; break;
         case 'm':
             if (cli_max_in_flight_option("run", optarg, &o->max_in_flight))
+                return EXIT_USAGE;
+            break;
+        case 'M':
+            if (cli_max_memory_option("run", optarg, &o->max_memory))
                 return EXIT_USAGE;
             break;
         case 'r':
@@ -251,6 +263,16 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     status = select_policies(s, &o, selected, &n_selected);
     if (status != EXIT_OK)
         goto out;
+    /* before anything is created or run: a scenario too large for memory
+     * is a bad scenario, not a crash minutes later */
+    char *too_large = memguard_problem(s, selected, n_selected, 1,
+                                       o.max_memory);
+    if (too_large) {
+        fprintf(stderr, "%s\n", too_large);
+        free(too_large);
+        status = EXIT_USAGE;
+        goto out;
+    }
     dir = o.out_dir ? str_printf("%s", o.out_dir)
                     : str_printf("results/%s", s->name);
     status = dir ? run_and_write(s, &o, selected, n_selected, dir, env)

@@ -10,6 +10,7 @@
 
 #include "experiment.h"
 #include "kernel/strutil.h"
+#include "memguard.h"
 #include "scenario.h"
 #include "setpath.h"
 #include "workers.h"
@@ -240,6 +241,9 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
                 MAX_POINTS);
         return false;
     }
+    /* every worker holds one world at a time (the parent none, unless it
+     * runs the points itself with -j 1) */
+    unsigned parallel = p->jobs < n ? p->jobs : (unsigned)n;
     for (size_t point = 0; point < n; point++) {
         struct scenario_errors errors = {0};
         struct scenario *s = load_point(p, point, &errors);
@@ -248,14 +252,28 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
             scenario_errors_free(&errors);
             return false;
         }
-        for (size_t i = 0; i < p->n_labels; i++)
-            if (scenario_policy_index(s, p->labels[i]) < 0) {
+        size_t idx[SCENARIO_MAX_POLICIES];
+        for (size_t i = 0; i < p->n_labels; i++) {
+            int k = scenario_policy_index(s, p->labels[i]);
+            if (k < 0) {
                 fprintf(out, "stampede: the scenario has no policy labelled "
                         "\"%s\"\n", p->labels[i]);
                 scenario_free(s);
                 return false;
             }
+            idx[i] = (size_t)k;
+        }
+        char *too_large = p->max_memory > 0
+            ? memguard_problem(s, p->n_labels ? idx : NULL, p->n_labels,
+                               parallel, p->max_memory)
+            : NULL;
         scenario_free(s);
+        if (too_large) {
+            struct scenario_errors one = {&too_large, 1};
+            print_point_errors(p, point, &one, out);
+            free(too_large);
+            return false;
+        }
     }
     return true;
 }

@@ -253,6 +253,7 @@ const struct policy_ops policy_per = {
     .knobs = KNOBS,
     .calibrate_knob = "beta",
     .knobs_size = sizeof(struct per_knobs),
+    .key_bytes = sizeof(struct version),
     .parse = per_parse,
     .write = per_write,
     .describe = per_describe,
