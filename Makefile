@@ -5,7 +5,8 @@
 #   make test     install what is missing, unit tests (plain and under
 #                 ASan + UBSan) and validation tests (optimised)
 #   make bench    the benchmark suite
-#   make fuzz     libFuzzer over the scenario loader and --set (clang)
+#   make fuzz     libFuzzer over the scenario loader and --set (clang), for
+#                 FUZZ_SECONDS (default 600)
 #
 # Libraries are found with pkg-config. The top-level targets run
 # tools/deps.sh first, which installs missing Debian packages (as root) or
@@ -37,7 +38,7 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c
 
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
-.PHONY: all deps demo test bench fuzz clean check-build unit-tests \
+.PHONY: all deps demo test bench fuzz valgrind clean check-build unit-tests \
         validation-tests
 all: $(BUILD)/stampede
 
@@ -100,6 +101,34 @@ demo:
 	@tools/deps.sh
 	@$(MAKE) --no-print-directory $(BUILD)/stampede
 	@tools/demo.sh
+
+# ---- fuzzing: libFuzzer over the scenario loader and --set (clang) ---------
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_SAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_CORPUS  := $(BUILD)/fuzz-corpus
+
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(STD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(WARN) $(INC) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz-scenario: $(call obj,fuzz,$(LIB_SRC) tests/fuzz/fuzz_scenario.c)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(PKG_LIBS)
+
+# Seeded from the scenario library and a few inputs with --set arguments;
+# what it finds stays in the corpus for the next run. A crash, leak or
+# slow input is saved as build/fuzz-crash-*, -leak-*, -timeout-* and fails
+# the target.
+fuzz:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz-scenario
+	@mkdir -p $(FUZZ_CORPUS)
+	cp scenarios/*.json tests/fuzz/seeds/* $(FUZZ_CORPUS)/
+	$(BUILD)/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -timeout=10 -dict=tests/fuzz/scenario.dict -print_final_stats=1 \
+	  -artifact_prefix=$(BUILD)/fuzz- $(FUZZ_CORPUS)
 
 bench:
 	@tools/deps.sh
