@@ -65,6 +65,19 @@ static void integer_or_none(const struct cfg_obj *o, const char *key,
         *out = 0;
         return;
     }
+    bool number = cJSON_IsNumber(node) ||
+                  (cJSON_IsString(node) && cfg_is_raw(o->cfg, node) &&
+                   str_number_length(node->valuestring) > 0);
+    if (node && !number) {
+        /* a word or a value of another type: say that "none" is allowed */
+        char path[CFG_PATH_MAX], got[64];
+        cfg_path_key(path, o->path, key);
+        cfg_describe_value(node, got, sizeof got);
+        cfg_error(o->cfg, path, "expected an integer >= 1 or \"none\", got %s",
+                  got);
+        *out = def;
+        return;
+    }
     long long v;
     cfg_integer(o, key, &v, def, 1, CFG_INT_MAX);
     *out = (long)v;

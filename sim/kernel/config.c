@@ -534,15 +534,43 @@ bool cfg_duration(const struct cfg_obj *o, const char *key, double *out,
     return cfg_node_duration(o->cfg, node, path, out, range);
 }
 
+/* Whether text was meant as a number (so that a mistake in it deserves
+ * the duration parser's own explanation, such as "unknown unit"). */
+static bool looks_numeric(const char *text)
+{
+    return (text[0] >= '0' && text[0] <= '9') || text[0] == '.' ||
+           text[0] == '+' || text[0] == '-';
+}
+
+bool cfg_duration_or_word(const struct cfg_obj *o, const char *key,
+                          double *out, double def, struct cfg_range range,
+                          const char *word, double word_value)
+{
+    const cJSON *node = cfg_member(o, key);
+    if (cJSON_IsString(node) && strcmp(node->valuestring, word) == 0) {
+        *out = word_value;
+        return true;
+    }
+    bool number = cJSON_IsNumber(node) ||
+                  (cJSON_IsString(node) && looks_numeric(node->valuestring));
+    if (!node || number)
+        return cfg_duration(o, key, out, def, range);
+    /* a word or a value of another type: say that the word is allowed */
+    *out = def;
+    char path[CFG_PATH_MAX], got[64], rng[96];
+    cfg_path_key(path, o->path, key);
+    cfg_describe_value(node, got, sizeof got);
+    cfg_describe_range(range, rng, sizeof rng);
+    cfg_error(o->cfg, path, "expected a duration%s%s (seconds, or a string "
+              "like \"200ms\") or \"%s\", got %s", rng[0] ? " " : "", rng,
+              word, got);
+    return false;
+}
+
 bool cfg_duration_or_none(const struct cfg_obj *o, const char *key,
                           double *out, double def, struct cfg_range range)
 {
-    const cJSON *node = cfg_member(o, key);
-    if (cJSON_IsString(node) && strcmp(node->valuestring, "none") == 0) {
-        *out = INFINITY;
-        return true;
-    }
-    return cfg_duration(o, key, out, def, range);
+    return cfg_duration_or_word(o, key, out, def, range, "none", INFINITY);
 }
 
 bool cfg_bool(const struct cfg_obj *o, const char *key, bool *out, bool def)

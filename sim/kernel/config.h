@@ -119,6 +119,11 @@ bool cfg_duration(const struct cfg_obj *o, const char *key, double *out,
 /* A duration or "none" (stored as INFINITY). */
 bool cfg_duration_or_none(const struct cfg_obj *o, const char *key,
                           double *out, double def, struct cfg_range range);
+/* A duration or `word`, stored as word_value ("measured" as NAN...); a
+ * mistake that is neither says that the word is allowed. */
+bool cfg_duration_or_word(const struct cfg_obj *o, const char *key,
+                          double *out, double def, struct cfg_range range,
+                          const char *word, double word_value);
 bool cfg_bool(const struct cfg_obj *o, const char *key, bool *out, bool def);
 /* Stores a pointer into the JSON tree (or `def`). */
 bool cfg_string(const struct cfg_obj *o, const char *key, const char **out,

@@ -212,6 +212,15 @@ START_TEST(errors_have_message_and_position)
         {"{\"database\": {\"max_connections\": 0}}",
          "t.json:1:34: database.max_connections: expected an integer >= 1, "
          "got 0"},
+        {"{\"database\": {\"max_connections\": \"unlimited\"}}",
+         "t.json:1:34: database.max_connections: expected an integer >= 1 or "
+         "\"none\", got \"unlimited\""},
+        {"{\"client\": {\"timeout\": \"forever\"}}",
+         "t.json:1:24: client.timeout: expected a duration > 0 (seconds, or a "
+         "string like \"200ms\") or \"none\", got \"forever\""},
+        {"{\"client\": {\"pool_timeout\": false}}",
+         "t.json:1:29: client.pool_timeout: expected a duration >= 0 (seconds, "
+         "or a string like \"200ms\") or \"none\", got false"},
         {"{\"database\": 5}",
          "t.json:1:14: database: expected an object, got 5"},
     };
