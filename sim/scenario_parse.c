@@ -126,7 +126,10 @@ static void parse_run(const struct cfg_obj *o, struct scenario *s)
     struct model_config *m = &s->model;
     cfg_duration(o, "duration", &m->duration, DEFAULT_DURATION,
                  (struct cfg_range){0, MAX_DURATION, true, false});
-    cfg_duration(o, "window", &m->window, DEFAULT_WINDOW, CFG_POSITIVE);
+    /* a run shorter than the default window is one window: the resolved
+     * scenario then says so, and loads again */
+    cfg_duration(o, "window", &m->window, fmin(DEFAULT_WINDOW, m->duration),
+                 CFG_POSITIVE);
     cfg_duration(o, "warmup", &m->warmup, 0, CFG_NONNEG);
     if (m->warmup >= m->duration && cfg_has(o, "warmup"))
         cfg_error(o->cfg, "warmup", "the warmup (%gs) must end before the "
