@@ -98,7 +98,7 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         return EXIT_USAGE;
     }
     /* what `run` would refuse, `check` refuses too */
-    char *too_large = memguard_problem(s, NULL, 0, 1, max_memory);
+    char *too_large = memguard_problem(s, NULL, 0, 1, NULL, max_memory);
     if (too_large) {
         fprintf(stderr, "%s\n", too_large);
         free(too_large);

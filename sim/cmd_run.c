@@ -265,7 +265,9 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
         goto out;
     /* before anything is created or run: a scenario too large for memory
      * is a bad scenario, not a crash minutes later */
-    char *too_large = memguard_problem(s, selected, n_selected, 1,
+    struct memguard_results kept;
+    memguard_run_results(o.reps ? o.reps : 1, n_selected, &kept);
+    char *too_large = memguard_problem(s, selected, n_selected, 1, &kept,
                                        o.max_memory);
     if (too_large) {
         fprintf(stderr, "%s\n", too_large);

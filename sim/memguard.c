@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "experiment.h"
 #include "kernel/strutil.h"
+#include "sweep.h"
 
 #define KB 1024.0
 #define MB (1024.0 * KB)
@@ -121,21 +123,69 @@ double memguard_estimate(const struct scenario *s, const size_t *policies,
     return best;
 }
 
+void memguard_run_results(unsigned reps, size_t n_policies,
+                          struct memguard_results *out)
+{
+    out->command = "run";
+    snprintf(out->what, sizeof out->what, "--reps %u with %zu polic%s", reps,
+             n_policies, n_policies == 1 ? "y" : "ies");
+    out->fewer = "run fewer replications";
+    out->bytes = (double)reps * (double)n_policies * sizeof(struct rep_result);
+}
+
+void memguard_sweep_results(size_t points, unsigned reps, size_t n_policies,
+                            unsigned parallel, struct memguard_results *out)
+{
+    out->command = "sweep";
+    snprintf(out->what, sizeof out->what, "a grid of %zu point%s with %zu "
+             "polic%s", points, points == 1 ? "" : "s", n_policies,
+             n_policies == 1 ? "y" : "ies");
+    out->fewer = "vary fewer values";
+    /* the parent keeps every point; each worker, its point's replications */
+    out->bytes = (double)points * (double)n_policies *
+                     sizeof(struct point_policy) +
+                 (double)parallel * reps * (double)n_policies *
+                     sizeof(struct rep_result);
+}
+
+static char *results_problem(const struct memguard_results *r, double all,
+                             double limit)
+{
+    char results_s[32], all_s[32], limit_s[32];
+    memguard_format_size(r->bytes, results_s, sizeof results_s);
+    memguard_format_size(all, all_s, sizeof all_s);
+    memguard_format_size(limit, limit_s, sizeof limit_s);
+    return str_printf("stampede %s: %s: the results need about %s (%s in "
+                      "all), over the limit of %s (raise it with "
+                      "--max-memory, or %s)", r->command, r->what, results_s,
+                      all_s, limit_s, r->fewer);
+}
+
+char *memguard_results_problem(const struct memguard_results *r,
+                               double limit)
+{
+    return r->bytes > limit ? results_problem(r, r->bytes, limit) : NULL;
+}
+
 char *memguard_problem(const struct scenario *s, const size_t *policies,
-                       size_t n_policies, unsigned parallel, double limit)
+                       size_t n_policies, unsigned parallel,
+                       const struct memguard_results *results, double limit)
 {
     size_t k;
     double one = memguard_estimate(s, policies, n_policies, &k);
-    double all = one * (parallel > 1 ? parallel : 1);
-    if (all <= limit)
+    double worlds = one * (parallel > 1 ? parallel : 1);
+    double kept = results ? results->bytes : 0;
+    if (worlds + kept <= limit)
         return NULL;
+    if (kept > worlds)
+        return results_problem(results, worlds + kept, limit);
     double by_keys;
     world_memory_estimate(&s->model, s->policies[k].ops, &by_keys);
     const struct workload_config *w = &s->model.workload;
     bool by_workers = w->process == ARRIVALS_CLOSED && one - by_keys > by_keys;
     const char *path = by_workers ? "workload.arrivals.workers"
                                   : "workload.keys.count";
-    char origin[600], what[64], one_s[32], all_s[32], limit_s[32];
+    char origin[600], what[64], one_s[32], all_s[32], limit_s[32], more[64];
     scenario_origin(s, path, origin, sizeof origin);
     if (by_workers)
         snprintf(what, sizeof what, "%ld workers", w->workers);
@@ -143,17 +193,23 @@ char *memguard_problem(const struct scenario *s, const size_t *policies,
         snprintf(what, sizeof what, "%ld key%s", w->keys,
                  w->keys == 1 ? "" : "s");
     memguard_format_size(one, one_s, sizeof one_s);
-    memguard_format_size(all, all_s, sizeof all_s);
+    memguard_format_size(worlds, all_s, sizeof all_s);
     memguard_format_size(limit, limit_s, sizeof limit_s);
+    more[0] = '\0';
+    if (kept >= MB) {
+        char kept_s[32];
+        memguard_format_size(kept, kept_s, sizeof kept_s);
+        snprintf(more, sizeof more, ", and the results %s more", kept_s);
+    }
     if (parallel > 1)
         return str_printf("%s: %s: %s need about %s at start in each of %u "
-                          "worker processes (%s in all), over the limit of %s "
-                          "(raise it with --max-memory, or run fewer at once "
-                          "with -j)", origin, path, what, one_s, parallel,
-                          all_s, limit_s);
-    return str_printf("%s: %s: %s need about %s at start, over the limit of "
-                      "%s (raise it with --max-memory)", origin, path, what,
-                      one_s, limit_s);
+                          "worker processes (%s in all%s), over the limit of "
+                          "%s (raise it with --max-memory, or run fewer at "
+                          "once with -j)", origin, path, what, one_s,
+                          parallel, all_s, more, limit_s);
+    return str_printf("%s: %s: %s need about %s at start%s, over the limit "
+                      "of %s (raise it with --max-memory)", origin, path,
+                      what, one_s, more, limit_s);
 }
 
 void memguard_describe(const struct scenario *s, double limit, FILE *out)

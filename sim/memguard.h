@@ -43,11 +43,33 @@ void memguard_format_size(double bytes, char *out, size_t n);
 double memguard_estimate(const struct scenario *s, const size_t *policies,
                          size_t n_policies, size_t *policy);
 
-/* NULL when `parallel` worlds at once fit in `limit`; otherwise the
- * message, as "ORIGIN: PATH: ..." naming the field that makes the
- * scenario large (free it). */
+/* What a command keeps of its results besides the worlds: a summary per
+ * replication and policy (7 KB each) for run, an aggregate per point and
+ * policy (14 KB each) for sweep. 10,000 replications of 32 policies, or a
+ * grid of a million points, would otherwise exhaust memory as they finish. */
+struct memguard_results {
+    const char *command;   /* "run", "sweep" */
+    char what[96];         /* "--reps 10000 with 32 policies" */
+    const char *fewer;     /* "run fewer replications" */
+    double bytes;
+};
+
+void memguard_run_results(unsigned reps, size_t n_policies,
+                          struct memguard_results *out);
+void memguard_sweep_results(size_t points, unsigned reps, size_t n_policies,
+                            unsigned parallel, struct memguard_results *out);
+
+/* NULL when the results alone fit in `limit`; else the message. */
+char *memguard_results_problem(const struct memguard_results *r,
+                               double limit);
+
+/* NULL when `parallel` worlds at once, and `results` (may be NULL), fit in
+ * `limit`; otherwise the message (free it): "ORIGIN: PATH: ..." naming the
+ * field that makes the worlds large, or "stampede CMD: ..." naming the
+ * options that make the results large, whichever is the larger part. */
 char *memguard_problem(const struct scenario *s, const size_t *policies,
-                       size_t n_policies, unsigned parallel, double limit);
+                       size_t n_policies, unsigned parallel,
+                       const struct memguard_results *results, double limit);
 
 /* One line for `check`: the estimate and the limit. */
 void memguard_describe(const struct scenario *s, double limit, FILE *out);

@@ -244,6 +244,18 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
     /* every worker holds one world at a time (the parent none, unless it
      * runs the points itself with -j 1) */
     unsigned parallel = p->jobs < n ? p->jobs : (unsigned)n;
+    /* the results the grid keeps, whatever its points: checked once */
+    if (p->max_memory > 0) {
+        struct memguard_results kept;
+        memguard_sweep_results(n, p->reps, p->n_labels ? p->n_labels : 1,
+                               parallel, &kept);
+        char *too_many = memguard_results_problem(&kept, p->max_memory);
+        if (too_many) {
+            fprintf(out, "%s\n", too_many);
+            free(too_many);
+            return false;
+        }
+    }
     for (size_t point = 0; point < n; point++) {
         struct scenario_errors errors = {0};
         struct scenario *s = load_point(p, point, &errors);
@@ -263,9 +275,13 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
             }
             idx[i] = (size_t)k;
         }
+        struct memguard_results point_kept;
+        memguard_sweep_results(n, p->reps, p->n_labels ? p->n_labels
+                                                       : s->n_policies,
+                               parallel, &point_kept);
         char *too_large = p->max_memory > 0
             ? memguard_problem(s, p->n_labels ? idx : NULL, p->n_labels,
-                               parallel, p->max_memory)
+                               parallel, &point_kept, p->max_memory)
             : NULL;
         scenario_free(s);
         if (too_large) {

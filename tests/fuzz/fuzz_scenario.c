@@ -41,7 +41,9 @@ static void exercise(const struct scenario *s)
 {
     scenario_describe(s, sink());
     memguard_describe(s, memguard_default_limit(), sink());
-    char *problem = memguard_problem(s, NULL, 0, 4, 1e9);
+    struct memguard_results kept;
+    memguard_sweep_results(1000, 10, s->n_policies, 4, &kept);
+    char *problem = memguard_problem(s, NULL, 0, 4, &kept, 1e9);
     free(problem);
     char origin[600];
     scenario_origin(s, "workload.keys.count", origin, sizeof origin);

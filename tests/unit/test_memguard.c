@@ -119,14 +119,14 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     const char *json = "{\n  \"workload\": {\"keys\": {\"count\": 1000000000, "
                        "\"popularity\": \"zipf\"}}\n}";
     struct scenario *s = load(json, NULL, 0);
-    char *msg = memguard_problem(s, NULL, 0, 1, 4.0 * (1 << 30));
+    char *msg = memguard_problem(s, NULL, 0, 1, NULL, 4.0 * (1 << 30));
     ck_assert_str_eq(msg, "m.json:2:34: workload.keys.count: 1000000000 keys "
                           "need about 101 GB at start, over the limit of 4 GB "
                           "(raise it with --max-memory)");
     free(msg);
-    ck_assert_ptr_null(memguard_problem(s, NULL, 0, 1, 200.0 * (1 << 30)));
+    ck_assert_ptr_null(memguard_problem(s, NULL, 0, 1, NULL, 200.0 * (1 << 30)));
     /* several worlds at once (sweep -j) */
-    msg = memguard_problem(s, NULL, 0, 4, 200.0 * (1 << 30));
+    msg = memguard_problem(s, NULL, 0, 4, NULL, 200.0 * (1 << 30));
     ck_assert_ptr_nonnull(strstr(msg, "in each of 4 worker processes (402 GB "
                                       "in all), over the limit of 200 GB "
                                       "(raise it with --max-memory, or run "
@@ -134,9 +134,30 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     free(msg);
     scenario_free(s);
 
+    /* what the results take counts too: 7 KB a replication and policy for
+     * run, 14 KB a point and policy for sweep */
+    s = load("{}", NULL, 0);
+    struct memguard_results kept;
+    memguard_run_results(10000, 32, &kept);
+    msg = memguard_problem(s, NULL, 0, 1, &kept, 1.0 * (1 << 30));
+    ck_assert_str_eq(msg, "stampede run: --reps 10000 with 32 policies: the "
+                          "results need about 2.1 GB (2.1 GB in all), over the "
+                          "limit of 1 GB (raise it with --max-memory, or run "
+                          "fewer replications)");
+    free(msg);
+    memguard_sweep_results(1000000, 5, 1, 2, &kept);
+    msg = memguard_results_problem(&kept, 4.0 * (1 << 30));
+    ck_assert_str_eq(msg, "stampede sweep: a grid of 1000000 points with 1 "
+                          "policy: the results need about 13 GB (13 GB in "
+                          "all), over the limit of 4 GB (raise it with "
+                          "--max-memory, or vary fewer values)");
+    free(msg);
+    ck_assert_ptr_null(memguard_results_problem(&kept, 16.0 * (1 << 30)));
+    scenario_free(s);
+
     const char *set = "workload.keys.count=100000000";
     s = load("{}", &set, 1);
-    msg = memguard_problem(s, NULL, 0, 1, 1.0 * (1 << 30));
+    msg = memguard_problem(s, NULL, 0, 1, NULL, 1.0 * (1 << 30));
     ck_assert_str_eq(msg, "--set workload.keys.count=100000000: "
                           "workload.keys.count: 100000000 keys need about "
                           "8.6 GB at start, over the limit of 1 GB (raise it "
