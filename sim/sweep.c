@@ -233,6 +233,35 @@ static void print_point_errors(const struct sweep_params *p, size_t point,
     fprintf(out, "\n");
 }
 
+/* Whether the grid's results and `parallel` worlds of this point fit in
+ * max_memory; the problem is printed if not. The results do not depend on
+ * the point, so their problem comes without one. */
+static bool point_fits(const struct sweep_params *p, size_t point,
+                       const struct scenario *s, const size_t *idx,
+                       unsigned parallel, FILE *out)
+{
+    if (p->max_memory <= 0)
+        return true;
+    size_t labels = p->n_labels ? p->n_labels : s->n_policies;
+    struct memguard_results kept;
+    memguard_sweep_results(sweep_point_count(p), p->reps, labels, parallel,
+                           &kept);
+    char *problem = memguard_results_problem(&kept, p->max_memory);
+    if (problem) {
+        fprintf(out, "%s\n", problem);
+        free(problem);
+        return false;
+    }
+    problem = memguard_problem(s, p->n_labels ? idx : NULL, p->n_labels,
+                               parallel, &kept, p->max_memory);
+    if (!problem)
+        return true;
+    struct scenario_errors one = {&problem, 1};
+    print_point_errors(p, point, &one, out);
+    free(problem);
+    return false;
+}
+
 bool sweep_validate(const struct sweep_params *p, FILE *out)
 {
     size_t n = sweep_point_count(p);
@@ -244,18 +273,6 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
     /* every worker holds one world at a time (the parent none, unless it
      * runs the points itself with -j 1) */
     unsigned parallel = p->jobs < n ? p->jobs : (unsigned)n;
-    /* the results the grid keeps, whatever its points: checked once */
-    if (p->max_memory > 0) {
-        struct memguard_results kept;
-        memguard_sweep_results(n, p->reps, p->n_labels ? p->n_labels : 1,
-                               parallel, &kept);
-        char *too_many = memguard_results_problem(&kept, p->max_memory);
-        if (too_many) {
-            fprintf(out, "%s\n", too_many);
-            free(too_many);
-            return false;
-        }
-    }
     for (size_t point = 0; point < n; point++) {
         struct scenario_errors errors = {0};
         struct scenario *s = load_point(p, point, &errors);
@@ -275,21 +292,10 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
             }
             idx[i] = (size_t)k;
         }
-        struct memguard_results point_kept;
-        memguard_sweep_results(n, p->reps, p->n_labels ? p->n_labels
-                                                       : s->n_policies,
-                               parallel, &point_kept);
-        char *too_large = p->max_memory > 0
-            ? memguard_problem(s, p->n_labels ? idx : NULL, p->n_labels,
-                               parallel, &point_kept, p->max_memory)
-            : NULL;
+        bool fits = point_fits(p, point, s, idx, parallel, out);
         scenario_free(s);
-        if (too_large) {
-            struct scenario_errors one = {&too_large, 1};
-            print_point_errors(p, point, &one, out);
-            free(too_large);
+        if (!fits)
             return false;
-        }
     }
     return true;
 }
