@@ -31,7 +31,7 @@ extern char **environ;
 /* 20,000 req/s for ten hours: about half a minute of work, never done in
  * the time the test waits. */
 static const char LONG_RUN[] =
-    "{\"duration\": \"10h\", \"window\": \"1m\","
+    "{\"duration\": \"10h\", \"window\": \"1s\","
     " \"workload\": {\"arrivals\": {\"rate\": 20000}},"
     " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"lock\"}]}";
 
