@@ -5,7 +5,9 @@
 #   make test     install what is missing, unit tests (plain and under
 #                 ASan + UBSan) and validation tests (optimised)
 #   make bench    the benchmark suite
-#   make fuzz     libFuzzer over the scenario loader and --set (clang)
+#   make fuzz     libFuzzer over the scenario loader and --set (clang), for
+#                 FUZZ_SECONDS (default 600)
+#   make valgrind the unit tests, then the binary, under valgrind (~5 min)
 #
 # Libraries are found with pkg-config. The top-level targets run
 # tools/deps.sh first, which installs missing Debian packages (as root) or
@@ -37,7 +39,7 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c
 
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
-.PHONY: all deps demo test bench fuzz clean check-build unit-tests \
+.PHONY: all deps demo test bench fuzz valgrind clean check-build unit-tests \
         validation-tests
 all: $(BUILD)/stampede
 
@@ -61,6 +63,12 @@ $(BUILD)/san/%.o: %.c
 $(BUILD)/stampede: $(call obj,opt,$(LIB_SRC) sim/main.c)
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
 
+# The binary under the sanitizers: the second pass of the unit tests runs
+# it, so that leaks and errors on the paths only the binary takes (the
+# commands, their error exits, signals) are found too.
+$(BUILD)/stampede-san: $(call obj,san,$(LIB_SRC) sim/main.c)
+	$(CC) $(SAN) $^ -o $@ $(PKG_LIBS)
+
 $(BUILD)/test-unit: $(call obj,opt,$(LIB_SRC) $(UNIT_SRC))
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS) $(CHECK_LIBS)
 
@@ -72,14 +80,15 @@ $(BUILD)/test-validation: $(call obj,opt,$(LIB_SRC) $(VAL_SRC))
 
 # ---- top-level jobs --------------------------------------------------------
 
-check-build: $(BUILD)/stampede $(BUILD)/test-unit $(BUILD)/test-unit-san \
-             $(BUILD)/test-validation
+check-build: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
+             $(BUILD)/test-unit-san $(BUILD)/test-validation
 
-unit-tests: $(BUILD)/stampede $(BUILD)/test-unit $(BUILD)/test-unit-san
+unit-tests: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
+            $(BUILD)/test-unit-san
 	@echo "== unit tests"
 	STAMPEDE=$(BUILD)/stampede $(BUILD)/test-unit
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-	STAMPEDE=$(BUILD)/stampede ASAN_OPTIONS=detect_leaks=1 \
+	STAMPEDE=$(BUILD)/stampede-san ASAN_OPTIONS=detect_leaks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 CK_TIMEOUT_MULTIPLIER=4 \
 	  $(BUILD)/test-unit-san
 
@@ -100,6 +109,56 @@ demo:
 	@tools/deps.sh
 	@$(MAKE) --no-print-directory $(BUILD)/stampede
 	@tools/demo.sh
+
+# ---- valgrind: the unit tests, and the binary on the paths that exit early -
+
+VALGRIND := valgrind -q --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --error-exitcode=1
+# The suites that run the binary on error paths, overloads and signals:
+# run again with the binary itself under valgrind (tools/valgrind-stampede
+# exits 99 on a finding, which fails the test that ran it).
+VALGRIND_BINARY_SUITES := bad_inputs cli memguard overload signals
+
+# CK_FORK=no: every test in the one process valgrind watches (Check then
+# runs the tests one after another in it, without their timeouts). About
+# 2.5 minutes, then 2.5 more for the binary.
+valgrind: $(BUILD)/stampede $(BUILD)/test-unit
+	@echo "== unit tests under valgrind"
+	CK_FORK=no STAMPEDE=$(BUILD)/stampede $(VALGRIND) $(BUILD)/test-unit
+	@echo "== the binary under valgrind"
+	@for suite in $(VALGRIND_BINARY_SUITES); do \
+	  echo "TEST_SUITE=$$suite STAMPEDE=tools/valgrind-stampede $(BUILD)/test-unit"; \
+	  TEST_SUITE=$$suite STAMPEDE=tools/valgrind-stampede \
+	    CK_TIMEOUT_MULTIPLIER=10 $(BUILD)/test-unit || exit 1; \
+	done
+
+# ---- fuzzing: libFuzzer over the scenario loader and --set (clang) ---------
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_SAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_CORPUS  := $(BUILD)/fuzz-corpus
+
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(STD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(WARN) $(INC) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz-scenario: $(call obj,fuzz,$(LIB_SRC) tests/fuzz/fuzz_scenario.c)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(PKG_LIBS)
+
+# Seeded from the scenario library and a few inputs with --set arguments;
+# what it finds stays in the corpus for the next run. A crash, leak or
+# slow input is saved as build/fuzz-crash-*, -leak-*, -timeout-* and fails
+# the target.
+fuzz:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz-scenario
+	@mkdir -p $(FUZZ_CORPUS)
+	cp scenarios/*.json tests/fuzz/seeds/* $(FUZZ_CORPUS)/
+	$(BUILD)/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  -timeout=10 -dict=tests/fuzz/scenario.dict -print_final_stats=1 \
+	  -artifact_prefix=$(BUILD)/fuzz- $(FUZZ_CORPUS)
 
 bench:
 	@tools/deps.sh

@@ -226,7 +226,8 @@ void req_recompute(struct request *r, enum recompute_cause cause)
         metrics_episode_query(w->metrics, r->key, r->episode);
     r->pending++;
     if (db_submit(w->db, r->work, on_query_result, r) == 0) {
-        w->out_of_memory = true;
+        if (!db_over_limit(w->db))
+            w->out_of_memory = true;
         sim_halt(w->sim);
     }
 }

@@ -89,6 +89,10 @@ struct db {
     struct query **chunks;
     uint32_t n_chunks, chunks_cap;
     struct query *free_list;
+    long in_use;           /* records off the free list (zombies included) */
+    long max_in_use;       /* 0: no limit (db_set_limit) */
+    bool over_limit;       /* a record was refused for the limit */
+    bool out_of_memory;    /* a record could not be allocated */
     long refusing;         /* records in Q_REFUSING */
     /* the client's pool */
     long free_conns;
@@ -236,9 +240,16 @@ static bool add_chunk(struct db *db)
 
 static struct query *take_record(struct db *db)
 {
-    if (!db->free_list && !add_chunk(db))
+    if (db->max_in_use > 0 && db->in_use >= db->max_in_use) {
+        db->over_limit = true;
         return NULL;
+    }
+    if (!db->free_list && !add_chunk(db)) {
+        db->out_of_memory = true;
+        return NULL;
+    }
     struct query *q = db->free_list;
+    db->in_use++;
     db->free_list = q->next;
     q->prev = q->next = NULL;
     q->ev = q->svc = 0;
@@ -248,6 +259,7 @@ static struct query *take_record(struct db *db)
 
 static void put_free(struct db *db, struct query *q)
 {
+    db->in_use--;
     q->state = Q_FREE;
     q->next = db->free_list;
     db->free_list = q;
@@ -870,3 +882,12 @@ long db_queries_held(const struct db *db)
 {
     return db->pool_wait.len + db->inflight + db->refusing;
 }
+
+void db_set_limit(struct db *db, long max_queries)
+{
+    db->max_in_use = max_queries > 0 ? max_queries : 0;
+}
+
+bool db_over_limit(const struct db *db) { return db->over_limit; }
+
+bool db_out_of_memory(const struct db *db) { return db->out_of_memory; }

@@ -139,8 +139,8 @@ void db_destroy(struct db *db);
 
 /* Submits a client query needing `work` seconds on an idle database (scaled
  * by the current service multiplier; negative or NaN work counts as 0).
- * Returns its id; 0 if memory ran out (the run is then stopped through
- * sim_halt). O(log n). */
+ * Returns its id; 0 if memory ran out or the limit of db_set_limit is
+ * reached (the run is then stopped through sim_halt). O(log n). */
 db_query_id db_submit(struct db *db, double work, db_done_fn done,
                       void *owner);
 
@@ -171,6 +171,19 @@ void db_stats_add(struct db_stats *into, const struct db_stats *s);
  * at the database — background and abandoned included — or about to be
  * told they were refused): an overload guard reads it. O(1). */
 long db_queries_held(const struct db *db);
+
+/* Bounds what the database may hold at once: `max_queries` records, client
+ * and background, waiting, executing, abandoned, or cancelled but not yet
+ * dropped (0: no limit, the default). Abandoned queries (with
+ * max_connections "none" and no cancel_on_timeout) and background traffic
+ * above capacity would otherwise pile up without end. Past the limit a
+ * submission or background arrival is refused, the run is stopped through
+ * sim_halt (db_submit returns 0), and db_over_limit turns true. */
+void db_set_limit(struct db *db, long max_queries);
+bool db_over_limit(const struct db *db);
+/* A client query or a background arrival found no memory for its record
+ * (the run was stopped through sim_halt). */
+bool db_out_of_memory(const struct db *db);
 
 /* W(n) and its maximum over integer n >= 1, in work-seconds per second
  * (W(n) / mean work = queries per second). USL with κ = 0: the maximum is

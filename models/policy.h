@@ -122,6 +122,8 @@ struct policy_ops {
     const char *const *knobs;     /* its JSON fields, NULL-terminated */
     const struct policy_calibration *calibration;   /* NULL: no knob to tune */
     size_t knobs_size;            /* bytes of its parsed knobs */
+    size_t key_bytes;             /* bytes of per-key state its create
+                                     allocates (the memory estimate) */
 
     /* Reads the knobs from the policy's object (defaults where absent);
      * errors go to o->cfg. Unknown keys are checked by the caller. */

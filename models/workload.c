@@ -120,3 +120,25 @@ long key_sampler_draw(struct key_sampler *k, gsl_rng *r)
         return 0;
     return (long)gsl_rng_uniform_int(r, (unsigned long)k->keys);
 }
+
+static bool uses_alias_table(const struct workload_config *w)
+{
+    return w->popularity == KEYS_ZIPF && w->keys > 1;
+}
+
+double key_sampler_bytes(const struct workload_config *w)
+{
+    /* gsl_ran_discrete_t: A (size_t) and F (double) per key */
+    return uses_alias_table(w)
+               ? (double)w->keys * (sizeof(size_t) + sizeof(double))
+               : 0;
+}
+
+double key_sampler_peak_bytes(const struct workload_config *w)
+{
+    /* while gsl_ran_discrete_preproc runs: our weights, A, F, its E, and
+     * its two stacks of size_t (Bigs and Smalls) */
+    return uses_alias_table(w)
+               ? (double)w->keys * (3 * sizeof(double) + 3 * sizeof(size_t))
+               : 0;
+}

@@ -53,5 +53,10 @@ struct key_sampler;
 struct key_sampler *key_sampler_create(const struct workload_config *w);
 void key_sampler_destroy(struct key_sampler *k);
 long key_sampler_draw(struct key_sampler *k, gsl_rng *r);
+/* Bytes a sampler for `w` holds once built, and at most while it is built
+ * (GSL's alias table takes two words per key, and three more plus the
+ * weights while it is set up). */
+double key_sampler_bytes(const struct workload_config *w);
+double key_sampler_peak_bytes(const struct workload_config *w);
 
 #endif

@@ -67,13 +67,30 @@ static void free_streams(struct world *w)
 
 /* ---- building ---- */
 
-double world_memory_estimate(const struct model_config *m)
+/* What a world holds whatever its size, measured (RSS of a one-key run
+ * less that of the process before it): streams, histograms, the first
+ * blocks of requests, queries and events. */
+#define WORLD_FIXED_BYTES (4.0 * (1 << 20))
+
+double world_memory_estimate(const struct model_config *m,
+                             const struct policy_ops *policy,
+                             double *keys_part)
 {
-    long keys = m->workload.keys;
-    double per_key = cache_bytes(1) + metrics_bytes(1) + sizeof(uint32_t);
-    if (m->workload.popularity == KEYS_ZIPF)
-        per_key += 24;   /* GSL's alias table (16) and the weights (8) */
-    return (double)keys * per_key;
+    const struct workload_config *wl = &m->workload;
+    double keys = (double)wl->keys;
+    double per_key = cache_bytes(1) + metrics_bytes(1) + sizeof(uint32_t) +
+                     (double)policy->key_bytes;
+    double built = keys * per_key + key_sampler_bytes(wl);
+    /* the alias table is built right after the cache, before the rest */
+    double building = cache_bytes(wl->keys) + key_sampler_peak_bytes(wl);
+    double by_keys = fmax(built, building);
+    double workers = 0;
+    if (wl->process == ARRIVALS_CLOSED)
+        workers = (double)timeline_max_workers(&m->timeline, wl->workers) *
+                  sizeof(struct worker);
+    if (keys_part)
+        *keys_part = by_keys;
+    return by_keys + workers + WORLD_FIXED_BYTES;
 }
 
 static bool create_parts(struct world *w)
@@ -96,6 +113,8 @@ static bool create_parts(struct world *w)
     w->cache = cache_create(&m->cache, m->workload.keys, &m->service,
                             w->cache_state);
     w->db = db_create(w->sim, &m->db, w->bg_arrivals, w->bg_work);
+    if (w->db)
+        db_set_limit(w->db, w->max_in_flight);
     w->sampler = key_sampler_create(&m->workload);
     w->metrics = metrics_create(&mp);
     w->active = calloc((size_t)m->workload.keys, sizeof *w->active);
@@ -119,8 +138,9 @@ struct world *world_create(const struct world_params *p, char *err, size_t n)
     w->max_in_flight = p->max_in_flight > 0 ? p->max_in_flight
                                             : WORLD_MAX_IN_FLIGHT;
     if (!create_parts(w)) {
-        snprintf(err, n, "out of memory while building the world (%.0f MB "
-                 "of per-key state)", world_memory_estimate(w->m) / 1e6);
+        snprintf(err, n, "out of memory while building the world (about "
+                 "%.0f MB at start)",
+                 world_memory_estimate(w->m, w->p.policy, NULL) / (1 << 20));
         world_destroy(w);
         return NULL;
     }
@@ -305,7 +325,15 @@ static void describe_end(struct world *w, enum sim_status status,
                  "stopped at t = %.3f s: more than %ld requests in flight "
                  "(the system cannot keep up; raise the limit with "
                  "--max-in-flight)", out->ended_at, w->max_in_flight);
-    } else if (w->out_of_memory || status == SIM_OUT_OF_MEMORY) {
+    } else if (db_over_limit(w->db)) {
+        out->end = WORLD_OVERLOADED;
+        snprintf(out->reason, sizeof out->reason,
+                 "stopped at t = %.3f s: more than %ld queries at the "
+                 "database, abandoned or background ones included (it cannot "
+                 "keep up; raise the limit with --max-in-flight)",
+                 out->ended_at, w->max_in_flight);
+    } else if (w->out_of_memory || db_out_of_memory(w->db) ||
+               status == SIM_OUT_OF_MEMORY) {
         out->end = WORLD_OUT_OF_MEMORY;
         snprintf(out->reason, sizeof out->reason,
                  "stopped at t = %.3f s: out of memory", out->ended_at);

@@ -77,7 +77,14 @@ struct world *world_create(const struct world_params *p, char *err, size_t n);
 void world_run(struct world *w, struct world_result *out);
 void world_destroy(struct world *w);
 
-/* Memory the world's per-key state needs at start, in bytes. */
-double world_memory_estimate(const struct model_config *m);
+/* Memory a world of `policy` needs at start, in bytes: the per-key state
+ * (cache entry, miss episode, recompute counter, the Zipf alias table,
+ * the policy's own table) at its peak while it is built, the closed
+ * loop's workers, and a fixed part (streams, histograms, first blocks).
+ * What requests in flight take comes on top, bounded by the overload
+ * guard. *keys_part (may be NULL) gets the share that grows with keys. */
+double world_memory_estimate(const struct model_config *m,
+                             const struct policy_ops *policy,
+                             double *keys_part);
 
 #endif

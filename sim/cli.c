@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/strutil.h"
+#include "memguard.h"
+
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
@@ -23,10 +26,12 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 
 bool cli_parse_double(const char *text, double *out)
 {
-    char *end;
+    size_t n = str_number_length(text);
+    if (n == 0 || text[n] != '\0')
+        return false;
     errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+    double v = strtod(text, NULL);
+    if (errno == ERANGE || !isfinite(v))
         return false;
     *out = v;
     return true;
@@ -43,6 +48,26 @@ bool cli_parse_u64(const char *text, uint64_t *out)
         return false;
     *out = v;
     return true;
+}
+
+int cli_max_in_flight_option(const char *command, const char *text,
+                             long *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(text, &v) || v < 1 || v > 100000000)
+        return cli_usage_error(command, "--max-in-flight: expected an integer "
+                               "from 1 to 10^8, got '%s'", text);
+    *out = (long)v;
+    return EXIT_OK;
+}
+
+int cli_max_memory_option(const char *command, const char *text,
+                          double *out)
+{
+    if (!memguard_parse_size(text, out))
+        return cli_usage_error(command, "--max-memory: expected a size such "
+                               "as 4G, 500M or 64K, got '%s'", text);
+    return EXIT_OK;
 }
 
 int cli_signal_status(const struct cli_env *env)

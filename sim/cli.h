@@ -53,6 +53,17 @@ bool scenario_args_set_seed(struct scenario_args *a, const char *command,
                             const char *text);
 void scenario_args_free(struct scenario_args *a);
 
+/* --max-in-flight N (1 .. 10^8), for the commands that run worlds.
+ * Returns EXIT_OK, or prints the usage error and returns EXIT_USAGE. */
+int cli_max_in_flight_option(const char *command, const char *text,
+                             long *out);
+
+/* --max-memory SIZE ("4G", "500M": memguard.h), for the commands that
+ * build worlds. Returns EXIT_OK, or prints the usage error and returns
+ * EXIT_USAGE. */
+int cli_max_memory_option(const char *command, const char *text,
+                          double *out);
+
 /* The exit status for a run stopped by a signal: 128 + its number. */
 int cli_signal_status(const struct cli_env *env);
 

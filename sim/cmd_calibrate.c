@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "kernel/strutil.h"
+#include "memguard.h"
 #include "outfile.h"
 #include "progress.h"
 #include "scenario.h"
@@ -23,7 +24,7 @@ static const char USAGE[] =
     "         [--range LO:HI] [--max-db-inflight N] [--max-p99-ms X]\n"
     "         [--max-error-rate E] [--max-miss-share M] [--max-overlap F]\n"
     "         [--reps N] [-j N] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
-    "         [--quiet] [--no-plot]\n"
+    "         [--quiet] [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
     "\n"
     "Finds the smallest value of a policy's knob whose constraints hold at\n"
     "the upper end of their 95 % confidence interval (the report says so\n"
@@ -58,6 +59,13 @@ static const char USAGE[] =
     "                        results/<name>-calibrate-<label>/)\n"
     "  --quiet               no progress on stderr\n"
     "  --no-plot             no figure\n"
+    "  --max-memory SIZE     refuse a scenario whose worlds at start would\n"
+    "                        need more than SIZE in all, over the -j workers\n"
+    "                        (4G, 500M; default 4G, or half the memory if\n"
+    "                        less)\n"
+    "  --max-in-flight N     stop a replication as overloaded past N requests\n"
+    "                        in flight or N queries at the database (default\n"
+    "                        1000000); its value then counts as failing\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 done (also when no value meets the constraints: the\n"
@@ -81,6 +89,8 @@ struct calibrate_options {
     const char *label, *knob, *range, *out_dir, *file;
     double limits[N_KNOWN];        /* NAN: not given */
     unsigned reps, jobs;
+    long max_in_flight;
+    double max_memory;
     bool quiet, no_plot;
 };
 
@@ -122,6 +132,8 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-plot", no_argument, NULL, 'N'},
+        {"max-in-flight", required_argument, NULL, 'm'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -129,6 +141,7 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
         o->limits[k] = NAN;
     o->reps = 5;
     o->jobs = workers_default_count();
+    o->max_memory = memguard_default_limit();
     int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
@@ -155,6 +168,13 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
         case 'o': o->out_dir = optarg; break;
         case 'q': o->quiet = true; break;
         case 'N': o->no_plot = true; break;
+        case 'm':
+            st = cli_max_in_flight_option("calibrate", optarg,
+                                          &o->max_in_flight);
+            break;
+        case 'M':
+            st = cli_max_memory_option("calibrate", optarg, &o->max_memory);
+            break;
         case 'h': fputs(USAGE, stdout); return -1;
         case ':':
             st = cli_usage_error("calibrate", "%s needs a value",
@@ -274,8 +294,24 @@ static void show_progress(size_t done, void *ctx)
     progress_update(ctx, done);
 }
 
+/* NULL when the -j workers' worlds of s fit in max_memory; else the
+ * message. The knob does not change what a world holds at start, but
+ * checking both ends costs nothing. */
+static char *too_large(const struct calibrate_params *p,
+                       const struct scenario *s)
+{
+    int k = scenario_policy_index(s, p->label);
+    if (p->sweep.max_memory <= 0 || k < 0)
+        return NULL;
+    size_t idx = (size_t)k;
+    unsigned parallel = p->sweep.jobs < CALIBRATE_GRID ? p->sweep.jobs
+                                                       : CALIBRATE_GRID;
+    return memguard_problem(s, &idx, 1, parallel, NULL, p->sweep.max_memory);
+}
+
 /* Loads the scenario at both ends of the range: a value the scenario
- * refuses is a usage error, before anything runs. */
+ * refuses, or worlds too large for --max-memory, is a usage error,
+ * before anything runs. */
 static int check_ends(const struct calibrate_params *p)
 {
     double ends[2] = {p->lo, p->hi};
@@ -301,7 +337,13 @@ static int check_ends(const struct calibrate_params *p)
         free(sets);
         if (!s)
             return EXIT_USAGE;
+        char *problem = too_large(p, s);
         scenario_free(s);
+        if (problem) {
+            fprintf(stderr, "%s\n", problem);
+            free(problem);
+            return EXIT_USAGE;
+        }
     }
     return EXIT_OK;
 }
@@ -366,7 +408,9 @@ int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
     struct calibrate_params p = {
         .sweep = {.file = o.file, .text = text, .len = len,
                   .sets = o.args.sets, .n_sets = o.args.n_sets,
-                  .reps = o.reps, .jobs = o.jobs, .stop = env->stop},
+                  .reps = o.reps, .jobs = o.jobs, .stop = env->stop,
+                  .max_in_flight = o.max_in_flight,
+                  .max_memory = o.max_memory},
         .label = o.label,
     };
     const struct policy_calibration *cal = NULL;

@@ -4,18 +4,22 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "memguard.h"
 #include "scenario.h"
 
 static const char USAGE[] =
     "Usage: stampede check SCENARIO [--set PATH=VALUE]... [--seed N]\n"
+    "                      [--max-memory SIZE]\n"
     "\n"
     "Checks a scenario file strictly and prints, on one screen, what will be\n"
     "simulated: the traffic, the keys, the TTL, the database's capacity, the\n"
-    "expected stampede size for the hottest key, and the policies. Every\n"
-    "problem in the file is reported as FILE:LINE:COL: PATH: MESSAGE.\n"
+    "expected stampede size for the hottest key, the policies, and the\n"
+    "memory a run needs at start. Every problem in the file is reported as\n"
+    "FILE:LINE:COL: PATH: MESSAGE.\n"
     "\n"
     "Options:\n"
     "  --set PATH=VALUE  override a field: database.cores=4,\n"
@@ -23,20 +27,26 @@ static const char USAGE[] =
     "                    (by label); the value is read as the field's type;\n"
     "                    JSON for objects ('{\"dist\": \"exponential\", ...}')\n"
     "  --seed N          the random seed (same as --set seed=N)\n"
+    "  --max-memory SIZE the limit 'run' will apply (4G, 500M; default 4G,\n"
+    "                    or half the memory if that is less): a scenario\n"
+    "                    whose state at start needs more is refused\n"
     "  -h, --help        show this help\n"
     "\n"
-    "Exit status: 0 the scenario is valid, 2 it is not (or bad usage).\n";
+    "Exit status: 0 the scenario is valid, 2 it is not (or bad usage, or\n"
+    "it needs more memory than the limit).\n";
 
 int cmd_check(int argc, char **argv, const struct cli_env *env)
 {
     static const struct option OPTIONS[] = {
         {"set", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     (void)env;
     struct scenario_args args = {0};
+    double max_memory = memguard_default_limit();
     int c, status = EXIT_OK;
     opterr = 0;
     optind = 1;
@@ -50,6 +60,9 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         case 'S':
             if (!scenario_args_set_seed(&args, "check", optarg))
                 status = EXIT_USAGE;
+            break;
+        case 'M':
+            status = cli_max_memory_option("check", optarg, &max_memory);
             break;
         case 'h':
             fputs(USAGE, stdout);
@@ -84,7 +97,16 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         scenario_errors_free(&errors);
         return EXIT_USAGE;
     }
+    /* what `run` would refuse, `check` refuses too */
+    char *too_large = memguard_problem(s, NULL, 0, 1, NULL, max_memory);
+    if (too_large) {
+        fprintf(stderr, "%s\n", too_large);
+        free(too_large);
+        scenario_free(s);
+        return EXIT_USAGE;
+    }
     scenario_describe(s, stdout);
+    memguard_describe(s, max_memory, stdout);
     scenario_free(s);
     return EXIT_OK;
 }

@@ -11,12 +11,14 @@
 #include "commands.h"
 #include "experiment.h"
 #include "kernel/strutil.h"
+#include "memguard.h"
 #include "report.h"
 #include "scenario.h"
 
 static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
     "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
+    "                    [--max-memory SIZE] [--max-in-flight N]\n"
     "\n"
     "Simulates each policy of the scenario (or those named) on the same\n"
     "traffic (common random numbers), prints a comparison table, and writes\n"
@@ -39,9 +41,14 @@ static const char USAGE[] =
     "  --plot             then draw the figures with gnuplot (see\n"
     "                     'stampede plot --help'); if that fails, the data\n"
     "                     is still written and the exit status is 1\n"
+    "  --max-memory SIZE  refuse a scenario whose state at start would need\n"
+    "                     more than SIZE (4G, 500M; default 4G, or half the\n"
+    "                     memory if that is less)\n"
     "  --max-in-flight N  stop a run as overloaded when more than N requests\n"
-    "                     are in flight (default 1000000); it then writes\n"
-    "                     what it measured with \"complete\": false\n"
+    "                     are in flight, or N queries at the database\n"
+    "                     (abandoned and background ones included; default\n"
+    "                     1000000); it then writes what it measured with\n"
+    "                     \"complete\": false and the reason\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -56,6 +63,7 @@ struct run_options {
     size_t n_labels;
     const char *out_dir;
     long max_in_flight;
+    double max_memory;
     unsigned reps;
     bool quiet;
     bool plot;
@@ -70,6 +78,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"set", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},
         {"max-in-flight", required_argument, NULL, 'm'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"reps", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},
         {"plot", no_argument, NULL, 'P'},
@@ -79,6 +88,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     o->labels = calloc((size_t)argc, sizeof *o->labels);
     if (!o->labels)
         return EXIT_FAILED;
+    o->max_memory = memguard_default_limit();
     int c;
     uint64_t v;
     opterr = 0;
@@ -96,11 +106,12 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             break;
         case 'o': o->out_dir = optarg; break;
         case 'm':
-            if (!cli_parse_u64(optarg, &v) || v < 1 || v > 100000000)
-                return cli_usage_error("run", "--max-in-flight: expected an "
-                                       "integer from 1 to 10^8, got '%s'",
-                                       optarg);
-            o->max_in_flight = (long)v;
+            if (cli_max_in_flight_option("run", optarg, &o->max_in_flight))
+                return EXIT_USAGE;
+            break;
+        case 'M':
+            if (cli_max_memory_option("run", optarg, &o->max_memory))
+                return EXIT_USAGE;
             break;
         case 'r':
             if (!cli_parse_u64(optarg, &v) || v < 1 || v > 10000)
@@ -216,12 +227,14 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
     }
     report_print_table(stdout, &e);
     fflush(stdout);
-    if (!o->quiet)
-        fprintf(stderr, "stampede: results in %s/%s%s\n", dir,
-                e.complete ? "" : " (incomplete: ", e.complete ? "" : e.reason);
-    if (!e.complete && !o->quiet)
-        fprintf(stderr, ")\n");
-    status = e.interrupted ? cli_signal_status(env) : EXIT_OK;
+    if (!o->quiet && e.complete)
+        fprintf(stderr, "stampede: results in %s\n", dir);
+    else if (!o->quiet)
+        fprintf(stderr, "stampede: results in %s (incomplete: %s)\n", dir,
+                e.reason);
+    /* A signal that came after the last run, while the files were being
+     * written, still says the command was interrupted. */
+    status = e.interrupted || *env->stop ? cli_signal_status(env) : EXIT_OK;
 out:
     experiment_free(&e);
     free(csv);
@@ -250,6 +263,18 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     status = select_policies(s, &o, selected, &n_selected);
     if (status != EXIT_OK)
         goto out;
+    /* before anything is created or run: a scenario too large for memory
+     * is a bad scenario, not a crash minutes later */
+    struct memguard_results kept;
+    memguard_run_results(o.reps ? o.reps : 1, n_selected, &kept);
+    char *too_large = memguard_problem(s, selected, n_selected, 1, &kept,
+                                       o.max_memory);
+    if (too_large) {
+        fprintf(stderr, "%s\n", too_large);
+        free(too_large);
+        status = EXIT_USAGE;
+        goto out;
+    }
     dir = o.out_dir ? str_printf("%s", o.out_dir)
                     : str_printf("results/%s", s->name);
     status = dir ? run_and_write(s, &o, selected, n_selected, dir, env)

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "kernel/strutil.h"
+#include "memguard.h"
 #include "outfile.h"
 #include "plot.h"
 #include "progress.h"
@@ -22,6 +23,7 @@ static const char USAGE[] =
     "Usage: stampede sweep SCENARIO --vary PATH=SPEC [--vary PATH=SPEC]...\n"
     "                      [--reps N] [-j N] [--policy LABEL]... [--seed N]\n"
     "                      [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
     "\n"
     "Runs the scenario at every point of a grid (the cross product of the\n"
     "--vary values), each with N replications on common random numbers,\n"
@@ -49,6 +51,12 @@ static const char USAGE[] =
     "  --seed N           the random seed (same as --set seed=N)\n"
     "  --set PATH=VALUE   override a field for every point\n"
     "  --out DIR          where to write sweep.csv and the figures\n"
+    "  --max-memory SIZE  refuse a grid whose worlds at start would need\n"
+    "                     more than SIZE in all, over the -j workers (4G,\n"
+    "                     500M; default 4G, or half the memory if less)\n"
+    "  --max-in-flight N  stop a replication as overloaded past N requests\n"
+    "                     in flight or N queries at the database (default\n"
+    "                     1000000); its point is then marked complete 0\n"
     "  --no-plot          write sweep.csv only\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
@@ -63,6 +71,8 @@ struct sweep_options {
     const char **labels;
     size_t n_labels;
     unsigned reps, jobs;
+    long max_in_flight;
+    double max_memory;
     const char *out_dir;
     bool quiet;
     bool no_plot;
@@ -110,6 +120,8 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-plot", no_argument, NULL, 'N'},
+        {"max-in-flight", required_argument, NULL, 'm'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -119,6 +131,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         return EXIT_FAILED;
     o->reps = 5;
     o->jobs = workers_default_count();
+    o->max_memory = memguard_default_limit();
     int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
@@ -140,6 +153,12 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         case 'o': o->out_dir = optarg; break;
         case 'q': o->quiet = true; break;
         case 'N': o->no_plot = true; break;
+        case 'm':
+            st = cli_max_in_flight_option("sweep", optarg, &o->max_in_flight);
+            break;
+        case 'M':
+            st = cli_max_memory_option("sweep", optarg, &o->max_memory);
+            break;
         case 'h': fputs(USAGE, stdout); return -1;
         case ':':
             st = cli_usage_error("sweep", "%s needs a value", argv[optind - 1]);
@@ -276,7 +295,8 @@ int cmd_sweep(int argc, char **argv, const struct cli_env *env)
         .file = o.file, .text = text, .len = len, .sets = o.args.sets,
         .n_sets = o.args.n_sets, .varies = o.varies, .n_varies = o.n_varies,
         .labels = o.labels, .n_labels = o.n_labels, .reps = o.reps,
-        .jobs = o.jobs, .stop = env->stop,
+        .jobs = o.jobs, .stop = env->stop, .max_in_flight = o.max_in_flight,
+        .max_memory = o.max_memory,
     };
     if (!sweep_validate(&p, stderr))
         goto out;

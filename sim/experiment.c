@@ -3,6 +3,7 @@
  */
 #include "experiment.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,47 @@ static void note_incomplete(struct experiment *e, const char *label,
         e->interrupted = true;
 }
 
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* "interrupted by SIGINT at t = 12.345 s of none; not run: lock, per":
+ * which signal, where it stopped, and what it never reached. */
+static void explain_interruption(struct experiment *e,
+                                 const struct experiment_params *p)
+{
+    char text[sizeof e->reason];
+    size_t len = 0;
+    int sig = p->stop ? (int)*p->stop : 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const struct policy_result *pr = &e->results[i];
+        if (pr->n_done == 0 || pr->reps[pr->n_done - 1].end !=
+                                   WORLD_INTERRUPTED)
+            continue;
+        const struct rep_result *r = &pr->reps[pr->n_done - 1];
+        len = (size_t)snprintf(text, sizeof text, "interrupted by %s at t = "
+                               "%.3f s of %s", signal_name(sig), r->ended_at,
+                               pr->spec->label);
+        if (e->replications > 1 && len < sizeof text)
+            len += (size_t)snprintf(text + len, sizeof text - len, " rep %u",
+                                    pr->n_done - 1);
+    }
+    if (len == 0)
+        len = (size_t)snprintf(text, sizeof text, "interrupted by %s",
+                               signal_name(sig));
+    const char *sep = "; not run: ";
+    for (size_t i = 0; i < e->n && len < sizeof text; i++) {
+        const struct policy_result *pr = &e->results[i];
+        if (pr->n_done > 0)
+            continue;
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", sep,
+                                p->scenario->policies[p->policies[i]].label);
+        sep = ", ";
+    }
+    snprintf(e->reason, sizeof e->reason, "%s", text);
+}
+
 bool experiment_run(const struct experiment_params *p, struct experiment *out,
                     char *err, size_t n)
 {
@@ -99,8 +141,8 @@ bool experiment_run(const struct experiment_params *p, struct experiment *out,
             note_incomplete(out, pr->spec->label, &pr->reps[rep]);
         }
     }
-    if (out->interrupted && out->complete == false && !out->reason[0])
-        snprintf(out->reason, sizeof out->reason, "interrupted");
+    if (out->interrupted)
+        explain_interruption(out, p);
     return true;
 }
 

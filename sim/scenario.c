@@ -20,7 +20,14 @@
 /* A --set that was applied: errors at or below its path are its. */
 struct applied_set {
     char path[CFG_PATH_MAX];   /* index form */
-    const char *arg;           /* as typed */
+    char *arg;                 /* as typed (a copy) */
+};
+
+/* What a loaded scenario keeps to say where its fields came from. */
+struct scenario_source {
+    struct json_pos_map *map;
+    struct applied_set *sets;
+    size_t n_sets;
 };
 
 /* One error line and where it sorts (file order; --set errors last). */
@@ -91,9 +98,59 @@ static void finish_errors(struct loader *L, struct scenario_errors *errors)
 
 /* ---- reading the file ---- */
 
+/* What a path is when it is not a regular file, for the message. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "a special file";
+}
+
+/* Reads to the end, at most `max` bytes plus one (to see that there is
+ * more). st_size is not trusted: files under /proc report 0 and have
+ * text, and a file may grow while it is read. */
+static char *read_to_end(int fd, size_t max, size_t *len, int *error)
+{
+    size_t cap = 4096, n = 0;
+    char *text = malloc(cap + 1);
+    *error = text ? 0 : ENOMEM;
+    while (text && n <= max) {
+        if (n == cap) {
+            cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            char *t = realloc(text, cap + 1);
+            if (!t) {
+                *error = ENOMEM;
+                break;
+            }
+            text = t;
+        }
+        ssize_t got = read(fd, text + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            *error = errno;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    if (*error) {
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
 static char *read_file(struct loader *L, size_t *len)
 {
-    int fd = open(L->path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO without a writer must not hang; the
+     * type check below refuses it before anything is read. */
+    int fd = open(L->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         add_line(L, 0, 0, str_printf("%s: cannot open: %s", L->path,
                                      strerror(errno)));
@@ -101,6 +158,8 @@ static char *read_file(struct loader *L, size_t *len)
     }
     struct stat st;
     char *text = NULL;
+    int error = 0;
+    size_t n = 0;
     if (fstat(fd, &st) != 0) {
         add_line(L, 0, 0, str_printf("%s: cannot read: %s", L->path,
                                      strerror(errno)));
@@ -108,25 +167,26 @@ static char *read_file(struct loader *L, size_t *len)
         add_line(L, 0, 0, str_printf("%s: is a directory, not a scenario file",
                                      L->path));
     } else if (!S_ISREG(st.st_mode)) {
-        add_line(L, 0, 0, str_printf("%s: not a regular file", L->path));
+        add_line(L, 0, 0, str_printf("%s: not a regular file (%s)", L->path,
+                                     file_kind(st.st_mode)));
     } else if ((unsigned long long)st.st_size > SCENARIO_MAX_BYTES) {
         add_line(L, 0, 0, str_printf("%s: too large (%.1f MB; a scenario file "
                                      "is at most %u MB)", L->path,
                                      (double)st.st_size / (1 << 20),
                                      SCENARIO_MAX_BYTES >> 20));
+    } else if (fcntl(fd, F_SETFL, 0) != 0 ||
+               !(text = read_to_end(fd, SCENARIO_MAX_BYTES, &n, &error))) {
+        add_line(L, 0, 0, str_printf("%s: cannot read: %s", L->path,
+                                     strerror(error ? error : errno)));
+    } else if (n > SCENARIO_MAX_BYTES) {
+        add_line(L, 0, 0, str_printf("%s: too large (more than %u MB; a "
+                                     "scenario file is at most %u MB)",
+                                     L->path, SCENARIO_MAX_BYTES >> 20,
+                                     SCENARIO_MAX_BYTES >> 20));
+        free(text);
+        text = NULL;
     } else {
-        text = malloc((size_t)st.st_size + 1);
-        ssize_t got = text ? read(fd, text, (size_t)st.st_size) : -1;
-        if (got < 0 || got != st.st_size) {
-            add_line(L, 0, 0, str_printf("%s: cannot read: %s", L->path,
-                                         got < 0 ? strerror(errno)
-                                                 : "short read"));
-            free(text);
-            text = NULL;
-        } else {
-            text[got] = '\0';
-            *len = (size_t)got;
-        }
+        *len = n;
     }
     close(fd);
     return text;
@@ -160,26 +220,46 @@ static const struct applied_set *owner_set(const struct applied_set *sets,
     return NULL;
 }
 
+/* Where a field came from: a --set, or a place in the file (its nearest
+ * ancestor's when the field itself is not written there). */
+struct origin {
+    const struct applied_set *set;   /* NULL: the file */
+    struct json_pos pos;
+};
+
+static struct origin origin_of(const struct scenario_source *src,
+                               const char *path, unsigned occurrence,
+                               bool at_key)
+{
+    struct origin o = {owner_set(src->sets, src->n_sets, path, src->map),
+                       {1, 1}};
+    if (!o.set)
+        json_pos_lookup(src->map, path, occurrence, at_key, &o.pos);
+    return o;
+}
+
 static void add_cfg_errors(struct loader *L, const struct cfg *cfg,
-                           const struct json_pos_map *map,
-                           const struct applied_set *sets, size_t n_sets)
+                           const struct scenario_source *src)
 {
     for (size_t i = 0; i < cfg->n_errors; i++) {
         const struct cfg_error *e = &cfg->errors[i];
         const char *sep = e->path[0] ? ": " : "";
-        const struct applied_set *set = owner_set(sets, n_sets, e->path, map);
-        if (set) {
-            add_line(L, LONG_MAX, (long)(set - sets),
-                     str_printf("--set %s: %s%s%s", set->arg, e->path, sep,
+        struct origin o = origin_of(src, e->path, e->occurrence, e->at_key);
+        if (o.set)
+            add_line(L, LONG_MAX, (long)(o.set - src->sets),
+                     str_printf("--set %s: %s%s%s", o.set->arg, e->path, sep,
                                 e->message));
-            continue;
-        }
-        struct json_pos pos = {1, 1};
-        json_pos_lookup(map, e->path, e->occurrence, e->at_key, &pos);
-        add_line(L, pos.line, pos.col,
-                 str_printf("%s:%d:%d: %s%s%s", L->path, pos.line, pos.col,
-                            e->path, sep, e->message));
+        else
+            add_line(L, o.pos.line, o.pos.col,
+                     str_printf("%s:%d:%d: %s%s%s", L->path, o.pos.line,
+                                o.pos.col, e->path, sep, e->message));
     }
+    if (cfg->n_dropped > 0)
+        add_line(L, LONG_MAX, LONG_MAX,
+                 str_printf("%s: %zu more problem%s not shown (fix the first "
+                            "%d above and check again)", L->path,
+                            cfg->n_dropped, cfg->n_dropped == 1 ? "" : "s",
+                            CFG_MAX_ERRORS));
     if (cfg->out_of_memory)
         L->out_of_memory = true;
 }
@@ -267,8 +347,10 @@ static void apply_sets(struct loader *L, cJSON *root, struct cfg *cfg,
     for (size_t i = 0; i < n_sets; i++) {
         char path[CFG_PATH_MAX], err[256];
         const char *value;
-        applied[i].arg = sets[i];
+        applied[i].arg = str_printf("%s", sets[i]);
         applied[i].path[0] = '\0';
+        if (!applied[i].arg)
+            L->out_of_memory = true;
         if (!setpath_split(sets[i], path, sizeof path, &value)) {
             add_line(L, LONG_MAX, (long)i,
                      str_printf("--set %s: expected PATH=VALUE (for example "
@@ -282,45 +364,75 @@ static void apply_sets(struct loader *L, cJSON *root, struct cfg *cfg,
     }
 }
 
+static void source_free(struct scenario_source *src)
+{
+    if (!src)
+        return;
+    json_pos_free(src->map);
+    for (size_t i = 0; i < src->n_sets; i++)
+        free(src->sets[i].arg);
+    free(src->sets);
+    free(src);
+}
+
 struct scenario *scenario_load_text(const char *path, const char *text,
                                     size_t len, const char *const *sets,
                                     size_t n_sets,
                                     struct scenario_errors *errors)
 {
     struct loader L = {.path = path};
-    struct json_pos_map *map = NULL;
     struct scenario *s = NULL;
     struct cfg cfg;
     cfg_init(&cfg);
-    struct applied_set *applied = calloc(n_sets ? n_sets : 1, sizeof *applied);
-    cJSON *root = applied ? parse_json(&L, text, len, &map) : NULL;
-    if (!applied)
+    struct scenario_source *src = calloc(1, sizeof *src);
+    if (src) {
+        src->sets = calloc(n_sets ? n_sets : 1, sizeof *src->sets);
+        src->n_sets = n_sets;
+    }
+    cJSON *root = src && src->sets ? parse_json(&L, text, len, &src->map)
+                                   : NULL;
+    if (!src || !src->sets)
         L.out_of_memory = true;
     /* A --set that fails is reported; the others still apply, and the
      * schema is still checked, so that every problem shows at once. */
     if (root) {
-        apply_sets(&L, root, &cfg, sets, n_sets, applied);
+        apply_sets(&L, root, &cfg, sets, n_sets, src->sets);
         s = calloc(1, sizeof *s);
         char *name = default_name(path);
-        if (s && name) {
-            s->path = str_printf("%s", path);
+        if (s && name && (s->path = str_printf("%s", path))) {
             scenario_parse_tree(&cfg, root, name, s);
         } else {
             L.out_of_memory = true;
         }
         free(name);
-        add_cfg_errors(&L, &cfg, map, applied, n_sets);
+        add_cfg_errors(&L, &cfg, src);
     }
     if (L.n > 0 || L.out_of_memory) {
         scenario_free(s);
         s = NULL;
+    } else {
+        s->source = src;   /* for scenario_origin */
+        src = NULL;
     }
     finish_errors(&L, errors);
     cfg_free(&cfg);
     cJSON_Delete(root);
-    json_pos_free(map);
-    free(applied);
+    source_free(src);
     return s;
+}
+
+void scenario_origin(const struct scenario *s, const char *path, char *out,
+                     size_t n)
+{
+    if (!s->source) {   /* not built by the loader */
+        snprintf(out, n, "%s", s->path ? s->path : "scenario");
+        return;
+    }
+    struct origin o = origin_of(s->source, path, 0, false);
+    if (o.set)
+        snprintf(out, n, "--set %s", o.set->arg);
+    else
+        snprintf(out, n, "%s:%d:%d", s->path, o.pos.line, o.pos.col);
 }
 
 char *scenario_read(const char *path, size_t *len,
@@ -360,6 +472,7 @@ void scenario_free(struct scenario *s)
     for (size_t i = 0; i < s->model.timeline.n; i++)
         free(s->model.timeline.events[i].label);
     free(s->model.timeline.events);
+    source_free(s->source);
     free(s->path);
     free(s->name);
     free(s->description);

@@ -32,6 +32,8 @@ struct policy_spec {
     void *knobs;                 /* ops->knobs_size bytes */
 };
 
+struct scenario_source;
+
 struct scenario {
     char *path;                  /* the file it came from */
     char *name;
@@ -40,6 +42,7 @@ struct scenario {
     struct model_config model;
     struct policy_spec *policies;
     size_t n_policies;
+    struct scenario_source *source;   /* private: see scenario_origin */
 };
 
 /* The messages of a failed load, one line each, in file order. */
@@ -70,6 +73,13 @@ void scenario_errors_print(const struct scenario_errors *e, FILE *out);
 
 /* The resolved scenario as JSON: every field, defaults included. */
 cJSON *scenario_to_json(const struct scenario *s);
+
+/* Where the field at `path` came from, as an error message would start:
+ * "FILE:LINE:COL" (its place in the file, or its nearest ancestor's when
+ * it is not written there) or "--set ARG". For problems found after
+ * loading (the memory estimate). */
+void scenario_origin(const struct scenario *s, const char *path, char *out,
+                     size_t n);
 
 /* The index of the policy labelled `label`, or -1. */
 int scenario_policy_index(const struct scenario *s, const char *label);

@@ -32,6 +32,10 @@
 #define DEFAULT_BACKOFF 0.050
 #define DEFAULT_BACKOFF_MAX 1.0
 
+/* Simulated time is a double: at 10^7 s its resolution is still 2 ns,
+ * finer than the finest unit; far beyond, events a microsecond apart
+ * fall on the same instant and a run stops advancing (10^300 s hung). */
+#define MAX_DURATION 1e7
 #define MAX_KEYS 1000000000LL
 #define MAX_CORES 100000
 #define MAX_WORKERS 10000000
@@ -59,6 +63,19 @@ static void integer_or_none(const struct cfg_obj *o, const char *key,
     const cJSON *node = cfg_member(o, key);
     if (cJSON_IsString(node) && strcmp(node->valuestring, "none") == 0) {
         *out = 0;
+        return;
+    }
+    bool number = cJSON_IsNumber(node) ||
+                  (cJSON_IsString(node) && cfg_is_raw(o->cfg, node) &&
+                   str_number_length(node->valuestring) > 0);
+    if (node && !number) {
+        /* a word or a value of another type: say that "none" is allowed */
+        char path[CFG_PATH_MAX], got[64];
+        cfg_path_key(path, o->path, key);
+        cfg_describe_value(node, got, sizeof got);
+        cfg_error(o->cfg, path, "expected an integer >= 1 or \"none\", got %s",
+                  got);
+        *out = def;
         return;
     }
     long long v;
@@ -107,8 +124,12 @@ static void parse_name(const struct cfg_obj *o, const char *default_name,
 static void parse_run(const struct cfg_obj *o, struct scenario *s)
 {
     struct model_config *m = &s->model;
-    cfg_duration(o, "duration", &m->duration, DEFAULT_DURATION, CFG_POSITIVE);
-    cfg_duration(o, "window", &m->window, DEFAULT_WINDOW, CFG_POSITIVE);
+    cfg_duration(o, "duration", &m->duration, DEFAULT_DURATION,
+                 (struct cfg_range){0, MAX_DURATION, true, false});
+    /* a run shorter than the default window is one window: the resolved
+     * scenario then says so, and loads again */
+    cfg_duration(o, "window", &m->window, fmin(DEFAULT_WINDOW, m->duration),
+                 CFG_POSITIVE);
     cfg_duration(o, "warmup", &m->warmup, 0, CFG_NONNEG);
     if (m->warmup >= m->duration && cfg_has(o, "warmup"))
         cfg_error(o->cfg, "warmup", "the warmup (%gs) must end before the "
@@ -118,9 +139,9 @@ static void parse_run(const struct cfg_obj *o, struct scenario *s)
                   "run (duration %gs)", m->window, m->duration);
     else if (m->duration / m->window > SCENARIO_MAX_WINDOWS)
         cfg_error(o->cfg, cfg_has(o, "window") ? "window" : "duration",
-                  "%.0f windows is too many (at most %d: make the window "
-                  "longer)", ceil(m->duration / m->window),
-                  SCENARIO_MAX_WINDOWS);
+                  "%.*g windows is too many (at most %d: make the window "
+                  "longer)", m->duration / m->window < 1e15 ? 15 : 3,
+                  ceil(m->duration / m->window), SCENARIO_MAX_WINDOWS);
     long long seed;
     cfg_integer(o, "seed", &seed, DEFAULT_SEED, 0, CFG_INT_MAX);
     s->seed = (uint64_t)seed;
@@ -546,6 +567,24 @@ static void parse_policies(const struct cfg_obj *top, struct scenario *s)
     cJSON_Delete(fallback);
 }
 
+/* ---- across sections ---- */
+
+/* A closed loop whose workers think for no time, reading a cache that
+ * answers in no time, issues its hits for ever at one instant: simulated
+ * time would never advance. Both defaults are above 0, so the think time
+ * was given as 0 and is the field to name. */
+static void check_time_advances(const struct cfg_obj *top,
+                                const struct model_config *m)
+{
+    if (m->workload.process != ARRIVALS_CLOSED ||
+        m->workload.think.mean > 0 || m->cache.latency.mean > 0)
+        return;
+    cfg_error(top->cfg, "workload.arrivals.think",
+              "a think time of 0 with a cache latency of 0 never lets "
+              "simulated time advance (every hit takes no time); give "
+              "think or cache.latency a mean above 0");
+}
+
 /* ---- entry ---- */
 
 void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
@@ -558,6 +597,7 @@ void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
     parse_run(&top, s);
     parse_workload(&top, &s->model.workload);
     parse_cache(&top, &s->model.cache);
+    check_time_advances(&top, &s->model);
     parse_database(&top, &s->model);
     parse_client(&top, &s->model);
     parse_policies(&top, s);

@@ -164,9 +164,12 @@ static cJSON *make_value(const char *value, struct cfg *cfg, char *err,
     if (value[0] == '{' || value[0] == '[' || value[0] == '"') {
         const char *end = NULL;
         cJSON *v = cJSON_ParseWithOpts(value, &end, 1);
-        if (!v)
+        if (!v && end && *end)
             snprintf(err, err_n, "the value is not valid JSON (near \"%.20s\")",
-                     end ? end : value);
+                     end);
+        else if (!v)
+            snprintf(err, err_n, "the value is not valid JSON (it ends too "
+                     "soon)");
         return v;
     }
     cJSON *v = cJSON_CreateString(value);
@@ -178,20 +181,24 @@ static cJSON *make_value(const char *value, struct cfg *cfg, char *err,
     return v;
 }
 
-/* Descends one step from *cur (not the last step), creating a missing
- * object member. Appends the step to canon. */
-static bool descend(cJSON **cur, const struct step *st, char *canon,
-                    size_t canon_n, char *err, size_t err_n)
+/* Descends one step from *cur. A missing object member is created when
+ * `create`, else *cur becomes NULL: the walk goes on below a member that
+ * does not exist yet, which only keys can do (a list is never created).
+ * Appends the step to canon. */
+static bool descend(cJSON **cur, const struct step *st, bool create,
+                    char *canon, size_t canon_n, char *err, size_t err_n)
 {
     cJSON *node = *cur;
     char next[CFG_PATH_MAX];
     if (st->kind == STEP_KEY) {
-        if (!cJSON_IsObject(node)) {
-            snprintf(err, err_n, "%s is not an object", canon[0] ? canon : "the top level");
+        if (node && !cJSON_IsObject(node)) {
+            snprintf(err, err_n, "%s is not an object",
+                     canon[0] ? canon : "the top level");
             return false;
         }
-        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, st->name);
-        if (!child) {
+        cJSON *child = node ? cJSON_GetObjectItemCaseSensitive(node, st->name)
+                            : NULL;
+        if (!child && node && create) {
             child = cJSON_CreateObject();
             if (!child || !cJSON_AddItemToObject(node, st->name, child)) {
                 cJSON_Delete(child);
@@ -202,6 +209,16 @@ static bool descend(cJSON **cur, const struct step *st, char *canon,
         cfg_path_key(next, canon, st->name);
         *cur = child;
     } else {
+        if (!node) {
+            char what[CFG_PATH_MAX + 32];
+            if (st->kind == STEP_LABEL)
+                snprintf(what, sizeof what, "%s[%s]", canon, st->name);
+            else
+                snprintf(what, sizeof what, "%s[%zu]", canon, st->index);
+            snprintf(err, err_n, "%s does not exist (the scenario has no %s)",
+                     what, canon);
+            return false;
+        }
         if (!cJSON_IsArray(node)) {
             snprintf(err, err_n, "%s is not an array", canon);
             return false;
@@ -230,44 +247,68 @@ static bool descend(cJSON **cur, const struct step *st, char *canon,
     return true;
 }
 
+/* Where the value goes: *parent (an object, for a key) and, for a list
+ * element, *target, the element it replaces. Creates missing objects on
+ * the way only when `create`. */
+static bool locate(cJSON *root, const struct step *steps, size_t n,
+                   bool create, cJSON **parent, cJSON **target, char *canon,
+                   size_t canon_n, char *err, size_t err_n)
+{
+    canon[0] = '\0';
+    cJSON *cur = root;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (!descend(&cur, &steps[i], create, canon, canon_n, err, err_n))
+            return false;
+    const struct step *last = &steps[n - 1];
+    *parent = cur;
+    *target = NULL;
+    if (last->kind != STEP_KEY) {
+        /* an array element is replaced whole */
+        if (!descend(&cur, last, create, canon, canon_n, err, err_n))
+            return false;
+        *target = cur;
+        return true;
+    }
+    if (cur && !cJSON_IsObject(cur)) {
+        snprintf(err, err_n, "%s is not an object",
+                 canon[0] ? canon : "the top level");
+        return false;
+    }
+    char parent_path[CFG_PATH_MAX];
+    str_copy(parent_path, sizeof parent_path, canon);
+    cfg_path_key(canon, parent_path, last->name);
+    return true;
+}
+
 bool setpath_apply(cJSON *root, const char *path, const char *value,
                    struct cfg *cfg, char *canon, size_t canon_n, char *err,
                    size_t err_n)
 {
     struct step steps[MAX_STEPS];
     size_t n;
+    cJSON *parent, *target;
     if (!parse_path(path, steps, &n, err, err_n))
         return false;
-    canon[0] = '\0';
-    cJSON *cur = root;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (!descend(&cur, &steps[i], canon, canon_n, err, err_n))
-            return false;
-    /* The last step: find where the value goes, then put it there. */
-    const struct step *last = &steps[n - 1];
-    cJSON *parent = cur;
-    char parent_path[CFG_PATH_MAX];
-    str_copy(parent_path, sizeof parent_path, canon);
-    if (last->kind != STEP_KEY) {
-        /* an array element is replaced whole */
-        if (!descend(&cur, last, canon, canon_n, err, err_n))
-            return false;
-    } else if (!cJSON_IsObject(parent)) {
-        snprintf(err, err_n, "%s is not an object",
-                 parent_path[0] ? parent_path : "the top level");
+    /* First without changing anything, so that a --set that fails leaves
+     * the tree as it was: an object it would have created on the way
+     * would otherwise be blamed on the file. */
+    if (!locate(root, steps, n, false, &parent, &target, canon, canon_n, err,
+                err_n))
         return false;
-    } else {
-        cfg_path_key(canon, parent_path, last->name);
-    }
     cJSON *v = make_value(value, cfg, err, err_n);
     if (!v)
         return false;
-    cJSON *old = last->kind != STEP_KEY
-                     ? cur
-                     : cJSON_GetObjectItemCaseSensitive(parent, last->name);
+    if (!locate(root, steps, n, true, &parent, &target, canon, canon_n, err,
+                err_n)) {
+        cJSON_Delete(v);
+        return false;
+    }
+    const struct step *last = &steps[n - 1];
+    cJSON *old = target ? target
+                        : cJSON_GetObjectItemCaseSensitive(parent, last->name);
     if (old)
         cfg_forget_raw(cfg, old);
-    if (old && last->kind != STEP_KEY) {
+    if (target) {
         cJSON_ReplaceItemViaPointer(parent, old, v);
     } else if (old) {
         /* this variant also gives the new node its key */

@@ -10,6 +10,7 @@
 
 #include "experiment.h"
 #include "kernel/strutil.h"
+#include "memguard.h"
 #include "scenario.h"
 #include "setpath.h"
 #include "workers.h"
@@ -207,6 +208,60 @@ static bool select_labels(const struct scenario *s, char *const *labels,
     return true;
 }
 
+/* A point's errors, as the loader words them, except that a value that
+ * came from --vary is named as such rather than as a --set; then which
+ * point it was, since a value can also break a field it did not set. */
+static void print_point_errors(const struct sweep_params *p, size_t point,
+                               const struct scenario_errors *errors, FILE *out)
+{
+    for (size_t i = 0; i < errors->n; i++) {
+        const char *line = errors->lines[i];
+        bool from_vary = false;
+        for (size_t v = 0; v < p->n_varies && !from_vary; v++) {
+            char *prefix = str_printf("--set %s=%s: ", p->varies[v].path,
+                                      sweep_value(p, point, v));
+            from_vary = prefix && strncmp(line, prefix, strlen(prefix)) == 0;
+            free(prefix);
+        }
+        fprintf(out, "%s%s\n", from_vary ? "--vary " : "",
+                from_vary ? line + strlen("--set ") : line);
+    }
+    fprintf(out, "stampede sweep: at the point");
+    for (size_t v = 0; v < p->n_varies; v++)
+        fprintf(out, "%s %s=%s", v ? "," : "", p->varies[v].path,
+                sweep_value(p, point, v));
+    fprintf(out, "\n");
+}
+
+/* Whether the grid's results and `parallel` worlds of this point fit in
+ * max_memory; the problem is printed if not. The results do not depend on
+ * the point, so their problem comes without one. */
+static bool point_fits(const struct sweep_params *p, size_t point,
+                       const struct scenario *s, const size_t *idx,
+                       unsigned parallel, FILE *out)
+{
+    if (p->max_memory <= 0)
+        return true;
+    size_t labels = p->n_labels ? p->n_labels : s->n_policies;
+    struct memguard_results kept;
+    memguard_sweep_results(sweep_point_count(p), p->reps, labels, parallel,
+                           &kept);
+    char *problem = memguard_results_problem(&kept, p->max_memory);
+    if (problem) {
+        fprintf(out, "%s\n", problem);
+        free(problem);
+        return false;
+    }
+    problem = memguard_problem(s, p->n_labels ? idx : NULL, p->n_labels,
+                               parallel, &kept, p->max_memory);
+    if (!problem)
+        return true;
+    struct scenario_errors one = {&problem, 1};
+    print_point_errors(p, point, &one, out);
+    free(problem);
+    return false;
+}
+
 bool sweep_validate(const struct sweep_params *p, FILE *out)
 {
     size_t n = sweep_point_count(p);
@@ -215,22 +270,32 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
                 MAX_POINTS);
         return false;
     }
+    /* every worker holds one world at a time (the parent none, unless it
+     * runs the points itself with -j 1) */
+    unsigned parallel = p->jobs < n ? p->jobs : (unsigned)n;
     for (size_t point = 0; point < n; point++) {
         struct scenario_errors errors = {0};
         struct scenario *s = load_point(p, point, &errors);
         if (!s) {
-            scenario_errors_print(&errors, out);
+            print_point_errors(p, point, &errors, out);
             scenario_errors_free(&errors);
             return false;
         }
-        for (size_t i = 0; i < p->n_labels; i++)
-            if (scenario_policy_index(s, p->labels[i]) < 0) {
+        size_t idx[SCENARIO_MAX_POLICIES];
+        for (size_t i = 0; i < p->n_labels; i++) {
+            int k = scenario_policy_index(s, p->labels[i]);
+            if (k < 0) {
                 fprintf(out, "stampede: the scenario has no policy labelled "
                         "\"%s\"\n", p->labels[i]);
                 scenario_free(s);
                 return false;
             }
+            idx[i] = (size_t)k;
+        }
+        bool fits = point_fits(p, point, s, idx, parallel, out);
         scenario_free(s);
+        if (!fits)
+            return false;
     }
     return true;
 }
@@ -258,7 +323,8 @@ static void *run_point(size_t point, size_t *size, void *ctx)
     bool ok = s && idx && res && select_labels(s, run->out->labels, n, idx);
     struct experiment_params ep = {.scenario = s, .policies = idx,
                                    .n_policies = n, .replications = p->reps,
-                                   .stop = p->stop};
+                                   .stop = p->stop,
+                                   .max_in_flight = p->max_in_flight};
     ok = ok && experiment_run(&ep, &e, err, sizeof err);
     for (size_t i = 0; ok && i < n; i++) {
         const struct policy_result *pr = &e.results[i];

@@ -56,6 +56,9 @@ struct sweep_params {
     size_t n_labels;
     unsigned reps;
     unsigned jobs;                   /* worker processes */
+    long max_in_flight;              /* 0: the world's default */
+    double max_memory;               /* bytes for all workers' worlds at
+                                        start (memguard.h); 0: no limit */
     const volatile sig_atomic_t *stop;
     /* called after each finished point (progress) */
     void (*progress)(size_t done, size_t total, void *ctx);
@@ -75,8 +78,9 @@ struct sweep {
 const char *sweep_value(const struct sweep_params *p, size_t point, size_t v);
 size_t sweep_point_count(const struct sweep_params *p);
 
-/* Loads every point's scenario: the first problem found is printed (with
- * the point's values) and false returned. */
+/* Loads every point's scenario and checks that `jobs` of its worlds at
+ * once fit in max_memory: the first problem found is printed (with the
+ * point's values) and false returned. */
 bool sweep_validate(const struct sweep_params *p, FILE *errors);
 
 /* Runs every point. Returns false (message in err) if the workers fail;

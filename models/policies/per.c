@@ -48,11 +48,8 @@ static void per_parse(const struct cfg_obj *o, void *knobs)
     int refresh;
     cfg_enum(o, "refresh", REFRESH_NAMES, &refresh, REFRESH_SYNC);
     k->refresh = (enum refresh)refresh;
-    const cJSON *delta = cfg_member(o, "delta");
-    if (cJSON_IsString(delta) && strcmp(delta->valuestring, "measured") == 0)
-        k->delta = NAN;
-    else
-        cfg_duration(o, "delta", &k->delta, NAN, CFG_POSITIVE);
+    cfg_duration_or_word(o, "delta", &k->delta, NAN, CFG_POSITIVE,
+                         "measured", NAN);
 }
 
 static void per_write(const void *knobs, cJSON *o)
@@ -293,6 +290,7 @@ const struct policy_ops policy_per = {
     .knobs = KNOBS,
     .calibration = &CALIBRATION,
     .knobs_size = sizeof(struct per_knobs),
+    .key_bytes = sizeof(struct version),
     .parse = per_parse,
     .write = per_write,
     .describe = per_describe,

@@ -25,12 +25,16 @@ void cfg_free(struct cfg *cfg)
 
 bool cfg_ok(const struct cfg *cfg)
 {
-    return cfg->n_errors == 0 && !cfg->out_of_memory;
+    return cfg->n_errors == 0 && cfg->n_dropped == 0 && !cfg->out_of_memory;
 }
 
 static void add_error(struct cfg *cfg, const char *path, bool at_key,
                       unsigned occurrence, const char *fmt, va_list ap)
 {
+    if (cfg->n_errors == CFG_MAX_ERRORS) {
+        cfg->n_dropped++;
+        return;
+    }
     if (cfg->n_errors == cfg->cap_errors) {
         size_t cap = cfg->cap_errors ? cfg->cap_errors * 2 : 8;
         struct cfg_error *e = realloc(cfg->errors, cap * sizeof *e);
@@ -241,53 +245,94 @@ static bool is_known(const char *key, const char *const *known)
     return false;
 }
 
-/* How many members before `item` carry the same key. */
-static unsigned occurrences_before(const cJSON *object, const cJSON *item)
+/* A member and its place in the object, sorted by key and then place so
+ * that equal keys sit together in file order. */
+struct member_ref {
+    const cJSON *node;
+    size_t place;
+};
+
+static int by_key_then_place(const void *a, const void *b)
 {
-    unsigned n = 0;
-    for (const cJSON *c = object->child; c && c != item; c = c->next)
-        if (strcmp(c->string, item->string) == 0)
-            n++;
-    return n;
+    const struct member_ref *x = a, *y = b;
+    int c = strcmp(x->node->string, y->node->string);
+    if (c != 0)
+        return c;
+    return x->place < y->place ? -1 : x->place > y->place;
 }
 
+enum key_verdict { KEY_OK, KEY_UNKNOWN, KEY_DUPLICATE };
+
+static void report_key(const struct cfg_obj *o, const cJSON *c,
+                       enum key_verdict verdict, const char *const *known)
+{
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, c->string);
+    if (verdict == KEY_DUPLICATE) {
+        cfg_error_at_key(o->cfg, path, 1,
+                         "duplicate field \"%s\" (already given above)",
+                         c->string);
+        return;
+    }
+    const char *hint = str_suggest(c->string, known);
+    if (hint)
+        cfg_error_at_key(o->cfg, path, 0,
+                         "unknown field \"%s\" (did you mean \"%s\"?)",
+                         c->string, hint);
+    else
+        cfg_error_at_key(o->cfg, path, 0, "unknown field \"%s\"", c->string);
+}
+
+/* Sorting the members finds repeated keys in O(n log n): a hostile file
+ * with a million members must not take a million squared steps. An
+ * unknown key is reported once, at its first place; a known one given
+ * twice or more, once, at its second place. Reports come in file order. */
 void cfg_check_keys(const struct cfg_obj *o, const char *const *known)
 {
     if (!o->node)
         return;
-    for (const cJSON *c = o->node->child; c; c = c->next) {
-        char path[CFG_PATH_MAX];
-        cfg_path_key(path, o->path, c->string);
-        unsigned before = occurrences_before(o->node, c);
-        if (!is_known(c->string, known)) {
-            if (before > 0)
-                continue;   /* reported once, at its first place */
-            const char *hint = str_suggest(c->string, known);
-            if (hint)
-                cfg_error_at_key(o->cfg, path, 0,
-                                 "unknown field \"%s\" (did you mean \"%s\"?)",
-                                 c->string, hint);
-            else
-                cfg_error_at_key(o->cfg, path, 0, "unknown field \"%s\"",
-                                 c->string);
-        } else if (before == 1) {
-            cfg_error_at_key(o->cfg, path, 1,
-                             "duplicate field \"%s\" (already given above)",
-                             c->string);
-        }
+    size_t n = 0;
+    for (const cJSON *c = o->node->child; c; c = c->next)
+        n++;
+    if (n == 0)
+        return;
+    struct member_ref *m = malloc(n * sizeof *m);
+    unsigned char *verdict = calloc(n, 1);
+    if (!m || !verdict) {
+        free(m);
+        free(verdict);
+        o->cfg->out_of_memory = true;
+        return;
     }
+    size_t i = 0;
+    for (const cJSON *c = o->node->child; c; c = c->next, i++)
+        m[i] = (struct member_ref){c, i};
+    qsort(m, n, sizeof *m, by_key_then_place);
+    for (i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(m[j].node->string, m[i].node->string) == 0)
+            j++;
+        if (!is_known(m[i].node->string, known))
+            verdict[m[i].place] = KEY_UNKNOWN;
+        else if (j - i > 1)
+            verdict[m[i + 1].place] = KEY_DUPLICATE;
+        i = j;
+    }
+    i = 0;
+    for (const cJSON *c = o->node->child; c; c = c->next, i++)
+        if (verdict[i] != KEY_OK)
+            report_key(o, c, (enum key_verdict)verdict[i], known);
+    free(m);
+    free(verdict);
 }
 
 /* Reads a string node's text as a number: used for command-line values. */
 static bool raw_number(const char *text, double *out)
 {
-    if (!text[0])
+    size_t n = str_number_length(text);
+    if (n == 0 || text[n] != '\0')
         return false;
-    char *end;
-    double v = strtod(text, &end);
-    if (*end != '\0' || end == text)
-        return false;
-    *out = v;
+    *out = strtod(text, NULL);
     return true;
 }
 
@@ -489,15 +534,43 @@ bool cfg_duration(const struct cfg_obj *o, const char *key, double *out,
     return cfg_node_duration(o->cfg, node, path, out, range);
 }
 
+/* Whether text was meant as a number (so that a mistake in it deserves
+ * the duration parser's own explanation, such as "unknown unit"). */
+static bool looks_numeric(const char *text)
+{
+    return (text[0] >= '0' && text[0] <= '9') || text[0] == '.' ||
+           text[0] == '+' || text[0] == '-';
+}
+
+bool cfg_duration_or_word(const struct cfg_obj *o, const char *key,
+                          double *out, double def, struct cfg_range range,
+                          const char *word, double word_value)
+{
+    const cJSON *node = cfg_member(o, key);
+    if (cJSON_IsString(node) && strcmp(node->valuestring, word) == 0) {
+        *out = word_value;
+        return true;
+    }
+    bool number = cJSON_IsNumber(node) ||
+                  (cJSON_IsString(node) && looks_numeric(node->valuestring));
+    if (!node || number)
+        return cfg_duration(o, key, out, def, range);
+    /* a word or a value of another type: say that the word is allowed */
+    *out = def;
+    char path[CFG_PATH_MAX], got[64], rng[96];
+    cfg_path_key(path, o->path, key);
+    cfg_describe_value(node, got, sizeof got);
+    cfg_describe_range(range, rng, sizeof rng);
+    cfg_error(o->cfg, path, "expected a duration%s%s (seconds, or a string "
+              "like \"200ms\") or \"%s\", got %s", rng[0] ? " " : "", rng,
+              word, got);
+    return false;
+}
+
 bool cfg_duration_or_none(const struct cfg_obj *o, const char *key,
                           double *out, double def, struct cfg_range range)
 {
-    const cJSON *node = cfg_member(o, key);
-    if (cJSON_IsString(node) && strcmp(node->valuestring, "none") == 0) {
-        *out = INFINITY;
-        return true;
-    }
-    return cfg_duration(o, key, out, def, range);
+    return cfg_duration_or_word(o, key, out, def, range, "none", INFINITY);
 }
 
 bool cfg_bool(const struct cfg_obj *o, const char *key, bool *out, bool def)

@@ -33,9 +33,15 @@ struct cfg_error {
     unsigned occurrence; /* 0: first place the path appears; 1: second... */
 };
 
+/* Errors kept; the rest are only counted (n_dropped), so that a hostile
+ * file with a million mistakes costs neither a million messages nor the
+ * memory to hold them. */
+#define CFG_MAX_ERRORS 100
+
 struct cfg {
     struct cfg_error *errors;
     size_t n_errors, cap_errors;
+    size_t n_dropped;    /* errors beyond CFG_MAX_ERRORS */
     const cJSON **raw;   /* string nodes holding command-line text */
     size_t n_raw, cap_raw;
     bool out_of_memory;
@@ -113,6 +119,11 @@ bool cfg_duration(const struct cfg_obj *o, const char *key, double *out,
 /* A duration or "none" (stored as INFINITY). */
 bool cfg_duration_or_none(const struct cfg_obj *o, const char *key,
                           double *out, double def, struct cfg_range range);
+/* A duration or `word`, stored as word_value ("measured" as NAN...); a
+ * mistake that is neither says that the word is allowed. */
+bool cfg_duration_or_word(const struct cfg_obj *o, const char *key,
+                          double *out, double def, struct cfg_range range,
+                          const char *word, double word_value);
 bool cfg_bool(const struct cfg_obj *o, const char *key, bool *out, bool def);
 /* Stores a pointer into the JSON tree (or `def`). */
 bool cfg_string(const struct cfg_obj *o, const char *key, const char **out,

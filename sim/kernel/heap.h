@@ -18,7 +18,8 @@
  * There is no removal from the middle: owners cancel lazily (they mark their
  * record dead and drop the node when it reaches the top). That keeps push
  * and pop free of position bookkeeping; the cost is that a dead node stays
- * in the array until its key comes up.
+ * in the array until its key comes up, unless the owner sweeps the array
+ * and calls heap_build.
  *
  * Complexity: push O(log4 n), pop O(4 log4 n) comparisons, top O(1).
  */
@@ -148,6 +149,16 @@ static inline struct heap_node heap_pop(struct heap *h)
     if (h->size > 0)
         heap_sift_down(h, 0, last);
     return top;
+}
+
+/* Restores the heap order of nodes[0..size) after the owner rewrote the
+ * array (dropping dead nodes): Floyd's bottom-up build, O(n). */
+static inline void heap_build(struct heap *h)
+{
+    if (h->size < 2)
+        return;
+    for (size_t i = (h->size - 2) / 4 + 1; i-- > 0;)
+        heap_sift_down(h, i, h->nodes[i]);
 }
 
 /* Replaces the minimum by a new node: one sift instead of pop + push.

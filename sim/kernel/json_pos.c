@@ -2,7 +2,8 @@
  * json_pos.c — a strict JSON scanner that records positions. See json_pos.h.
  *
  * Recursive descent with an explicit depth limit. The current path is kept
- * in one growing buffer; each recorded entry copies it.
+ * in one growing buffer; each recorded entry copies it. Once the text is
+ * scanned, an index sorted by path serves the lookups.
  */
 #include "json_pos.h"
 
@@ -17,8 +18,11 @@ struct entry {
 };
 
 struct json_pos_map {
-    struct entry *entries;
+    struct entry *entries;       /* in text order */
     size_t n, cap;
+    const struct entry **sorted; /* by path, then text order: lookups are
+                                    O(log n), so a file with a million
+                                    fields and as many errors stays fast */
 };
 
 struct scanner {
@@ -477,6 +481,29 @@ static void scan_value(struct scanner *s)
     }
 }
 
+/* ---- the index ---- */
+
+static int by_path_then_place(const void *a, const void *b)
+{
+    const struct entry *x = *(const struct entry *const *)a;
+    const struct entry *y = *(const struct entry *const *)b;
+    int c = strcmp(x->path, y->path);
+    if (c != 0)
+        return c;
+    return x < y ? -1 : x > y;   /* one array: address order is text order */
+}
+
+static bool build_index(struct json_pos_map *m)
+{
+    m->sorted = malloc((m->n ? m->n : 1) * sizeof *m->sorted);
+    if (!m->sorted)
+        return false;
+    for (size_t i = 0; i < m->n; i++)
+        m->sorted[i] = &m->entries[i];
+    qsort(m->sorted, m->n, sizeof *m->sorted, by_path_then_place);
+    return true;
+}
+
 /* ---- public ---- */
 
 struct json_pos_map *json_pos_scan(const char *text, size_t len,
@@ -507,6 +534,8 @@ struct json_pos_map *json_pos_scan(const char *text, size_t len,
         fail(&s, "%s", msg);
     }
     free(s.path);
+    if (!s.failed && !build_index(map))
+        fail(&s, "%s", "out of memory");
     if (s.failed) {
         json_pos_free(map);
         return NULL;
@@ -521,21 +550,26 @@ void json_pos_free(struct json_pos_map *map)
     for (size_t i = 0; i < map->n; i++)
         free(map->entries[i].path);
     free(map->entries);
+    free(map->sorted);
     free(map);
 }
 
 static bool find_exact(const struct json_pos_map *map, const char *path,
                        unsigned occurrence, bool at_key, struct json_pos *out)
 {
-    for (size_t i = 0; i < map->n; i++) {
-        if (strcmp(map->entries[i].path, path) != 0)
-            continue;
-        if (occurrence-- > 0)
-            continue;
-        *out = at_key ? map->entries[i].key : map->entries[i].value;
-        return true;
+    size_t lo = 0, hi = map->n;   /* the first entry whose path >= path */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(map->sorted[mid]->path, path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return false;
+    size_t i = lo + occurrence;
+    if (i < lo || i >= map->n || strcmp(map->sorted[i]->path, path) != 0)
+        return false;
+    *out = at_key ? map->sorted[i]->key : map->sorted[i]->value;
+    return true;
 }
 
 /* Cuts the last component ("a.b[2]" -> "a.b", "a.b" -> "a"); false at root. */

@@ -8,6 +8,15 @@
  * slot; the sequence number recorded per slot tells a live id from a stale
  * one whose slot has since been reused.
  *
+ * Dead events are counted; when they make up more than half the queue
+ * (and there are enough of them to matter) the heap is swept of them and
+ * rebuilt. Without that, events cancelled long before their time — the
+ * client timeout armed for every query and cancelled when the query
+ * returns, an hour ahead with timeout "1h" — filled the queue until a
+ * healthy run ran out of slots. A sweep costs O(n) after n/2 cancels, so
+ * O(1) per cancel amortised; the order of events is unchanged, since it is
+ * fixed by their (time, sequence) keys whatever the layout of the heap.
+ *
  * The dispatch path touches only the 16-byte slot (handler, payload) and
  * the top of the free-slot stack; sequence numbers live in a separate
  * array read only by sim_cancel. In a queue of 10^5 events the slot read is
@@ -24,6 +33,7 @@
 #define MAX_SLOTS ((size_t)1 << SLOT_BITS)   /* pending events at once */
 #define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
 #define NO_SLOT UINT32_MAX
+#define SWEEP_MIN_DEAD 4096   /* below this, dead events cost too little */
 
 struct slot {
     event_fn fn;       /* NULL once cancelled */
@@ -41,6 +51,7 @@ struct sim {
     size_t slots_cap;
     uint64_t next_seq;
     uint64_t dispatched;
+    size_t n_dead;       /* cancelled events still in the heap */
     const volatile sig_atomic_t *stop_flag;
     bool halted;
     bool out_of_memory;
@@ -155,6 +166,31 @@ event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
     return (seq + 1) << SLOT_BITS | slot;
 }
 
+/* Drops every dead node and rebuilds the heap. The slot of a node that
+ * is dropped is free again. While a handler runs, the top node is its own
+ * and its slot was freed before the call: it is dropped without freeing
+ * the slot again, exactly as the pop after the handler would have. */
+static void sweep_dead(struct sim *sim)
+{
+    struct heap *h = &sim->queue;
+    size_t kept = 0;
+    for (size_t i = 0; i < h->size; i++) {
+        struct heap_node n = h->nodes[i];
+        uint32_t slot = (uint32_t)(n.tie & SLOT_MASK);
+        if (i == 0 && sim->top_consumed)
+            continue;
+        if (sim->slots[slot].fn == NULL) {
+            release_slot(sim, slot);
+            continue;
+        }
+        h->nodes[kept++] = n;
+    }
+    h->size = kept;
+    sim->top_consumed = false;
+    sim->n_dead = 0;
+    heap_build(h);
+}
+
 bool sim_cancel(struct sim *sim, event_id id)
 {
     if (id == 0)
@@ -167,6 +203,9 @@ bool sim_cancel(struct sim *sim, event_id id)
     if (s->fn == NULL)
         return false;
     s->fn = NULL;
+    sim->n_dead++;
+    if (sim->n_dead >= SWEEP_MIN_DEAD && sim->n_dead * 2 > sim->queue.size)
+        sweep_dead(sim);
     return true;
 }
 
@@ -186,6 +225,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         release_slot(sim, slot);
         if (s.fn == NULL) {
             heap_pop(&sim->queue);
+            sim->n_dead--;
             continue;
         }
         sim->now = at;

@@ -84,3 +84,32 @@ void str_copy(char *dst, size_t n, const char *src)
     memcpy(dst, src, len);
     dst[len] = '\0';
 }
+
+static size_t digits_at(const char *s)
+{
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
+
+size_t str_number_length(const char *text)
+{
+    size_t i = text[0] == '+' || text[0] == '-';
+    size_t whole = digits_at(text + i), fraction = 0;
+    i += whole;
+    if (text[i] == '.') {
+        fraction = digits_at(text + i + 1);
+        i += 1 + fraction;
+    }
+    if (whole == 0 && fraction == 0)
+        return 0;
+    if (text[i] == 'e' || text[i] == 'E') {
+        size_t j = i + 1 + (text[i + 1] == '+' || text[i + 1] == '-');
+        size_t exponent = digits_at(text + j);
+        if (exponent == 0)
+            return 0;
+        i = j + exponent;
+    }
+    return i;
+}

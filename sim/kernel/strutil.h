@@ -18,6 +18,12 @@ size_t str_edit_distance(const char *a, const char *b);
  * close enough to be a likely typo; NULL otherwise. */
 const char *str_suggest(const char *word, const char *const *candidates);
 
+/* Whether the whole text is a decimal number as people type one: an
+ * optional sign, digits with an optional fraction (or a fraction alone:
+ * ".5"), an optional exponent. Not "nan", "inf", hex, nor spaces, which
+ * strtod would take. Returns the number of characters, or 0. */
+size_t str_number_length(const char *text);
+
 /* Copies at most n-1 bytes of src into dst and terminates it. */
 void str_copy(char *dst, size_t n, const char *src);
 

@@ -2,6 +2,7 @@
  * test_config.c — typed configuration fields (sim/kernel/config.c).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../support.h"
@@ -192,6 +193,26 @@ START_TEST(command_line_text_is_read_as_the_field_type)
     ck_assert(!b);
     ck_assert(!cfg_number(&f.o, "x", &x, 0, CFG_ANY));
     close_json(&f);
+
+    /* what strtod would take but a number typed for a field is not */
+    static const char *const NOT_NUMBERS[] = {"nan", "NaN", "inf",
+        "-infinity", "0x10", " 5", "5 ", "1e", ".", "", "+", NULL};
+    for (const char *const *t = NOT_NUMBERS; *t; t++) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON *v = cJSON_AddStringToObject(root, "v", *t);
+        struct cfg cfg;
+        struct cfg_obj o;
+        cfg_init(&cfg);
+        cfg_open(&cfg, root, "top", &o);
+        cfg_mark_raw(&cfg, v);
+        ck_assert_msg(!cfg_number(&o, "v", &x, 0, CFG_ANY), "took '%s'", *t);
+        ck_assert_uint_eq(cfg.n_errors, 1);
+        char expect[64];
+        snprintf(expect, sizeof expect, "expected a number, got \"%s\"", *t);
+        ck_assert_str_eq(cfg.errors[0].message, expect);
+        cfg_free(&cfg);
+        cJSON_Delete(root);
+    }
 }
 END_TEST
 

@@ -575,6 +575,47 @@ START_TEST(background_shares_capacity_not_the_pool)
 }
 END_TEST
 
+/* Background at 2000/s of 1 ms on one core is twice what the core can do:
+ * without a limit the queries pile up for as long as the run lasts. With a
+ * limit of 50 the run stops once 50 are held, at about t = 0.05 s (the
+ * pile grows by ~1000/s); the same holds for abandoned client queries. */
+START_TEST(limit_stops_a_database_that_cannot_keep_up)
+{
+    struct db_config cfg = ps_config(1);
+    cfg.background_rate = 2000;
+    cfg.background_service = dist_constant(0.001);
+    gsl_rng *arrivals = rng_stream_create(7, 0, "bg-arrivals");
+    gsl_rng *work = rng_stream_create(7, 0, "bg-work");
+    struct sim *sim = sim_create();
+    struct db *db = db_create(sim, &cfg, arrivals, work);
+    db_set_limit(db, 50);
+    ck_assert_int_eq(sim_run(sim, 10), SIM_HALTED);
+    ck_assert(db_over_limit(db));
+    ck_assert_int_eq(db_queries_held(db), 50);
+    ck_assert_double_lt(sim_now(sim), 0.2);
+    db_destroy(db);
+    sim_destroy(sim);
+
+    /* client queries that time out and keep running (no connection limit,
+     * no cancel): each submission adds one; the 4th is refused */
+    cfg = ps_config(1);
+    cfg.timeout = 0.001;
+    struct ctx *c = ctx_new(&cfg);
+    db_set_limit(c->db, 3);
+    for (int i = 0; i < 3; i++) {
+        submit(c, i, 100);
+        run_to(c, 0.01 * (i + 1));
+    }
+    ck_assert_int_eq(c->n, 3);   /* three timeouts, three abandoned queries */
+    ck_assert(!db_over_limit(c->db));
+    ck_assert_uint_eq(db_submit(c->db, 100, on_done, &c->owners[3]), 0);
+    ck_assert(db_over_limit(c->db));
+    ctx_free(c);
+    gsl_rng_free(arrivals);
+    gsl_rng_free(work);
+}
+END_TEST
+
 /* ---- capacity changes and the service multiplier ------------------------- */
 
 /* One core, two queries of 1: at 1 each has 0.5 left; two cores from then
@@ -967,6 +1008,7 @@ TEST_SUITE(database_suite)
     tcase_add_test(tc, refused_while_an_abandoned_query_runs);
     tcase_add_test(tc, waiter_refused_by_an_abandoned_query);
     tcase_add_test(tc, background_shares_capacity_not_the_pool);
+    tcase_add_test(tc, limit_stops_a_database_that_cannot_keep_up);
     tcase_add_test(tc, ps_set_capacity);
     tcase_add_test(tc, fcfs_fewer_cores);
     tcase_add_test(tc, fcfs_more_cores);

@@ -55,6 +55,15 @@ START_TEST(knobs_defaults_round_trip_and_errors)
     ck_assert_str_eq(errors.lines[0], "p.json:1:41: policies[0].beta: "
                                       "expected a number > 0, got 0");
     scenario_errors_free(&errors);
+    const char *word = "{\"policies\": [{\"policy\": \"per\", \"delta\": "
+                       "\"auto\"}]}";
+    ck_assert_ptr_null(scenario_load_text("p.json", word, strlen(word), NULL,
+                                          0, &errors));
+    ck_assert_str_eq(errors.lines[0], "p.json:1:42: policies[0].delta: "
+                                      "expected a duration > 0 (seconds, or a "
+                                      "string like \"200ms\") or "
+                                      "\"measured\", got \"auto\"");
+    scenario_errors_free(&errors);
 }
 END_TEST
 

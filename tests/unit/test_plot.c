@@ -252,6 +252,34 @@ START_TEST(plot_takes_any_directory_name)
 }
 END_TEST
 
+/* The sweep figures go through the same runner: a directory named like a
+ * shell command, a --vary path with brackets and a label with '-' are
+ * values, never commands. */
+START_TEST(sweep_figures_take_any_directory_name)
+{
+    char *scenario = path_in(tmp, "tiny.json");
+    char *out = path_in(tmp, "sweep \"q\" 'r'; touch pwned; $(touch pwned) "
+                             "`touch pwned`");
+    const char *args[] = {"sweep", scenario, "--vary",
+                          "policies[per].beta=0.5,2", "--policy", "per",
+                          "--reps", "2", "-j", "2", "--out", out, "--quiet",
+                          NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    ck_assert_int_eq(count_files(out, "sweep_") , 8);
+    ck_assert_int_eq(count_files(out, ".png"), 8);
+    /* no command ran: no file named pwned anywhere it could land */
+    char *made = path_in(tmp, "pwned");
+    ck_assert_int_ne(access(made, F_OK), 0);
+    ck_assert_int_ne(access("pwned", F_OK), 0);
+    ck_assert_int_eq(count_files(out, "pwned"), 0);
+    cmd_result_free(&r);
+    free(made);
+    free(out);
+    free(scenario);
+}
+END_TEST
+
 /* gnuplot reads a data file named "<cmd" from a shell command and writes
  * output named "|cmd" into one: relative names like these must stay file
  * names. Runs from inside the temporary directory to make them relative. */
@@ -580,6 +608,7 @@ TEST_SUITE(plot_suite)
     tcase_add_test(tc, plot_marks_incidents_from_the_timeline);
     tcase_add_test(tc, plot_takes_any_directory_name);
     tcase_add_test(tc, plot_never_pipes_through_a_shell);
+    tcase_add_test(tc, sweep_figures_take_any_directory_name);
     tcase_add_test(tc, plot_without_gnuplot_leaves_the_data);
     tcase_add_test(tc, plot_reports_a_missing_run);
     tcase_add_test(tc, plot_shows_why_gnuplot_failed);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../support.h"
 #include "scenario.h"
@@ -200,11 +201,26 @@ START_TEST(errors_have_message_and_position)
         {"{\"window\": \"1us\"}",
          "t.json:1:12: window: 60000000 windows is too many (at most 1000000: "
          "make the window longer)"},
+        {"{\"duration\": 1e300, \"window\": 1e295}",
+         "t.json:1:14: duration: expected a duration > 0 and <= 10000000, got "
+         "1e+300"},
+        {"{\"window\": 1e-300}",
+         "t.json:1:12: window: 6e+301 windows is too many (at most 1000000: "
+         "make the window longer)"},
         {"{\"seed\": -1}",
          "t.json:1:10: seed: expected an integer >= 0, got -1"},
         {"{\"database\": {\"max_connections\": 0}}",
          "t.json:1:34: database.max_connections: expected an integer >= 1, "
          "got 0"},
+        {"{\"database\": {\"max_connections\": \"unlimited\"}}",
+         "t.json:1:34: database.max_connections: expected an integer >= 1 or "
+         "\"none\", got \"unlimited\""},
+        {"{\"client\": {\"timeout\": \"forever\"}}",
+         "t.json:1:24: client.timeout: expected a duration > 0 (seconds, or a "
+         "string like \"200ms\") or \"none\", got \"forever\""},
+        {"{\"client\": {\"pool_timeout\": false}}",
+         "t.json:1:29: client.pool_timeout: expected a duration >= 0 (seconds, "
+         "or a string like \"200ms\") or \"none\", got false"},
         {"{\"database\": 5}",
          "t.json:1:14: database: expected an object, got 5"},
     };
@@ -241,6 +257,46 @@ START_TEST(all_errors_of_a_file_are_reported_in_order)
     ck_assert_ptr_nonnull(strstr(errors.lines[2],
                                  "t.json:4:25: client.retries:"));
     scenario_errors_free(&errors);
+}
+END_TEST
+
+/* A hostile file with many members: reporting them used to take time
+ * quadratic in their number (two minutes for 200,000 unknown keys). The
+ * test case's timeout catches a regression. */
+START_TEST(many_mistakes_are_cheap_and_capped)
+{
+    enum { N = 200000 };
+    size_t cap = (size_t)N * 24 + 16, len = 0;
+    char *unknown = malloc(cap), *dup = malloc(cap);
+    ck_assert_ptr_nonnull(unknown);
+    ck_assert_ptr_nonnull(dup);
+    len += (size_t)snprintf(unknown + len, cap - len, "{");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(unknown + len, cap - len, "%s\"k%d\": 1",
+                                i ? ", " : "", i);
+    snprintf(unknown + len, cap - len, "}");
+    struct scenario_errors errors = {0};
+    ck_assert_ptr_null(load(unknown, NULL, 0, &errors));
+    ck_assert_uint_eq(errors.n, CFG_MAX_ERRORS + 1);
+    ck_assert_str_eq(errors.lines[0], "t.json:1:2: k0: unknown field \"k0\"");
+    ck_assert_str_eq(errors.lines[CFG_MAX_ERRORS],
+                     "t.json: 199900 more problems not shown (fix the first "
+                     "100 above and check again)");
+    scenario_errors_free(&errors);
+
+    len = 0;
+    len += (size_t)snprintf(dup + len, cap - len, "{");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(dup + len, cap - len, "%s\"seed\": %d",
+                                i ? ", " : "", i);
+    snprintf(dup + len, cap - len, "}");
+    ck_assert_ptr_null(load(dup, NULL, 0, &errors));
+    ck_assert_uint_eq(errors.n, 1);
+    ck_assert_str_eq(errors.lines[0], "t.json:1:13: seed: duplicate field "
+                     "\"seed\" (already given above)");
+    scenario_errors_free(&errors);
+    free(unknown);
+    free(dup);
 }
 END_TEST
 
@@ -311,7 +367,11 @@ START_TEST(set_errors_name_the_argument)
                           "got {\"x\":\"1\"}"},
         {"cache.warm.x=1", "--set cache.warm.x=1: cache.warm is not an object"},
         {"database.service={\"dist\":", "--set database.service={\"dist\":: "
-                                        "the value is not valid JSON (near \"\")"},
+                                        "the value is not valid JSON (it ends "
+                                        "too soon)"},
+        {"database.service={\"dist\" 1}", "--set database.service={\"dist\" "
+                                          "1}: the value is not valid JSON "
+                                          "(near \"1}\")"},
         {"duration=1e400",
          "--set duration=1e400: duration: expected a finite duration, got a "
          "number too large to represent"},
@@ -319,6 +379,28 @@ START_TEST(set_errors_name_the_argument)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct bad_case c = {json, cases[i].line};
         expect_error(&c, &cases[i].set, 1);
+    }
+
+    /* A --set that fails changes nothing: an element of a list the file
+     * does not give cannot be set, and the file is not blamed for an
+     * object the --set would have created on its way. */
+    static const struct {
+        const char *set, *line;
+    } absent[] = {
+        {"policies[3].beta=1", "--set policies[3].beta=1: policies[3] does not "
+                               "exist (the scenario has no policies)"},
+        {"policies[per].beta=1", "--set policies[per].beta=1: policies[per] "
+                                 "does not exist (the scenario has no "
+                                 "policies)"},
+        {"database.x[0]=1", "--set database.x[0]=1: database.x[0] does not "
+                            "exist (the scenario has no database.x)"},
+    };
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++) {
+        struct scenario_errors errors = {0};
+        ck_assert_ptr_null(load("{}", &absent[i].set, 1, &errors));
+        ck_assert_uint_eq(errors.n, 1);
+        ck_assert_str_eq(errors.lines[0], absent[i].line);
+        scenario_errors_free(&errors);
     }
 }
 END_TEST
@@ -347,6 +429,9 @@ START_TEST(resolved_scenario_round_trips)
         "{\"workload\": {\"arrivals\": {\"process\": \"closed\", \"workers\": 7,"
         " \"think\": {\"dist\": \"exponential\", \"mean\": \"1s\"}}}, "
         "\"database\": {\"discipline\": \"fcfs\", \"cores\": 3}}",
+        /* found by make fuzz: a run shorter than the default window wrote
+         * "window": 1 and its scenario.json was then refused */
+        "{\"duration\": \".060s\"}",
     };
     for (size_t i = 0; i < sizeof jsons / sizeof jsons[0]; i++) {
         struct scenario *a = load_ok(jsons[i], NULL, 0);
@@ -386,6 +471,25 @@ START_TEST(files_that_cannot_be_read)
     ck_assert_ptr_nonnull(strstr(errors.lines[0],
                                  ": is a directory, not a scenario file"));
     scenario_errors_free(&errors);
+    /* a FIFO without a writer: refused at once, not waited on */
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/fifo.json", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_ptr_null(scenario_load(fifo, NULL, 0, &errors));
+    ck_assert_ptr_nonnull(strstr(errors.lines[0],
+                                 "fifo.json: not a regular file (a FIFO)"));
+    scenario_errors_free(&errors);
+    /* a regular file whose read fails (as root can read any file, this is
+     * what "unreadable" means for everyone): /proc/self/mem at offset 0 */
+    ck_assert_ptr_null(scenario_load("/proc/self/mem", NULL, 0, &errors));
+    ck_assert_str_eq(errors.lines[0],
+                     "/proc/self/mem: cannot read: Input/output error");
+    scenario_errors_free(&errors);
+    /* /proc files report a size of 0 but have text: it is read anyway */
+    ck_assert_ptr_null(scenario_load("/proc/self/status", NULL, 0, &errors));
+    ck_assert_ptr_nonnull(strstr(errors.lines[0], "/proc/self/status:1:1: "
+                                 "expected a value"));
+    scenario_errors_free(&errors);
     remove_tree(dir);
     free(dir);
 }
@@ -410,6 +514,7 @@ TEST_SUITE(scenario_suite)
     tcase_add_test(tc, errors_have_message_and_position);
     tcase_add_test(tc, binary_files_are_refused);
     tcase_add_test(tc, all_errors_of_a_file_are_reported_in_order);
+    tcase_add_test(tc, many_mistakes_are_cheap_and_capped);
     tcase_add_test(tc, set_reads_each_field_type);
     tcase_add_test(tc, set_errors_name_the_argument);
     tcase_add_test(tc, resolved_scenario_round_trips);

@@ -100,6 +100,76 @@ START_TEST(cancelled_events_do_not_run)
 }
 END_TEST
 
+/* Events cancelled long before their time are swept from the queue once
+ * they are the majority, so a run whose every query arms a timeout an
+ * hour ahead does not fill memory; what is left runs in the same order. */
+struct sweep_check {
+    event_id *ids;
+    size_t n;
+    double last;
+    uint64_t last_seq;
+    size_t ran;
+    size_t pending_in_handler;
+};
+
+struct sweep_event {
+    struct sweep_check *c;
+    uint64_t seq;
+};
+
+static void ordered(struct sim *sim, void *p)
+{
+    struct sweep_event *e = p;
+    struct sweep_check *c = e->c;
+    ck_assert(sim_now(sim) > c->last ||
+              (sim_now(sim) == c->last && e->seq > c->last_seq));
+    c->last = sim_now(sim);
+    c->last_seq = e->seq;
+    c->ran++;
+}
+
+/* Cancels every event but one in ten, from inside a handler (its own node
+ * is then still at the top of the heap). */
+static void cancel_most(struct sim *sim, void *p)
+{
+    struct sweep_check *c = p;
+    for (size_t i = 0; i < c->n; i++)
+        if (i % 10 != 0)
+            ck_assert(sim_cancel(sim, c->ids[i]));
+    c->pending_in_handler = sim_pending(sim);
+}
+
+START_TEST(dead_events_are_swept)
+{
+    enum { N = 100000 };
+    struct sim *sim = sim_create();
+    struct sweep_event *ev = calloc(N, sizeof *ev);
+    struct sweep_check c = {.ids = calloc(N, sizeof(event_id)), .n = N};
+    for (size_t i = 0; i < N; i++) {
+        ev[i] = (struct sweep_event){&c, i};
+        /* many share a time: ties must still break by scheduling order */
+        c.ids[i] = sim_schedule(sim, 3600 + (double)(i % 977), ordered,
+                                &ev[i]);
+    }
+    sim_schedule(sim, 1, cancel_most, &c);
+    sim_run(sim, 2);
+    /* the 90,000 dead were swept as they became the majority: at most as
+     * many dead as live remain (without sweeping: 100,001) */
+    ck_assert_uint_le(c.pending_in_handler, 2 * (N / 10) + 1);
+    ck_assert_uint_le(sim_pending(sim), 2 * (N / 10));
+    ck_assert_uint_eq(sim_events(sim), 1);
+    /* a cancelled id stays cancelled; a live one can still be cancelled */
+    ck_assert(!sim_cancel(sim, c.ids[1]));
+    ck_assert(sim_cancel(sim, c.ids[0]));
+    sim_run(sim, 1e9);
+    ck_assert_uint_eq(c.ran, N / 10 - 1);
+    ck_assert_uint_eq(sim_events(sim), N / 10);
+    free(ev);
+    free(c.ids);
+    sim_destroy(sim);
+}
+END_TEST
+
 START_TEST(run_stops_at_the_time_limit_and_resumes)
 {
     struct sim *sim = sim_create();
@@ -280,6 +350,7 @@ TEST_SUITE(sim_suite)
     tcase_add_test(tc, events_run_in_time_order);
     tcase_add_test(tc, ties_break_first_scheduled_first);
     tcase_add_test(tc, cancelled_events_do_not_run);
+    tcase_add_test(tc, dead_events_are_swept);
     tcase_add_test(tc, run_stops_at_the_time_limit_and_resumes);
     tcase_add_test(tc, stop_flag_stops_between_events);
     tcase_add_test(tc, heap_matches_a_sorted_reference);

@@ -38,6 +38,23 @@ START_TEST(printf_and_copy)
 }
 END_TEST
 
+START_TEST(number_syntax)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+    } CASES[] = {
+        {"0", 1}, {"42", 2}, {"-3", 2}, {"+4", 2}, {"2.5", 3}, {"5.", 2},
+        {".5", 2}, {"1e9", 3}, {"1E-3", 4}, {"7e+2", 4}, {"12ms", 2},
+        {"", 0}, {"-", 0}, {".", 0}, {"e5", 0}, {"1e", 0}, {"1e+", 0},
+        {"nan", 0}, {"inf", 0}, {" 5", 0}, {"0x10", 1},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
+        ck_assert_msg(str_number_length(CASES[i].text) == CASES[i].len,
+                      "'%s'", CASES[i].text);
+}
+END_TEST
+
 TEST_SUITE(strutil_suite)
 {
     Suite *s = suite_create("strutil");
@@ -45,6 +62,7 @@ TEST_SUITE(strutil_suite)
     tcase_add_test(tc, edit_distance);
     tcase_add_test(tc, suggestions_only_for_likely_typos);
     tcase_add_test(tc, printf_and_copy);
+    tcase_add_test(tc, number_syntax);
     suite_add_tcase(s, tc);
     return s;
 }

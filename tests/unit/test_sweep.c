@@ -153,12 +153,14 @@ START_TEST(sweep_errors_are_usage_errors)
     static const struct {
         const char *vary, *message;
     } cases[] = {
-        {"database.corez=1,2", "--set database.corez=1: database.corez: "
+        {"database.corez=1,2", "--vary database.corez=1: database.corez: "
                                "unknown field \"corez\" (did you mean "
-                               "\"cores\"?)"},
-        {"database.cores=0,2", "--set database.cores=0: database.cores: "
+                               "\"cores\"?)\nstampede sweep: at the point "
+                               "database.corez=1\n"},
+        {"database.cores=2,0", "--vary database.cores=0: database.cores: "
                                "expected an integer between 1 and 100000, "
-                               "got \"0\""},
+                               "got \"0\"\nstampede sweep: at the point "
+                               "database.cores=0\n"},
         {"beta", "stampede sweep: --vary beta: expected PATH=SPEC"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
