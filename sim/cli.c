@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kernel/strutil.h"
 #include "memguard.h"
@@ -67,6 +68,22 @@ int cli_max_memory_option(const char *command, const char *text,
     if (!memguard_parse_size(text, out))
         return cli_usage_error(command, "--max-memory: expected a size such "
                                "as 4G, 500M or 64K, got '%s'", text);
+    return EXIT_OK;
+}
+
+int cli_out_dir_option(const char *command, const char *text,
+                       const char **out)
+{
+    struct stat st;
+    if (!text[0])
+        return cli_usage_error(command, "--out: give a directory");
+    if (stat(text, &st) == 0 && !S_ISDIR(st.st_mode))
+        return cli_usage_error(command, "--out %s: exists and is not a "
+                               "directory", text);
+    if (stat(text, &st) != 0 && errno == ENOTDIR)
+        return cli_usage_error(command, "--out %s: a part of the path is not "
+                               "a directory", text);
+    *out = text;
     return EXIT_OK;
 }
 

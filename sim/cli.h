@@ -64,6 +64,12 @@ int cli_max_in_flight_option(const char *command, const char *text,
 int cli_max_memory_option(const char *command, const char *text,
                           double *out);
 
+/* --out DIR: a directory, or a path where one can be made (checked now,
+ * so that a file in the way is a usage error, not a failure half-way).
+ * Returns EXIT_OK, or prints the usage error and returns EXIT_USAGE. */
+int cli_out_dir_option(const char *command, const char *text,
+                       const char **out);
+
 /* The exit status for a run stopped by a signal: 128 + its number. */
 int cli_signal_status(const struct cli_env *env);
 

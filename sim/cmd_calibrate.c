@@ -165,7 +165,9 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
             if (!scenario_args_add_set(&o->args, optarg))
                 st = EXIT_FAILED;
             break;
-        case 'o': o->out_dir = optarg; break;
+        case 'o':
+            st = cli_out_dir_option("calibrate", optarg, &o->out_dir);
+            break;
         case 'q': o->quiet = true; break;
         case 'N': o->no_plot = true; break;
         case 'm':

@@ -54,7 +54,10 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
         switch (c) {
-        case 'o': o->out_dir = optarg; break;
+        case 'o':
+            if (cli_out_dir_option("plot", optarg, &o->out_dir))
+                return EXIT_USAGE;
+            break;
         case 'q': o->quiet = true; break;
         case 'h': fputs(USAGE, stdout); return -1;
         case ':':

@@ -104,7 +104,10 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             if (!scenario_args_add_set(&o->args, optarg))
                 return EXIT_FAILED;
             break;
-        case 'o': o->out_dir = optarg; break;
+        case 'o':
+            if (cli_out_dir_option("run", optarg, &o->out_dir))
+                return EXIT_USAGE;
+            break;
         case 'm':
             if (cli_max_in_flight_option("run", optarg, &o->max_in_flight))
                 return EXIT_USAGE;

@@ -415,6 +415,9 @@ static const struct bad_input CASES[] = {
      {"--max-memory", "lots", NULL},
      "stampede {cmd}: --max-memory: expected a size such as 4G, 500M or 64K, "
      "got 'lots'", {NULL}, 0},
+    {"--out naming a file", RUN | SWEEP, "{}", NULL, {"--out", "/dev/null", NULL},
+     "stampede {cmd}: --out /dev/null: exists and is not a directory", {NULL},
+     0},
     {"--reps 0", RUN | SWEEP, "{}", NULL, {"--reps", "0", NULL},
      "stampede {cmd}: --reps: expected an integer from 1 to 10000, got '0'",
      {NULL}, 0},
