@@ -327,7 +327,8 @@ static int check_ends(const struct calibrate_params *p)
             free(sets);
             return EXIT_FAILED;
         }
-        memcpy(sets, p->sweep.sets, p->sweep.n_sets * sizeof *sets);
+        for (size_t k = 0; k < p->sweep.n_sets; k++)
+            sets[k] = p->sweep.sets[k];
         sets[p->sweep.n_sets] = set;
         struct scenario_errors errors = {0};
         struct scenario *s = scenario_load_text(p->sweep.file, p->sweep.text,
