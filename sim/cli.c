@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "kernel/strutil.h"
 #include "memguard.h"
+#include "workers.h"
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -85,6 +87,65 @@ int cli_out_dir_option(const char *command, const char *text,
                                "a directory", text);
     *out = text;
     return EXIT_OK;
+}
+
+void world_options_init(struct world_options *o, unsigned reps,
+                        unsigned min_reps)
+{
+    o->reps = reps;
+    o->min_reps = min_reps;
+    o->jobs = workers_default_count();
+    o->max_memory = memguard_default_limit();
+}
+
+static int count_option(const char *command, const char *what,
+                        const char *text, unsigned lo, unsigned hi,
+                        unsigned *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(text, &v) || v < lo || v > hi)
+        return cli_usage_error(command, "%s: expected an integer from %u to "
+                               "%u, got '%s'", what, lo, hi, text);
+    *out = (unsigned)v;
+    return EXIT_OK;
+}
+
+int world_option(const char *command, int c, const char *arg, char **argv,
+                 struct world_options *o)
+{
+    switch (c) {
+    case 'S':
+        return scenario_args_set_seed(&o->args, command, arg) ? EXIT_OK
+                                                               : EXIT_USAGE;
+    case 's':
+        return scenario_args_add_set(&o->args, arg) ? EXIT_OK : EXIT_FAILED;
+    case 'o': return cli_out_dir_option(command, arg, &o->out_dir);
+    case 'r':
+        return count_option(command, "--reps", arg, o->min_reps, 10000,
+                            &o->reps);
+    case 'j': return count_option(command, "-j", arg, 1, 256, &o->jobs);
+    case 'm': return cli_max_in_flight_option(command, arg, &o->max_in_flight);
+    case 'M': return cli_max_memory_option(command, arg, &o->max_memory);
+    case 'q': o->quiet = true; return EXIT_OK;
+    case ':':
+        return cli_usage_error(command, "%s needs a value", argv[optind - 1]);
+    default:
+        return cli_usage_error(command, "unknown option '%s'",
+                               argv[optind - 1]);
+    }
+}
+
+int world_options_finish(const char *command, int argc, char **argv,
+                         struct world_options *o)
+{
+    if (optind != argc - 1)
+        return cli_usage_error(command, optind >= argc
+                                            ? "which scenario? give a file"
+                                            : "give one scenario file");
+    o->file = argv[optind];
+    bool seeded = !o->args.seed_set[0] ||
+                  scenario_args_add_set(&o->args, o->args.seed_set);
+    return seeded ? EXIT_OK : EXIT_FAILED;
 }
 
 int cli_signal_status(const struct cli_env *env)

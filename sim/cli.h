@@ -70,6 +70,46 @@ int cli_max_memory_option(const char *command, const char *text,
 int cli_out_dir_option(const char *command, const char *text,
                        const char **out);
 
+/* The options of the commands that run worlds (run, sweep, calibrate). */
+struct world_options {
+    struct scenario_args args;   /* --set, --seed */
+    const char *out_dir;         /* --out; NULL: the command's default */
+    unsigned reps;               /* --reps, from min_reps to 10000 */
+    unsigned min_reps;
+    unsigned jobs;               /* -j, 1 to 256 (sweep, calibrate) */
+    long max_in_flight;          /* --max-in-flight; 0: the world's default */
+    double max_memory;           /* --max-memory */
+    bool quiet;                  /* --quiet, -q */
+    const char *file;            /* the scenario operand */
+};
+
+/* Their getopt_long entries; -q and -j go in the short options. */
+#define WORLD_LONG_OPTIONS                                                   \
+    {"seed", required_argument, NULL, 'S'},                                  \
+    {"set", required_argument, NULL, 's'},                                   \
+    {"out", required_argument, NULL, 'o'},                                   \
+    {"reps", required_argument, NULL, 'r'},                                  \
+    {"max-in-flight", required_argument, NULL, 'm'},                         \
+    {"max-memory", required_argument, NULL, 'M'},                            \
+    {"quiet", no_argument, NULL, 'q'}
+
+/* Defaults: `reps` replications (at least min_reps), a worker per CPU,
+ * the memory guard's default limit. */
+void world_options_init(struct world_options *o, unsigned reps,
+                        unsigned min_reps);
+
+/* Handles the getopt_long result `c` (with optarg `arg`) for `command`:
+ * one of WORLD_LONG_OPTIONS, -q or -j, or an error (a missing value, an
+ * unknown option: argv names it). Returns EXIT_OK, or the status to exit
+ * with after the message. */
+int world_option(const char *command, int c, const char *arg, char **argv,
+                 struct world_options *o);
+
+/* After the options: the one scenario file operand, and --seed applied
+ * last. Returns EXIT_OK or the status to exit with. */
+int world_options_finish(const char *command, int argc, char **argv,
+                         struct world_options *o);
+
 /* The exit status for a run stopped by a signal: 128 + its number. */
 int cli_signal_status(const struct cli_env *env);
 

@@ -17,7 +17,6 @@
 #include "outfile.h"
 #include "progress.h"
 #include "scenario.h"
-#include "workers.h"
 
 static const char USAGE[] =
     "Usage: stampede calibrate SCENARIO --policy LABEL [--knob PATH]\n"
@@ -85,13 +84,10 @@ static const struct constraint KNOWN[] = {
 #define N_KNOWN (sizeof KNOWN / sizeof KNOWN[0])
 
 struct calibrate_options {
-    struct scenario_args args;
-    const char *label, *knob, *range, *out_dir, *file;
+    struct world_options w;
+    const char *label, *knob, *range;
     double limits[N_KNOWN];        /* NAN: not given */
-    unsigned reps, jobs;
-    long max_in_flight;
-    double max_memory;
-    bool quiet, no_plot;
+    bool no_plot;
 };
 
 static int parse_limit(struct calibrate_options *o, size_t k, const char *text)
@@ -104,20 +100,10 @@ static int parse_limit(struct calibrate_options *o, size_t k, const char *text)
     return EXIT_OK;
 }
 
-static int parse_count(const char *what, const char *text, unsigned lo,
-                       unsigned hi, unsigned *out)
-{
-    uint64_t v;
-    if (!cli_parse_u64(text, &v) || v < lo || v > hi)
-        return cli_usage_error("calibrate", "%s: expected an integer from %u "
-                               "to %u, got '%s'", what, lo, hi, text);
-    *out = (unsigned)v;
-    return EXIT_OK;
-}
-
 static int parse_options(int argc, char **argv, struct calibrate_options *o)
 {
     static const struct option OPTIONS[] = {
+        WORLD_LONG_OPTIONS,
         {"policy", required_argument, NULL, 'p'},
         {"knob", required_argument, NULL, 'k'},
         {"range", required_argument, NULL, 'R'},
@@ -126,22 +112,14 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
         {"max-error-rate", required_argument, NULL, 2},
         {"max-miss-share", required_argument, NULL, 3},
         {"max-overlap", required_argument, NULL, 4},
-        {"reps", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 'S'},
-        {"set", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
         {"no-plot", no_argument, NULL, 'N'},
-        {"max-in-flight", required_argument, NULL, 'm'},
-        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     for (size_t k = 0; k < N_KNOWN; k++)
         o->limits[k] = NAN;
-    o->reps = 5;
-    o->jobs = workers_default_count();
-    o->max_memory = memguard_default_limit();
+    /* a confidence interval needs two replications */
+    world_options_init(&o->w, 5, 2);
     int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
@@ -155,50 +133,17 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
         case 'p': o->label = optarg; break;
         case 'k': o->knob = optarg; break;
         case 'R': o->range = optarg; break;
-        case 'r': st = parse_count("--reps", optarg, 2, 10000, &o->reps); break;
-        case 'j': st = parse_count("-j", optarg, 1, 256, &o->jobs); break;
-        case 'S':
-            if (!scenario_args_set_seed(&o->args, "calibrate", optarg))
-                st = EXIT_USAGE;
-            break;
-        case 's':
-            if (!scenario_args_add_set(&o->args, optarg))
-                st = EXIT_FAILED;
-            break;
-        case 'o':
-            st = cli_out_dir_option("calibrate", optarg, &o->out_dir);
-            break;
-        case 'q': o->quiet = true; break;
         case 'N': o->no_plot = true; break;
-        case 'm':
-            st = cli_max_in_flight_option("calibrate", optarg,
-                                          &o->max_in_flight);
-            break;
-        case 'M':
-            st = cli_max_memory_option("calibrate", optarg, &o->max_memory);
-            break;
         case 'h': fputs(USAGE, stdout); return -1;
-        case ':':
-            st = cli_usage_error("calibrate", "%s needs a value",
-                                 argv[optind - 1]);
-            break;
-        default:
-            st = cli_usage_error("calibrate", "unknown option '%s'",
-                                 argv[optind - 1]);
+        default: st = world_option("calibrate", c, optarg, argv, &o->w);
         }
     }
-    if (st != EXIT_OK)
+    if (st != EXIT_OK ||
+        (st = world_options_finish("calibrate", argc, argv, &o->w)) != EXIT_OK)
         return st;
-    if (optind != argc - 1)
-        return cli_usage_error("calibrate", optind >= argc
-                                                ? "which scenario? give a file"
-                                                : "give one scenario file");
     if (!o->label)
         return cli_usage_error("calibrate", "which policy? give --policy "
                                "LABEL");
-    o->file = argv[optind];
-    if (o->args.seed_set[0] && !scenario_args_add_set(&o->args, o->args.seed_set))
-        return EXIT_FAILED;
     return EXIT_OK;
 }
 
@@ -358,11 +303,11 @@ static int calibrate_and_report(struct calibrate_params *p,
                                 const struct cli_env *env)
 {
     char err[512];
-    char *dir = o->out_dir ? str_printf("%s", o->out_dir)
+    char *dir = o->w.out_dir ? str_printf("%s", o->w.out_dir)
                            : str_printf("results/%s-calibrate-%s", s->name,
                                         o->label);
     struct progress bar;
-    progress_init(&bar, "calibrate", "values", CALIBRATE_MAX_POINTS, o->quiet,
+    progress_init(&bar, "calibrate", "values", CALIBRATE_MAX_POINTS, o->w.quiet,
                   env->stderr_is_tty);
     p->progress = show_progress;
     p->progress_ctx = &bar;
@@ -378,7 +323,7 @@ static int calibrate_and_report(struct calibrate_params *p,
         struct calibrate_report r = {s, p, cal, &c, dir};
         calibrate_print(&r, stdout);
         fflush(stdout);
-        status = calibrate_write(&r, !o->no_plot, o->quiet, err, sizeof err)
+        status = calibrate_write(&r, !o->no_plot, o->w.quiet, err, sizeof err)
                      ? EXIT_OK : EXIT_FAILED;
         if (status != EXIT_OK)
             fprintf(stderr, "stampede calibrate: %s\n", err);
@@ -399,21 +344,21 @@ int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
     size_t len = 0;
     if (status != EXIT_OK)
         goto out;
-    text = scenario_read(o.file, &len, &errors);
+    text = scenario_read(o.w.file, &len, &errors);
     if (text)
-        s = scenario_load_text(o.file, text, len, o.args.sets, o.args.n_sets,
-                               &errors);
+        s = scenario_load_text(o.w.file, text, len, o.w.args.sets,
+                               o.w.args.n_sets, &errors);
     if (!s) {
         scenario_errors_print(&errors, stderr);
         status = EXIT_USAGE;
         goto out;
     }
     struct calibrate_params p = {
-        .sweep = {.file = o.file, .text = text, .len = len,
-                  .sets = o.args.sets, .n_sets = o.args.n_sets,
-                  .reps = o.reps, .jobs = o.jobs, .stop = env->stop,
-                  .max_in_flight = o.max_in_flight,
-                  .max_memory = o.max_memory},
+        .sweep = {.file = o.w.file, .text = text, .len = len,
+                  .sets = o.w.args.sets, .n_sets = o.w.args.n_sets,
+                  .reps = o.w.reps, .jobs = o.w.jobs, .stop = env->stop,
+                  .max_in_flight = o.w.max_in_flight,
+                  .max_memory = o.w.max_memory},
         .label = o.label,
     };
     const struct policy_calibration *cal = NULL;
@@ -430,6 +375,6 @@ out:
     scenario_errors_free(&errors);
     scenario_free(s);
     free(text);
-    scenario_args_free(&o.args);
+    scenario_args_free(&o.w.args);
     return status < 0 ? EXIT_OK : status;
 }

@@ -58,29 +58,17 @@ static const char USAGE[] =
     "incomplete).\n";
 
 struct run_options {
-    struct scenario_args args;
+    struct world_options w;
     const char **labels;
     size_t n_labels;
-    const char *out_dir;
-    long max_in_flight;
-    double max_memory;
-    unsigned reps;
-    bool quiet;
     bool plot;
-    const char *file;
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
     static const struct option OPTIONS[] = {
+        WORLD_LONG_OPTIONS,
         {"policy", required_argument, NULL, 'p'},
-        {"seed", required_argument, NULL, 'S'},
-        {"set", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
-        {"max-in-flight", required_argument, NULL, 'm'},
-        {"max-memory", required_argument, NULL, 'M'},
-        {"reps", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},
         {"plot", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -88,58 +76,21 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     o->labels = calloc((size_t)argc, sizeof *o->labels);
     if (!o->labels)
         return EXIT_FAILED;
-    o->max_memory = memguard_default_limit();
-    int c;
-    uint64_t v;
+    /* 0: one run, without the columns a mean over replications has */
+    world_options_init(&o->w, 0, 1);
+    int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
+    while (st == EXIT_OK &&
+           (c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
         switch (c) {
         case 'p': o->labels[o->n_labels++] = optarg; break;
-        case 'S':
-            if (!scenario_args_set_seed(&o->args, "run", optarg))
-                return EXIT_USAGE;
-            break;
-        case 's':
-            if (!scenario_args_add_set(&o->args, optarg))
-                return EXIT_FAILED;
-            break;
-        case 'o':
-            if (cli_out_dir_option("run", optarg, &o->out_dir))
-                return EXIT_USAGE;
-            break;
-        case 'm':
-            if (cli_max_in_flight_option("run", optarg, &o->max_in_flight))
-                return EXIT_USAGE;
-            break;
-        case 'M':
-            if (cli_max_memory_option("run", optarg, &o->max_memory))
-                return EXIT_USAGE;
-            break;
-        case 'r':
-            if (!cli_parse_u64(optarg, &v) || v < 1 || v > 10000)
-                return cli_usage_error("run", "--reps: expected an integer "
-                                       "from 1 to 10000, got '%s'", optarg);
-            o->reps = (unsigned)v;
-            break;
-        case 'q': o->quiet = true; break;
         case 'P': o->plot = true; break;
         case 'h': fputs(USAGE, stdout); return -1;
-        case ':':
-            return cli_usage_error("run", "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("run", "unknown option '%s'",
-                                   argv[optind - 1]);
+        default: st = world_option("run", c, optarg, argv, &o->w);
         }
     }
-    if (optind != argc - 1)
-        return cli_usage_error("run", optind >= argc
-                                          ? "which scenario? give a file"
-                                          : "give one scenario file");
-    o->file = argv[optind];
-    if (o->args.seed_set[0] && !scenario_args_add_set(&o->args, o->args.seed_set))
-        return EXIT_FAILED;
-    return EXIT_OK;
+    return st != EXIT_OK ? st : world_options_finish("run", argc, argv, &o->w);
 }
 
 /* The policies to run, as indices; all of them when none is named. */
@@ -212,10 +163,10 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
     }
     struct experiment_params p = {
         .scenario = s, .policies = selected, .n_policies = n_selected,
-        .replications = o->reps ? o->reps : 1, .stop = env->stop,
-        .max_in_flight = o->max_in_flight,
+        .replications = o->w.reps ? o->w.reps : 1, .stop = env->stop,
+        .max_in_flight = o->w.max_in_flight,
         .sink = timeseries_row, .sink_ctx = &ts,
-        .observer = o->quiet ? NULL : report_progress,
+        .observer = o->w.quiet ? NULL : report_progress,
     };
     if (!experiment_run(&p, &e, err, sizeof err)) {
         timeseries_abort(&ts);
@@ -230,9 +181,9 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
     }
     report_print_table(stdout, &e);
     fflush(stdout);
-    if (!o->quiet && e.complete)
+    if (!o->w.quiet && e.complete)
         fprintf(stderr, "stampede: results in %s\n", dir);
-    else if (!o->quiet)
+    else if (!o->w.quiet)
         fprintf(stderr, "stampede: results in %s (incomplete: %s)\n", dir,
                 e.reason);
     /* A signal that came after the last run, while the files were being
@@ -255,7 +206,7 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     if (status != EXIT_OK)
         goto out;
     struct scenario_errors errors = {0};
-    s = scenario_load(o.file, o.args.sets, o.args.n_sets, &errors);
+    s = scenario_load(o.w.file, o.w.args.sets, o.w.args.n_sets, &errors);
     if (!s) {
         scenario_errors_print(&errors, stderr);
         scenario_errors_free(&errors);
@@ -269,28 +220,28 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     /* before anything is created or run: a scenario too large for memory
      * is a bad scenario, not a crash minutes later */
     struct memguard_results kept;
-    memguard_run_results(o.reps ? o.reps : 1, n_selected, &kept);
+    memguard_run_results(o.w.reps ? o.w.reps : 1, n_selected, &kept);
     char *too_large = memguard_problem(s, selected, n_selected, 1, &kept,
-                                       o.max_memory);
+                                       o.w.max_memory);
     if (too_large) {
         fprintf(stderr, "%s\n", too_large);
         free(too_large);
         status = EXIT_USAGE;
         goto out;
     }
-    dir = o.out_dir ? str_printf("%s", o.out_dir)
+    dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
                     : str_printf("results/%s", s->name);
     status = dir ? run_and_write(s, &o, selected, n_selected, dir, env)
                  : EXIT_FAILED;
     /* The data is written by now: a plot that fails is a failure while
      * running, whatever the cause. */
     if (status == EXIT_OK && o.plot &&
-        (status = cmd_plot_dir("run", dir, NULL, o.quiet, NULL, env)) ==
+        (status = cmd_plot_dir("run", dir, NULL, o.w.quiet, NULL, env)) ==
             EXIT_USAGE)
         status = EXIT_FAILED;
 out:
     scenario_free(s);
-    scenario_args_free(&o.args);
+    scenario_args_free(&o.w.args);
     free(o.labels);
     free(dir);
     return status < 0 ? EXIT_OK : status;

@@ -10,14 +10,12 @@
 #include "cli.h"
 #include "commands.h"
 #include "kernel/strutil.h"
-#include "memguard.h"
 #include "outfile.h"
 #include "plot.h"
 #include "progress.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "sweep_csv.h"
-#include "workers.h"
 
 static const char USAGE[] =
     "Usage: stampede sweep SCENARIO --vary PATH=SPEC [--vary PATH=SPEC]...\n"
@@ -65,18 +63,12 @@ static const char USAGE[] =
     "130/143 interrupted (the finished points are written).\n";
 
 struct sweep_options {
-    struct scenario_args args;
+    struct world_options w;
     struct vary *varies;
     size_t n_varies;
     const char **labels;
     size_t n_labels;
-    unsigned reps, jobs;
-    long max_in_flight;
-    double max_memory;
-    const char *out_dir;
-    bool quiet;
     bool no_plot;
-    const char *file;
 };
 
 static void free_options(struct sweep_options *o)
@@ -85,18 +77,7 @@ static void free_options(struct sweep_options *o)
         vary_free(&o->varies[i]);
     free(o->varies);
     free(o->labels);
-    scenario_args_free(&o->args);
-}
-
-static int parse_count(const char *what, const char *text, unsigned max,
-                       unsigned *out)
-{
-    uint64_t v;
-    if (!cli_parse_u64(text, &v) || v < 1 || v > max)
-        return cli_usage_error("sweep", "%s: expected an integer from 1 to "
-                               "%u, got '%s'", what, max, text);
-    *out = (unsigned)v;
-    return EXIT_OK;
+    scenario_args_free(&o->w.args);
 }
 
 static int add_vary(struct sweep_options *o, const char *arg)
@@ -112,16 +93,10 @@ static int add_vary(struct sweep_options *o, const char *arg)
 static int parse_options(int argc, char **argv, struct sweep_options *o)
 {
     static const struct option OPTIONS[] = {
+        WORLD_LONG_OPTIONS,
         {"vary", required_argument, NULL, 'v'},
-        {"reps", required_argument, NULL, 'r'},
         {"policy", required_argument, NULL, 'p'},
-        {"seed", required_argument, NULL, 'S'},
-        {"set", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
         {"no-plot", no_argument, NULL, 'N'},
-        {"max-in-flight", required_argument, NULL, 'm'},
-        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -129,9 +104,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
     o->labels = calloc((size_t)argc, sizeof *o->labels);
     if (!o->varies || !o->labels)
         return EXIT_FAILED;
-    o->reps = 5;
-    o->jobs = workers_default_count();
-    o->max_memory = memguard_default_limit();
+    world_options_init(&o->w, 5, 1);
     int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
@@ -139,49 +112,19 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
            (c = getopt_long(argc, argv, ":hqj:", OPTIONS, NULL)) != -1) {
         switch (c) {
         case 'v': st = add_vary(o, optarg); break;
-        case 'r': st = parse_count("--reps", optarg, 10000, &o->reps); break;
-        case 'j': st = parse_count("-j", optarg, 256, &o->jobs); break;
         case 'p': o->labels[o->n_labels++] = optarg; break;
-        case 'S':
-            if (!scenario_args_set_seed(&o->args, "sweep", optarg))
-                st = EXIT_USAGE;
-            break;
-        case 's':
-            if (!scenario_args_add_set(&o->args, optarg))
-                st = EXIT_FAILED;
-            break;
-        case 'o':
-            st = cli_out_dir_option("sweep", optarg, &o->out_dir);
-            break;
-        case 'q': o->quiet = true; break;
         case 'N': o->no_plot = true; break;
-        case 'm':
-            st = cli_max_in_flight_option("sweep", optarg, &o->max_in_flight);
-            break;
-        case 'M':
-            st = cli_max_memory_option("sweep", optarg, &o->max_memory);
-            break;
         case 'h': fputs(USAGE, stdout); return -1;
-        case ':':
-            st = cli_usage_error("sweep", "%s needs a value", argv[optind - 1]);
-            break;
-        default:
-            st = cli_usage_error("sweep", "unknown option '%s'",
-                                 argv[optind - 1]);
+        default: st = world_option("sweep", c, optarg, argv, &o->w);
         }
     }
     if (st != EXIT_OK)
         return st;
-    if (optind != argc - 1)
-        return cli_usage_error("sweep", optind >= argc
-                                            ? "which scenario? give a file"
-                                            : "give one scenario file");
+    if ((st = world_options_finish("sweep", argc, argv, &o->w)) != EXIT_OK)
+        return st;
     if (o->n_varies == 0)
         return cli_usage_error("sweep", "nothing to vary: give --vary "
                                "PATH=SPEC");
-    o->file = argv[optind];
-    if (o->args.seed_set[0] && !scenario_args_add_set(&o->args, o->args.seed_set))
-        return EXIT_FAILED;
     return EXIT_OK;
 }
 
@@ -285,26 +228,26 @@ int cmd_sweep(int argc, char **argv, const struct cli_env *env)
     if (status != EXIT_OK)
         goto out;
     status = EXIT_USAGE;
-    text = scenario_read(o.file, &len, &errors);
+    text = scenario_read(o.w.file, &len, &errors);
     if (text)
-        base = scenario_load_text(o.file, text, len, o.args.sets, o.args.n_sets,
-                                  &errors);
+        base = scenario_load_text(o.w.file, text, len, o.w.args.sets,
+                                  o.w.args.n_sets, &errors);
     if (!base) {
         scenario_errors_print(&errors, stderr);
         goto out;
     }
     struct sweep_params p = {
-        .file = o.file, .text = text, .len = len, .sets = o.args.sets,
-        .n_sets = o.args.n_sets, .varies = o.varies, .n_varies = o.n_varies,
-        .labels = o.labels, .n_labels = o.n_labels, .reps = o.reps,
-        .jobs = o.jobs, .stop = env->stop, .max_in_flight = o.max_in_flight,
-        .max_memory = o.max_memory,
+        .file = o.w.file, .text = text, .len = len, .sets = o.w.args.sets,
+        .n_sets = o.w.args.n_sets, .varies = o.varies, .n_varies = o.n_varies,
+        .labels = o.labels, .n_labels = o.n_labels, .reps = o.w.reps,
+        .jobs = o.w.jobs, .stop = env->stop, .max_in_flight = o.w.max_in_flight,
+        .max_memory = o.w.max_memory,
     };
     if (!sweep_validate(&p, stderr))
         goto out;
-    dir = o.out_dir ? str_printf("%s", o.out_dir)
+    dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
                     : str_printf("results/%s-sweep", base->name);
-    status = dir ? run_sweep(&p, dir, o.quiet, !o.no_plot, base->name, env)
+    status = dir ? run_sweep(&p, dir, o.w.quiet, !o.no_plot, base->name, env)
                  : EXIT_FAILED;
 out:
     scenario_errors_free(&errors);
