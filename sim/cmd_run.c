@@ -76,8 +76,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     o->labels = calloc((size_t)argc, sizeof *o->labels);
     if (!o->labels)
         return EXIT_FAILED;
-    /* 0: one run, without the columns a mean over replications has */
-    world_options_init(&o->w, 0, 1);
+    world_options_init(&o->w, 1, 1);
     int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
@@ -163,7 +162,7 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
     }
     struct experiment_params p = {
         .scenario = s, .policies = selected, .n_policies = n_selected,
-        .replications = o->w.reps ? o->w.reps : 1, .stop = env->stop,
+        .replications = o->w.reps, .stop = env->stop,
         .max_in_flight = o->w.max_in_flight,
         .sink = timeseries_row, .sink_ctx = &ts,
         .observer = o->w.quiet ? NULL : report_progress,
@@ -220,7 +219,7 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     /* before anything is created or run: a scenario too large for memory
      * is a bad scenario, not a crash minutes later */
     struct memguard_results kept;
-    memguard_run_results(o.w.reps ? o.w.reps : 1, n_selected, &kept);
+    memguard_run_results(o.w.reps, n_selected, &kept);
     char *too_large = memguard_problem(s, selected, n_selected, 1, &kept,
                                        o.w.max_memory);
     if (too_large) {
