@@ -6,7 +6,7 @@
 set -eu
 
 PACKAGES="gcc libc6-dev make pkg-config libgsl-dev libcjson-dev check \
-gnuplot-nox clang valgrind"
+gnuplot-nox clang libclang-rt-dev valgrind"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
