@@ -329,19 +329,19 @@ static bool write_figure(const struct calibrate_report *r, const char *csv,
     char *png = str_printf("%s/calibrate.png", r->dir);
     const char *extra[] = {knob_name(p), metrics, limits, rec, "",
                            r->scenario->name};
+    if (!png) {
+        snprintf(err, n, "out of memory");
+        return false;
+    }
     struct plot_error perr;
-    enum plot_status st = png ? plot_script("calibrate", csv, png, extra, 6,
-                                            r->dir, &perr)
-                              : PLOT_FAILED;
+    enum plot_status st = plot_script("calibrate", csv, png, extra, 6, r->dir,
+                                      &perr);
     if (st == PLOT_OK && !quiet)
         fprintf(stderr, "stampede: %s\n", png);
-    if (st != PLOT_OK) {
-        snprintf(err, n, "%s%s%s", png ? perr.message : "out of memory",
-                 png && perr.detail ? "\n" : "",
-                 png && perr.detail ? perr.detail : "");
-        if (png)
-            plot_error_free(&perr);
-    }
+    else if (st != PLOT_OK)
+        snprintf(err, n, "%s%s%s", perr.message, perr.detail ? "\n" : "",
+                 perr.detail ? perr.detail : "");
+    plot_error_free(&perr);
     free(png);
     return st == PLOT_OK;
 }

@@ -87,12 +87,8 @@ int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
     enum plot_status status = plot_render(&req, &err);
     if (status != PLOT_OK && *env->stop)
         return cli_signal_status(env);
-    if (status != PLOT_OK) {
-        fprintf(stderr, "stampede %s: %s\n", command, err.message);
-        if (err.detail && err.detail[0])
-            fprintf(stderr, "%s%s", err.detail,
-                    err.detail[strlen(err.detail) - 1] == '\n' ? "" : "\n");
-    }
+    if (status != PLOT_OK)
+        plot_error_print(command, &err, stderr);
     plot_error_free(&err);
     return status == PLOT_OK          ? EXIT_OK
            : status == PLOT_BAD_INPUT ? EXIT_USAGE

@@ -157,21 +157,21 @@ static int plot_sweep(const struct sweep_params *p, const char *csv,
         char *png = str_printf("%s/sweep_%s.png", dir, SWEEP_METRICS[m].column);
         const char *extra[] = {p->varies[0].path, SWEEP_METRICS[m].column, "",
                                name, "", p->varies[0].log ? "log" : ""};
-        struct plot_error err;
-        enum plot_status st = png ? plot_script("sweep", csv, png, extra, 6, dir,
-                                                &err)
-                                  : PLOT_FAILED;
-        if (st == PLOT_OK && !quiet)
-            fprintf(stderr, "stampede: %s\n", png);
-        free(png);
-        if (st != PLOT_OK) {
-            fprintf(stderr, "stampede sweep: %s\n%s", png ? err.message
-                                                          : "out of memory",
-                    png && err.detail ? err.detail : "");
-            if (png)
-                plot_error_free(&err);
+        if (!png) {
+            fprintf(stderr, "stampede sweep: out of memory\n");
             return EXIT_FAILED;
         }
+        struct plot_error err;
+        enum plot_status st = plot_script("sweep", csv, png, extra, 6, dir,
+                                          &err);
+        if (st == PLOT_OK && !quiet)
+            fprintf(stderr, "stampede: %s\n", png);
+        else if (st != PLOT_OK)
+            plot_error_print("sweep", &err, stderr);
+        plot_error_free(&err);
+        free(png);
+        if (st != PLOT_OK)
+            return EXIT_FAILED;
     }
     return EXIT_OK;
 }

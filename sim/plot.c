@@ -112,6 +112,8 @@ enum plot_status plot_script(const char *name, const char *data,
                              size_t n_extra, const char *dir,
                              struct plot_error *err)
 {
+    err->message[0] = '\0';
+    err->detail = NULL;
     char *scripts = scripts_dir();
     char *script = scripts ? str_printf("%s/%s.gp", scripts, name) : NULL;
     enum plot_status status;
@@ -170,6 +172,15 @@ enum plot_status plot_render(const struct plot_request *req,
         status = render_all(req, &in, out_dir, err);
     plot_input_free(&in);
     return status;
+}
+
+void plot_error_print(const char *command, const struct plot_error *err,
+                      FILE *out)
+{
+    fprintf(out, "stampede %s: %s\n", command, err->message);
+    size_t n = err->detail ? strlen(err->detail) : 0;
+    if (n > 0)
+        fprintf(out, "%s%s", err->detail, err->detail[n - 1] == '\n' ? "" : "\n");
 }
 
 void plot_error_free(struct plot_error *err)

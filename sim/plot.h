@@ -43,12 +43,15 @@ struct plot_request {
 enum plot_status plot_render(const struct plot_request *req,
                              struct plot_error *err);
 
+/* "stampede COMMAND: message", then gnuplot's stderr if any. */
+void plot_error_print(const char *command, const struct plot_error *err,
+                      FILE *out);
 void plot_error_free(struct plot_error *err);
 
 /* Renders one script, plots/NAME.gp, as
  *     gnuplot -c SCRIPT DATA TMP EXTRA...
  * into `png` (TMP is a temporary name renamed to `png` on success). `dir`
- * names the data in messages. */
+ * names the data in messages. *err is always set (free it). */
 enum plot_status plot_script(const char *name, const char *data,
                              const char *png, const char *const *extra,
                              size_t n_extra, const char *dir,
