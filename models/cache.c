@@ -162,11 +162,16 @@ bool cache_unlock(struct cache *c, long key, double now, uint64_t token)
 
 void cache_flush(struct cache *c) { clear_entries(c); }
 
+void cache_stats_add(struct cache_stats *into, const struct cache_stats *s)
+{
+    into->gets += s->gets;
+    into->get_hits += s->get_hits;
+    into->sets += s->sets;
+    into->lock_ops += s->lock_ops;
+}
+
 void cache_stats_collect(struct cache *c, struct cache_stats *into)
 {
-    into->gets += c->stats.gets;
-    into->get_hits += c->stats.get_hits;
-    into->sets += c->stats.sets;
-    into->lock_ops += c->stats.lock_ops;
+    cache_stats_add(into, &c->stats);
     memset(&c->stats, 0, sizeof c->stats);
 }

@@ -89,6 +89,7 @@ void cache_flush(struct cache *c);
 
 /* Adds the counts into *into and restarts them. */
 void cache_stats_collect(struct cache *c, struct cache_stats *into);
+void cache_stats_add(struct cache_stats *into, const struct cache_stats *s);
 
 /* Bytes a cache of `keys` keys needs (for the memory guard). */
 double cache_bytes(long keys);

@@ -119,7 +119,6 @@ double req_arrival(const struct request *r) { return r->arrival; }
 uint64_t req_id(const struct request *r) { return r->id; }
 bool req_replied(const struct request *r) { return r->replied; }
 double req_written_expiry(const struct request *r) { return r->written_expiry; }
-struct world *req_world(const struct request *r) { return r->w; }
 
 double req_coin(struct request *r, gsl_rng *own)
 {
@@ -172,7 +171,6 @@ static enum recompute_result recompute_result_of(enum db_result result)
 
 static void end_recompute(struct request *r)
 {
-    r->recomputing = false;
     r->w->active[r->key]--;
 }
 
@@ -221,7 +219,6 @@ void req_recompute(struct request *r, enum recompute_cause cause)
         cache_peek(w->cache, r->key, sim_now(w->sim)) == LOOKUP_FRESH)
         w->count->redundant++;
     w->active[r->key]++;
-    r->recomputing = true;
     if (cause != CAUSE_EARLY)
         metrics_episode_query(w->metrics, r->key, r->episode);
     r->pending++;
@@ -333,7 +330,6 @@ void req_fail(struct request *r, enum error_cause cause, bool retryable)
 
 /* ---- the world, as a policy sees it ---- */
 
-double world_now(const struct world *w) { return sim_now(w->sim); }
 long world_keys(const struct world *w) { return w->m->workload.keys; }
 
 double world_value_expiry(const struct world *w, long key)

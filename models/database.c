@@ -272,6 +272,26 @@ static void detach(struct query *q)
         q->gen = 1;
 }
 
+/* The caller's interest in q ends and its record is free again. */
+static void retire(struct db *db, struct query *q)
+{
+    detach(q);
+    put_free(db, q);
+}
+
+/* What the owner of q is told, read before its record is retired. */
+struct delivery {
+    db_done_fn done;
+    void *owner;
+    double response;   /* seconds since submission */
+};
+
+static struct delivery delivery_of(const struct db *db, const struct query *q)
+{
+    return (struct delivery){q->done, q->owner,
+                             sim_now(db->sim) - q->submitted};
+}
+
 static db_query_id query_id(const struct query *q)
 {
     return (uint64_t)q->gen << 32 | q->index;
@@ -564,16 +584,13 @@ static void depart(struct db *db, struct query *q)
         put_free(db, q);
         return;
     }
-    double rt = sim_now(db->sim) - q->submitted;
-    db_done_fn done = q->done;
-    void *owner = q->owner;
+    struct delivery d = delivery_of(db, q);
     sim_cancel(db->sim, q->ev);
     db->seg.completed++;
-    hist_record(db->seg.response, rt);
-    detach(q);
-    put_free(db, q);
+    hist_record(db->seg.response, d.response);
+    retire(db, q);
     pool_release(db);
-    done(owner, DB_OK, rt);
+    d.done(d.owner, DB_OK, d.response);
 }
 
 /* The caller no longer waits for q, which is at the database: its
@@ -647,17 +664,15 @@ static void deadline_event(struct sim *sim, void *payload)
 {
     struct query *q = payload;
     struct db *db = q->db;
-    double rt = sim_now(sim) - q->submitted;
-    db_done_fn done = q->done;
-    void *owner = q->owner;
+    (void)sim;
+    struct delivery d = delivery_of(db, q);
     enum db_result result = DB_TIMEOUT;
     q->ev = 0;
     if (q->state == Q_POOL) {
         fifo_unlink(&db->pool_wait, q);
         if (db->cfg.pool_timeout <= db->cfg.timeout)
             result = DB_POOL_TIMEOUT;
-        detach(q);
-        put_free(db, q);
+        retire(db, q);
     } else {
         abandon(db, q);
     }
@@ -665,21 +680,19 @@ static void deadline_event(struct sim *sim, void *payload)
         db->seg.timeouts++;
     else
         db->seg.pool_timeouts++;
-    done(owner, result, rt);
+    d.done(d.owner, result, d.response);
 }
 
 static void refused_event(struct sim *sim, void *payload)
 {
     struct query *q = payload;
     struct db *db = q->db;
-    double rt = sim_now(sim) - q->submitted;
-    db_done_fn done = q->done;
-    void *owner = q->owner;
+    (void)sim;
+    struct delivery d = delivery_of(db, q);
     q->ev = 0;
     db->refusing--;
-    detach(q);
-    put_free(db, q);
-    done(owner, DB_REFUSED, rt);
+    retire(db, q);
+    d.done(d.owner, DB_REFUSED, d.response);
 }
 
 static void schedule_background(struct db *db)
@@ -810,8 +823,7 @@ void db_cancel(struct db *db, db_query_id id)
         abandon(db, q);
         return;
     }
-    detach(q);
-    put_free(db, q);
+    retire(db, q);
 }
 
 bool db_set_capacity(struct db *db, struct db_capacity capacity)

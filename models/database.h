@@ -169,7 +169,7 @@ void db_stats_add(struct db_stats *into, const struct db_stats *s);
 
 /* Queries the database model holds right now (waiting for a connection,
  * at the database — background and abandoned included — or about to be
- * told they were refused): an overload guard reads it. O(1). */
+ * told they were refused). O(1). */
 long db_queries_held(const struct db *db);
 
 /* Bounds what the database may hold at once: `max_queries` records, client

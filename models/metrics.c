@@ -74,6 +74,14 @@ static void add_policy(const struct policy_ops *ops, double *into,
     }
 }
 
+uint64_t tally_recomputes(const struct tally *t)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < N_RECOMPUTE_CAUSES; i++)
+        n += t->recomputes[i];
+    return n;
+}
+
 static void tally_add(const struct policy_ops *ops, struct tally *into,
                       const struct tally *from)
 {
@@ -83,16 +91,13 @@ static void tally_add(const struct policy_ops *ops, struct tally *into,
         into->outcomes[i] += from->outcomes[i];
     for (int i = 0; i < N_ERROR_CAUSES; i++)
         into->errors[i] += from->errors[i];
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < N_RECOMPUTE_CAUSES; i++)
         into->recomputes[i] += from->recomputes[i];
     into->recompute_failed += from->recompute_failed;
     into->overlapping += from->overlapping;
     into->redundant += from->redundant;
     into->episodes_started += from->episodes_started;
-    into->cache.gets += from->cache.gets;
-    into->cache.get_hits += from->cache.get_hits;
-    into->cache.sets += from->cache.sets;
-    into->cache.lock_ops += from->cache.lock_ops;
+    cache_stats_add(&into->cache, &from->cache);
     db_stats_add(&into->db, &from->db);
     hist_merge(into->latency, from->latency);
     add_policy(ops, into->policy, from->policy);

@@ -24,7 +24,7 @@ struct tally {
     uint64_t arrivals;
     uint64_t outcomes[N_OUTCOMES];     /* completions by outcome */
     uint64_t errors[N_ERROR_CAUSES];
-    uint64_t recomputes[3];            /* by enum recompute_cause */
+    uint64_t recomputes[N_RECOMPUTE_CAUSES];
     uint64_t recompute_failed;         /* recomputes that wrote nothing */
     uint64_t overlapping;
     uint64_t redundant;                /* miss/lock recomputes started while
@@ -36,6 +36,9 @@ struct tally {
                                           (retries included), seconds */
     double *policy;                    /* the policy's accumulators */
 };
+
+/* Recomputes of every cause. */
+uint64_t tally_recomputes(const struct tally *t);
 
 /* One row of the time series: a closed window, with its rates derived. */
 struct window_row {

@@ -5,6 +5,17 @@
 
 #include <math.h>
 
+const char *const OUTCOME_NAMES[N_OUTCOMES] = {
+    "hit", "stale", "waited", "computed", "error",
+};
+const char *const ERROR_CAUSE_NAMES[N_ERROR_CAUSES] = {
+    "timeout", "pool_timeout", "too_many_connections", "lock_give_up",
+    "holder_crash",
+};
+const char *const RECOMPUTE_CAUSE_NAMES[N_RECOMPUTE_CAUSES] = {
+    "miss", "early", "lock",
+};
+
 void policy_metrics_finish(const struct policy_ops *ops, double *acc)
 {
     for (size_t i = 0; i < ops->n_metrics; i++) {

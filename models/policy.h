@@ -54,6 +54,7 @@ enum recompute_cause {
     CAUSE_MISS,    /* the value was missing (or stale, where not served) */
     CAUSE_EARLY,   /* refreshed before expiry */
     CAUSE_LOCK,    /* a lock holder recomputing */
+    N_RECOMPUTE_CAUSES,
 };
 
 /* How a request ended (DESIGN.md §4). */
@@ -74,6 +75,11 @@ enum error_cause {
     ERR_HOLDER_CRASH,
     N_ERROR_CAUSES,
 };
+
+/* Their names in the outputs ("hit", "pool_timeout", "early", ...). */
+extern const char *const OUTCOME_NAMES[N_OUTCOMES];
+extern const char *const ERROR_CAUSE_NAMES[N_ERROR_CAUSES];
+extern const char *const RECOMPUTE_CAUSE_NAMES[N_RECOMPUTE_CAUSES];
 
 /* ---- the policy's own metrics ---- */
 
@@ -206,12 +212,9 @@ void req_reply(struct request *r, enum outcome outcome);
  * replies with an error of this cause. */
 void req_fail(struct request *r, enum error_cause cause, bool retryable);
 
-/* The world of a request: its clock and the policy's random streams. */
-struct world *req_world(const struct request *r);
 /* A stream of the policy's own, named: the same name gives the same
  * stream in every run of the experiment. Owned by the world. */
 gsl_rng *world_stream(struct world *w, const char *name);
-double world_now(const struct world *w);
 /* Number of keys (for per-key policy state). */
 long world_keys(const struct world *w);
 /* When the key's value in the cache expires (-INFINITY: none stored), as

@@ -32,14 +32,10 @@ static void apply_traffic(struct world *w, const struct incident *in)
         world_set_workers(w, in->workers);
         return;
     }
-    if (!isnan(in->rate)) {
-        w->base_constant = true;
-        w->base_rate = in->rate;
-        w->rate_multiplier = 1;
-    } else {
-        w->rate_multiplier = in->rate_multiplier;
-    }
-    world_restart_arrivals(w);
+    if (!isnan(in->rate))
+        world_set_rate(w, in->rate);
+    else
+        world_scale_rate(w, in->rate_multiplier);
 }
 
 static void on_incident(struct sim *sim, void *payload)

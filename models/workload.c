@@ -6,21 +6,28 @@
 #include <math.h>
 #include <stdlib.h>
 
-double workload_rate_at(const struct workload_config *w, double t)
+double workload_rate_from(const struct workload_config *w, double t,
+                          size_t *next)
 {
     if (w->n_profile == 0)
         return w->rate;
     const struct rate_point *p = w->profile;
     if (t <= p[0].at)
         return p[0].rate;
-    for (size_t i = 1; i < w->n_profile; i++) {
-        if (t < p[i].at) {
-            double span = p[i].at - p[i - 1].at;
-            double f = (t - p[i - 1].at) / span;
-            return p[i - 1].rate + f * (p[i].rate - p[i - 1].rate);
-        }
-    }
-    return p[w->n_profile - 1].rate;
+    size_t i = *next < 1 ? 1 : *next;
+    while (i < w->n_profile && t >= p[i].at)
+        i++;
+    *next = i;
+    if (i == w->n_profile)
+        return p[i - 1].rate;
+    double f = (t - p[i - 1].at) / (p[i].at - p[i - 1].at);
+    return p[i - 1].rate + f * (p[i].rate - p[i - 1].rate);
+}
+
+double workload_rate_at(const struct workload_config *w, double t)
+{
+    size_t next = 1;
+    return workload_rate_from(w, t, &next);
 }
 
 double workload_peak_rate(const struct workload_config *w)
@@ -70,6 +77,11 @@ struct key_sampler {
     size_t next;                /* next unused in batch; KEY_BATCH: empty */
 };
 
+static bool uses_alias_table(const struct workload_config *w)
+{
+    return w->popularity == KEYS_ZIPF && w->keys > 1;
+}
+
 struct key_sampler *key_sampler_create(const struct workload_config *w)
 {
     struct key_sampler *k = calloc(1, sizeof *k);
@@ -77,7 +89,7 @@ struct key_sampler *key_sampler_create(const struct workload_config *w)
         return NULL;
     k->keys = w->keys;
     k->next = KEY_BATCH;
-    if (w->popularity != KEYS_ZIPF || w->keys == 1)
+    if (!uses_alias_table(w))
         return k;
     double *weights = malloc((size_t)w->keys * sizeof *weights);
     if (weights) {
@@ -119,11 +131,6 @@ long key_sampler_draw(struct key_sampler *k, gsl_rng *r)
     if (k->keys == 1)
         return 0;
     return (long)gsl_rng_uniform_int(r, (unsigned long)k->keys);
-}
-
-static bool uses_alias_table(const struct workload_config *w)
-{
-    return w->popularity == KEYS_ZIPF && w->keys > 1;
 }
 
 double key_sampler_bytes(const struct workload_config *w)

@@ -41,6 +41,10 @@ struct workload_config {
 
 /* Arrival rate at time t (poisson). */
 double workload_rate_at(const struct workload_config *w, double t);
+/* The same for times that never decrease: *next (start it at 1) keeps the
+ * profile point reached, so a long profile costs O(1) per call, not O(n). */
+double workload_rate_from(const struct workload_config *w, double t,
+                          size_t *next);
 
 /* The highest rate of the profile (or the constant rate). */
 double workload_peak_rate(const struct workload_config *w);

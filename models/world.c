@@ -169,10 +169,11 @@ void world_destroy(struct world *w)
 
 /* The arrival rate at t: the scenario's (constant or profile), or the
  * constant a traffic incident set, times the incidents' multiplier. */
-static double arrival_rate(const struct world *w, double t)
+static double arrival_rate(struct world *w, double t)
 {
+    const struct workload_config *wl = &w->m->workload;
     double base = w->base_constant ? w->base_rate
-                                   : workload_rate_at(&w->m->workload, t);
+                                   : workload_rate_from(wl, t, &w->profile_next);
     return base * w->rate_multiplier;
 }
 
@@ -209,13 +210,27 @@ static void on_arrival(struct sim *sim, void *payload)
 
 /* A rate change: the pending candidate is drawn again at the new bound
  * (the process is memoryless, so nothing is lost by redrawing). */
-void world_restart_arrivals(struct world *w)
+static void restart_arrivals(struct world *w)
 {
     const struct workload_config *wl = &w->m->workload;
     double base = w->base_constant ? w->base_rate : workload_peak_rate(wl);
     w->peak_rate = base * w->rate_multiplier;
     sim_cancel(w->sim, w->next_arrival);
     schedule_arrival(w);
+}
+
+void world_set_rate(struct world *w, double rate)
+{
+    w->base_constant = true;
+    w->base_rate = rate;
+    w->rate_multiplier = 1;
+    restart_arrivals(w);
+}
+
+void world_scale_rate(struct world *w, double factor)
+{
+    w->rate_multiplier = factor;
+    restart_arrivals(w);
 }
 
 /* ---- closed loop ---- */
@@ -258,7 +273,7 @@ static bool start_arrivals(struct world *w)
     const struct workload_config *wl = &w->m->workload;
     w->rate_multiplier = 1;
     if (wl->process == ARRIVALS_POISSON) {
-        world_restart_arrivals(w);
+        restart_arrivals(w);
         return true;
     }
     w->n_workers = timeline_max_workers(&w->m->timeline, wl->workers);

@@ -1,7 +1,7 @@
 /*
  * world_internal.h — the world's and the request's insides, shared by
- * world.c (setup, arrivals, windows) and client.c (a request's life).
- * Nothing else includes it.
+ * world.c (setup, arrivals, windows), client.c (a request's life) and
+ * timeline.c (incidents). Nothing else includes it.
  */
 #ifndef STAMPEDE_WORLD_INTERNAL_H
 #define STAMPEDE_WORLD_INTERNAL_H
@@ -27,7 +27,6 @@ struct request {
     int pending;            /* actions under way (cache ops, query, sleep) */
     bool replied;
     bool coin_used;
-    bool recomputing;       /* a recompute of it may still write the cache */
     double op_arg;          /* the lock TTL of a try-lock; the delta of a write */
     double written_expiry;  /* expiry of the value its last recompute wrote */
     struct worker *worker;  /* closed loop: whose request it is */
@@ -84,6 +83,7 @@ struct world {
     bool base_constant;         /* a traffic incident set a constant rate */
     double base_rate;           /* that rate */
     double rate_multiplier;
+    size_t profile_next;        /* workload_rate_from's cursor */
     event_id next_arrival;
     struct worker *workers;
     long n_workers;             /* allocated: the most the run asks for */
@@ -101,8 +101,10 @@ void client_free_requests(struct world *w);
 
 /* world.c: a worker's request replied (it thinks, then goes on). */
 void world_worker_replied(struct worker *k);
-/* world.c: the arrival rate changed (a traffic incident). */
-void world_restart_arrivals(struct world *w);
+/* world.c: a traffic incident sets a constant rate, or multiplies the
+ * scenario's. */
+void world_set_rate(struct world *w, double rate);
+void world_scale_rate(struct world *w, double factor);
 /* world.c: the number of active workers changed. */
 void world_set_workers(struct world *w, long n);
 

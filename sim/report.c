@@ -13,14 +13,21 @@
 
 /* ---- timeseries.csv ---- */
 
-static const char *const BASE_COLUMNS =
-    "label,rep,t_s,warmup,span_s,arrivals,completed,hit,stale,waited,"
-    "computed,error,err_timeout,err_pool_timeout,err_too_many_connections,"
-    "err_lock_give_up,err_holder_crash,hit_ratio,cache_hit_ratio,"
-    "cache_ops_per_s,db_qps,db_inflight_mean,db_inflight_max,db_queued_max,"
-    "db_util,db_timeouts,db_refused,wasted_work_s,recomputes,"
-    "recomputes_early,overlapping,episodes_started,p50_ms,p90_ms,p99_ms,"
-    "p999_ms,max_ms";
+/* The columns timeseries_row writes, in its order; the outcome and error
+ * columns come from their name tables, so they follow the enums. */
+static void write_header(FILE *fp)
+{
+    fputs("label,rep,t_s,warmup,span_s,arrivals,completed", fp);
+    for (int i = 0; i < N_OUTCOMES; i++)
+        fprintf(fp, ",%s", OUTCOME_NAMES[i]);
+    for (int i = 0; i < N_ERROR_CAUSES; i++)
+        fprintf(fp, ",err_%s", ERROR_CAUSE_NAMES[i]);
+    fputs(",hit_ratio,cache_hit_ratio,cache_ops_per_s,db_qps,"
+          "db_inflight_mean,db_inflight_max,db_queued_max,db_util,"
+          "db_timeouts,db_refused,wasted_work_s,recomputes,recomputes_early,"
+          "overlapping,episodes_started,p50_ms,p90_ms,p99_ms,p999_ms,max_ms",
+          fp);
+}
 
 bool timeseries_open(struct timeseries *ts, const char *path,
                      const struct scenario *s, const size_t *policies,
@@ -37,7 +44,7 @@ bool timeseries_open(struct timeseries *ts, const char *path,
     }
     if (!outfile_open(&ts->file, path, err, n))
         return false;
-    fputs(BASE_COLUMNS, ts->file.fp);
+    write_header(ts->file.fp);
     for (size_t k = 0; k < ts->n_types; k++)
         for (size_t m = 0; m < ts->types[k]->n_metrics; m++)
             fprintf(ts->file.fp, ",%s_%s", ts->types[k]->name,
@@ -73,9 +80,7 @@ void timeseries_row(const struct window_row *row, unsigned rep,
     json_csv_cell(fp, (double)t->db.timeouts);
     json_csv_cell(fp, (double)t->db.refused);
     json_csv_cell(fp, t->db.wasted_work);
-    json_csv_cell(fp, (double)(t->recomputes[CAUSE_MISS] +
-                               t->recomputes[CAUSE_EARLY] +
-                               t->recomputes[CAUSE_LOCK]));
+    json_csv_cell(fp, (double)tally_recomputes(t));
     json_csv_cell(fp, (double)t->recomputes[CAUSE_EARLY]);
     json_csv_cell(fp, (double)t->overlapping);
     json_csv_cell(fp, (double)t->episodes_started);

@@ -12,15 +12,6 @@ static const char *const POPULARITY[] = {"single", "uniform", "zipf"};
 static const char *const WARM[] = {"staggered", "synchronized", "cold"};
 static const char *const DISCIPLINE[] = {"ps", "fcfs"};
 
-/* A duration, or "none" for an infinite one. */
-static void add_duration(cJSON *o, const char *key, double seconds)
-{
-    if (isinf(seconds))
-        cJSON_AddStringToObject(o, key, "none");
-    else
-        cJSON_AddNumberToObject(o, key, seconds);
-}
-
 static cJSON *arrivals_json(const struct workload_config *w)
 {
     cJSON *a = cJSON_CreateObject();
@@ -94,8 +85,8 @@ static cJSON *client_json(const struct client_config *c)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "pool_size", (double)c->pool_size);
-    add_duration(o, "pool_timeout", c->pool_timeout);
-    add_duration(o, "timeout", c->timeout);
+    cfg_add_duration_or_none(o, "pool_timeout", c->pool_timeout);
+    cfg_add_duration_or_none(o, "timeout", c->timeout);
     cJSON_AddNumberToObject(o, "retries", (double)c->retries);
     cJSON_AddNumberToObject(o, "backoff", c->backoff);
     cJSON_AddNumberToObject(o, "backoff_max", c->backoff_max);

@@ -16,13 +16,6 @@ static void put(struct run_summary *s, const char *path, double value)
     v->value = value;
 }
 
-static const char *const OUTCOME_NAMES[N_OUTCOMES] = {
-    "hit", "stale", "waited", "computed", "error",
-};
-static const char *const ERROR_NAMES[N_ERROR_CAUSES] = {
-    "timeout", "pool_timeout", "too_many_connections", "lock_give_up",
-    "holder_crash",
-};
 
 static void put_requests(struct run_summary *s, const struct run_totals *t)
 {
@@ -36,7 +29,7 @@ static void put_requests(struct run_summary *s, const struct run_totals *t)
         put(s, path, (double)y->outcomes[i]);
     }
     for (int i = 0; i < N_ERROR_CAUSES; i++) {
-        snprintf(path, sizeof path, "errors.%s", ERROR_NAMES[i]);
+        snprintf(path, sizeof path, "errors.%s", ERROR_CAUSE_NAMES[i]);
         put(s, path, (double)y->errors[i]);
     }
     put(s, "error_rate", t->completed
@@ -82,12 +75,13 @@ static void put_recomputes(struct run_summary *s, const struct run_totals *t)
 {
     const struct tally *y = t->tally;
     const struct episode_totals *e = &t->episodes;
-    double total = (double)(y->recomputes[CAUSE_MISS] + y->recomputes[CAUSE_EARLY] +
-                            y->recomputes[CAUSE_LOCK]);
+    double total = (double)tally_recomputes(y);
+    char path[SUMMARY_PATH_MAX];
     put(s, "recomputes.total", total);
-    put(s, "recomputes.miss", (double)y->recomputes[CAUSE_MISS]);
-    put(s, "recomputes.early", (double)y->recomputes[CAUSE_EARLY]);
-    put(s, "recomputes.lock", (double)y->recomputes[CAUSE_LOCK]);
+    for (int i = 0; i < N_RECOMPUTE_CAUSES; i++) {
+        snprintf(path, sizeof path, "recomputes.%s", RECOMPUTE_CAUSE_NAMES[i]);
+        put(s, path, (double)y->recomputes[i]);
+    }
     put(s, "recomputes.overlapping", (double)y->overlapping);
     put(s, "recomputes.redundant", (double)y->redundant);
     put(s, "recomputes.overlap_share",

@@ -62,21 +62,13 @@ static void lock_parse(const struct cfg_obj *o, void *knobs)
     }
 }
 
-static void add_duration(cJSON *o, const char *key, double seconds)
-{
-    if (isinf(seconds))
-        cJSON_AddStringToObject(o, key, "none");
-    else
-        cJSON_AddNumberToObject(o, key, seconds);
-}
-
 static void lock_write(const void *knobs, cJSON *o)
 {
     const struct lock_knobs *k = knobs;
     cJSON_AddNumberToObject(o, "lock_ttl", k->lock_ttl);
     cJSON_AddNumberToObject(o, "retry_interval", k->retry_interval);
     cJSON_AddNumberToObject(o, "retry_jitter", k->retry_jitter);
-    add_duration(o, "max_wait", k->max_wait);
+    cfg_add_duration_or_none(o, "max_wait", k->max_wait);
     cJSON_AddStringToObject(o, "on_give_up", GIVE_UP_NAMES[k->on_give_up]);
     cJSON_AddBoolToObject(o, "recheck", k->recheck);
     cJSON_AddBoolToObject(o, "serve_stale", k->serve_stale);

@@ -402,39 +402,6 @@ bool cfg_integer(const struct cfg_obj *o, const char *key, long long *out,
     return false;
 }
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/* Length of a decimal number at the start of s (digits, point, exponent),
- * or 0 if there is none. */
-static size_t number_prefix(const char *s)
-{
-    size_t i = 0, digits = 0;
-    while (is_digit(s[i])) {
-        i++;
-        digits++;
-    }
-    if (s[i] == '.') {
-        i++;
-        while (is_digit(s[i])) {
-            i++;
-            digits++;
-        }
-    }
-    if (digits == 0)
-        return 0;
-    if (s[i] == 'e' || s[i] == 'E') {
-        size_t j = i + 1;
-        if (s[j] == '+' || s[j] == '-')
-            j++;
-        if (is_digit(s[j])) {
-            while (is_digit(s[j]))
-                j++;
-            i = j;
-        }
-    }
-    return i;
-}
-
 struct unit {
     const char *name;
     double seconds;
@@ -454,7 +421,8 @@ bool duration_parse(const char *text, double *seconds, const char **why)
     }
     if (*s == '+')
         s++;
-    size_t n = number_prefix(s);
+    /* the sign is dealt with: a second one is no number */
+    size_t n = *s == '+' || *s == '-' ? 0 : str_number_length(s);
     if (n == 0) {
         *why = "a duration is a number followed by a unit, like \"200ms\"";
         return false;
@@ -571,6 +539,14 @@ bool cfg_duration_or_none(const struct cfg_obj *o, const char *key,
                           double *out, double def, struct cfg_range range)
 {
     return cfg_duration_or_word(o, key, out, def, range, "none", INFINITY);
+}
+
+void cfg_add_duration_or_none(cJSON *o, const char *key, double seconds)
+{
+    if (isinf(seconds))
+        cJSON_AddStringToObject(o, key, "none");
+    else
+        cJSON_AddNumberToObject(o, key, seconds);
 }
 
 bool cfg_bool(const struct cfg_obj *o, const char *key, bool *out, bool def)

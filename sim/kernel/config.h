@@ -124,6 +124,9 @@ bool cfg_duration_or_none(const struct cfg_obj *o, const char *key,
 bool cfg_duration_or_word(const struct cfg_obj *o, const char *key,
                           double *out, double def, struct cfg_range range,
                           const char *word, double word_value);
+/* Writes what cfg_duration_or_none reads back: the seconds, or "none"
+ * when infinite (for scenario.json and the policies' own knobs). */
+void cfg_add_duration_or_none(cJSON *o, const char *key, double seconds);
 bool cfg_bool(const struct cfg_obj *o, const char *key, bool *out, bool def);
 /* Stores a pointer into the JSON tree (or `def`). */
 bool cfg_string(const struct cfg_obj *o, const char *key, const char **out,

@@ -250,14 +250,3 @@ enum sim_status sim_run(struct sim *sim, double until)
     return SIM_DRAINED;
 }
 
-const char *sim_status_text(enum sim_status status)
-{
-    switch (status) {
-    case SIM_REACHED_END: return "reached the end of the run";
-    case SIM_DRAINED: return "no events left";
-    case SIM_INTERRUPTED: return "interrupted";
-    case SIM_HALTED: return "halted by the model";
-    case SIM_OUT_OF_MEMORY: return "out of memory for the event queue";
-    }
-    return "unknown";
-}

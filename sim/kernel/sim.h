@@ -77,7 +77,4 @@ uint64_t sim_events(const struct sim *sim);
 /* Events in the queue, including cancelled ones not yet dropped. */
 size_t sim_pending(const struct sim *sim);
 
-/* A short English description of a status, for messages. */
-const char *sim_status_text(enum sim_status status);
-
 #endif

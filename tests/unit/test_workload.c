@@ -18,6 +18,13 @@ START_TEST(profile_rates_are_piecewise_linear)
     ck_assert_double_eq(workload_rate_at(&w, 20), 50);   /* a step */
     ck_assert_double_eq(workload_rate_at(&w, 99), 50);
     ck_assert_double_eq(workload_peak_rate(&w), 300);
+    /* a cursor over times that never decrease gives the same rates, the
+     * step and the times past the end included */
+    size_t next = 1;
+    for (double t = -1; t <= 35; t += 0.25)
+        ck_assert_double_eq(workload_rate_from(&w, t, &next),
+                            workload_rate_at(&w, t));
+    ck_assert_uint_eq(next, 4);
 }
 END_TEST
 
