@@ -34,8 +34,10 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRC  := $(wildcard sim/kernel/*.c) $(wildcard models/*.c) \
             $(wildcard models/policies/*.c) \
             $(filter-out sim/main.c,$(wildcard sim/*.c))
-UNIT_SRC := $(wildcard tests/unit/*.c) tests/runner.c tests/support.c
-VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c
+UNIT_SRC := $(wildcard tests/unit/*.c) tests/runner.c tests/support.c \
+            tests/runs.c
+VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c \
+            tests/runs.c tests/theory.c
 
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 

@@ -117,12 +117,24 @@ void summary_build(const struct run_totals *t, const struct policy_ops *ops,
     }
 }
 
-double summary_get(const struct run_summary *s, const char *path)
+static const struct summary_value *find(const struct run_summary *s,
+                                        const char *path)
 {
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->values[i].path, path) == 0)
-            return s->values[i].value;
-    return NAN;
+            return &s->values[i];
+    return NULL;
+}
+
+double summary_get(const struct run_summary *s, const char *path)
+{
+    const struct summary_value *v = find(s, path);
+    return v ? v->value : NAN;
+}
+
+bool summary_has(const struct run_summary *s, const char *path)
+{
+    return find(s, path) != NULL;
 }
 
 /* Length of the common leading components ("a.b.c" vs "a.b.d": 2). */

@@ -10,6 +10,7 @@
 #ifndef STAMPEDE_SUMMARY_H
 #define STAMPEDE_SUMMARY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "json_out.h"
@@ -35,6 +36,9 @@ void summary_build(const struct run_totals *t, const struct policy_ops *ops,
 
 /* The value at a path; NaN if there is none. */
 double summary_get(const struct run_summary *s, const char *path);
+/* Whether the summary has that value at all (summary_get is NaN both for
+ * an undefined value and for a path it does not have). */
+bool summary_has(const struct run_summary *s, const char *path);
 
 /* Writes the values as nested JSON members of the object being written
  * (the caller opened it). */

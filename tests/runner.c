@@ -31,7 +31,15 @@ int main(void)
     if (only)
         setenv("CK_RUN_SUITE", only, 1);
     srunner_run_all(runner, CK_NORMAL);
+    int ran = srunner_ntests_run(runner);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
+    if (ran == 0) {
+        /* a misspelt suite name must not pass as a green run */
+        const char *filter = getenv("CK_RUN_SUITE");
+        fprintf(stderr, "no test ran (suite filter: %s)\n",
+                filter ? filter : "none");
+        return 1;
+    }
     return failed == 0 ? 0 : 1;
 }

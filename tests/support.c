@@ -22,8 +22,12 @@ static size_t n_makers;
 
 void test_register(suite_maker make)
 {
-    if (n_makers < sizeof makers / sizeof makers[0])
-        makers[n_makers++] = make;
+    if (n_makers == sizeof makers / sizeof makers[0]) {
+        fprintf(stderr, "test_register: more than %zu suites\n",
+                sizeof makers / sizeof makers[0]);
+        abort();
+    }
+    makers[n_makers++] = make;
 }
 
 size_t test_suite_count(void) { return n_makers; }
@@ -74,7 +78,7 @@ static void drain(int out_fd, int err_fd, struct buffer *out, struct buffer *err
     }
 }
 
-struct cmd_result run_stampede(const char *const *args)
+char **stampede_argv(const char *const *args)
 {
     const char *bin = getenv("STAMPEDE");
     if (!bin)
@@ -83,9 +87,18 @@ struct cmd_result run_stampede(const char *const *args)
     while (args[n])
         n++;
     char **argv = calloc(n + 2, sizeof *argv);
+    if (!argv)
+        abort();
     argv[0] = (char *)bin;
     for (size_t i = 0; i < n; i++)
         argv[i + 1] = (char *)args[i];
+    return argv;
+}
+
+struct cmd_result run_stampede(const char *const *args)
+{
+    char **argv = stampede_argv(args);
+    const char *bin = argv[0];
 
     int out_pipe[2], err_pipe[2];
     if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0)
@@ -161,11 +174,37 @@ void remove_tree(const char *path)
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-char *write_text_file(const char *dir, const char *name, const char *text)
+char *path_in(const char *dir, const char *name)
 {
     char *path;
     if (asprintf(&path, "%s/%s", dir, name) < 0)
         abort();
+    return path;
+}
+
+cJSON *read_json_in(const char *dir, const char *name)
+{
+    char *path = path_in(dir, name);
+    char *text = read_text_file(path, NULL);
+    ck_assert_msg(text != NULL, "%s not written", path);
+    cJSON *j = cJSON_Parse(text);
+    ck_assert_msg(j != NULL, "%s is not JSON", path);
+    free(text);
+    free(path);
+    return j;
+}
+
+size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *c = text; *c; c++)
+        n += *c == '\n';
+    return n;
+}
+
+char *write_text_file(const char *dir, const char *name, const char *text)
+{
+    char *path = path_in(dir, name);
     FILE *f = fopen(path, "w");
     if (!f)
         abort();

@@ -9,6 +9,7 @@
 #define STAMPEDE_TEST_SUPPORT_H
 
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,11 +37,23 @@ struct cmd_result {
  * given arguments (NULL-terminated), stdin from /dev/null. */
 struct cmd_result run_stampede(const char *const *args);
 void cmd_result_free(struct cmd_result *r);
+/* The argv that runs the binary with these arguments: argv[0] is its
+ * path, then args, then NULL. Free the array (not its strings). */
+char **stampede_argv(const char *const *args);
 
 /* A fresh empty directory under $TMPDIR; free the string, remove the tree
  * with remove_tree. */
 char *make_temp_dir(void);
 void remove_tree(const char *path);
+
+/* "dir/name" (free it). */
+char *path_in(const char *dir, const char *name);
+
+/* The JSON of dir/name; fails the test if it is missing or not JSON. */
+cJSON *read_json_in(const char *dir, const char *name);
+
+/* Newlines in text. */
+size_t count_lines(const char *text);
 
 /* Writes text to dir/name and returns the full path (free it). */
 char *write_text_file(const char *dir, const char *name, const char *text);

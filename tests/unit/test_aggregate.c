@@ -45,6 +45,7 @@ START_TEST(split_replications_withhold_the_interval)
     ck_assert_double_eq_tol(agg.collapsed_share, 1.0 / 3, 1e-12);
     ck_assert_double_eq_tol(summary_get(&agg.mean, "hit_ratio"), 2.12 / 3,
                             1e-12);
+    ck_assert(summary_has(&agg.ci95, "hit_ratio"));
     ck_assert(isnan(summary_get(&agg.ci95, "hit_ratio")));
     /* all alike: an interval */
     const struct run_summary *same[] = {&a, &c};

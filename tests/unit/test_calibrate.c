@@ -54,16 +54,12 @@ START_TEST(the_same_answer_for_any_number_of_workers)
         free(tb);
     }
     /* the JSON names the recommendation and the constraints */
-    char pj[700];
-    snprintf(pj, sizeof pj, "%s/calibrate.json", a);
-    char *text = read_text_file(pj, NULL);
-    cJSON *j = cJSON_Parse(text);
+    cJSON *j = read_json_in(a, "calibrate.json");
     ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(j, "recommended")));
     ck_assert_str_eq(cJSON_GetObjectItem(j, "knob")->valuestring,
                      "policies[per].beta");
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "points")), 14);
     cJSON_Delete(j);
-    free(text);
     cmd_result_free(&ra);
     cmd_result_free(&rb);
     remove_tree(dir);
@@ -85,13 +81,9 @@ START_TEST(an_impossible_constraint_gets_a_plain_answer)
                                         "the constraints."));
     ck_assert_ptr_nonnull(strstr(r.out, "binding: p99 latency (ms)"));
     ck_assert_ptr_nonnull(strstr(r.out, "this knob cannot fix it"));
-    char pj[700];
-    snprintf(pj, sizeof pj, "%s/calibrate.json", out);
-    char *text = read_text_file(pj, NULL);
-    cJSON *j = cJSON_Parse(text);
+    cJSON *j = read_json_in(out, "calibrate.json");
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "recommended")));
     cJSON_Delete(j);
-    free(text);
     cmd_result_free(&r);
     remove_tree(dir);
     free(file);
@@ -147,20 +139,17 @@ START_TEST(the_figure_has_a_panel_per_constraint_and_cost)
                           "--quiet", "--out", out, NULL};
     struct cmd_result r = run_stampede(args);
     ck_assert_msg(r.status == 0, "%s", r.err);
-    char path[700];
-    snprintf(path, sizeof path, "%s/calibrate.json", out);
-    char *text = read_text_file(path, NULL);
-    cJSON *j = cJSON_Parse(text);
+    cJSON *j = read_json_in(out, "calibrate.json");
     int panels = cJSON_GetArraySize(cJSON_GetObjectItem(j, "constraints")) +
                  3;   /* per's three costs */
     ck_assert_int_eq(panels, 5);   /* max-error-rate and max-miss-share */
+    char path[700];
     snprintf(path, sizeof path, "%s/calibrate.png", out);
     uint32_t w, h;
     test_png_size(path, &w, &h);   /* plots/calibrate.gp's default size */
     ck_assert_uint_eq(w, 1000);
     ck_assert_uint_eq(h, 120 + 230 * (uint32_t)panels);
     cJSON_Delete(j);
-    free(text);
     cmd_result_free(&r);
     remove_tree(dir);
     free(file);

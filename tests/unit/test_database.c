@@ -30,6 +30,7 @@ struct ctx {
     struct db *db;
     bool in_submit;
     int n;                          /* callbacks so far */
+    int expected;                   /* callbacks expect() checked */
     int who[MAX_DONE];
     double at[MAX_DONE];
     double rt[MAX_DONE];
@@ -84,6 +85,11 @@ static struct ctx *ctx_new(const struct db_config *cfg)
 
 static void ctx_free(struct ctx *c)
 {
+    /* a test that checked callbacks with expect() accounts for every one:
+     * an extra or repeated completion is a failure */
+    if (c->expected > 0)
+        ck_assert_msg(c->n == c->expected, "%d callbacks, %d expected", c->n,
+                      c->expected);
     db_destroy(c->db);
     sim_destroy(c->sim);
     free(c);
@@ -104,10 +110,12 @@ static db_query_id submit(struct ctx *c, int who, double work)
 
 static void run_to(struct ctx *c, double t) { sim_run(c->sim, t); }
 
-static void expect(const struct ctx *c, int i, int who, enum db_result r,
+static void expect(struct ctx *c, int i, int who, enum db_result r,
                    double at, double rt)
 {
     ck_assert_int_gt(c->n, i);
+    if (i + 1 > c->expected)
+        c->expected = i + 1;
     ck_assert_int_eq(c->who[i], who);
     ck_assert_int_eq(c->res[i], r);
     ck_assert_double_eq_tol(c->at[i], at, EPS);

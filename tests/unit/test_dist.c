@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "../support.h"
 #include "kernel/dist.h"
 #include "kernel/rng.h"
@@ -70,29 +72,42 @@ static struct moments sample_moments(const struct dist *d, size_t n, gsl_rng *r)
                             se_sd / mean};
 }
 
+/* The samples against the mean and cv the spec asked for (not against
+ * what the parser derived, which a wrong parameter would agree with). */
 START_TEST(moments_match_for_cv_up_to_one)
 {
-    const char *specs[] = {
-        "{\"d\": {\"dist\": \"exponential\", \"mean\": \"10ms\"}}",
-        "{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", \"cv\": 0.5}}",
-        "{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", \"cv\": 1}}",
-        "{\"d\": {\"dist\": \"gamma\", \"mean\": \"200ms\", \"cv\": 0.3}}",
-        "{\"d\": {\"dist\": \"gamma\", \"mean\": 2, \"cv\": 1}}",
-        "{\"d\": {\"dist\": \"weibull\", \"mean\": \"5ms\", \"cv\": 0.5}}",
-        "{\"d\": {\"dist\": \"weibull\", \"mean\": \"5ms\", \"cv\": 1}}",
-        "{\"d\": {\"dist\": \"uniform\", \"min\": \"1ms\", \"max\": \"3ms\"}}",
+    static const struct {
+        const char *json;
+        double mean, cv;
+    } specs[] = {
+        {"{\"d\": {\"dist\": \"exponential\", \"mean\": \"10ms\"}}", 0.010, 1},
+        {"{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", \"cv\": 0.5}}",
+         0.010, 0.5},
+        {"{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", \"cv\": 1}}",
+         0.010, 1},
+        {"{\"d\": {\"dist\": \"gamma\", \"mean\": \"200ms\", \"cv\": 0.3}}",
+         0.200, 0.3},
+        {"{\"d\": {\"dist\": \"gamma\", \"mean\": 2, \"cv\": 1}}", 2, 1},
+        {"{\"d\": {\"dist\": \"weibull\", \"mean\": \"5ms\", \"cv\": 0.5}}",
+         0.005, 0.5},
+        {"{\"d\": {\"dist\": \"weibull\", \"mean\": \"5ms\", \"cv\": 1}}",
+         0.005, 1},
+        /* uniform on [1, 3] ms: sd = 2 ms / sqrt(12) */
+        {"{\"d\": {\"dist\": \"uniform\", \"min\": \"1ms\", \"max\": \"3ms\"}}",
+         0.002, 1 / sqrt(12)},
     };
     gsl_rng *r = rng_stream_create(11, 0, "dist-test");
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-        struct dist d = spec(specs[i]);
+        const char *json = specs[i].json;
+        struct dist d = spec(json);
+        ck_assert_double_eq_tol(dist_cv(&d), specs[i].cv, 1e-9);
         struct moments m = sample_moments(&d, 400000, r);
-        double cv = dist_cv(&d);
-        ck_assert_msg(fabs(m.mean - d.mean) <= 3 * m.se_mean,
-                      "%s: mean %g, expected %g (se %g)", specs[i], m.mean,
-                      d.mean, m.se_mean);
-        ck_assert_msg(fabs(m.cv - cv) <= 3 * m.se_cv,
-                      "%s: cv %g, expected %g (se %g)", specs[i], m.cv, cv,
-                      m.se_cv);
+        ck_assert_msg(fabs(m.mean - specs[i].mean) <= 3 * m.se_mean,
+                      "%s: mean %g, expected %g (se %g)", json, m.mean,
+                      specs[i].mean, m.se_mean);
+        ck_assert_msg(fabs(m.cv - specs[i].cv) <= 3 * m.se_cv,
+                      "%s: cv %g, expected %g (se %g)", json, m.cv,
+                      specs[i].cv, m.se_cv);
     }
     gsl_rng_free(r);
 }
@@ -123,16 +138,65 @@ START_TEST(spec_parameters_are_what_was_asked)
 }
 END_TEST
 
-/* F_n(x_p) for the distribution's own p-quantile x_p must be within 3
- * binomial standard errors, sqrt(p(1-p)/n), of p. */
-static void check_quantiles(const char *json, size_t n, gsl_rng *r)
+/* Quantiles written out from the spec, independently of dist.c. */
+typedef double (*quantile_fn)(double p);
+
+/* Pareto: x_p = min (1 - p)^(-1/alpha). */
+static double pareto_min_1ms_alpha_1_5(double p)
+{
+    return 0.001 * pow(1 - p, -1 / 1.5);
+}
+
+/* Pareto by mean and cv: cv^2 = 1 / (alpha (alpha - 2)), so
+ * alpha = 1 + sqrt(1 + 1/cv^2), and min = mean (alpha - 1) / alpha. */
+static double pareto_mean_10ms_cv_3(double p)
+{
+    double alpha = 1 + sqrt(1 + 1 / 9.0);
+    double min = 0.010 * (alpha - 1) / alpha;
+    return min * pow(1 - p, -1 / alpha);
+}
+
+/* Lognormal by mean and cv: sigma^2 = ln(1 + cv^2), mu = ln(mean) -
+ * sigma^2 / 2, x_p = exp(mu + sigma z_p). */
+static double lognormal_mean_10ms_cv_4(double p)
+{
+    double s2 = log(1 + 16.0);
+    return exp(log(0.010) - s2 / 2 + sqrt(s2) * gsl_cdf_ugaussian_Pinv(p));
+}
+
+/* Weibull by mean and cv: the shape k solves
+ * Gamma(1 + 2/k) / Gamma(1 + 1/k)^2 - 1 = cv^2 (the cv falls as k grows),
+ * the scale is mean / Gamma(1 + 1/k); x_p = scale (-ln(1 - p))^(1/k). */
+static double weibull_mean_10ms_cv_3(double p)
+{
+    double lo = 0.05, hi = 10;
+    for (int i = 0; i < 200; i++) {
+        double k = (lo + hi) / 2, g1 = tgamma(1 + 1 / k);
+        if (tgamma(1 + 2 / k) / (g1 * g1) - 1 > 9)
+            lo = k;
+        else
+            hi = k;
+    }
+    double k = (lo + hi) / 2;
+    return 0.010 / tgamma(1 + 1 / k) * pow(-log(1 - p), 1 / k);
+}
+
+/* F_n(x_p) at the spec's p-quantile x_p must be within 3 binomial
+ * standard errors, sqrt(p(1-p)/n), of p; and the parser's own quantile
+ * must be that x_p. */
+static void check_quantiles(const char *json, quantile_fn quantile, size_t n,
+                            gsl_rng *r)
 {
     struct dist d = spec(json);
     const double ps[] = {0.5, 0.9, 0.99, 0.999};
     size_t below[4] = {0};
     double xs[4];
-    for (int k = 0; k < 4; k++)
-        xs[k] = dist_quantile(&d, ps[k]);
+    for (int k = 0; k < 4; k++) {
+        xs[k] = quantile(ps[k]);
+        ck_assert_msg(fabs(dist_quantile(&d, ps[k]) - xs[k]) <= 1e-9 * xs[k],
+                      "%s: x_%g = %g, expected %g", json, ps[k],
+                      dist_quantile(&d, ps[k]), xs[k]);
+    }
     for (size_t i = 0; i < n; i++) {
         double v = dist_sample(&d, r);
         for (int k = 0; k < 4; k++)
@@ -150,13 +214,13 @@ START_TEST(heavy_tails_match_by_quantiles)
 {
     gsl_rng *r = rng_stream_create(12, 0, "dist-tails");
     check_quantiles("{\"d\": {\"dist\": \"pareto\", \"min\": \"1ms\", "
-                    "\"alpha\": 1.5}}", 400000, r);
+                    "\"alpha\": 1.5}}", pareto_min_1ms_alpha_1_5, 400000, r);
     check_quantiles("{\"d\": {\"dist\": \"pareto\", \"mean\": \"10ms\", "
-                    "\"cv\": 3}}", 400000, r);
+                    "\"cv\": 3}}", pareto_mean_10ms_cv_3, 400000, r);
     check_quantiles("{\"d\": {\"dist\": \"lognormal\", \"mean\": \"10ms\", "
-                    "\"cv\": 4}}", 400000, r);
+                    "\"cv\": 4}}", lognormal_mean_10ms_cv_4, 400000, r);
     check_quantiles("{\"d\": {\"dist\": \"weibull\", \"mean\": \"10ms\", "
-                    "\"cv\": 3}}", 400000, r);
+                    "\"cv\": 3}}", weibull_mean_10ms_cv_3, 400000, r);
     gsl_rng_free(r);
 }
 END_TEST

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../runs.h"
 #include "../support.h"
 #include "experiment.h"
 #include "scenario.h"
@@ -18,19 +19,7 @@ static struct scenario *load(const char *json, const char *const *sets,
 static struct run_summary run(const char *json, const char *const *sets,
                               size_t n_sets)
 {
-    struct scenario_errors errors = {0};
-    struct scenario *s = load(json, sets, n_sets, &errors);
-    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
-    size_t idx = 0;
-    struct experiment_params p = {.scenario = s, .policies = &idx,
-                                  .n_policies = 1, .replications = 1};
-    struct experiment e;
-    char err[128];
-    ck_assert(experiment_run(&p, &e, err, sizeof err));
-    struct run_summary out = e.results[0].reps[0].summary;
-    experiment_free(&e);
-    scenario_free(s);
-    return out;
+    return test_run_text("l.json", json, sets, n_sets);
 }
 
 START_TEST(knobs_defaults_and_errors)

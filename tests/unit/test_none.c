@@ -4,26 +4,14 @@
  */
 #include <string.h>
 
+#include "../runs.h"
 #include "../support.h"
 #include "experiment.h"
 #include "scenario.h"
 
 static struct run_summary run(const char *json)
 {
-    struct scenario_errors errors = {0};
-    struct scenario *s = scenario_load_text("n.json", json, strlen(json), NULL,
-                                            0, &errors);
-    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
-    size_t idx = 0;
-    struct experiment_params p = {.scenario = s, .policies = &idx,
-                                  .n_policies = 1, .replications = 1};
-    struct experiment e;
-    char err[128];
-    ck_assert(experiment_run(&p, &e, err, sizeof err));
-    struct run_summary out = e.results[0].reps[0].summary;
-    experiment_free(&e);
-    scenario_free(s);
-    return out;
+    return test_run_text("n.json", json, NULL, 0);
 }
 
 START_TEST(every_miss_queries_and_computes)

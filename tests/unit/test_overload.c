@@ -39,18 +39,6 @@ static const char BACKGROUND[] =
     " \"database\": {\"cores\": 8, \"service\": \"10ms\","
     " \"background\": {\"rate\": 1600}}}";
 
-static cJSON *read_json(const char *dir, const char *name)
-{
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = read_text_file(path, NULL);
-    ck_assert_msg(text != NULL, "%s not written", path);
-    cJSON *j = cJSON_Parse(text);
-    ck_assert_ptr_nonnull(j);
-    free(text);
-    return j;
-}
-
 /* Runs `scenario` with --max-in-flight 2000 and checks the outcome; the
  * reason must contain `why`. */
 static void expect_overloaded(const char *scenario, const char *why)
@@ -67,7 +55,7 @@ static void expect_overloaded(const char *scenario, const char *why)
     ck_assert_msg(strstr(r.err, why) != NULL, "%s", r.err);
     ck_assert_ptr_nonnull(strstr(r.err, "stampede: results in "));
 
-    cJSON *summary = read_json(out, "summary.json");
+    cJSON *summary = read_json_in(out, "summary.json");
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(summary, "complete")));
     const char *reason =
         cJSON_GetStringValue(cJSON_GetObjectItem(summary, "reason"));
@@ -89,13 +77,11 @@ static void expect_overloaded(const char *scenario, const char *why)
     char *text = read_text_file(csv, NULL);
     ck_assert_ptr_nonnull(text);
     ck_assert(strncmp(text, "label,rep,t_s,", 14) == 0);
-    size_t rows = 0;
-    for (const char *c = text; *c; c++)
-        rows += *c == '\n';
+    size_t rows = count_lines(text);
     ck_assert_uint_ge(rows, 2);
     ck_assert_uint_lt(rows, 60);
     free(text);
-    cJSON *scen = read_json(out, "scenario.json");
+    cJSON *scen = read_json_in(out, "scenario.json");
     cJSON_Delete(scen);
 
     cmd_result_free(&r);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../runs.h"
 #include "../support.h"
 #include "experiment.h"
 #include "scenario.h"
@@ -12,20 +13,7 @@
 static struct run_summary run(const char *json, const char *const *sets,
                               size_t n_sets)
 {
-    struct scenario_errors errors = {0};
-    struct scenario *s = scenario_load_text("p.json", json, strlen(json), sets,
-                                            n_sets, &errors);
-    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
-    size_t idx = 0;
-    struct experiment_params p = {.scenario = s, .policies = &idx,
-                                  .n_policies = 1, .replications = 1};
-    struct experiment e;
-    char err[128];
-    ck_assert(experiment_run(&p, &e, err, sizeof err));
-    struct run_summary out = e.results[0].reps[0].summary;
-    experiment_free(&e);
-    scenario_free(s);
-    return out;
+    return test_run_text("p.json", json, sets, n_sets);
 }
 
 START_TEST(knobs_defaults_round_trip_and_errors)
@@ -128,7 +116,9 @@ START_TEST(failed_early_refresh_still_replies_with_the_value)
                         summary_get(&r, "recomputes.failed"));
     ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles"), 0);
     /* no cycle ended: the shares are undefined, not 0 */
+    ck_assert(summary_has(&r, "policy_metrics.miss_share"));
     ck_assert(isnan(summary_get(&r, "policy_metrics.miss_share")));
+    ck_assert(summary_has(&r, "policy_metrics.early_per_cycle"));
     ck_assert(isnan(summary_get(&r, "policy_metrics.early_per_cycle")));
 }
 END_TEST

@@ -73,14 +73,6 @@ static void remove_run(void)
     free(run_dir);
 }
 
-static char *path_in(const char *dir, const char *name)
-{
-    char *p;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        abort();
-    return p;
-}
-
 static void assert_png(const char *dir, const char *figure, uint32_t width,
                        uint32_t height)
 {

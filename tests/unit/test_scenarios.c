@@ -46,16 +46,11 @@ static int check_and_run_all(const char *dir, const char *tmp)
         r = run_stampede(run);
         ck_assert_msg(r.status == 0, "%s: %s", file, r.err);
         cmd_result_free(&r);
-        char path[700];
-        snprintf(path, sizeof path, "%s/summary.json", out);
-        char *text = read_text_file(path, NULL);
-        ck_assert_ptr_nonnull(text);
-        cJSON *summary = cJSON_Parse(text);
+        cJSON *summary = read_json_in(out, "summary.json");
         ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(summary, "complete")));
         ck_assert_int_ge(cJSON_GetArraySize(cJSON_GetObjectItem(summary,
                                                                 "policies")), 1);
         cJSON_Delete(summary);
-        free(text);
     }
     closedir(d);
     return seen;

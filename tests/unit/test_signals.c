@@ -41,16 +41,8 @@ static const char SWEEP_POINT[] =
 
 static pid_t spawn(const char *const *args, const char *out, const char *err)
 {
-    const char *bin = getenv("STAMPEDE");
-    if (!bin)
-        bin = "build/stampede";
-    size_t n = 0;
-    while (args[n])
-        n++;
-    char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = (char *)bin;
-    for (size_t i = 0; i < n; i++)
-        argv[i + 1] = (char *)args[i];
+    char **argv = stampede_argv(args);
+    const char *bin = argv[0];
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -150,13 +142,7 @@ static void interrupt_run(int sig, const char *name, const char *reps)
     /* every file is there, under its own name: no temporary left */
     ck_assert(!has_file(p.out_dir, ".timeseries.csv.tmp-"));
     ck_assert(!has_file(p.out_dir, ".summary.json.tmp-"));
-    char path[700];
-    snprintf(path, sizeof path, "%s/summary.json", p.out_dir);
-    char *text = read_text_file(path, NULL);
-    ck_assert_ptr_nonnull(text);
-    cJSON *s = cJSON_Parse(text);
-    free(text);
-    ck_assert_ptr_nonnull(s);
+    cJSON *s = read_json_in(p.out_dir, "summary.json");
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(s, "complete")));
     const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(s, "reason"));
     char expect[64];
@@ -169,8 +155,9 @@ static void interrupt_run(int sig, const char *name, const char *reps)
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(s, "policies")), 1);
     cJSON_Delete(s);
 
+    char path[700];
     snprintf(path, sizeof path, "%s/timeseries.csv", p.out_dir);
-    text = read_text_file(path, NULL);
+    char *text = read_text_file(path, NULL);
     ck_assert_ptr_nonnull(text);
     ck_assert(strncmp(text, "label,rep,t_s,", 14) == 0);
     ck_assert_ptr_nonnull(strstr(text, "\nnone,0,0,"));   /* a window */
@@ -246,9 +233,7 @@ static void interrupt_sweep(int sig, const char *jobs)
     snprintf(path, sizeof path, "%s/sweep.csv", p.out_dir);
     char *text = read_text_file(path, NULL);
     ck_assert_ptr_nonnull(text);
-    size_t rows = 0;
-    for (const char *c = text; *c; c++)
-        rows += *c == '\n';
+    size_t rows = count_lines(text);
     /* the header, the points that finished (at least one), not all 40 */
     ck_assert_uint_ge(rows, 2);
     ck_assert_uint_lt(rows, 41);

@@ -117,10 +117,7 @@ START_TEST(sweep_output_does_not_depend_on_the_workers)
     const char *header = "policies[per].beta,database.cores,label,reps,"
                          "complete,hit_ratio_mean,hit_ratio_ci95,p99_ms_mean";
     ck_assert_int_eq(strncmp(one, header, strlen(header)), 0);
-    int lines = 0;
-    for (const char *c = one; *c; c++)
-        lines += *c == '\n';
-    ck_assert_int_eq(lines, 1 + 3 * 2 * 2);
+    ck_assert_uint_eq(count_lines(one), 1 + 3 * 2 * 2);
     ck_assert_ptr_nonnull(strstr(one, "\n0.5,1,none,3,1,"));
     ck_assert_ptr_nonnull(strstr(one, "\n2,4,per,3,1,"));
     /* a single numeric --vary draws figures */
@@ -195,10 +192,7 @@ START_TEST(replications_in_summary_json)
     ck_assert_msg(r.status == 0, "%s", r.err);
     ck_assert_ptr_nonnull(strstr(r.out, "±"));
     cmd_result_free(&r);
-    char path[700];
-    snprintf(path, sizeof path, "%s/summary.json", out);
-    char *text = read_text_file(path, NULL);
-    cJSON *s = cJSON_Parse(text);
+    cJSON *s = read_json_in(out, "summary.json");
     ck_assert_double_eq(cJSON_GetObjectItem(s, "replications")->valuedouble, 4);
     cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(s, "policies"), 0);
     ck_assert_double_eq(cJSON_GetObjectItem(p, "replications")->valuedouble, 4);
@@ -211,12 +205,20 @@ START_TEST(replications_in_summary_json)
         sum += cJSON_GetArrayItem(values, i)->valuedouble;
     ck_assert_double_eq_tol(cJSON_GetObjectItem(hit, "mean")->valuedouble,
                             sum / 4, 1e-9);
-    ck_assert(cJSON_GetObjectItem(hit, "ci95")->valuedouble > 0);
+    /* Student t: t(0.975, 3) sd / sqrt(4), t(0.975, 3) = 3.182446 */
+    double mean = sum / 4, ss = 0;
+    for (int i = 0; i < 4; i++) {
+        double dev = cJSON_GetArrayItem(values, i)->valuedouble - mean;
+        ss += dev * dev;
+    }
+    double half = 3.182446305 * sqrt(ss / 3) / 2;
+    ck_assert(half > 0);
+    ck_assert_double_eq_tol(cJSON_GetObjectItem(hit, "ci95")->valuedouble,
+                            half, 1e-6 * half + 1e-12);
     /* nested paths keep their nesting */
     cJSON *p99 = cJSON_GetObjectItem(cJSON_GetObjectItem(p, "latency_ms"), "p99");
     ck_assert(cJSON_IsObject(p99));
     cJSON_Delete(s);
-    free(text);
     remove_tree(dir);
     free(file);
     free(dir);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../runs.h"
 #include "../support.h"
 #include "experiment.h"
 #include "scenario.h"
@@ -137,18 +138,9 @@ static void keep(const struct window_row *row, unsigned rep,
 
 static void run_series(const char *json, struct series *out)
 {
-    struct scenario_errors errors = {0};
-    struct scenario *s = load(json, &errors);
-    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
-    size_t idx = 0;
+    struct scenario *s = test_scenario("t.json", json, NULL, 0);
     memset(out, 0, sizeof *out);
-    struct experiment_params p = {.scenario = s, .policies = &idx,
-                                  .n_policies = 1, .replications = 1,
-                                  .sink = keep, .sink_ctx = out};
-    struct experiment e;
-    char err[128];
-    ck_assert(experiment_run(&p, &e, err, sizeof err));
-    experiment_free(&e);
+    test_run_policy(s, 0, keep, out);
     scenario_free(s);
 }
 

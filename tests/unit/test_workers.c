@@ -81,6 +81,15 @@ START_TEST(the_stop_flag_keeps_what_finished)
     ck_assert_int_eq(workers_run(20, 2, square, keep, &c, &stop),
                      WORKERS_STOPPED);
     ck_assert_uint_lt(c.last_done, 20);
+    /* what was delivered is right, and delivered once */
+    size_t delivered = 0;
+    for (size_t i = 0; i < 20; i++) {
+        ck_assert_int_le(c.seen[i], 1);
+        if (c.seen[i])
+            ck_assert_int_eq(c.value[i], (long)(i * i));
+        delivered += (size_t)c.seen[i];
+    }
+    ck_assert_uint_eq(delivered, c.last_done);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../runs.h"
 #include "../support.h"
 #include "experiment.h"
 #include "scenario.h"
@@ -16,33 +17,12 @@
 static struct scenario *scenario_of(const char *json, const char *const *sets,
                                     size_t n_sets)
 {
-    struct scenario_errors errors = {0};
-    struct scenario *s = scenario_load_text("p.json", json, strlen(json), sets,
-                                            n_sets, &errors);
-    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
-    return s;
+    return test_scenario("p.json", json, sets, n_sets);
 }
 
-/* Runs policy `index` of s once; returns its summary. */
 static struct run_summary run_policy(const struct scenario *s, size_t index)
 {
-    struct experiment_params p = {
-        .scenario = s, .policies = &index, .n_policies = 1, .replications = 1,
-    };
-    struct experiment e;
-    char err[256];
-    ck_assert_msg(experiment_run(&p, &e, err, sizeof err), "%s", err);
-    ck_assert(e.complete);
-    struct run_summary out = e.results[0].reps[0].summary;
-    experiment_free(&e);
-    return out;
-}
-
-static double get(const struct run_summary *s, const char *path)
-{
-    double v = summary_get(s, path);
-    ck_assert_msg(!isnan(v), "no %s", path);
-    return v;
+    return test_run_policy(s, index, NULL, NULL);
 }
 
 /* A hot key at 1000 req/s, Δ = 50 ms on an uncontended database, cache
@@ -65,20 +45,20 @@ START_TEST(healthy_lock_recomputes_once_per_expiry)
 {
     struct scenario *s = scenario_of(LOCK_SCENARIO, NULL, 0);
     struct run_summary r = run_policy(s, 0);
-    double episodes = get(&r, "episodes.count");
+    double episodes = test_get(&r, "episodes.count");
     ck_assert(episodes > 150);
-    ck_assert_double_eq(get(&r, "recomputes.total"), episodes);
-    ck_assert_double_eq(get(&r, "recomputes.lock"), episodes);
-    ck_assert_double_eq(get(&r, "recomputes.overlapping"), 0);
-    ck_assert_double_eq(get(&r, "recomputes.redundant"), 0);
-    ck_assert_double_eq(get(&r, "error_rate"), 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.total"), episodes);
+    ck_assert_double_eq(test_get(&r, "recomputes.lock"), episodes);
+    ck_assert_double_eq(test_get(&r, "recomputes.overlapping"), 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.redundant"), 0);
+    ck_assert_double_eq(test_get(&r, "error_rate"), 0);
     /* waiters waited, polling the cache, and were served the value */
-    ck_assert(get(&r, "policy_metrics.contended") > 0);
-    ck_assert(get(&r, "policy_metrics.polls") > 0);
-    ck_assert(get(&r, "outcomes.waited") > 0);
+    ck_assert(test_get(&r, "policy_metrics.contended") > 0);
+    ck_assert(test_get(&r, "policy_metrics.polls") > 0);
+    ck_assert(test_get(&r, "outcomes.waited") > 0);
     /* ... for up to about Δ: a recompute (50 ms) plus round trips and a
      * poll interval (at most 7 ms) */
-    ck_assert(get(&r, "policy_metrics.max_wait_s") < 0.050 + 0.007 + 0.010);
+    ck_assert(test_get(&r, "policy_metrics.max_wait_s") < 0.050 + 0.007 + 0.010);
     scenario_free(s);
 }
 END_TEST
@@ -92,13 +72,13 @@ START_TEST(lock_without_recheck_shows_the_double_recompute_race)
     const char *sets[] = {"policies[0].recheck=false"};
     struct scenario *s = scenario_of(LOCK_SCENARIO, sets, 1);
     struct run_summary r = run_policy(s, 0);
-    double episodes = get(&r, "episodes.count");
-    double total = get(&r, "recomputes.total");
-    double redundant = get(&r, "recomputes.redundant");
+    double episodes = test_get(&r, "episodes.count");
+    double total = test_get(&r, "recomputes.total");
+    double redundant = test_get(&r, "recomputes.redundant");
     ck_assert_msg(redundant > 0.1 * episodes, "only %g races in %g expiries",
                   redundant, episodes);
     ck_assert_double_eq(total, episodes + redundant);
-    ck_assert_double_eq(get(&r, "recomputes.overlapping"), 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.overlapping"), 0);
     scenario_free(s);
 }
 END_TEST
@@ -114,18 +94,18 @@ START_TEST(stale_serving_lock_refreshes_once_per_expiry)
                           "cache.stale_for=10s", "policies[0].recheck=true"};
     struct scenario *s = scenario_of(LOCK_SCENARIO, sets, 3);
     struct run_summary r = run_policy(s, 0);
-    ck_assert(get(&r, "outcomes.stale") > 150);
-    ck_assert_double_eq(get(&r, "episodes.count"), 0);
+    ck_assert(test_get(&r, "outcomes.stale") > 150);
+    ck_assert_double_eq(test_get(&r, "episodes.count"), 0);
     /* one refresh per TTL plus a recompute: about 200 s / 1.05 s */
-    ck_assert(get(&r, "recomputes.lock") > 150);
-    ck_assert_double_eq(get(&r, "recomputes.redundant"), 0);
-    ck_assert_double_eq(get(&r, "recomputes.overlapping"), 0);
+    ck_assert(test_get(&r, "recomputes.lock") > 150);
+    ck_assert_double_eq(test_get(&r, "recomputes.redundant"), 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.overlapping"), 0);
     scenario_free(s);
 
     sets[2] = "policies[0].recheck=false";
     s = scenario_of(LOCK_SCENARIO, sets, 3);
     r = run_policy(s, 0);
-    ck_assert(get(&r, "recomputes.redundant") > 0);
+    ck_assert(test_get(&r, "recomputes.redundant") > 0);
     scenario_free(s);
 }
 END_TEST
@@ -258,8 +238,8 @@ START_TEST(crashed_holder_stalls_its_waiters_for_lock_ttl)
     struct run_summary r = run_policy(sc, 0);
     double ttl = 1.0;
     ck_assert_uint_gt(spy.n_crash, 20);
-    ck_assert_double_eq(get(&r, "errors.holder_crash"),
-                        get(&r, "policy_metrics.holder_crashes"));
+    ck_assert_double_eq(test_get(&r, "errors.holder_crash"),
+                        test_get(&r, "policy_metrics.holder_crashes"));
     size_t checked = 0;
     size_t blocking = 0;
     for (size_t c = 0; c < spy.n_crash; c++) {
@@ -346,8 +326,8 @@ static void check_xfetch(double lambda, double beta)
              lambda * 100, beta);
     struct scenario *s = scenario_of(json, NULL, 0);
     struct run_summary r = run_policy(s, 0);
-    double cycles = get(&r, "policy_metrics.cycles");
-    double share = get(&r, "policy_metrics.miss_share");
+    double cycles = test_get(&r, "policy_metrics.cycles");
+    double share = test_get(&r, "policy_metrics.miss_share");
     double se = sqrt(predicted * (1 - predicted) / cycles);
     ck_assert_msg(cycles >= 20000, "only %g cycles", cycles);
     ck_assert_msg(fabs(share - predicted) <= 3 * se,
@@ -365,8 +345,10 @@ START_TEST(per_no_early_refresh_probability_matches_xfetch)
 END_TEST
 
 /* With a vanishing beta no read refreshes early, and per is none: on
- * common random numbers the recomputes agree (here exactly; the test
- * allows the noise of a Poisson count, 3 sqrt(n)). */
+ * common random numbers (per draws its coins from a stream of its own,
+ * which moves no other) the two runs are the same run, so the recomputes
+ * and what the requests saw agree exactly, not only within the noise of
+ * a Poisson count. */
 START_TEST(per_with_tiny_beta_recomputes_like_none)
 {
     const char *json =
@@ -381,11 +363,15 @@ START_TEST(per_with_tiny_beta_recomputes_like_none)
     struct scenario *s = scenario_of(json, NULL, 0);
     struct run_summary none = run_policy(s, 0);
     struct run_summary per = run_policy(s, 1);
-    double a = get(&none, "recomputes.total");
-    double b = get(&per, "recomputes.total");
+    double a = test_get(&none, "recomputes.total");
+    double b = test_get(&per, "recomputes.total");
     ck_assert(a > 1000);
-    ck_assert_msg(fabs(a - b) <= 3 * sqrt(a), "none %g, per %g", a, b);
-    ck_assert_double_eq(get(&per, "recomputes.early"), 0);
+    ck_assert_msg(a == b, "none %g, per %g", a, b);
+    ck_assert_double_eq(test_get(&per, "recomputes.early"), 0);
+    ck_assert_double_eq(test_get(&per, "db.queries"), test_get(&none, "db.queries"));
+    ck_assert_double_eq(test_get(&per, "hit_ratio"), test_get(&none, "hit_ratio"));
+    ck_assert_double_eq(test_get(&per, "latency_ms.p99"),
+                        test_get(&none, "latency_ms.p99"));
     scenario_free(s);
 }
 END_TEST

@@ -3,18 +3,17 @@
  * what they say: the 95 % interval of a known quantity covers it in about
  * 95 % of experiments.
  */
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../support.h"
+#include "../theory.h"
 #include "aggregate.h"
 #include "experiment.h"
 #include "scenario.h"
 
-/* M/M/4 at ρ = 0.8 with S = 1 ms: Erlang C gives E[T] = 1.745541 ms (the
- * formula is checked against the simulator in test_world_theory.c). */
-#define ERLANG_C_MEAN_MS 1.7455405897
 
 /*
  * 100 experiments (seeds 1..100), each of 5 replications of 5 s after a
@@ -22,9 +21,20 @@
  * response time must cover Erlang C's value in 95 % of them. The number
  * covered is binomial(100, 0.95): sd 2.18, so 3 sd below is 88.5; above,
  * anything up to 100 is consistent.
+ *
+ * Coverage alone would pass intervals far too wide, so their width is
+ * checked too. Over the 100 experiments the sd of the 5-replication means
+ * estimates σ/√5, and each half-width is t(0.975, 4) s/√5 with
+ * E[s] = c4(5) σ, c4(5) = 0.9400: the mean half-width over
+ * t(0.975, 4) sd(means) should be 0.94. Its relative error is about 8 %
+ * (7 % from sd(means) over 100 values, 3.6 % from the mean of 100
+ * half-widths, whose own cv is √(1 − c4²)/c4 = 0.36), so the ratio must
+ * lie within 3 of those, 0.94 ± 24 %.
  */
 START_TEST(intervals_cover_the_erlang_c_mean_at_their_rate)
 {
+    const double truth_ms = mmc_mean_response(4, 3200, 0.001) * 1e3;
+    double means[100], hw_sum = 0;
     int covered = 0;
     for (int seed = 1; seed <= 100; seed++) {
         char json[1024];
@@ -55,12 +65,25 @@ START_TEST(intervals_cover_the_erlang_c_mean_at_their_rate)
         aggregate_summaries(runs, 5, &agg);
         double mean = summary_get(&agg.mean, "db.response_ms.mean");
         double hw = summary_get(&agg.ci95, "db.response_ms.mean");
-        covered += fabs(mean - ERLANG_C_MEAN_MS) <= hw;
+        covered += fabs(mean - truth_ms) <= hw;
+        means[seed - 1] = mean;
+        hw_sum += hw;
         experiment_free(&e);
         scenario_free(s);
     }
     ck_assert_msg(covered >= 89, "the 95 %% interval covered the truth in "
                   "only %d of 100 experiments", covered);
+    double sum = 0, sum2 = 0;
+    for (int k = 0; k < 100; k++)
+        sum += means[k];
+    for (int k = 0; k < 100; k++)
+        sum2 += (means[k] - sum / 100) * (means[k] - sum / 100);
+    double sd_means = sqrt(sum2 / 99);
+    double ratio = hw_sum / 100 / (gsl_cdf_tdist_Pinv(0.975, 4) * sd_means);
+    fprintf(stderr, "  covered %d of 100; mean half-width / (t sd of the "
+            "means) %.3f (expected 0.94)\n", covered, ratio);
+    ck_assert_msg(fabs(ratio / 0.9400 - 1) <= 0.24, "mean half-width / "
+                  "(t sd of the means) = %g, expected 0.94", ratio);
 }
 END_TEST
 

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../runs.h"
 #include "../support.h"
+#include "../theory.h"
 #include "experiment.h"
 #include "scenario.h"
 
@@ -34,10 +36,7 @@ static void collect_batches(const struct window_row *row, unsigned rep,
 static struct experiment run_text(const char *json, struct batches *b,
                                   struct scenario **out)
 {
-    struct scenario_errors errors = {0};
-    struct scenario *s = scenario_load_text("v.json", json, strlen(json), NULL,
-                                            0, &errors);
-    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
+    struct scenario *s = test_scenario("v.json", json, NULL, 0);
     size_t idx[SCENARIO_MAX_POLICIES];
     for (size_t i = 0; i < s->n_policies; i++)
         idx[i] = i;
@@ -101,18 +100,6 @@ START_TEST(stampede_size_is_one_plus_lambda_delta_plus_r)
 }
 END_TEST
 
-/* Erlang C: probability that an arrival waits in M/M/c at offered load a. */
-static double erlang_c(int c, double a)
-{
-    double term = 1, sum = 1;   /* a^k / k!, summed for k < c */
-    for (int k = 1; k < c; k++) {
-        term *= a / k;
-        sum += term;
-    }
-    double top = term * a / c / (1 - a / c);
-    return top / (sum + top);
-}
-
 /*
  * ttl 0: every request misses and queries. With fcfs on c = 4 servers,
  * exponential work of mean S = 1 ms and λ = 3200/s (ρ = 0.8), the
@@ -141,8 +128,7 @@ START_TEST(fcfs_response_through_the_world_is_erlang_c)
     struct scenario *s;
     struct experiment e = run_text(json, &b, &s);
     const struct run_summary *r = &e.results[0].reps[0].summary;
-    double S = 0.001, a = 3200 * S;
-    double expected = S + erlang_c(4, a) * S / (4 * (1 - a / 4));
+    double expected = mmc_mean_response(4, 3200, 0.001);
     double got = summary_get(r, "db.response_ms.mean") / 1e3;
     /* batch means: sd of the window means / sqrt(number of windows) */
     double sum = 0, sum2 = 0;

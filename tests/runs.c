@@ -1,0 +1,50 @@
+/*
+ * runs.c — see runs.h.
+ */
+#include "runs.h"
+
+#include <string.h>
+
+#include "support.h"
+
+struct scenario *test_scenario(const char *file, const char *json,
+                               const char *const *sets, size_t n_sets)
+{
+    struct scenario_errors errors = {0};
+    struct scenario *s = scenario_load_text(file, json, strlen(json), sets,
+                                            n_sets, &errors);
+    ck_assert_msg(s != NULL, "%s", errors.n ? errors.lines[0] : "?");
+    scenario_errors_free(&errors);
+    return s;
+}
+
+struct run_summary test_run_policy(const struct scenario *s, size_t index,
+                                   row_sink sink, void *ctx)
+{
+    struct experiment_params p = {
+        .scenario = s, .policies = &index, .n_policies = 1, .replications = 1,
+        .sink = sink, .sink_ctx = ctx,
+    };
+    struct experiment e;
+    char err[256];
+    ck_assert_msg(experiment_run(&p, &e, err, sizeof err), "%s", err);
+    ck_assert_msg(e.complete, "the run stopped early");
+    struct run_summary out = e.results[0].reps[0].summary;
+    experiment_free(&e);
+    return out;
+}
+
+struct run_summary test_run_text(const char *file, const char *json,
+                                 const char *const *sets, size_t n_sets)
+{
+    struct scenario *s = test_scenario(file, json, sets, n_sets);
+    struct run_summary out = test_run_policy(s, 0, NULL, NULL);
+    scenario_free(s);
+    return out;
+}
+
+double test_get(const struct run_summary *r, const char *path)
+{
+    ck_assert_msg(summary_has(r, path), "the summary has no %s", path);
+    return summary_get(r, path);
+}
