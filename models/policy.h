@@ -112,6 +112,7 @@ struct policy_calibration {
     /* The default range of the knob, given the recompute time. */
     void (*default_range)(const struct dist *recompute, double *lo,
                           double *hi);
+    const char *range_help;       /* that range, in words, for --help */
     const char *guard_option;     /* "max-miss-share" (a calibrate flag) */
     const char *guard_path;       /* the summary metric it bounds */
     const char *guard_what;       /* what the metric is, for messages */

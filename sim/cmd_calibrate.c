@@ -18,12 +18,12 @@
 #include "progress.h"
 #include "scenario.h"
 
-static const char USAGE[] =
+static const char USAGE_HEAD[] =
     "Usage: stampede calibrate SCENARIO --policy LABEL [--knob PATH]\n"
     "         [--range LO:HI] [--max-db-inflight N] [--max-p99-ms X]\n"
-    "         [--max-error-rate E] [--max-miss-share M] [--max-overlap F]\n"
-    "         [--reps N] [-j N] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
-    "         [--quiet] [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
+    "         [--max-error-rate E] [--max-GUARD X] [--reps N] [-j N]\n"
+    "         [--seed N] [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "         [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
     "\n"
     "Finds the smallest value of a policy's knob whose constraints hold at\n"
     "the upper end of their 95 % confidence interval (the report says so\n"
@@ -36,19 +36,14 @@ static const char USAGE[] =
     "\n"
     "Options:\n"
     "  --policy LABEL        the policy to calibrate (required)\n"
-    "  --knob PATH           the knob: a field of the policy (beta) or a full\n"
-    "                        path; default the policy's own: per: beta,\n"
-    "                        lock: lock_ttl\n"
-    "  --range LO:HI         the values to try (durations allowed); default:\n"
-    "                        beta 0.1:10, lock_ttl from the median recompute\n"
-    "                        time to 100 times its 99th percentile\n"
+    "  --knob PATH           the knob: a field of the policy or a full path;\n"
+    "                        default the policy's own\n"
+    "  --range LO:HI         the values to try (durations allowed)\n"
     "  --max-db-inflight N   queries at the database, at the busiest moment\n"
     "  --max-p99-ms X        the p99 reply latency\n"
-    "  --max-error-rate E    errors / requests (default 0.001)\n"
-    "  --max-miss-share M    per: TTL cycles with no early refresh before\n"
-    "                        expiry / cycles (default 0.01)\n"
-    "  --max-overlap F       overlapping recomputes / recomputes (default 0.01\n"
-    "                        for lock)\n"
+    "  --max-error-rate E    errors / requests (default 0.001)\n";
+
+static const char USAGE_TAIL[] =
     "  --reps N              replications per value (default 5, at least 2)\n"
     "  -j N                  worker processes (default: the number of CPUs)\n"
     "  --seed N              the random seed (same as --set seed=N)\n"
@@ -71,22 +66,83 @@ static const char USAGE[] =
     "answer says so), 1 failure while running, 2 bad usage or scenario,\n"
     "130/143 interrupted.\n";
 
-/* The constraint flags: option, summary metric, description. */
+/* "  FLAG    text", the text wrapped to the help's columns. */
+static void print_option(const char *flag, const char *text)
+{
+    enum { INDENT = 24, WIDTH = 78 };
+    printf("  %-*s", INDENT - 2, flag);
+    int col = INDENT;
+    for (const char *w = text; *w;) {
+        size_t len = strcspn(w, " ");
+        if (col > INDENT && col + 1 + (int)len > WIDTH) {
+            printf("\n%*s", INDENT, "");
+            col = INDENT;
+        } else if (col > INDENT) {
+            putchar(' ');
+            col++;
+        }
+        printf("%.*s", (int)len, w);
+        col += (int)len;
+        w += len;
+        w += strspn(w, " ");
+    }
+    putchar('\n');
+}
+
+/* Each policy that can be calibrated brings its knob, its default range
+ * and a guard of its own (--max-miss-share for per...): the help lists
+ * them from the registry. */
+static void print_usage(void)
+{
+    fputs(USAGE_HEAD, stdout);
+    for (const struct policy_ops *const *p = policy_all(); *p; p++) {
+        const struct policy_calibration *cal = (*p)->calibration;
+        if (!cal)
+            continue;
+        char flag[64], text[512];
+        snprintf(flag, sizeof flag, "--%s X", cal->guard_option);
+        snprintf(text, sizeof text, "%s: %s (default %g); its knob %s, by "
+                 "default from %s", (*p)->name, cal->guard_what,
+                 cal->guard_default, cal->knob, cal->range_help);
+        print_option(flag, text);
+    }
+    fputs(USAGE_TAIL, stdout);
+}
+
+/* The constraint flags every policy has: option, summary metric,
+ * description, default limit (NAN: none). The policies' guards follow
+ * them, from the registry. */
 static const struct constraint KNOWN[] = {
     {"max-db-inflight", "db.peak_inflight", "database peak in-flight", NAN},
     {"max-p99-ms", "latency_ms.p99", "p99 latency (ms)", NAN},
     {"max-error-rate", "error_rate", "error rate", 0.001},
-    {"max-miss-share", "policy_metrics.miss_share",
-     "share of TTL cycles with no early refresh before expiry", NAN},
-    {"max-overlap", "recomputes.overlap_share",
-     "share of recomputes that overlapped another", NAN},
 };
 #define N_KNOWN (sizeof KNOWN / sizeof KNOWN[0])
+#define MAX_CONSTRAINTS 16
+
+/* The constraint flags: KNOWN, then each calibrated policy's guard (its
+ * default limit applies only when that policy is calibrated). */
+static size_t all_constraints(struct constraint *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < N_KNOWN; k++)
+        out[n++] = KNOWN[k];
+    for (const struct policy_ops *const *p = policy_all();
+         *p && n < MAX_CONSTRAINTS; p++) {
+        const struct policy_calibration *cal = (*p)->calibration;
+        if (cal)
+            out[n++] = (struct constraint){cal->guard_option, cal->guard_path,
+                                           cal->guard_what, NAN};
+    }
+    return n;
+}
 
 struct calibrate_options {
     struct world_options w;
     const char *label, *knob, *range;
-    double limits[N_KNOWN];        /* NAN: not given */
+    struct constraint flags[MAX_CONSTRAINTS];
+    double limits[MAX_CONSTRAINTS];   /* given on the command line; NAN: not */
+    size_t n_flags;
     bool no_plot;
 };
 
@@ -95,37 +151,40 @@ static int parse_limit(struct calibrate_options *o, size_t k, const char *text)
     double v;
     if (!cli_parse_double(text, &v) || v < 0)
         return cli_usage_error("calibrate", "--%s: expected a number >= 0, "
-                               "got '%s'", KNOWN[k].option, text);
+                               "got '%s'", o->flags[k].option, text);
     o->limits[k] = v;
     return EXIT_OK;
 }
 
 static int parse_options(int argc, char **argv, struct calibrate_options *o)
 {
-    static const struct option OPTIONS[] = {
+    static const struct option FIXED[] = {
         WORLD_LONG_OPTIONS,
         {"policy", required_argument, NULL, 'p'},
         {"knob", required_argument, NULL, 'k'},
         {"range", required_argument, NULL, 'R'},
-        {"max-db-inflight", required_argument, NULL, 0},
-        {"max-p99-ms", required_argument, NULL, 1},
-        {"max-error-rate", required_argument, NULL, 2},
-        {"max-miss-share", required_argument, NULL, 3},
-        {"max-overlap", required_argument, NULL, 4},
         {"no-plot", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
     };
-    for (size_t k = 0; k < N_KNOWN; k++)
+    enum { N_FIXED = sizeof FIXED / sizeof FIXED[0] };
+    /* the constraint flags return their index in o->flags */
+    struct option options[N_FIXED + MAX_CONSTRAINTS + 1];
+    memcpy(options, FIXED, sizeof FIXED);
+    o->n_flags = all_constraints(o->flags);
+    for (size_t k = 0; k < o->n_flags; k++) {
+        options[N_FIXED + k] = (struct option){o->flags[k].option,
+                                               required_argument, NULL, (int)k};
         o->limits[k] = NAN;
+    }
+    options[N_FIXED + o->n_flags] = (struct option){NULL, 0, NULL, 0};
     /* a confidence interval needs two replications */
     world_options_init(&o->w, 5, 2);
     int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
     while (st == EXIT_OK &&
-           (c = getopt_long(argc, argv, ":hqj:", OPTIONS, NULL)) != -1) {
-        if (c >= 0 && c < (int)N_KNOWN) {
+           (c = getopt_long(argc, argv, ":hqj:", options, NULL)) != -1) {
+        if (c >= 0 && c < (int)o->n_flags) {
             st = parse_limit(o, (size_t)c, optarg);
             continue;
         }
@@ -134,7 +193,7 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
         case 'k': o->knob = optarg; break;
         case 'R': o->range = optarg; break;
         case 'N': o->no_plot = true; break;
-        case 'h': fputs(USAGE, stdout); return -1;
+        case 'h': print_usage(); return -1;
         default: st = world_option("calibrate", c, optarg, argv, &o->w);
         }
     }
@@ -214,8 +273,8 @@ static int build_constraints(const struct scenario *s,
     const struct policy_ops *ops =
         s->policies[scenario_policy_index(s, o->label)].ops;
     *n = 0;
-    for (size_t k = 0; k < N_KNOWN; k++) {
-        struct constraint c = KNOWN[k];
+    for (size_t k = 0; k < o->n_flags; k++) {
+        struct constraint c = o->flags[k];
         if (!isnan(o->limits[k]))
             c.limit = o->limits[k];
         else if (cal && strcmp(cal->guard_option, c.option) == 0)
@@ -362,7 +421,7 @@ int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
         .label = o.label,
     };
     const struct policy_calibration *cal = NULL;
-    struct constraint constraints[N_KNOWN];
+    struct constraint constraints[MAX_CONSTRAINTS];
     if ((status = resolve_knob(s, &o, &p, &cal)) != EXIT_OK ||
         (status = resolve_range(s, &o, cal, &p)) != EXIT_OK ||
         (status = build_constraints(s, &o, cal, constraints,

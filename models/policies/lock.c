@@ -371,6 +371,8 @@ static const struct calibration_cost COSTS[] = {
 static const struct policy_calibration CALIBRATION = {
     .knob = "lock_ttl",
     .default_range = lock_range,
+    .range_help = "the median recompute time to 100 times its 99th "
+                  "percentile",
     .guard_option = "max-overlap",
     .guard_path = "recomputes.overlap_share",
     .guard_what = "share of recomputes that overlapped another",

@@ -275,6 +275,7 @@ static const struct calibration_cost COSTS[] = {
 static const struct policy_calibration CALIBRATION = {
     .knob = "beta",
     .default_range = per_range,
+    .range_help = "0.1 to 10",
     .guard_option = "max-miss-share",
     .guard_path = "policy_metrics.miss_share",
     .guard_what = "share of TTL cycles with no early refresh before expiry",
