@@ -29,12 +29,8 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 
 bool cli_parse_double(const char *text, double *out)
 {
-    size_t n = str_number_length(text);
-    if (n == 0 || text[n] != '\0')
-        return false;
-    errno = 0;
-    double v = strtod(text, NULL);
-    if (errno == ERANGE || !isfinite(v))
+    double v;
+    if (!str_parse_number(text, &v) || !isfinite(v))
         return false;
     *out = v;
     return true;

@@ -245,10 +245,9 @@ static int resolve_range(const struct scenario *s,
 {
     if (o->range) {
         char lo[64], hi[64];
-        const char *why;
         if (sscanf(o->range, "%63[^:]:%63s", lo, hi) != 2 ||
-            (!cli_parse_double(lo, &p->lo) && !duration_parse(lo, &p->lo, &why)) ||
-            (!cli_parse_double(hi, &p->hi) && !duration_parse(hi, &p->hi, &why)))
+            !number_or_duration_parse(lo, &p->lo) ||
+            !number_or_duration_parse(hi, &p->hi))
             return cli_usage_error("calibrate", "--range: expected LO:HI, "
                                    "got '%s'", o->range);
     } else if (cal && !o->knob) {

@@ -139,13 +139,10 @@ static bool plottable(const struct sweep_params *p)
 {
     if (p->n_varies != 1)
         return false;
-    for (size_t i = 0; i < p->varies[0].n; i++) {
-        char cell[256], *end;
-        sweep_csv_value(p->varies[0].values[i], cell, sizeof cell);
-        strtod(cell, &end);
-        if (end == cell || *end)
+    double v;
+    for (size_t i = 0; i < p->varies[0].n; i++)
+        if (!number_or_duration_parse(p->varies[0].values[i], &v))
             return false;
-    }
     return true;
 }
 

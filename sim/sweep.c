@@ -20,19 +20,6 @@
 
 /* ---- --vary ---- */
 
-/* A number, or a duration (then in seconds). */
-static bool parse_bound(const char *text, double *out)
-{
-    char *end;
-    double v = strtod(text, &end);
-    if (end != text && *end == '\0' && isfinite(v)) {
-        *out = v;
-        return true;
-    }
-    const char *why;
-    return duration_parse(text, out, &why);
-}
-
 static bool add_value(struct vary *v, char *text)
 {
     if (!text)
@@ -54,7 +41,8 @@ static bool parse_range(const char *spec, struct vary *v, char *err, size_t n)
     int got = sscanf(spec, "%63[^:]:%63[^:]:%31[^:]:%15s", lo_s, hi_s, n_s, mode);
     double lo, hi, count;
     char *end;
-    if (got < 3 || !parse_bound(lo_s, &lo) || !parse_bound(hi_s, &hi)) {
+    if (got < 3 || !number_or_duration_parse(lo_s, &lo) ||
+        !number_or_duration_parse(hi_s, &hi)) {
         snprintf(err, n, "expected a,b,c or lo:hi:n or lo:hi:n:log, got "
                  "\"%s\"", spec);
         return false;

@@ -26,11 +26,8 @@ const size_t N_SWEEP_METRICS = sizeof SWEEP_METRICS / sizeof SWEEP_METRICS[0];
 
 void sweep_csv_value(const char *text, char *out, size_t n)
 {
-    char *end;
-    double v = strtod(text, &end);
-    const char *why;
-    if (!(end != text && *end == '\0' && isfinite(v)) &&
-        !duration_parse(text, &v, &why)) {
+    double v;
+    if (!number_or_duration_parse(text, &v)) {
         /* text: quoted, with quotes doubled, if it needs it */
         if (!strpbrk(text, ",\"\n")) {
             snprintf(out, n, "%s", text);

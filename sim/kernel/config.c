@@ -327,15 +327,6 @@ void cfg_check_keys(const struct cfg_obj *o, const char *const *known)
 }
 
 /* Reads a string node's text as a number: used for command-line values. */
-static bool raw_number(const char *text, double *out)
-{
-    size_t n = str_number_length(text);
-    if (n == 0 || text[n] != '\0')
-        return false;
-    *out = strtod(text, NULL);
-    return true;
-}
-
 /* A number node, or a command-line string whose text is a number. */
 static bool number_value(const struct cfg *cfg, const cJSON *node, double *v)
 {
@@ -344,7 +335,7 @@ static bool number_value(const struct cfg *cfg, const cJSON *node, double *v)
         return true;
     }
     return cJSON_IsString(node) && cfg_is_raw(cfg, node) &&
-           raw_number(node->valuestring, v);
+           str_parse_number(node->valuestring, v);
 }
 
 bool cfg_node_number(struct cfg *cfg, const cJSON *node, const char *path,
@@ -411,6 +402,17 @@ static const struct unit UNITS[] = {
     {"ns", 1e-9}, {"us", 1e-6}, {"\xc2\xb5s", 1e-6}, {"ms", 1e-3},
     {"s", 1},     {"m", 60},    {"h", 3600},         {NULL, 0},
 };
+
+bool number_or_duration_parse(const char *text, double *out)
+{
+    const char *why;
+    double v;
+    if (str_parse_number(text, &v) && isfinite(v)) {
+        *out = v;
+        return true;
+    }
+    return duration_parse(text, out, &why);
+}
 
 bool duration_parse(const char *text, double *seconds, const char **why)
 {

@@ -144,6 +144,9 @@ bool cfg_node_duration(struct cfg *cfg, const cJSON *node, const char *path,
 /* Parses "250us", "200ms", "5s", "2m", "1h" (also "ns"). On failure
  * returns false and sets *why to a short reason. */
 bool duration_parse(const char *text, double *seconds, const char **why);
+/* A finite number, or a duration (then in seconds): the values of
+ * --vary and --range. */
+bool number_or_duration_parse(const char *text, double *out);
 
 /* A short rendering of a JSON value for "got ..." in messages. */
 void cfg_describe_value(const cJSON *node, char *out, size_t n);

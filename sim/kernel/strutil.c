@@ -93,6 +93,15 @@ static size_t digits_at(const char *s)
     return n;
 }
 
+bool str_parse_number(const char *text, double *out)
+{
+    size_t n = str_number_length(text);
+    if (n == 0 || text[n] != '\0')
+        return false;
+    *out = strtod(text, NULL);
+    return true;
+}
+
 size_t str_number_length(const char *text)
 {
     size_t i = text[0] == '+' || text[0] == '-';

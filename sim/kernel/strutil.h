@@ -5,6 +5,7 @@
 #define STAMPEDE_STRUTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* printf into a new heap string; NULL if memory runs out. */
@@ -23,6 +24,9 @@ const char *str_suggest(const char *word, const char *const *candidates);
  * ".5"), an optional exponent. Not "nan", "inf", hex, nor spaces, which
  * strtod would take. Returns the number of characters, or 0. */
 size_t str_number_length(const char *text);
+/* The whole text as such a number (an overflow reads as an infinity, for
+ * the caller to refuse); false if it is not one. */
+bool str_parse_number(const char *text, double *out);
 
 /* Copies at most n-1 bytes of src into dst and terminates it. */
 void str_copy(char *dst, size_t n, const char *src);
