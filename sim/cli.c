@@ -123,12 +123,15 @@ int world_option(const char *command, int c, const char *arg, char **argv,
     case 'm': return cli_max_in_flight_option(command, arg, &o->max_in_flight);
     case 'M': return cli_max_memory_option(command, arg, &o->max_memory);
     case 'q': o->quiet = true; return EXIT_OK;
-    case ':':
-        return cli_usage_error(command, "%s needs a value", argv[optind - 1]);
-    default:
-        return cli_usage_error(command, "unknown option '%s'",
-                               argv[optind - 1]);
+    default: return cli_getopt_error(command, c, argv);
     }
+}
+
+int cli_getopt_error(const char *command, int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage_error(command, "%s needs a value", argv[optind - 1]);
+    return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
 }
 
 int world_options_finish(const char *command, int argc, char **argv,

@@ -110,6 +110,10 @@ int world_option(const char *command, int c, const char *arg, char **argv,
 int world_options_finish(const char *command, int argc, char **argv,
                          struct world_options *o);
 
+/* The usage error for what getopt_long returned for an option it could
+ * not take (':' a missing value, anything else an unknown option). */
+int cli_getopt_error(const char *command, int c, char **argv);
+
 /* The exit status for a run stopped by a signal: 128 + its number. */
 int cli_signal_status(const struct cli_env *env);
 

@@ -77,11 +77,7 @@ static int parse_options(int argc, char **argv, struct bench_options *o)
                                        "'%s'", optarg);
             break;
         case 'h': fputs(USAGE, stdout); return -1;
-        case ':':
-            return cli_usage_error("bench", "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("bench", "unknown option '%s'",
-                                   argv[optind - 1]);
+        default: return cli_getopt_error("bench", c, argv);
         }
     }
     if (optind < argc)

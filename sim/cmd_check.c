@@ -45,60 +45,37 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         {NULL, 0, NULL, 0},
     };
     (void)env;
-    struct scenario_args args = {0};
-    double max_memory = memguard_default_limit();
+    struct world_options o = {0};
+    world_options_init(&o, 1, 1);
     int c, status = EXIT_OK;
     opterr = 0;
     optind = 1;
     while (status == EXIT_OK &&
            (c = getopt_long(argc, argv, ":h", OPTIONS, NULL)) != -1) {
-        switch (c) {
-        case 's':
-            if (!scenario_args_add_set(&args, optarg))
-                status = EXIT_FAILED;
-            break;
-        case 'S':
-            if (!scenario_args_set_seed(&args, "check", optarg))
-                status = EXIT_USAGE;
-            break;
-        case 'M':
-            status = cli_max_memory_option("check", optarg, &max_memory);
-            break;
-        case 'h':
+        if (c == 'h') {
             fputs(USAGE, stdout);
-            scenario_args_free(&args);
+            scenario_args_free(&o.args);
             return EXIT_OK;
-        case ':':
-            status = cli_usage_error("check", "%s needs a value",
-                                     argv[optind - 1]);
-            break;
-        default:
-            status = cli_usage_error("check", "unknown option '%s'",
-                                     argv[optind - 1]);
         }
+        status = world_option("check", c, optarg, argv, &o);
     }
-    if (status == EXIT_OK && optind != argc - 1)
-        status = cli_usage_error("check", optind >= argc
-                                              ? "which scenario? give a file"
-                                              : "give one scenario file");
-    if (status == EXIT_OK && args.seed_set[0] &&
-        !scenario_args_add_set(&args, args.seed_set))
-        status = EXIT_FAILED;
+    if (status == EXIT_OK)
+        status = world_options_finish("check", argc, argv, &o);
     if (status != EXIT_OK) {
-        scenario_args_free(&args);
+        scenario_args_free(&o.args);
         return status;
     }
     struct scenario_errors errors = {0};
-    struct scenario *s = scenario_load(argv[optind], args.sets, args.n_sets,
+    struct scenario *s = scenario_load(o.file, o.args.sets, o.args.n_sets,
                                        &errors);
-    scenario_args_free(&args);
+    scenario_args_free(&o.args);
     if (!s) {
         scenario_errors_print(&errors, stderr);
         scenario_errors_free(&errors);
         return EXIT_USAGE;
     }
     /* what `run` would refuse, `check` refuses too */
-    char *too_large = memguard_problem(s, NULL, 0, 1, NULL, max_memory);
+    char *too_large = memguard_problem(s, NULL, 0, 1, NULL, o.max_memory);
     if (too_large) {
         fprintf(stderr, "%s\n", too_large);
         free(too_large);
@@ -106,7 +83,7 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         return EXIT_USAGE;
     }
     scenario_describe(s, stdout);
-    memguard_describe(s, max_memory, stdout);
+    memguard_describe(s, o.max_memory, stdout);
     scenario_free(s);
     return EXIT_OK;
 }

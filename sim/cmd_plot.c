@@ -60,11 +60,7 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
             break;
         case 'q': o->quiet = true; break;
         case 'h': fputs(USAGE, stdout); return -1;
-        case ':':
-            return cli_usage_error("plot", "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("plot", "unknown option '%s'",
-                                   argv[optind - 1]);
+        default: return cli_getopt_error("plot", c, argv);
         }
     }
     if (optind != argc - 1)
