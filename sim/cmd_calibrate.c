@@ -140,6 +140,7 @@ static size_t all_constraints(struct constraint *out)
 struct calibrate_options {
     struct world_options w;
     const char *label, *knob, *range;
+    size_t policy;                    /* the label's index in the scenario */
     struct constraint flags[MAX_CONSTRAINTS];
     double limits[MAX_CONSTRAINTS];   /* given on the command line; NAN: not */
     size_t n_flags;
@@ -212,11 +213,10 @@ static int resolve_knob(const struct scenario *s, struct calibrate_options *o,
                         struct calibrate_params *p,
                         const struct policy_calibration **cal)
 {
-    int i = scenario_policy_index(s, o->label);
-    if (i < 0)
-        return cli_usage_error("calibrate", "--policy %s: the scenario has no "
-                               "policy labelled \"%s\"", o->label, o->label);
-    const struct policy_ops *ops = s->policies[i].ops;
+    char err[256];
+    if (!scenario_policy_indices(s, &o->label, 1, &o->policy, err, sizeof err))
+        return cli_usage_error("calibrate", "%s", err);
+    const struct policy_ops *ops = s->policies[o->policy].ops;
     *cal = ops->calibration;
     const char *knob = o->knob ? o->knob : *cal ? (*cal)->knob : NULL;
     if (!knob)
@@ -269,8 +269,7 @@ static int build_constraints(const struct scenario *s,
                              const struct policy_calibration *cal,
                              struct constraint *out, size_t *n)
 {
-    const struct policy_ops *ops =
-        s->policies[scenario_policy_index(s, o->label)].ops;
+    const struct policy_ops *ops = s->policies[o->policy].ops;
     *n = 0;
     for (size_t k = 0; k < o->n_flags; k++) {
         struct constraint c = o->flags[k];

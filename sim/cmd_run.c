@@ -102,25 +102,23 @@ static int select_policies(const struct scenario *s, const struct run_options *o
             selected[(*n)++] = i;
         return EXIT_OK;
     }
-    const char *labels[SCENARIO_MAX_POLICIES + 1];
-    for (size_t i = 0; i < s->n_policies; i++)
-        labels[i] = s->policies[i].label;
-    labels[s->n_policies] = NULL;
+    size_t *named = calloc(o->n_labels, sizeof *named);
+    char err[256];
+    if (!named)
+        return EXIT_FAILED;
+    if (!scenario_policy_indices(s, o->labels, o->n_labels, named, err,
+                                 sizeof err)) {
+        free(named);
+        return cli_usage_error("run", "%s", err);
+    }
     for (size_t k = 0; k < o->n_labels; k++) {
-        int i = scenario_policy_index(s, o->labels[k]);
-        if (i < 0) {
-            const char *hint = str_suggest(o->labels[k], labels);
-            return cli_usage_error("run", "--policy %s: the scenario has no "
-                                   "policy labelled \"%s\"%s%s%s", o->labels[k],
-                                   o->labels[k], hint ? " (did you mean \"" : "",
-                                   hint ? hint : "", hint ? "\"?)" : "");
-        }
         bool dup = false;
         for (size_t m = 0; m < *n; m++)
-            dup |= selected[m] == (size_t)i;
+            dup |= selected[m] == named[k];
         if (!dup)
-            selected[(*n)++] = (size_t)i;
+            selected[(*n)++] = named[k];
     }
+    free(named);
     return EXIT_OK;
 }
 

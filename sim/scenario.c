@@ -501,3 +501,27 @@ int scenario_policy_index(const struct scenario *s, const char *label)
             return (int)i;
     return -1;
 }
+
+bool scenario_policy_indices(const struct scenario *s,
+                             const char *const *labels, size_t n, size_t *idx,
+                             char *err, size_t err_n)
+{
+    for (size_t k = 0; k < n; k++) {
+        int i = scenario_policy_index(s, labels[k]);
+        if (i >= 0) {
+            idx[k] = (size_t)i;
+            continue;
+        }
+        const char *known[SCENARIO_MAX_POLICIES + 1];
+        for (size_t j = 0; j < s->n_policies; j++)
+            known[j] = s->policies[j].label;
+        known[s->n_policies] = NULL;
+        const char *hint = str_suggest(labels[k], known);
+        snprintf(err, err_n, "--policy %s: the scenario has no policy "
+                 "labelled \"%s\"%s%s%s", labels[k], labels[k],
+                 hint ? " (did you mean \"" : "", hint ? hint : "",
+                 hint ? "\"?)" : "");
+        return false;
+    }
+    return true;
+}

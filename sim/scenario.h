@@ -83,6 +83,12 @@ void scenario_origin(const struct scenario *s, const char *path, char *out,
 
 /* The index of the policy labelled `label`, or -1. */
 int scenario_policy_index(const struct scenario *s, const char *label);
+/* The index of each of `labels` (as --policy names them) into idx; false
+ * if one is not a label of s, with the message in err: "--policy X: the
+ * scenario has no policy labelled "X" (did you mean "Y"?)". */
+bool scenario_policy_indices(const struct scenario *s,
+                             const char *const *labels, size_t n, size_t *idx,
+                             char *err, size_t err_n);
 
 /* A one-screen description of what will be simulated (`check`). */
 void scenario_describe(const struct scenario *s, FILE *out);

@@ -184,16 +184,16 @@ static struct scenario *load_point(const struct sweep_params *p, size_t point,
 }
 
 /* Indices of the labels to run in s; false if one is missing. */
-static bool select_labels(const struct scenario *s, char *const *labels,
-                          size_t n_labels, size_t *idx)
+/* The --policy labels as indices; at most SCENARIO_MAX_POLICIES of them
+ * (a label named twice in a scenario of that many is refused). */
+static bool select_labels(const struct scenario *s, const char *const *labels,
+                          size_t n_labels, size_t *idx, char *err, size_t n)
 {
-    for (size_t i = 0; i < n_labels; i++) {
-        int k = scenario_policy_index(s, labels[i]);
-        if (k < 0)
-            return false;
-        idx[i] = (size_t)k;
+    if (n_labels > SCENARIO_MAX_POLICIES) {
+        snprintf(err, n, "--policy: at most %d labels", SCENARIO_MAX_POLICIES);
+        return false;
     }
-    return true;
+    return scenario_policy_indices(s, labels, n_labels, idx, err, n);
 }
 
 /* A point's errors, as the loader words them, except that a value that
@@ -270,15 +270,11 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
             return false;
         }
         size_t idx[SCENARIO_MAX_POLICIES];
-        for (size_t i = 0; i < p->n_labels; i++) {
-            int k = scenario_policy_index(s, p->labels[i]);
-            if (k < 0) {
-                fprintf(out, "stampede: the scenario has no policy labelled "
-                        "\"%s\"\n", p->labels[i]);
-                scenario_free(s);
-                return false;
-            }
-            idx[i] = (size_t)k;
+        char err[256];
+        if (!select_labels(s, p->labels, p->n_labels, idx, err, sizeof err)) {
+            fprintf(out, "stampede sweep: %s\n", err);
+            scenario_free(s);
+            return false;
         }
         bool fits = point_fits(p, point, s, idx, parallel, out);
         scenario_free(s);
@@ -308,7 +304,9 @@ static void *run_point(size_t point, size_t *size, void *ctx)
     struct point_policy *res = calloc(n, sizeof *res);
     struct experiment e = {0};
     char err[256];
-    bool ok = s && idx && res && select_labels(s, run->out->labels, n, idx);
+    bool ok = s && idx && res &&
+              scenario_policy_indices(s, (const char *const *)run->out->labels,
+                                      n, idx, err, sizeof err);
     struct experiment_params ep = {.scenario = s, .policies = idx,
                                    .n_policies = n, .replications = p->reps,
                                    .stop = p->stop,
