@@ -141,13 +141,25 @@ double db_capacity_at(const struct db_capacity *c, long n)
 
 /* W is unimodal in n for κ > 0 (dW/dn has the sign of 1 − σ − κn²), so
  * the integer maximum is next to n* = sqrt((1 − σ)/κ). */
+double db_capacity_peak_n(const struct db_capacity *c)
+{
+    if (!c->usl)
+        return (double)c->cores;
+    return c->kappa > 0 ? sqrt((1 - c->sigma) / c->kappa) : INFINITY;
+}
+
+double db_capacity_qps(const struct db_capacity *c, double mean_work)
+{
+    return db_capacity_max(c) / mean_work;
+}
+
 double db_capacity_max(const struct db_capacity *c)
 {
     if (!c->usl)
         return (double)c->cores;
     if (c->kappa <= 0)
         return c->sigma > 0 ? 1 / c->sigma : INFINITY;
-    double peak = sqrt((1 - c->sigma) / c->kappa);
+    double peak = db_capacity_peak_n(c);
     double lo = floor(peak) < 1 ? 1 : floor(peak);
     if (lo > 1e15)   /* beyond long's reach; W is flat there anyway */
         lo = 1e15;

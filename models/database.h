@@ -190,5 +190,10 @@ bool db_out_of_memory(const struct db *db);
  * the asymptote 1/σ, never reached. */
 double db_capacity_at(const struct db_capacity *c, long n);
 double db_capacity_max(const struct db_capacity *c);
+/* Where W peaks: the cores, or the USL's n* = sqrt((1 - sigma) / kappa);
+ * INFINITY when it never does (USL with kappa = 0). */
+double db_capacity_peak_n(const struct db_capacity *c);
+/* The most queries per second: max W / mean work. */
+double db_capacity_qps(const struct db_capacity *c, double mean_work);
 
 #endif

@@ -6,6 +6,7 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void aggregate_values(const double *values, size_t n, double *mean,
                       double *half_width)
@@ -54,4 +55,20 @@ void aggregate_summaries(const struct run_summary *const *runs, size_t n,
         out->ci95.values[m].value = out->bimodal ? NAN : hw;
     }
     free(values);
+}
+
+bool aggregate_policy_result(const struct policy_result *pr,
+                             struct aggregate *out)
+{
+    const struct run_summary **runs =
+        pr->n_done ? malloc(pr->n_done * sizeof *runs) : NULL;
+    if (!runs) {
+        memset(out, 0, sizeof *out);
+        return false;
+    }
+    for (unsigned k = 0; k < pr->n_done; k++)
+        runs[k] = &pr->reps[k].summary;
+    aggregate_summaries(runs, pr->n_done, out);
+    free(runs);
+    return true;
 }

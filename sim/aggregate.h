@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "experiment.h"
 #include "summary.h"
 
 struct aggregate {
@@ -30,5 +31,10 @@ void aggregate_values(const double *values, size_t n, double *mean,
 /* Over n summaries of the same policy (n >= 1). */
 void aggregate_summaries(const struct run_summary *const *runs, size_t n,
                          struct aggregate *out);
+
+/* Over the replications of one policy that ran. false (out zeroed) if
+ * none did, or memory ran out. */
+bool aggregate_policy_result(const struct policy_result *pr,
+                             struct aggregate *out);
 
 #endif

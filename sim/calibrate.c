@@ -40,8 +40,7 @@ static void judge(const struct calibrate_params *p, struct calibrate_point *pt)
 static void log_grid(double lo, double hi, size_t count, double *out)
 {
     for (size_t i = 0; i < count; i++)
-        out[i] = lo * pow(hi / lo, (double)i / (double)(count - 1));
-    out[count - 1] = hi;
+        out[i] = grid_value(lo, hi, i, count, true);
 }
 
 /* Progress across both passes: a pass's count, plus the points before. */

@@ -24,6 +24,25 @@ static double mean_of(const struct calibrate_point *pt, const char *path)
     return summary_get(&pt->agg.mean, path);
 }
 
+/* The metrics reported at each value: the constraints, then the costs. */
+static size_t n_metrics(const struct calibrate_report *r)
+{
+    return r->params->n_constraints + (r->cal ? r->cal->n_costs : 0);
+}
+
+static const char *metric_path(const struct calibrate_report *r, size_t i)
+{
+    const struct calibrate_params *p = r->params;
+    return i < p->n_constraints ? p->constraints[i].path
+                                : r->cal->costs[i - p->n_constraints].path;
+}
+
+/* A constraint's short name: its flag without "max-" ("p99-ms"). */
+static const char *short_name(const struct constraint *c)
+{
+    return strncmp(c->option, "max-", 4) == 0 ? c->option + 4 : c->option;
+}
+
 /* ---- the terminal ---- */
 
 static void print_header(const struct calibrate_report *r, FILE *out)
@@ -38,7 +57,7 @@ static void print_header(const struct calibrate_report *r, FILE *out)
                 p->constraints[i].limit, p->constraints[i].option);
     fprintf(out, "\n%12s", knob_name(p));
     for (size_t i = 0; i < p->n_constraints; i++)
-        fprintf(out, " %22.22s", p->constraints[i].option + 4);
+        fprintf(out, " %22.22s", short_name(&p->constraints[i]));
     fprintf(out, "\n");
 }
 
@@ -66,7 +85,7 @@ static void print_points(const struct calibrate_report *r, FILE *out)
         else if (!pt->complete)
             fprintf(out, "   incomplete\n");
         else
-            fprintf(out, "   fails: %s\n", p->constraints[pt->binding].option + 4);
+            fprintf(out, "   fails: %s\n", short_name(&p->constraints[pt->binding]));
     }
 }
 
@@ -81,7 +100,7 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
         double up = calibrate_upper(pt, p->constraints[i].path);
         double lim = p->constraints[i].limit;
         fprintf(out, "%s %s %.4g below %g (upper %.4g)", i ? ";" : "",
-                p->constraints[i].option + 4, lim - up, lim, up);
+                short_name(&p->constraints[i]), lim - up, lim, up);
     }
     fprintf(out, "\n");
     if (r->cal && r->cal->n_costs > 0) {
@@ -94,7 +113,7 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
     if (c->recommended > 0) {
         const struct calibrate_point *below = &c->points[c->recommended - 1];
         fprintf(out, "  below:   %.6g fails (%s: upper %.4g > %g)\n",
-                below->value, p->constraints[below->binding].option + 4,
+                below->value, short_name(&p->constraints[below->binding]),
                 calibrate_upper(below, p->constraints[below->binding].path),
                 p->constraints[below->binding].limit);
     } else {
@@ -109,7 +128,7 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
             fprintf(out, "  above:   %.6g fails (%s): larger is not safer "
                     "here\n", above->value,
                     above->binding >= 0
-                        ? p->constraints[above->binding].option + 4
+                        ? short_name(&p->constraints[above->binding])
                         : "incomplete");
     }
     size_t failing_above = 0;
@@ -187,12 +206,8 @@ static void write_csv(FILE *fp, const struct calibrate_report *r)
     const struct calibrate_params *p = r->params;
     char col[80];
     fprintf(fp, "%s,feasible,binding", knob_name(p));
-    for (size_t i = 0; i < p->n_constraints; i++) {
-        column_of(p->constraints[i].path, col, sizeof col);
-        fprintf(fp, ",%s_mean,%s_ci95", col, col);
-    }
-    for (size_t i = 0; r->cal && i < r->cal->n_costs; i++) {
-        column_of(r->cal->costs[i].path, col, sizeof col);
+    for (size_t i = 0; i < n_metrics(r); i++) {
+        column_of(metric_path(r, i), col, sizeof col);
         fprintf(fp, ",%s_mean,%s_ci95", col, col);
     }
     fputc('\n', fp);
@@ -201,20 +216,11 @@ static void write_csv(FILE *fp, const struct calibrate_report *r)
         char num[64];
         json_format_exact(pt->value, num, sizeof num);
         fprintf(fp, "%s,%d,%s", num, pt->feasible ? 1 : 0,
-                pt->binding >= 0 ? p->constraints[pt->binding].option + 4 : "");
-        for (size_t i = 0; i < p->n_constraints + (r->cal ? r->cal->n_costs : 0);
-             i++) {
-            const char *path = i < p->n_constraints
-                                   ? p->constraints[i].path
-                                   : r->cal->costs[i - p->n_constraints].path;
-            double v[2] = {mean_of(pt, path), summary_get(&pt->agg.ci95, path)};
-            for (int j = 0; j < 2; j++) {
-                fputc(',', fp);
-                if (isfinite(v[j])) {
-                    json_format_number(v[j], num, sizeof num);
-                    fputs(num, fp);
-                }
-            }
+                pt->binding >= 0 ? short_name(&p->constraints[pt->binding]) : "");
+        for (size_t i = 0; i < n_metrics(r); i++) {
+            const char *path = metric_path(r, i);
+            json_csv_cell(fp, mean_of(pt, path));
+            json_csv_cell(fp, summary_get(&pt->agg.ci95, path));
         }
         fputc('\n', fp);
     }
@@ -238,10 +244,8 @@ static void write_point(struct json_out *j, const struct calibrate_report *r,
     json_out_number(j, pt->agg.collapsed_share);
     json_out_key(j, "metrics");
     json_out_begin_object(j);
-    for (size_t i = 0; i < p->n_constraints + (r->cal ? r->cal->n_costs : 0); i++) {
-        const char *path = i < p->n_constraints
-                               ? p->constraints[i].path
-                               : r->cal->costs[i - p->n_constraints].path;
+    for (size_t i = 0; i < n_metrics(r); i++) {
+        const char *path = metric_path(r, i);
         json_out_key(j, path);
         json_out_begin_object(j);
         json_out_key(j, "mean");
@@ -308,12 +312,9 @@ static bool write_figure(const struct calibrate_report *r, const char *csv,
 {
     const struct calibrate_params *p = r->params;
     char metrics[512] = "", limits[512] = "";
-    for (size_t i = 0; i < p->n_constraints + (r->cal ? r->cal->n_costs : 0); i++) {
+    for (size_t i = 0; i < n_metrics(r); i++) {
         char col[80], lim[32];
-        const char *path = i < p->n_constraints
-                               ? p->constraints[i].path
-                               : r->cal->costs[i - p->n_constraints].path;
-        column_of(path, col, sizeof col);
+        column_of(metric_path(r, i), col, sizeof col);
         if (i < p->n_constraints)
             snprintf(lim, sizeof lim, "%.10g", p->constraints[i].limit);
         else

@@ -181,14 +181,12 @@ static char *incidents_text(const struct timeline *t)
 static char *capacity_text(const struct scenario *s)
 {
     const struct db_capacity *c = &s->model.db.capacity;
-    double max_w = db_capacity_max(c);
-    double qps = max_w / s->model.service.mean;
+    double qps = db_capacity_qps(c, s->model.service.mean);
     char n_part[64] = "", qps_part[64] = "", conns_part[64] = "";
     if (!c->usl)
         snprintf(n_part, sizeof n_part, "cores=%d", c->cores);
-    else if (c->kappa > 0)
-        snprintf(n_part, sizeof n_part, "peak=%.6g",
-                 sqrt((1 - c->sigma) / c->kappa));
+    else if (isfinite(db_capacity_peak_n(c)))
+        snprintf(n_part, sizeof n_part, "peak=%.6g", db_capacity_peak_n(c));
     if (isfinite(qps) && qps > 0)
         snprintf(qps_part, sizeof qps_part, " qps=%.6g", qps);
     if (s->model.db.max_connections > 0)

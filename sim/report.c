@@ -162,7 +162,7 @@ static void write_policy(struct json_out *j, const struct policy_result *pr)
         summary_write_members(j, &pr->reps[0].summary);
     } else {
         struct aggregate agg;
-        report_aggregate(pr, &agg);
+        aggregate_policy_result(pr, &agg);
         json_out_key(j, "replications");
         json_out_number(j, (double)pr->n_done);
         json_out_key(j, "collapsed_share");
@@ -178,19 +178,6 @@ static void write_policy(struct json_out *j, const struct policy_result *pr)
         json_out_end_object(j);
     }
     json_out_end_object(j);
-}
-
-void report_aggregate(const struct policy_result *pr, struct aggregate *out)
-{
-    const struct run_summary **runs = malloc(pr->n_done * sizeof *runs);
-    if (!runs) {
-        memset(out, 0, sizeof *out);
-        return;
-    }
-    for (unsigned k = 0; k < pr->n_done; k++)
-        runs[k] = &pr->reps[k].summary;
-    aggregate_summaries(runs, pr->n_done, out);
-    free(runs);
 }
 
 static void write_summary(FILE *fp, const struct scenario *s,
@@ -290,7 +277,7 @@ static void print_right(FILE *out, const char *text, int width)
 static void print_row(FILE *out, const struct policy_result *pr)
 {
     struct aggregate a;
-    report_aggregate(pr, &a);
+    aggregate_policy_result(pr, &a);
     char hit[32], p99[32], err[32], peak[32], qps[32], rec[32], size[40],
         mean[16], max[16], open[32];
     cell_with_ci(hit, sizeof hit, &a, "hit_ratio", 100, 2);

@@ -37,10 +37,6 @@ bool report_write_summary(const char *path, const struct scenario *s,
 bool report_write_scenario(const char *path, const struct scenario *s,
                            char *err, size_t n);
 
-/* Over a policy's replications. */
-struct aggregate;
-void report_aggregate(const struct policy_result *pr, struct aggregate *out);
-
 /* One row per label: hit ratio, p99, errors, database peak in-flight and
  * peak QPS, recomputes, stampede size, open episodes; over replications,
  * means with their 95 % half-widths, or the share that collapsed when the

@@ -67,11 +67,6 @@ static void describe_cache(const struct cache_config *c, FILE *out)
 }
 
 /* Work-seconds per second the database can do at most. */
-static double peak_capacity(const struct model_config *m)
-{
-    return db_capacity_max(&m->db.capacity);
-}
-
 static void describe_database(const struct model_config *m, FILE *out)
 {
     const struct db_config *db = &m->db;
@@ -83,12 +78,12 @@ static void describe_database(const struct model_config *m, FILE *out)
     if (db->capacity.usl)
         fprintf(out, "on a USL curve (sigma %g, kappa %g; peak %.3g "
                 "work-s/s)", db->capacity.sigma, db->capacity.kappa,
-                peak_capacity(m));
+                db_capacity_max(&m->db.capacity));
     else
         fprintf(out, "on %d core%s", db->capacity.cores,
                 db->capacity.cores == 1 ? "" : "s");
     fprintf(out, "; work per query %s\n", d);
-    double qps = peak_capacity(m) / m->service.mean;
+    double qps = db_capacity_qps(&m->db.capacity, m->service.mean);
     fprintf(out, "          capacity about %.4g queries/s", qps);
     if (db->max_connections > 0)
         fprintf(out, "; at most %ld connections", db->max_connections);
@@ -98,7 +93,7 @@ static void describe_database(const struct model_config *m, FILE *out)
         double load = db->background_rate * db->background_service.mean;
         fprintf(out, "          background %g queries/s: %.0f%% of capacity "
                 "before any miss\n", db->background_rate,
-                100 * load / peak_capacity(m));
+                100 * load / db_capacity_max(&m->db.capacity));
     }
 }
 
@@ -136,7 +131,7 @@ static void describe_stampede(const struct model_config *m, FILE *out)
             fmt_duration(delta, a), fmt_duration(r, b));
     fprintf(out, "          without protection about 1 + lambda(delta + r) = "
             "%.4g queries per expiry", size);
-    double qps = peak_capacity(m) / delta;
+    double qps = db_capacity_qps(&m->db.capacity, delta);
     if (size > 1)
         fprintf(out, ", %.2g x the database's capacity per second", size / qps);
     fprintf(out, "\n");

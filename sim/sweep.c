@@ -63,17 +63,22 @@ static bool parse_range(const char *spec, struct vary *v, char *err, size_t n)
         snprintf(err, n, "a log grid needs lo and hi > 0");
         return false;
     }
-    for (int i = 0; i < (int)count; i++) {
-        double f = (double)i / (count - 1);
-        double x = v->log ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
-        if (i == (int)count - 1)
-            x = hi;   /* exactly, whatever the rounding */
+    for (size_t i = 0; i < (size_t)count; i++) {
+        double x = grid_value(lo, hi, i, (size_t)count, v->log);
         if (!add_value(v, str_printf("%.10g", x))) {
             snprintf(err, n, "out of memory");
             return false;
         }
     }
     return true;
+}
+
+double grid_value(double lo, double hi, size_t i, size_t n, bool log)
+{
+    if (i + 1 >= n)
+        return hi;
+    double f = (double)i / (double)(n - 1);
+    return log ? lo * pow(hi / lo, f) : lo + f * (hi - lo);
 }
 
 static bool parse_list(const char *spec, struct vary *v, char *err, size_t n)
@@ -314,14 +319,8 @@ static void *run_point(size_t point, size_t *size, void *ctx)
     ok = ok && experiment_run(&ep, &e, err, sizeof err);
     for (size_t i = 0; ok && i < n; i++) {
         const struct policy_result *pr = &e.results[i];
-        const struct run_summary **runs = calloc(pr->n_done, sizeof *runs);
-        ok = runs && pr->n_done > 0;
-        for (unsigned k = 0; ok && k < pr->n_done; k++)
-            runs[k] = &pr->reps[k].summary;
-        if (ok)
-            aggregate_summaries(runs, pr->n_done, &res[i].agg);
+        ok = aggregate_policy_result(pr, &res[i].agg);
         res[i].complete = ok && pr->n_done == p->reps && e.complete;
-        free(runs);
     }
     experiment_free(&e);
     scenario_free(s);

@@ -30,6 +30,9 @@ struct vary {
 /* Parses "PATH=SPEC": SPEC is "a,b,c", "lo:hi:n" (linear) or "lo:hi:n:log";
  * lo and hi may be durations ("100ms:2s:5"). false with a message. */
 bool vary_parse(const char *arg, struct vary *v, char *err, size_t n);
+/* The i-th of n >= 2 values evenly spaced from lo to hi, on a log scale
+ * if `log` (lo, hi > 0); the last is hi exactly, whatever the rounding. */
+double grid_value(double lo, double hi, size_t i, size_t n, bool log);
 void vary_free(struct vary *v);
 
 /* What a point gives for one policy. */
