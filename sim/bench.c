@@ -15,13 +15,7 @@
 
 #include "kernel/rng.h"
 #include "kernel/sim.h"
-
-double bench_clock(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "wallclock.h"
 
 double bench_peak_rss_mb(void)
 {
@@ -56,13 +50,13 @@ bool bench_hold(size_t pending, double seconds, struct bench_result *out)
     /* Warm the queue up (caches, branch predictors) before timing. */
     sim_run(sim, 100000.0 / (double)pending);
     uint64_t start_events = sim_events(sim);
-    double start = bench_clock(), elapsed = 0;
+    double start = wall_clock(), elapsed = 0;
     /* With `pending` events of mean spacing 1, simulated time advances by
      * about 1/pending per event: run in chunks of ~10^6 events. */
     double chunk = 1e6 / (double)pending;
     while (elapsed < seconds) {
         sim_run(sim, sim_now(sim) + chunk);
-        elapsed = bench_clock() - start;
+        elapsed = wall_clock() - start;
     }
     snprintf(out->name, sizeof out->name, "hold-%zu", pending);
     out->pending = pending;

@@ -32,9 +32,6 @@ bool bench_in_child(bool (*fn)(void *ctx, struct bench_result *out),
  * size stays constant. Runs for about `seconds` of wall time. */
 bool bench_hold(size_t pending, double seconds, struct bench_result *out);
 
-/* Wall-clock seconds from an arbitrary origin (monotonic). */
-double bench_clock(void);
-
 /* Peak resident set size of this process, in MiB. */
 double bench_peak_rss_mb(void);
 

@@ -11,6 +11,7 @@
 #include "kernel/strutil.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "wallclock.h"
 #include "world.h"
 
 static struct scenario *load(const struct bench_scenario *b)
@@ -63,13 +64,13 @@ bool bench_scenario_run(void *ctx, struct bench_result *out)
     if (!s)
         return false;
     snprintf(out->name, sizeof out->name, "%s", s->name);
-    double start = bench_clock(), pending = 0;
+    double start = wall_clock(), pending = 0;
     bool ok = true;
-    for (unsigned rep = 0; ok && (rep == 0 || bench_clock() - start < b->seconds);
+    for (unsigned rep = 0; ok && (rep == 0 || wall_clock() - start < b->seconds);
          rep++)
         for (size_t i = 0; ok && i < s->n_policies; i++)
             ok = run_world(s, &s->policies[i], rep, out, &pending);
-    out->seconds = bench_clock() - start;
+    out->seconds = wall_clock() - start;
     out->events_per_s = (double)out->events / out->seconds;
     out->requests_per_s = (double)out->requests / out->seconds;
     out->events_per_request =
@@ -102,9 +103,9 @@ bool bench_sweep_seconds(const char *path, size_t points, unsigned jobs,
                              .n_varies = 1, .reps = 1, .jobs = jobs};
     struct sweep s;
     char err[256];
-    double start = bench_clock();
+    double start = wall_clock();
     bool ok = v.values && sweep_run(&p, &s, err, sizeof err);
-    *seconds = bench_clock() - start;
+    *seconds = wall_clock() - start;
     if (ok)
         sweep_free(&s);
     vary_free(&v);

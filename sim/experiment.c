@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "wallclock.h"
 
 struct sink_relay {
     const struct experiment_params *p;
@@ -42,7 +42,7 @@ static bool run_one(const struct experiment_params *p,
         .sink_ctx = &relay,
         .max_in_flight = p->max_in_flight,
     };
-    double start = bench_clock();
+    double start = wall_clock();
     struct world *w = world_create(&wp, err, n);
     if (!w)
         return false;
@@ -53,7 +53,7 @@ static bool run_one(const struct experiment_params *p,
     out->ended_at = result.ended_at;
     out->events = result.events;
     snprintf(out->reason, sizeof out->reason, "%s", result.reason);
-    out->wall_s = bench_clock() - start;
+    out->wall_s = wall_clock() - start;
     if (p->observer)
         p->observer(spec, rep, &result, out->wall_s, p->observer_ctx);
     world_destroy(w);

@@ -5,12 +5,12 @@
 
 #include <stdio.h>
 
-#include "bench.h"
+#include "wallclock.h"
 
 void progress_init(struct progress *p, const char *command, const char *unit,
                    size_t total, bool quiet, bool tty)
 {
-    *p = (struct progress){command, unit, total, !quiet, tty, bench_clock(),
+    *p = (struct progress){command, unit, total, !quiet, tty, wall_clock(),
                            -1};
 }
 
@@ -29,7 +29,7 @@ void progress_update(struct progress *p, size_t done)
 {
     if (!p->enabled || p->total == 0)
         return;
-    double elapsed = bench_clock() - p->start;
+    double elapsed = wall_clock() - p->start;
     double eta = done > 0 ? elapsed * (double)(p->total - done) / (double)done
                           : 0;
     char eta_text[32];

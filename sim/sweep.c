@@ -259,7 +259,7 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
 {
     size_t n = sweep_point_count(p);
     if (n > MAX_POINTS) {
-        fprintf(out, "stampede: the grid has more than %d points\n",
+        fprintf(out, "stampede sweep: the grid has more than %d points\n",
                 MAX_POINTS);
         return false;
     }

@@ -33,6 +33,7 @@
 
 #include "../support.h"
 #include "../theory.h"
+#include "wallclock.h"
 #include "database.h"
 #include "kernel/rng.h"
 
@@ -85,13 +86,6 @@ static void check_close(const char *what, struct estimate e, double theory,
                   what, 300 * rel_se, 100 * tol);
     ck_assert_msg(fabs(diff) <= tol, "%s: %.6g vs theory %.6g (%.3f %%)", what,
                   e.mean, theory, 100 * diff);
-}
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* ---- an open-loop driver ------------------------------------------------- */
@@ -252,7 +246,7 @@ static void check_histogram(struct driver *d)
  * comfort; 5·10^6 (under a second) give SE ≈ 0.3 %, 3 SE ≈ 1 %. */
 START_TEST(fcfs_matches_erlang_c)
 {
-    double t0 = wall_seconds();
+    double t0 = wall_clock();
     const int c = 4;
     const double s = 0.001, rho = 0.8, lambda = rho * c / s;
     struct db_config cfg = open_config(DB_FCFS, c);
@@ -261,7 +255,7 @@ START_TEST(fcfs_matches_erlang_c)
     check_histogram(d);
     check_close("fcfs M/M/4 rho 0.8 E[T]", estimate_of(&d->all),
                 mmc_mean_response(c, lambda, s), 0.02,
-                wall_seconds() - t0);
+                wall_clock() - t0);
     driver_free(d);
 }
 END_TEST
@@ -277,14 +271,14 @@ END_TEST
  * so 3 SE ≈ 0.7 %, well inside 2 %. */
 START_TEST(ps_matches_mg1_ps)
 {
-    double t0 = wall_seconds();
+    double t0 = wall_clock();
     const double s = 0.001, rho = 0.7;
     struct db_config cfg = open_config(DB_PS, 1);
     struct driver *d = driver_new(&cfg, rho / s, s, 5000000, 20000, "mg1ps");
     d->draw = draw_two_point;
     driver_run(d);
     check_histogram(d);
-    double t = wall_seconds() - t0;
+    double t = wall_clock() - t0;
     check_close("ps M/G/1 rho 0.7 E[T]", estimate_of(&d->all),
                 s / (1 - rho), 0.02, t);
     check_close("ps M/G/1 rho 0.7 E[T | x=0.5ms]",
@@ -335,7 +329,7 @@ static void closed_done(void *owner, enum db_result r, double rt)
  * cannot pass. */
 static void usl_throughput(long n, double seconds_measured)
 {
-    double t0 = wall_seconds();
+    double t0 = wall_clock();
     struct db_config cfg = open_config(DB_PS, 1);
     cfg.capacity = (struct db_capacity){.usl = true, .sigma = 0.05,
                                         .kappa = 0.001};
@@ -361,7 +355,7 @@ static void usl_throughput(long n, double seconds_measured)
     double theory = usl_capacity((double)n, 0.05, 0.001) / c.mean_work;
     char what[64];
     snprintf(what, sizeof what, "usl N=%ld throughput (1/s)", n);
-    check_close(what, e, theory, 0.005, wall_seconds() - t0);
+    check_close(what, e, theory, 0.005, wall_clock() - t0);
     db_destroy(c.db);
     sim_destroy(c.sim);
     gsl_rng_free(c.sizes);
@@ -409,7 +403,7 @@ static struct db_stats collect(struct driver *d)
 
 START_TEST(wasted_work_without_cancel)
 {
-    double t0 = wall_seconds();
+    double t0 = wall_clock();
     for (int disc = DB_PS; disc <= DB_FCFS; disc++) {
         struct driver *d = timeout_run((enum db_discipline)disc, false);
         struct db_stats s = collect(d);
@@ -425,13 +419,13 @@ START_TEST(wasted_work_without_cancel)
                 d->n_result[DB_TIMEOUT]);
         driver_free(d);
     }
-    fprintf(stderr, "  (%.1f s)\n", wall_seconds() - t0);
+    fprintf(stderr, "  (%.1f s)\n", wall_clock() - t0);
 }
 END_TEST
 
 START_TEST(wasted_work_with_cancel)
 {
-    double t0 = wall_seconds();
+    double t0 = wall_clock();
     for (int disc = DB_PS; disc <= DB_FCFS; disc++) {
         struct driver *d = timeout_run((enum db_discipline)disc, true);
         struct db_stats s = collect(d);
@@ -449,7 +443,7 @@ START_TEST(wasted_work_with_cancel)
                 abandoned, s.work_done, completed);
         driver_free(d);
     }
-    fprintf(stderr, "  (%.1f s)\n", wall_seconds() - t0);
+    fprintf(stderr, "  (%.1f s)\n", wall_clock() - t0);
 }
 END_TEST
 
