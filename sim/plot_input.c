@@ -89,17 +89,6 @@ static enum plot_status check_dir(const char *dir, const char *csv, char *err,
 
 /* A label as the scenario loader accepts it: [A-Za-z][A-Za-z0-9_-]*.
  * The scripts take labels as words, so nothing else may get through. */
-static bool is_label(const char *s)
-{
-    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-            return false;
-    return true;
-}
-
 /* summary.json's policies[].label, in order, separated by spaces. */
 static enum plot_status read_labels(const char *path, char **labels, char *err,
                                     size_t n)
@@ -124,7 +113,7 @@ static enum plot_status read_labels(const char *path, char **labels, char *err,
     cJSON_ArrayForEach(p, list) {
         const char *label =
             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "label"));
-        if (status == PLOT_OK && (!label || !is_label(label))) {
+        if (status == PLOT_OK && (!label || !scenario_label_valid(label))) {
             snprintf(err, n, "%s: policies[%d].label: expected a policy "
                      "label", path, i);
             status = PLOT_BAD_INPUT;

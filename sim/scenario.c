@@ -281,13 +281,9 @@ static char *default_name(const char *path)
     char *name = str_printf("%.*s", (int)n, base);
     if (!name)
         return NULL;
-    for (char *c = name; *c; c++) {
-        bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                  (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
-                  *c == '.';
-        if (!ok)
+    for (char *c = name; *c; c++)
+        if (!scenario_name_char(*c))
             *c = '-';
-    }
     if (!name[0] || name[0] == '.')
         name[0] = name[0] ? '_' : '\0';
     if (!name[0]) {

@@ -81,6 +81,10 @@ cJSON *scenario_to_json(const struct scenario *s);
 void scenario_origin(const struct scenario *s, const char *path, char *out,
                      size_t n);
 
+/* Whether text is a policy label as the loader accepts it: a letter,
+ * then letters, digits, '-' or '_', at most 64 in all. */
+bool scenario_label_valid(const char *label);
+
 /* The index of the policy labelled `label`, or -1. */
 int scenario_policy_index(const struct scenario *s, const char *label);
 /* The index of each of `labels` (as --policy names them) into idx; false

@@ -6,16 +6,24 @@
 #include <math.h>
 
 #include "scenario.h"
+#include "scenario_parse.h"
 
-static const char *const PROCESS[] = {"poisson", "closed"};
-static const char *const POPULARITY[] = {"single", "uniform", "zipf"};
-static const char *const WARM[] = {"staggered", "synchronized", "cold"};
-static const char *const DISCIPLINE[] = {"ps", "fcfs"};
+/* cores, or usl {sigma, kappa} */
+static void add_capacity(cJSON *o, const struct db_capacity *c)
+{
+    if (c->usl) {
+        cJSON *u = cJSON_AddObjectToObject(o, "usl");
+        cJSON_AddNumberToObject(u, "sigma", c->sigma);
+        cJSON_AddNumberToObject(u, "kappa", c->kappa);
+    } else {
+        cJSON_AddNumberToObject(o, "cores", c->cores);
+    }
+}
 
 static cJSON *arrivals_json(const struct workload_config *w)
 {
     cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "process", PROCESS[w->process]);
+    cJSON_AddStringToObject(a, "process", PROCESS_NAMES[w->process]);
     if (w->process == ARRIVALS_CLOSED) {
         cJSON_AddNumberToObject(a, "workers", (double)w->workers);
         cJSON_AddItemToObject(a, "think", dist_to_json(&w->think));
@@ -39,7 +47,7 @@ static cJSON *workload_json(const struct workload_config *w)
     cJSON_AddItemToObject(o, "arrivals", arrivals_json(w));
     cJSON *k = cJSON_AddObjectToObject(o, "keys");
     cJSON_AddNumberToObject(k, "count", (double)w->keys);
-    cJSON_AddStringToObject(k, "popularity", POPULARITY[w->popularity]);
+    cJSON_AddStringToObject(k, "popularity", POPULARITY_NAMES[w->popularity]);
     if (w->popularity == KEYS_ZIPF)
         cJSON_AddNumberToObject(k, "s", w->zipf_s);
     return o;
@@ -52,7 +60,7 @@ static cJSON *cache_json(const struct cache_config *c)
     cJSON_AddNumberToObject(o, "ttl_jitter", c->ttl_jitter);
     cJSON_AddNumberToObject(o, "stale_for", c->stale_for);
     cJSON_AddItemToObject(o, "latency", dist_to_json(&c->latency));
-    cJSON_AddStringToObject(o, "warm", WARM[c->warm]);
+    cJSON_AddStringToObject(o, "warm", WARM_NAMES[c->warm]);
     return o;
 }
 
@@ -60,14 +68,8 @@ static cJSON *database_json(const struct model_config *m)
 {
     const struct db_config *db = &m->db;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "discipline", DISCIPLINE[db->discipline]);
-    if (db->capacity.usl) {
-        cJSON *u = cJSON_AddObjectToObject(o, "usl");
-        cJSON_AddNumberToObject(u, "sigma", db->capacity.sigma);
-        cJSON_AddNumberToObject(u, "kappa", db->capacity.kappa);
-    } else {
-        cJSON_AddNumberToObject(o, "cores", db->capacity.cores);
-    }
+    cJSON_AddStringToObject(o, "discipline", DISCIPLINE_NAMES[db->discipline]);
+    add_capacity(o, &db->capacity);
     cJSON_AddItemToObject(o, "service", dist_to_json(&m->service));
     if (db->max_connections > 0)
         cJSON_AddNumberToObject(o, "max_connections",
@@ -107,22 +109,14 @@ static cJSON *policies_json(const struct scenario *s)
     return list;
 }
 
-static const char *const EVENT_NAMES[] = {"cache_flush", "database",
-                                          "traffic"};
-
 static cJSON *incident_json(const struct incident *in)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "at", in->at);
     cJSON_AddStringToObject(o, "event", EVENT_NAMES[in->kind]);
     cJSON_AddStringToObject(o, "label", in->label);
-    if (in->set_capacity && in->capacity.usl) {
-        cJSON *u = cJSON_AddObjectToObject(o, "usl");
-        cJSON_AddNumberToObject(u, "sigma", in->capacity.sigma);
-        cJSON_AddNumberToObject(u, "kappa", in->capacity.kappa);
-    } else if (in->set_capacity) {
-        cJSON_AddNumberToObject(o, "cores", in->capacity.cores);
-    }
+    if (in->set_capacity)
+        add_capacity(o, &in->capacity);
     if (!isnan(in->service_multiplier))
         cJSON_AddNumberToObject(o, "service_multiplier", in->service_multiplier);
     if (!isnan(in->rate))

@@ -37,8 +37,6 @@
  * fall on the same instant and a run stops advancing (10^300 s hung). */
 #define MAX_DURATION 1e7
 #define MAX_KEYS 1000000000LL
-#define MAX_CORES 100000
-#define MAX_WORKERS 10000000
 #define MAX_POOL 10000000
 #define MAX_RETRIES 100
 
@@ -90,17 +88,19 @@ static const char *const TOP_KEYS[] = {
     "workload", "cache", "database", "client", "policies", "timeline", NULL,
 };
 
+bool scenario_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
 static bool name_is_safe(const char *name)
 {
     if (!name[0] || strlen(name) > 100 || name[0] == '.')
         return false;
-    for (const char *c = name; *c; c++) {
-        bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                  (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
-                  *c == '.';
-        if (!ok)
+    for (const char *c = name; *c; c++)
+        if (!scenario_name_char(*c))
             return false;
-    }
     return true;
 }
 
@@ -152,10 +152,10 @@ static void parse_run(const struct cfg_obj *o, struct scenario *s)
 static const char *const WORKLOAD_KEYS[] = {"arrivals", "keys", NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate", "profile",
                                            "workers", "think", NULL};
-static const char *const PROCESS_NAMES[] = {"poisson", "closed", NULL};
+const char *const PROCESS_NAMES[] = {"poisson", "closed", NULL};
 static const char *const PROFILE_KEYS[] = {"at", "rate", NULL};
 static const char *const KEYS_KEYS[] = {"count", "popularity", "s", NULL};
-static const char *const POPULARITY_NAMES[] = {"single", "uniform", "zipf",
+const char *const POPULARITY_NAMES[] = {"single", "uniform", "zipf",
                                                NULL};
 
 static void parse_profile(const struct cfg_obj *o, struct workload_config *w)
@@ -281,7 +281,7 @@ static void parse_workload(const struct cfg_obj *top, struct workload_config *w)
 
 static const char *const CACHE_KEYS[] = {"ttl", "ttl_jitter", "stale_for",
                                          "latency", "warm", NULL};
-static const char *const WARM_NAMES[] = {"staggered", "synchronized", "cold",
+const char *const WARM_NAMES[] = {"staggered", "synchronized", "cold",
                                          NULL};
 
 static void parse_cache(const struct cfg_obj *top, struct cache_config *c)
@@ -306,11 +306,11 @@ static const char *const DB_KEYS[] = {
     "discipline", "cores", "usl", "service", "max_connections",
     "cancel_on_timeout", "background", NULL,
 };
-static const char *const DISCIPLINE_NAMES[] = {"ps", "fcfs", NULL};
+const char *const DISCIPLINE_NAMES[] = {"ps", "fcfs", NULL};
 static const char *const USL_KEYS[] = {"sigma", "kappa", NULL};
 static const char *const BACKGROUND_KEYS[] = {"rate", "service", NULL};
 
-void scenario_parse_usl(const struct cfg_obj *db, struct db_capacity *cap)
+static void parse_usl(const struct cfg_obj *db, struct db_capacity *cap)
 {
     struct cfg_obj o;
     if (!cfg_open_member(db, "usl", &o))
@@ -324,12 +324,13 @@ void scenario_parse_usl(const struct cfg_obj *db, struct db_capacity *cap)
                   "both 0 the capacity grows without bound)");
 }
 
-static void parse_capacity(const struct cfg_obj *o, struct db_config *db)
+void scenario_parse_capacity(const struct cfg_obj *o, enum db_discipline d,
+                             int default_cores, struct db_capacity *cap)
 {
-    memset(&db->capacity, 0, sizeof db->capacity);
+    memset(cap, 0, sizeof *cap);
     long long cores;
-    cfg_integer(o, "cores", &cores, DEFAULT_CORES, 1, MAX_CORES);
-    db->capacity.cores = (int)cores;
+    cfg_integer(o, "cores", &cores, default_cores, 1, MAX_CORES);
+    cap->cores = (int)cores;
     if (!cfg_has(o, "usl"))
         return;
     char path[CFG_PATH_MAX];
@@ -337,11 +338,11 @@ static void parse_capacity(const struct cfg_obj *o, struct db_config *db)
     if (cfg_has(o, "cores"))
         cfg_error(o->cfg, path, "give cores or usl, not both (the USL fit "
                   "already includes the database's CPUs)");
-    else if (db->discipline == DB_FCFS)
+    else if (d == DB_FCFS)
         cfg_error(o->cfg, path, "usl applies to discipline \"ps\" only "
                   "(\"fcfs\" needs cores: its number of servers)");
     else
-        scenario_parse_usl(o, &db->capacity);
+        parse_usl(o, cap);
 }
 
 static void parse_background(const struct cfg_obj *db_obj,
@@ -363,7 +364,7 @@ static void parse_database(const struct cfg_obj *top, struct model_config *m)
     int discipline;
     cfg_enum(&o, "discipline", DISCIPLINE_NAMES, &discipline, DB_PS);
     db->discipline = (enum db_discipline)discipline;
-    parse_capacity(&o, db);
+    scenario_parse_capacity(&o, db->discipline, DEFAULT_CORES, &db->capacity);
     struct dist service = dist_constant(DEFAULT_SERVICE);
     dist_parse(&o, "service", &m->service, &service);
     integer_or_none(&o, "max_connections", &db->max_connections,
@@ -410,17 +411,19 @@ static void parse_client(const struct cfg_obj *top, struct model_config *m)
 
 /* ---- policies ---- */
 
-static bool label_is_valid(const char *label)
+static bool is_letter(char c)
 {
-    if (!((label[0] >= 'a' && label[0] <= 'z') ||
-          (label[0] >= 'A' && label[0] <= 'Z')))
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool scenario_label_valid(const char *label)
+{
+    if (!is_letter(label[0]))
         return false;
-    for (const char *c = label; *c; c++) {
-        bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                  (*c >= '0' && *c <= '9') || *c == '-' || *c == '_';
-        if (!ok)
+    for (const char *c = label; *c; c++)
+        if (!is_letter(*c) && !(*c >= '0' && *c <= '9') && *c != '-' &&
+            *c != '_')
             return false;
-    }
     return strlen(label) <= 64;
 }
 
@@ -500,7 +503,7 @@ static void parse_one_policy(struct cfg *cfg, const cJSON *node,
     free(keys);
     const char *label;
     cfg_string(&o, "label", &label, spec->ops->name);
-    if (!label_is_valid(label)) {
+    if (!scenario_label_valid(label)) {
         char lpath[CFG_PATH_MAX];
         cfg_path_key(lpath, path, "label");
         cfg_error(cfg, lpath, "a label starts with a letter, then letters, "

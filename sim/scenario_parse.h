@@ -14,8 +14,25 @@
 void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
                          const char *default_name, struct scenario *s);
 
-/* database.usl (or a timeline entry's usl) into cap. */
-void scenario_parse_usl(const struct cfg_obj *o, struct db_capacity *cap);
+/* The limits and the words of the schema, shared by the reader and the
+ * writer (scenario_json.c). The word lists are NULL-terminated and in the
+ * order of their enums. */
+#define MAX_CORES 100000
+#define MAX_WORKERS 10000000
+extern const char *const PROCESS_NAMES[];
+extern const char *const POPULARITY_NAMES[];
+extern const char *const WARM_NAMES[];
+extern const char *const DISCIPLINE_NAMES[];
+extern const char *const EVENT_NAMES[];
+
+/* A character a scenario's name may hold (it names a directory). */
+bool scenario_name_char(char c);
+
+/* cores or usl, of database or of a timeline entry, into cap (cores
+ * `default_cores` when neither is given); a usl needs the ps
+ * discipline. */
+void scenario_parse_capacity(const struct cfg_obj *o, enum db_discipline d,
+                             int default_cores, struct db_capacity *cap);
 
 /* The "timeline" list (scenario_timeline.c); needs the rest parsed. */
 void scenario_parse_timeline(const struct cfg_obj *top, struct scenario *s);

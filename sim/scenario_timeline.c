@@ -21,7 +21,7 @@ static const char *const KEYS[] = {
     "at", "event", "label", "cores", "usl", "service_multiplier", "rate",
     "rate_multiplier", "workers", NULL,
 };
-static const char *const EVENT_NAMES[] = {"cache_flush", "database",
+const char *const EVENT_NAMES[] = {"cache_flush", "database",
                                           "traffic", NULL};
 
 /* Reports each of `keys` present that does not belong to this event. */
@@ -49,20 +49,8 @@ static void parse_database(const struct cfg_obj *o, const struct model_config *m
                   "service_multiplier");
     cfg_number(o, "service_multiplier", &in->service_multiplier, NAN,
                CFG_POSITIVE);
-    char path[CFG_PATH_MAX];
-    cfg_path_key(path, o->path, "usl");
-    if (cfg_has(o, "usl")) {
-        if (cfg_has(o, "cores"))
-            cfg_error(o->cfg, path, "give cores or usl, not both");
-        else if (m->db.discipline == DB_FCFS)
-            cfg_error(o->cfg, path, "usl applies to discipline \"ps\" only");
-        else
-            scenario_parse_usl(o, &in->capacity);
-        in->set_capacity = true;
-    } else if (cfg_has(o, "cores")) {
-        long long cores;
-        cfg_integer(o, "cores", &cores, 1, 1, 100000);
-        in->capacity = (struct db_capacity){.usl = false, .cores = (int)cores};
+    if (cfg_has(o, "usl") || cfg_has(o, "cores")) {
+        scenario_parse_capacity(o, m->db.discipline, 1, &in->capacity);
         in->set_capacity = true;
     }
 }
@@ -88,7 +76,7 @@ static void parse_traffic(const struct cfg_obj *o, const struct model_config *m,
             cfg_path_key(path, o->path, "workers");
             cfg_error(o->cfg, path, "workers applies to closed arrivals only");
         }
-        cfg_integer(o, "workers", &workers, 0, 0, 10000000);
+        cfg_integer(o, "workers", &workers, 0, 0, MAX_WORKERS);
         in->workers = (long)workers;
         return;
     }

@@ -92,7 +92,8 @@ START_TEST(bad_incidents_are_explained)
          "only"},
         {"{\"timeline\": [{\"at\": 1, \"event\": \"database\", \"cores\": 2, "
          "\"usl\": {\"kappa\": 0.1}}]}",
-         "t.json:1:65: timeline[0].usl: give cores or usl, not both"},
+         "t.json:1:65: timeline[0].usl: give cores or usl, not both (the USL "
+         "fit already includes the database's CPUs)"},
         {"{\"timeline\": [{\"at\": 1, \"event\": \"database\", "
          "\"service_multiplier\": 0}]}",
          "t.json:1:68: timeline[0].service_multiplier: expected a number > 0, "
