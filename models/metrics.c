@@ -63,17 +63,6 @@ static void tally_reset(struct tally *t, size_t n_policy)
     t->policy = policy;
 }
 
-static void add_policy(const struct policy_ops *ops, double *into,
-                       const double *from)
-{
-    for (size_t i = 0; i < ops->n_metrics; i++) {
-        if (ops->metrics[i].kind == METRIC_SUM)
-            into[i] += from[i];
-        else if (ops->metrics[i].kind == METRIC_MAX && from[i] > into[i])
-            into[i] = from[i];
-    }
-}
-
 uint64_t tally_recomputes(const struct tally *t)
 {
     uint64_t n = 0;
@@ -100,7 +89,8 @@ static void tally_add(const struct policy_ops *ops, struct tally *into,
     cache_stats_add(&into->cache, &from->cache);
     db_stats_add(&into->db, &from->db);
     hist_merge(into->latency, from->latency);
-    add_policy(ops, into->policy, from->policy);
+    policy_metrics_add(ops->metrics, ops->n_metrics, into->policy,
+                       from->policy);
 }
 
 static uint64_t completed_of(const struct tally *t)

@@ -16,6 +16,17 @@ const char *const RECOMPUTE_CAUSE_NAMES[N_RECOMPUTE_CAUSES] = {
     "miss", "early", "lock",
 };
 
+void policy_metrics_add(const struct policy_metric *metrics, size_t n,
+                        double *into, const double *from)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (metrics[i].kind == METRIC_SUM)
+            into[i] += from[i];
+        else if (metrics[i].kind == METRIC_MAX && from[i] > into[i])
+            into[i] = from[i];
+    }
+}
+
 void policy_metrics_finish(const struct policy_ops *ops, double *acc)
 {
     for (size_t i = 0; i < ops->n_metrics; i++) {

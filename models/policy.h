@@ -173,6 +173,12 @@ const struct policy_ops *const *policy_all(void);
 
 /* Completes RATIO entries of a collected accumulator. */
 void policy_metrics_finish(const struct policy_ops *ops, double *acc);
+/* Adds the metrics `from` into `into` by their kind: sums add, maxima
+ * keep the larger; ratios are left for policy_metrics_finish. What
+ * collect does with a policy's own counters, and metrics.c with
+ * segments. */
+void policy_metrics_add(const struct policy_metric *metrics, size_t n,
+                        double *into, const double *from);
 
 /* ---- request actions (implemented by the client model) ---- */
 

@@ -175,13 +175,8 @@ static void lock_destroy(void *state) { free(state); }
 static void lock_collect(void *state, double *acc)
 {
     struct lock_state *s = state;
-    for (int i = 0; i < N_METRICS; i++) {
-        if (METRICS[i].kind == METRIC_SUM)
-            acc[i] += s->m[i];
-        else if (METRICS[i].kind == METRIC_MAX && s->m[i] > acc[i])
-            acc[i] = s->m[i];
-        s->m[i] = 0;
-    }
+    policy_metrics_add(METRICS, N_METRICS, acc, s->m);
+    memset(s->m, 0, sizeof s->m);
 }
 
 /* ---- decisions ---- */

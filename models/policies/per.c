@@ -162,11 +162,8 @@ static void per_destroy(void *state)
 static void per_collect(void *state, double *acc)
 {
     struct per_state *s = state;
-    for (int i = 0; i < N_METRICS; i++) {
-        if (METRICS[i].kind == METRIC_SUM)
-            acc[i] += s->m[i];
-        s->m[i] = 0;
-    }
+    policy_metrics_add(METRICS, N_METRICS, acc, s->m);
+    memset(s->m, 0, sizeof s->m);
 }
 
 /* ---- cycles ---- */
