@@ -13,20 +13,18 @@
 #                  without their _mean / _ci95 suffix
 #   LIMITS         one word per metric: its limit, or "-" for a cost
 #   RECOMMENDED    the recommended value ("" for none)
-#   SIZE           WIDTH,HEIGHT in pixels (default 1000 x 280 per panel)
+#   SIZE           WIDTH,HEIGHT in pixels (default 1000 wide, 120 + 230 per
+#                  panel high)
 #   TITLE          put in front of the title (the scenario's name)
 #
 # Every argument is used as a value, never as a command (no eval, no
-# macros); relative paths get "./" in front (see common.gp).
+# macros); relative paths get "./" in front (see base.gp).
 
 array A[9]
-do for [i = 1:9] { A[i] = i <= ARGC ? value(sprintf("ARG%d", i)) : "" }
+do for [i = 1:9] { A[i] = i <= ARGC ? ARGV[i] : "" }
 if (strlen(A[1]) == 0 || strlen(A[2]) == 0 || strlen(A[3]) == 0 || words(A[4]) == 0) {
     exit error "usage: gnuplot -c plots/calibrate.gp CALIBRATE.CSV OUT.PNG KNOB METRICS LIMITS [RECOMMENDED] [SIZE] [TITLE]"
 }
-safe_path(p) = p[1:1] eq "/" ? p : "./".p
-CSV = safe_path(A[1])
-OUT = safe_path(A[2])
 KNOB = A[3]
 METRICS = A[4]
 LIMITS = A[5]
@@ -34,20 +32,11 @@ N = words(METRICS)
 if (words(LIMITS) != N) { exit error "LIMITS needs one word per metric" }
 REC = strlen(A[6]) > 0 ? real(A[6]) : NaN
 SIZE = strlen(A[7]) > 0 ? A[7] : sprintf("1000,%d", 120 + 230 * N)
-size_sep = strstrt(SIZE, ",") ? strstrt(SIZE, ",") : strstrt(SIZE, "x")
-if (size_sep < 2) { exit error "SIZE must be WIDTH,HEIGHT in pixels" }
-WIDTH = int(real(SIZE[1:size_sep - 1]))
-HEIGHT = int(real(SIZE[size_sep + 1:]))
-if (WIDTH < 100 || HEIGHT < 100) { exit error "SIZE must be at least 100,100 pixels" }
+# base.gp lies beside this script.
+here = strlen(ARG0)
+while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
+load (here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./")."base.gp"
 
-FONT_PT = WIDTH / 100.0 < 7 ? 7 : WIDTH / 100.0
-set encoding utf8
-set terminal pngcairo size WIDTH, HEIGHT noenhanced font sprintf("Sans,%.1f", FONT_PT) linewidth 1.5
-set output OUT
-
-set datafile separator ","
-set datafile columnheaders
-val(c) = strcol(c) eq "" ? NaN : column(c)
 ci(c) = strcol(c) eq "" ? 0 : column(c)
 
 set logscale x

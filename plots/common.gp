@@ -1,52 +1,21 @@
-# common.gp — what the four figures share: their arguments, how they read
-# timeseries.csv, the colours, and the marks every panel carries (warmup,
-# incidents, database reference lines).
+# common.gp — what the four figures of a run share beyond base.gp: their
+# arguments, how they read timeseries.csv, and the marks every panel
+# carries (warmup, incidents, database reference lines).
 #
 # Not run alone: each figure copies its arguments into A[1..9] (a `load`
-# clears ARG1..ARG9), sets DEFAULT_SIZE, and loads this file. See any
-# figure's header for the arguments.
-#
-# Every argument is used as a string VALUE (a file name, a title, a label)
-# or converted to a number; none is ever pasted into a command (no eval, no
-# @macro), so quotes, ';' or newlines in it cannot run anything. A path not
-# starting with '/' gets "./" in front, because gnuplot reads a data file
-# named "<cmd" from a command, and writes output named "|cmd" into one.
-
-safe_path(p) = p[1:1] eq "/" ? p : "./".p
+# clears ARG1..ARG9), sets DEFAULT_SIZE and PLOTS_DIR (where the scripts
+# are), and loads this file. See any figure's header for the arguments.
 
 if (strlen(A[1]) == 0 || strlen(A[2]) == 0) {
     exit error "usage: gnuplot -c plots/FIGURE.gp TIMESERIES.CSV OUT.PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]"
 }
-CSV = safe_path(A[1])
-OUT = safe_path(A[2])
 TITLE = A[4]
 LABELS = A[5]
 WARMUP = strlen(A[6]) > 0 ? real(A[6]) : 0
-
-# ---- SIZE: "WIDTH,HEIGHT" (or WIDTHxHEIGHT) in pixels -----------------------
 SIZE = strlen(A[3]) > 0 ? A[3] : DEFAULT_SIZE
-size_sep = strstrt(SIZE, ",") ? strstrt(SIZE, ",") : strstrt(SIZE, "x")
-if (size_sep < 2) { exit error "SIZE must be WIDTH,HEIGHT in pixels, got \"".SIZE."\"" }
-WIDTH = int(real(SIZE[1:size_sep - 1]))
-HEIGHT = int(real(SIZE[size_sep + 1:]))
-if (WIDTH < 100 || HEIGHT < 100) { exit error "SIZE must be at least 100,100 pixels" }
-
-# Text grows with the figure, so a figure stays readable at any size: 10 pt
-# at 1200 pixels wide.
-FONT_PT = WIDTH / 120.0 < 7 ? 7 : WIDTH / 120.0
-set encoding utf8
-# noenhanced: labels and titles come from the user; '_' or '^' in them is
-# text, not a subscript.
-set terminal pngcairo size WIDTH, HEIGHT noenhanced font sprintf("Sans,%.1f", FONT_PT) linewidth 1.5
-set output OUT
+load PLOTS_DIR."base.gp"
 
 # ---- timeseries.csv: named columns, rep 0, one curve per label ------------
-set datafile separator ","
-set datafile columnheaders
-# An empty cell is an undefined value (a ratio or a percentile of nothing).
-# Left alone, gnuplot skips such a row and joins its neighbours, drawing a
-# line through a window that has no value; NaN breaks the line instead.
-val(c) = strcol(c) eq "" ? NaN : column(c)
 mine(l) = strcol("label") eq l && column("rep") == 0
 at(l, c) = mine(l) ? val(c) : NaN
 # A window's value is plotted at its middle.
@@ -62,18 +31,12 @@ XMIN = STATS_min_x
 XMAX = STATS_max_y
 set xrange [XMIN:XMAX]
 
-# LABELS not given: every label of the CSV, in the order of its rows (the
-# order of the scenario's policies).
-if (strlen(LABELS) == 0) {
-    stats CSV using (l_ = strcol("label"), strstrt(" ".LABELS." ", " ".l_." ") ? 0 : (LABELS = LABELS.(strlen(LABELS) ? " " : "").l_), 0) nooutput
-}
+# LABELS not given: base.gp took every label of the CSV, in the order of
+# its rows (the order of the scenario's policies).
 N_LABELS = words(LABELS)
 plotted(l) = strstrt(" ".LABELS." ", " ".l." ") > 0 && column("rep") == 0
 if (N_LABELS == 0) { exit error "no policy label to plot in ".CSV }
 
-# Okabe–Ito colours: distinguishable with the common colour blindnesses.
-PALETTE = "#0072B2 #D55E00 #009E73 #CC79A7 #E69F00 #56B4E9 #000000 #999933"
-colour(i) = word(PALETTE, (i - 1) % words(PALETTE) + 1)
 label_of(i) = word(LABELS, i)
 # Where policies agree their lines coincide: the first is drawn widest and
 # each next one narrower on top of it, so that every line stays visible.

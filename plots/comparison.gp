@@ -31,10 +31,11 @@
 DEFAULT_SIZE = "1200,900"
 array A[9]
 do for [i = 1:9] { A[i] = i <= ARGC ? ARGV[i] : "" }
-# common.gp lies beside this script.
+# common.gp and base.gp lie beside this script.
 here = strlen(ARG0)
 while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
-load (here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./")."common.gp"
+PLOTS_DIR = here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./"
+load PLOTS_DIR."common.gp"
 
 # Three panels on one time axis: the same left and right margins (in
 # characters) line their x axes up; only the bottom one labels it.

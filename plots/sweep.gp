@@ -16,47 +16,26 @@
 #   LOGX       "log" for a logarithmic x axis
 #   YLABEL     the y axis' label (default: METRIC)
 #
-# Every argument is used as a value and never as a command (no eval, no
-# macros), as in common.gp; relative paths get "./" in front so that a
-# file named "<cmd" or "|cmd" stays a file.
+# Every argument is used as a value and never as a command (see base.gp).
 
 array A[9]
-do for [i = 1:9] { A[i] = i <= ARGC ? value(sprintf("ARG%d", i)) : "" }
+do for [i = 1:9] { A[i] = i <= ARGC ? ARGV[i] : "" }
 if (strlen(A[1]) == 0 || strlen(A[2]) == 0 || strlen(A[3]) == 0 || strlen(A[4]) == 0) {
     exit error "usage: gnuplot -c plots/sweep.gp SWEEP.CSV OUT.PNG X METRIC [SIZE] [TITLE] [LABELS] [LOGX] [YLABEL]"
 }
-safe_path(p) = p[1:1] eq "/" ? p : "./".p
-CSV = safe_path(A[1])
-OUT = safe_path(A[2])
 X = A[3]
 MEAN = A[4]."_mean"
 CI = A[4]."_ci95"
 SIZE = strlen(A[5]) > 0 ? A[5] : "1000,600"
-size_sep = strstrt(SIZE, ",") ? strstrt(SIZE, ",") : strstrt(SIZE, "x")
-if (size_sep < 2) { exit error "SIZE must be WIDTH,HEIGHT in pixels" }
-WIDTH = int(real(SIZE[1:size_sep - 1]))
-HEIGHT = int(real(SIZE[size_sep + 1:]))
-if (WIDTH < 100 || HEIGHT < 100) { exit error "SIZE must be at least 100,100 pixels" }
 LABELS = A[7]
 YLABEL = strlen(A[9]) > 0 ? A[9] : A[4]
+# base.gp lies beside this script.
+here = strlen(ARG0)
+while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
+load (here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./")."base.gp"
 
-FONT_PT = WIDTH / 100.0 < 7 ? 7 : WIDTH / 100.0
-set encoding utf8
-set terminal pngcairo size WIDTH, HEIGHT noenhanced font sprintf("Sans,%.1f", FONT_PT) linewidth 1.5
-set output OUT
-
-set datafile separator ","
-set datafile columnheaders
-val(c) = strcol(c) eq "" ? NaN : column(c)
 mine(l) = strcol("label") eq l
-
-if (strlen(LABELS) == 0) {
-    stats CSV using (l_ = strcol("label"), strstrt(" ".LABELS." ", " ".l_." ") ? 0 : (LABELS = LABELS.(strlen(LABELS) ? " " : "").l_), 0) nooutput
-}
 if (words(LABELS) == 0) { exit error "no row to plot in ".CSV }
-
-PALETTE = "#0072B2 #D55E00 #009E73 #CC79A7 #E69F00 #56B4E9 #000000 #999933"
-colour(i) = word(PALETTE, (i - 1) % words(PALETTE) + 1)
 
 set title (strlen(A[6]) ? A[6].": " : "").YLABEL." against ".X." (mean and 95 % band)"
 set xlabel X

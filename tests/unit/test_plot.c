@@ -477,7 +477,7 @@ START_TEST(empty_cells_are_missing_not_zero)
                  "array A[9]\n"
                  "do for [i = 1:9] { A[i] = \"\" }\n"
                  "A[1] = \"%s\"; A[2] = \"%s\"\n"
-                 "DEFAULT_SIZE = \"300,200\"\n"
+                 "DEFAULT_SIZE = \"300,200\"; PLOTS_DIR = \"plots/\"\n"
                  "load \"plots/common.gp\"\n"
                  "set table \"%s\"\n"
                  "plot CSV using (tmid(0)):(at(\"a\", \"hit_ratio\")), \\\n"
