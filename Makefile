@@ -32,8 +32,9 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # The simulator's sources, main.c apart (tests link everything else).
 LIB_SRC  := $(wildcard sim/kernel/*.c) $(wildcard models/*.c) \
-            $(wildcard models/policies/*.c) \
-            $(filter-out sim/main.c,$(wildcard sim/*.c))
+            $(wildcard models/policies/*.c) $(wildcard sim/scenario/*.c) \
+            $(wildcard sim/experiment/*.c) $(wildcard sim/output/*.c) \
+            $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c) tests/runner.c tests/support.c \
             tests/runs.c
 VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c \
@@ -62,13 +63,13 @@ $(BUILD)/san/%.o: %.c
 
 # ---- programs --------------------------------------------------------------
 
-$(BUILD)/stampede: $(call obj,opt,$(LIB_SRC) sim/main.c)
+$(BUILD)/stampede: $(call obj,opt,$(LIB_SRC) sim/cli/main.c)
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
 
 # The binary under the sanitizers: the second pass of the unit tests runs
 # it, so that leaks and errors on the paths only the binary takes (the
 # commands, their error exits, signals) are found too.
-$(BUILD)/stampede-san: $(call obj,san,$(LIB_SRC) sim/main.c)
+$(BUILD)/stampede-san: $(call obj,san,$(LIB_SRC) sim/cli/main.c)
 	$(CC) $(SAN) $^ -o $@ $(PKG_LIBS)
 
 $(BUILD)/test-unit: $(call obj,opt,$(LIB_SRC) $(UNIT_SRC))

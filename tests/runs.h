@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "experiment.h"
-#include "scenario.h"
+#include "experiment/experiment.h"
+#include "scenario/scenario.h"
 
 /* The scenario of `json`, named `file` in messages, after `sets`. */
 struct scenario *test_scenario(const char *file, const char *json,

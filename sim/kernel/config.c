@@ -1,14 +1,14 @@
 /*
  * config.c — see config.h.
  */
-#include "config.h"
+#include "kernel/config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "strutil.h"
+#include "kernel/strutil.h"
 
 void cfg_init(struct cfg *cfg) { memset(cfg, 0, sizeof *cfg); }
 

@@ -1,7 +1,7 @@
 /*
  * dist.c — distribution specs: parsing, parameters, quantiles. See dist.h.
  */
-#include "dist.h"
+#include "kernel/dist.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "strutil.h"
+#include "kernel/strutil.h"
 
 static const char *const KIND_NAMES[] = {
     "constant", "exponential", "lognormal", "gamma",

@@ -27,7 +27,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
 
-#include "config.h"
+#include "kernel/config.h"
 
 enum dist_kind {
     DIST_CONSTANT,

@@ -1,7 +1,7 @@
 /*
  * heap.c — allocation for the inline heap in heap.h.
  */
-#include "heap.h"
+#include "kernel/heap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * hist.c — quantiles, merging and reset for hist.h.
  */
-#include "hist.h"
+#include "kernel/hist.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * in one growing buffer; each recorded entry copies it. Once the text is
  * scanned, an index sorted by path serves the lookups.
  */
-#include "json_pos.h"
+#include "kernel/json_pos.h"
 
 #include <stdint.h>
 #include <stdio.h>

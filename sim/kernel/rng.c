@@ -1,7 +1,7 @@
 /*
  * rng.c — stream seeding. See rng.h.
  */
-#include "rng.h"
+#include "kernel/rng.h"
 
 uint64_t rng_mix64(uint64_t x)
 {

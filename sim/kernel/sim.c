@@ -22,11 +22,11 @@
  * array read only by sim_cancel. In a queue of 10^5 events the slot read is
  * a cache miss per event, so its size matters.
  */
-#include "sim.h"
+#include "kernel/sim.h"
 
 #include <stdlib.h>
 
-#include "heap.h"
+#include "kernel/heap.h"
 
 #define SLOT_BITS 24
 #define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)

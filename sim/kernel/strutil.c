@@ -1,7 +1,7 @@
 /*
  * strutil.c — see strutil.h.
  */
-#include "strutil.h"
+#include "kernel/strutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>

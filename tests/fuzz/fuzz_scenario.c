@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memguard.h"
-#include "scenario.h"
+#include "experiment/memguard.h"
+#include "scenario/scenario.h"
 
 #define MAX_SETS 8
 #define SEPARATOR '\x01'

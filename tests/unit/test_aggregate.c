@@ -1,11 +1,11 @@
 /*
- * test_aggregate.c — statistics over replications (sim/aggregate.c).
+ * test_aggregate.c — statistics over replications (sim/experiment/aggregate.c).
  */
 #include <math.h>
 #include <string.h>
 
 #include "../support.h"
-#include "aggregate.h"
+#include "experiment/aggregate.h"
 
 START_TEST(mean_and_student_t_half_width)
 {

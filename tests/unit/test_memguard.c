@@ -1,5 +1,5 @@
 /*
- * test_memguard.c — the memory guard (sim/memguard.c,
+ * test_memguard.c — the memory guard (sim/experiment/memguard.c,
  * world_memory_estimate): sizes, the estimate against what a world really
  * allocates, and scenarios refused before anything runs.
  */
@@ -14,8 +14,8 @@
 
 #include "../runs.h"
 #include "../support.h"
-#include "memguard.h"
-#include "scenario.h"
+#include "experiment/memguard.h"
+#include "scenario/scenario.h"
 
 START_TEST(sizes_parse_and_print)
 {

@@ -6,8 +6,8 @@
 
 #include "../runs.h"
 #include "../support.h"
-#include "experiment.h"
-#include "scenario.h"
+#include "experiment/experiment.h"
+#include "scenario/scenario.h"
 
 static struct run_summary run(const char *json)
 {

@@ -1,5 +1,5 @@
 /*
- * test_outfile.c — atomic output files (sim/outfile.c).
+ * test_outfile.c — atomic output files (sim/output/outfile.c).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "../support.h"
-#include "outfile.h"
+#include "output/outfile.h"
 
 static int count_entries(const char *dir)
 {

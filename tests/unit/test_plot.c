@@ -21,8 +21,8 @@
 #include <cjson/cJSON.h>
 
 #include "../support.h"
-#include "plot.h"
-#include "plot_input.h"
+#include "output/plot.h"
+#include "output/plot_input.h"
 
 extern char **environ;
 

@@ -1,5 +1,5 @@
 /*
- * test_scenario.c — the scenario loader (sim/scenario*.c, sim/setpath.c):
+ * test_scenario.c — the scenario loader (sim/scenario/, sim/scenario/setpath.c):
  * defaults, every kind of error with its exact message and position,
  * --set on each field type, and the round trip of the resolved scenario.
  */
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "../support.h"
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 static struct scenario *load(const char *json, const char *const *sets,
                              size_t n_sets, struct scenario_errors *errors)

@@ -1,5 +1,5 @@
 /*
- * test_sweep.c — sweeps (sim/sweep.c, sim/sweep_csv.c, sim/cmd_sweep.c)
+ * test_sweep.c — sweeps (sim/experiment/sweep.c, sim/output/sweep_csv.c, sim/cli/cmd_sweep.c)
  * and replications through the command line.
  */
 #include <math.h>
@@ -10,8 +10,8 @@
 #include <cjson/cJSON.h>
 
 #include "../support.h"
-#include "sweep.h"
-#include "sweep_csv.h"
+#include "experiment/sweep.h"
+#include "output/sweep_csv.h"
 
 static void expect_values(const char *arg, const char *const *want, size_t n)
 {

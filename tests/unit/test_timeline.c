@@ -1,6 +1,6 @@
 /*
  * test_timeline.c — incidents: how the loader reads them (models/
- * timeline.h, sim/scenario_timeline.c) and what they do to a run
+ * timeline.h, sim/scenario/scenario_timeline.c) and what they do to a run
  * (models/timeline.c).
  */
 #include <math.h>
@@ -9,8 +9,8 @@
 
 #include "../runs.h"
 #include "../support.h"
-#include "experiment.h"
-#include "scenario.h"
+#include "experiment/experiment.h"
+#include "scenario/scenario.h"
 
 static struct scenario *load(const char *json, struct scenario_errors *errors)
 {

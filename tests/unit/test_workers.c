@@ -1,12 +1,12 @@
 /*
- * test_workers.c — the worker pool (sim/workers.c).
+ * test_workers.c — the worker pool (sim/experiment/workers.c).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../support.h"
-#include "workers.h"
+#include "experiment/workers.h"
 
 struct collected {
     long value[64];

@@ -8,8 +8,8 @@
 
 #include "../runs.h"
 #include "../support.h"
-#include "experiment.h"
-#include "scenario.h"
+#include "experiment/experiment.h"
+#include "scenario/scenario.h"
 
 static struct scenario *scenario_of(const char *json)
 {

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "../support.h"
-#include "calibrate.h"
-#include "experiment.h"
-#include "scenario.h"
+#include "experiment/calibrate.h"
+#include "experiment/experiment.h"
+#include "scenario/scenario.h"
 
 static const char FILE_NAME[] = "scenarios/low-traffic.json";
 

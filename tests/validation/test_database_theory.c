@@ -33,7 +33,7 @@
 
 #include "../support.h"
 #include "../theory.h"
-#include "wallclock.h"
+#include "kernel/wallclock.h"
 #include "database.h"
 #include "kernel/rng.h"
 

@@ -10,9 +10,9 @@
 
 #include "../support.h"
 #include "../theory.h"
-#include "aggregate.h"
-#include "experiment.h"
-#include "scenario.h"
+#include "experiment/aggregate.h"
+#include "experiment/experiment.h"
+#include "scenario/scenario.h"
 
 
 /*

@@ -9,8 +9,8 @@
 #include "../runs.h"
 #include "../support.h"
 #include "../theory.h"
-#include "experiment.h"
-#include "scenario.h"
+#include "experiment/experiment.h"
+#include "scenario/scenario.h"
 
 /* Per-window means of the database response time, for batch means. */
 struct batches {

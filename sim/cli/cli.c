@@ -1,0 +1,188 @@
+/*
+ * cli.c — see cli.h.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kernel/strutil.h"
+#include "experiment/memguard.h"
+#include "experiment/workers.h"
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "stampede %s: ", command);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'stampede %s --help'.\n", command);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+bool cli_parse_double(const char *text, double *out)
+{
+    double v;
+    if (!str_parse_number(text, &v) || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool cli_parse_u64(const char *text, uint64_t *out)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        return false;
+    *out = v;
+    return true;
+}
+
+int cli_max_in_flight_option(const char *command, const char *text,
+                             long *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(text, &v) || v < 1 || v > 100000000)
+        return cli_usage_error(command, "--max-in-flight: expected an integer "
+                               "from 1 to 10^8, got '%s'", text);
+    *out = (long)v;
+    return EXIT_OK;
+}
+
+int cli_max_memory_option(const char *command, const char *text,
+                          double *out)
+{
+    if (!memguard_parse_size(text, out))
+        return cli_usage_error(command, "--max-memory: expected a size such "
+                               "as 4G, 500M or 64K, got '%s'", text);
+    return EXIT_OK;
+}
+
+int cli_out_dir_option(const char *command, const char *text,
+                       const char **out)
+{
+    struct stat st;
+    if (!text[0])
+        return cli_usage_error(command, "--out: give a directory");
+    if (stat(text, &st) == 0 && !S_ISDIR(st.st_mode))
+        return cli_usage_error(command, "--out %s: exists and is not a "
+                               "directory", text);
+    if (stat(text, &st) != 0 && errno == ENOTDIR)
+        return cli_usage_error(command, "--out %s: a part of the path is not "
+                               "a directory", text);
+    *out = text;
+    return EXIT_OK;
+}
+
+void world_options_init(struct world_options *o, unsigned reps,
+                        unsigned min_reps)
+{
+    o->reps = reps;
+    o->min_reps = min_reps;
+    o->jobs = workers_default_count();
+    o->max_memory = memguard_default_limit();
+}
+
+static int count_option(const char *command, const char *what,
+                        const char *text, unsigned lo, unsigned hi,
+                        unsigned *out)
+{
+    uint64_t v;
+    if (!cli_parse_u64(text, &v) || v < lo || v > hi)
+        return cli_usage_error(command, "%s: expected an integer from %u to "
+                               "%u, got '%s'", what, lo, hi, text);
+    *out = (unsigned)v;
+    return EXIT_OK;
+}
+
+int world_option(const char *command, int c, const char *arg, char **argv,
+                 struct world_options *o)
+{
+    switch (c) {
+    case 'S':
+        return scenario_args_set_seed(&o->args, command, arg) ? EXIT_OK
+                                                               : EXIT_USAGE;
+    case 's':
+        return scenario_args_add_set(&o->args, arg) ? EXIT_OK : EXIT_FAILED;
+    case 'o': return cli_out_dir_option(command, arg, &o->out_dir);
+    case 'r':
+        return count_option(command, "--reps", arg, o->min_reps, 10000,
+                            &o->reps);
+    case 'j': return count_option(command, "-j", arg, 1, 256, &o->jobs);
+    case 'm': return cli_max_in_flight_option(command, arg, &o->max_in_flight);
+    case 'M': return cli_max_memory_option(command, arg, &o->max_memory);
+    case 'q': o->quiet = true; return EXIT_OK;
+    default: return cli_getopt_error(command, c, argv);
+    }
+}
+
+int cli_getopt_error(const char *command, int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage_error(command, "%s needs a value", argv[optind - 1]);
+    return cli_usage_error(command, "unknown option '%s'", argv[optind - 1]);
+}
+
+int world_options_finish(const char *command, int argc, char **argv,
+                         struct world_options *o)
+{
+    if (optind != argc - 1)
+        return cli_usage_error(command, optind >= argc
+                                            ? "which scenario? give a file"
+                                            : "give one scenario file");
+    o->file = argv[optind];
+    bool seeded = !o->args.seed_set[0] ||
+                  scenario_args_add_set(&o->args, o->args.seed_set);
+    return seeded ? EXIT_OK : EXIT_FAILED;
+}
+
+int cli_signal_status(const struct cli_env *env)
+{
+    return 128 + (int)*env->stop;
+}
+
+bool scenario_args_add_set(struct scenario_args *a, const char *arg)
+{
+    if (a->n_sets == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 8;
+        const char **s = realloc(a->sets, cap * sizeof *s);
+        if (!s)
+            return false;
+        a->sets = s;
+        a->cap = cap;
+    }
+    a->sets[a->n_sets++] = arg;
+    return true;
+}
+
+bool scenario_args_set_seed(struct scenario_args *a, const char *command,
+                            const char *text)
+{
+    uint64_t seed;
+    if (!cli_parse_u64(text, &seed) || seed > 9007199254740991ULL) {
+        cli_usage_error(command, "--seed: expected an integer from 0 to "
+                        "2^53-1, got '%s'", text);
+        return false;
+    }
+    snprintf(a->seed_set, sizeof a->seed_set, "seed=%llu",
+             (unsigned long long)seed);
+    return true;
+}
+
+void scenario_args_free(struct scenario_args *a)
+{
+    free(a->sets);
+    a->sets = NULL;
+    a->n_sets = a->cap = 0;
+}

@@ -1,0 +1,437 @@
+/*
+ * cmd_calibrate.c — `stampede calibrate`: recommend a value of a policy's
+ * knob (PER's beta, the lock's TTL) for this scenario's traffic.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiment/calibrate.h"
+#include "output/calibrate_report.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "kernel/strutil.h"
+#include "experiment/memguard.h"
+#include "output/outfile.h"
+#include "cli/progress.h"
+#include "scenario/scenario.h"
+
+static const char USAGE_HEAD[] =
+    "Usage: stampede calibrate SCENARIO --policy LABEL [--knob PATH]\n"
+    "         [--range LO:HI] [--max-db-inflight N] [--max-p99-ms X]\n"
+    "         [--max-error-rate E] [--max-GUARD X] [--reps N] [-j N]\n"
+    "         [--seed N] [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "         [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
+    "\n"
+    "Finds the smallest value of a policy's knob whose constraints hold at\n"
+    "the upper end of their 95 % confidence interval (the report says so\n"
+    "when a larger value evaluated fails again). The knob's cost grows with\n"
+    "it (earlier refreshes for beta, longer stalls after a holder crash for\n"
+    "lock_ttl), so the smallest safe value is the answer. The knob is\n"
+    "evaluated on a log grid of 8 values over the range, then on 6 more\n"
+    "between the first value that holds and the one below it, each with N\n"
+    "replications on common random numbers.\n"
+    "\n"
+    "Options:\n"
+    "  --policy LABEL        the policy to calibrate (required)\n"
+    "  --knob PATH           the knob: a field of the policy or a full path;\n"
+    "                        default the policy's own\n"
+    "  --range LO:HI         the values to try (durations allowed)\n"
+    "  --max-db-inflight N   queries at the database, at the busiest moment\n"
+    "  --max-p99-ms X        the p99 reply latency\n"
+    "  --max-error-rate E    errors / requests (default 0.001)\n";
+
+static const char USAGE_TAIL[] =
+    "  --reps N              replications per value (default 5, at least 2)\n"
+    "  -j N                  worker processes (default: the number of CPUs)\n"
+    "  --seed N              the random seed (same as --set seed=N)\n"
+    "  --set PATH=VALUE      override a field of the scenario\n"
+    "  --out DIR             where to write calibrate.json, calibrate.csv and\n"
+    "                        calibrate.png (default\n"
+    "                        results/<name>-calibrate-<label>/)\n"
+    "  --quiet               no progress on stderr\n"
+    "  --no-plot             no figure\n"
+    "  --max-memory SIZE     refuse a scenario whose worlds at start would\n"
+    "                        need more than SIZE in all, over the -j workers\n"
+    "                        (4G, 500M; default 4G, or half the memory if\n"
+    "                        less)\n"
+    "  --max-in-flight N     stop a replication as overloaded past N requests\n"
+    "                        in flight or N queries at the database (default\n"
+    "                        1000000); its value then counts as failing\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 done (also when no value meets the constraints: the\n"
+    "answer says so), 1 failure while running, 2 bad usage or scenario,\n"
+    "130/143 interrupted.\n";
+
+/* "  FLAG    text", the text wrapped to the help's columns. */
+static void print_option(const char *flag, const char *text)
+{
+    enum { INDENT = 24, WIDTH = 78 };
+    printf("  %-*s", INDENT - 2, flag);
+    int col = INDENT;
+    for (const char *w = text; *w;) {
+        size_t len = strcspn(w, " ");
+        if (col > INDENT && col + 1 + (int)len > WIDTH) {
+            printf("\n%*s", INDENT, "");
+            col = INDENT;
+        } else if (col > INDENT) {
+            putchar(' ');
+            col++;
+        }
+        printf("%.*s", (int)len, w);
+        col += (int)len;
+        w += len;
+        w += strspn(w, " ");
+    }
+    putchar('\n');
+}
+
+/* Each policy that can be calibrated brings its knob, its default range
+ * and a guard of its own (--max-miss-share for per...): the help lists
+ * them from the registry. */
+static void print_usage(void)
+{
+    fputs(USAGE_HEAD, stdout);
+    for (const struct policy_ops *const *p = policy_all(); *p; p++) {
+        const struct policy_calibration *cal = (*p)->calibration;
+        if (!cal)
+            continue;
+        char flag[64], text[512];
+        snprintf(flag, sizeof flag, "--%s X", cal->guard_option);
+        snprintf(text, sizeof text, "%s: %s (default %g); its knob %s, by "
+                 "default from %s", (*p)->name, cal->guard_what,
+                 cal->guard_default, cal->knob, cal->range_help);
+        print_option(flag, text);
+    }
+    fputs(USAGE_TAIL, stdout);
+}
+
+/* The constraint flags every policy has: option, summary metric,
+ * description, default limit (NAN: none). The policies' guards follow
+ * them, from the registry. */
+static const struct constraint KNOWN[] = {
+    {"max-db-inflight", "db.peak_inflight", "database peak in-flight", NAN},
+    {"max-p99-ms", "latency_ms.p99", "p99 latency (ms)", NAN},
+    {"max-error-rate", "error_rate", "error rate", 0.001},
+};
+#define N_KNOWN (sizeof KNOWN / sizeof KNOWN[0])
+#define MAX_CONSTRAINTS 16
+
+/* The constraint flags: KNOWN, then each calibrated policy's guard (its
+ * default limit applies only when that policy is calibrated). */
+static size_t all_constraints(struct constraint *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < N_KNOWN; k++)
+        out[n++] = KNOWN[k];
+    for (const struct policy_ops *const *p = policy_all();
+         *p && n < MAX_CONSTRAINTS; p++) {
+        const struct policy_calibration *cal = (*p)->calibration;
+        if (cal)
+            out[n++] = (struct constraint){cal->guard_option, cal->guard_path,
+                                           cal->guard_what, NAN};
+    }
+    return n;
+}
+
+struct calibrate_options {
+    struct world_options w;
+    const char *label, *knob, *range;
+    size_t policy;                    /* the label's index in the scenario */
+    struct constraint flags[MAX_CONSTRAINTS];
+    double limits[MAX_CONSTRAINTS];   /* given on the command line; NAN: not */
+    size_t n_flags;
+    bool no_plot;
+};
+
+static int parse_limit(struct calibrate_options *o, size_t k, const char *text)
+{
+    double v;
+    if (!cli_parse_double(text, &v) || v < 0)
+        return cli_usage_error("calibrate", "--%s: expected a number >= 0, "
+                               "got '%s'", o->flags[k].option, text);
+    o->limits[k] = v;
+    return EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, struct calibrate_options *o)
+{
+    static const struct option FIXED[] = {
+        WORLD_LONG_OPTIONS,
+        {"policy", required_argument, NULL, 'p'},
+        {"knob", required_argument, NULL, 'k'},
+        {"range", required_argument, NULL, 'R'},
+        {"no-plot", no_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+    };
+    enum { N_FIXED = sizeof FIXED / sizeof FIXED[0] };
+    /* the constraint flags return their index in o->flags */
+    struct option options[N_FIXED + MAX_CONSTRAINTS + 1];
+    memcpy(options, FIXED, sizeof FIXED);
+    o->n_flags = all_constraints(o->flags);
+    for (size_t k = 0; k < o->n_flags; k++) {
+        options[N_FIXED + k] = (struct option){o->flags[k].option,
+                                               required_argument, NULL, (int)k};
+        o->limits[k] = NAN;
+    }
+    options[N_FIXED + o->n_flags] = (struct option){NULL, 0, NULL, 0};
+    /* a confidence interval needs two replications */
+    world_options_init(&o->w, 5, 2);
+    int c, st = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (st == EXIT_OK &&
+           (c = getopt_long(argc, argv, ":hqj:", options, NULL)) != -1) {
+        if (c >= 0 && c < (int)o->n_flags) {
+            st = parse_limit(o, (size_t)c, optarg);
+            continue;
+        }
+        switch (c) {
+        case 'p': o->label = optarg; break;
+        case 'k': o->knob = optarg; break;
+        case 'R': o->range = optarg; break;
+        case 'N': o->no_plot = true; break;
+        case 'h': print_usage(); return -1;
+        default: st = world_option("calibrate", c, optarg, argv, &o->w);
+        }
+    }
+    if (st != EXIT_OK ||
+        (st = world_options_finish("calibrate", argc, argv, &o->w)) != EXIT_OK)
+        return st;
+    if (!o->label)
+        return cli_usage_error("calibrate", "which policy? give --policy "
+                               "LABEL");
+    return EXIT_OK;
+}
+
+/* The knob's path and the policy's calibration, checked against the
+ * scenario. */
+static int resolve_knob(const struct scenario *s, struct calibrate_options *o,
+                        struct calibrate_params *p,
+                        const struct policy_calibration **cal)
+{
+    char err[256];
+    if (!scenario_policy_indices(s, &o->label, 1, &o->policy, err, sizeof err))
+        return cli_usage_error("calibrate", "%s", err);
+    const struct policy_ops *ops = s->policies[o->policy].ops;
+    *cal = ops->calibration;
+    const char *knob = o->knob ? o->knob : *cal ? (*cal)->knob : NULL;
+    if (!knob)
+        return cli_usage_error("calibrate", "the %s policy has no knob to "
+                               "calibrate", ops->name);
+    bool bare = !strpbrk(knob, ".[");
+    if (bare) {
+        bool known = false;
+        for (const char *const *k = ops->knobs; *k; k++)
+            known |= strcmp(*k, knob) == 0;
+        if (!known)
+            return cli_usage_error("calibrate", "--knob %s: the %s policy has "
+                                   "no knob \"%s\"", knob, ops->name, knob);
+        snprintf(p->knob_path, sizeof p->knob_path, "policies[%s].%s",
+                 o->label, knob);
+    } else {
+        snprintf(p->knob_path, sizeof p->knob_path, "%s", knob);
+    }
+    return EXIT_OK;
+}
+
+static int resolve_range(const struct scenario *s,
+                         const struct calibrate_options *o,
+                         const struct policy_calibration *cal,
+                         struct calibrate_params *p)
+{
+    if (o->range) {
+        char lo[64], hi[64];
+        if (sscanf(o->range, "%63[^:]:%63s", lo, hi) != 2 ||
+            !number_or_duration_parse(lo, &p->lo) ||
+            !number_or_duration_parse(hi, &p->hi))
+            return cli_usage_error("calibrate", "--range: expected LO:HI, "
+                                   "got '%s'", o->range);
+    } else if (cal && !o->knob) {
+        cal->default_range(&s->model.service, &p->lo, &p->hi);
+    } else {
+        return cli_usage_error("calibrate", "give --range LO:HI for the knob "
+                               "%s", p->knob_path);
+    }
+    if (!(p->lo > 0 && p->hi > p->lo))
+        return cli_usage_error("calibrate", "--range: need 0 < LO < HI, got "
+                               "%g:%g", p->lo, p->hi);
+    return EXIT_OK;
+}
+
+/* The constraints: those given, the error rate's default, and the
+ * policy's own guard with its default. */
+static int build_constraints(const struct scenario *s,
+                             const struct calibrate_options *o,
+                             const struct policy_calibration *cal,
+                             struct constraint *out, size_t *n)
+{
+    const struct policy_ops *ops = s->policies[o->policy].ops;
+    *n = 0;
+    for (size_t k = 0; k < o->n_flags; k++) {
+        struct constraint c = o->flags[k];
+        if (!isnan(o->limits[k]))
+            c.limit = o->limits[k];
+        else if (cal && strcmp(cal->guard_option, c.option) == 0)
+            c.limit = cal->guard_default;
+        if (isnan(c.limit))
+            continue;
+        const char *metric = strncmp(c.path, "policy_metrics.", 15) == 0
+                                 ? c.path + 15 : NULL;
+        bool measured = !metric;
+        for (size_t m = 0; metric && m < ops->n_metrics; m++)
+            measured |= strcmp(ops->metrics[m].name, metric) == 0;
+        if (!measured)
+            return cli_usage_error("calibrate", "--%s: the %s policy does not "
+                                   "measure the %s", c.option, ops->name,
+                                   c.what);
+        out[(*n)++] = c;
+    }
+    return EXIT_OK;
+}
+
+static void show_progress(size_t done, void *ctx)
+{
+    progress_update(ctx, done);
+}
+
+/* NULL when the -j workers' worlds of s fit in max_memory; else the
+ * message. The knob does not change what a world holds at start, but
+ * checking both ends costs nothing. */
+static char *too_large(const struct calibrate_params *p,
+                       const struct scenario *s)
+{
+    int k = scenario_policy_index(s, p->label);
+    if (p->sweep.max_memory <= 0 || k < 0)
+        return NULL;
+    size_t idx = (size_t)k;
+    unsigned parallel = p->sweep.jobs < CALIBRATE_GRID ? p->sweep.jobs
+                                                       : CALIBRATE_GRID;
+    return memguard_problem(s, &idx, 1, parallel, NULL, p->sweep.max_memory);
+}
+
+/* Loads the scenario at both ends of the range: a value the scenario
+ * refuses, or worlds too large for --max-memory, is a usage error,
+ * before anything runs. */
+static int check_ends(const struct calibrate_params *p)
+{
+    double ends[2] = {p->lo, p->hi};
+    for (int i = 0; i < 2; i++) {
+        char value[64];
+        calibrate_value_text(ends[i], value, sizeof value);
+        char *set = str_printf("%s=%s", p->knob_path, value);
+        const char **sets = calloc(p->sweep.n_sets + 1, sizeof *sets);
+        if (!set || !sets) {
+            free(set);
+            free(sets);
+            return EXIT_FAILED;
+        }
+        for (size_t k = 0; k < p->sweep.n_sets; k++)
+            sets[k] = p->sweep.sets[k];
+        sets[p->sweep.n_sets] = set;
+        struct scenario_errors errors = {0};
+        struct scenario *s = scenario_load_text(p->sweep.file, p->sweep.text,
+                                                p->sweep.len, sets,
+                                                p->sweep.n_sets + 1, &errors);
+        scenario_errors_print(&errors, stderr);
+        scenario_errors_free(&errors);
+        free(set);
+        free(sets);
+        if (!s)
+            return EXIT_USAGE;
+        char *problem = too_large(p, s);
+        scenario_free(s);
+        if (problem) {
+            fprintf(stderr, "%s\n", problem);
+            free(problem);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+static int calibrate_and_report(struct calibrate_params *p,
+                                const struct scenario *s,
+                                const struct policy_calibration *cal,
+                                const struct calibrate_options *o,
+                                const struct cli_env *env)
+{
+    char err[512];
+    char *dir = o->w.out_dir ? str_printf("%s", o->w.out_dir)
+                           : str_printf("results/%s-calibrate-%s", s->name,
+                                        o->label);
+    struct progress bar;
+    progress_init(&bar, "calibrate", "values", CALIBRATE_MAX_POINTS, o->w.quiet,
+                  env->stderr_is_tty);
+    p->progress = show_progress;
+    p->progress_ctx = &bar;
+    struct calibration c;
+    int status = EXIT_FAILED;
+    if (!dir || !outfile_mkdirs(dir, err, sizeof err)) {
+        fprintf(stderr, "stampede calibrate: %s\n", dir ? err : "out of memory");
+    } else if (!calibrate_run(p, &c, err, sizeof err)) {
+        progress_finish(&bar);
+        fprintf(stderr, "stampede calibrate: %s\n", err);
+    } else {
+        progress_finish(&bar);
+        struct calibrate_report r = {s, p, cal, &c, dir};
+        calibrate_print(&r, stdout);
+        fflush(stdout);
+        status = calibrate_write(&r, !o->no_plot, o->w.quiet, err, sizeof err)
+                     ? EXIT_OK : EXIT_FAILED;
+        if (status != EXIT_OK)
+            fprintf(stderr, "stampede calibrate: %s\n", err);
+        else if (c.stopped)
+            status = cli_signal_status(env);
+    }
+    free(dir);
+    return status;
+}
+
+int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
+{
+    struct calibrate_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    char *text = NULL;
+    struct scenario *s = NULL;
+    struct scenario_errors errors = {0};
+    size_t len = 0;
+    if (status != EXIT_OK)
+        goto out;
+    text = scenario_read(o.w.file, &len, &errors);
+    if (text)
+        s = scenario_load_text(o.w.file, text, len, o.w.args.sets,
+                               o.w.args.n_sets, &errors);
+    if (!s) {
+        scenario_errors_print(&errors, stderr);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    struct calibrate_params p = {
+        .sweep = {.file = o.w.file, .text = text, .len = len,
+                  .sets = o.w.args.sets, .n_sets = o.w.args.n_sets,
+                  .reps = o.w.reps, .jobs = o.w.jobs, .stop = env->stop,
+                  .max_in_flight = o.w.max_in_flight,
+                  .max_memory = o.w.max_memory},
+        .label = o.label,
+    };
+    const struct policy_calibration *cal = NULL;
+    struct constraint constraints[MAX_CONSTRAINTS];
+    if ((status = resolve_knob(s, &o, &p, &cal)) != EXIT_OK ||
+        (status = resolve_range(s, &o, cal, &p)) != EXIT_OK ||
+        (status = build_constraints(s, &o, cal, constraints,
+                                    &p.n_constraints)) != EXIT_OK ||
+        (status = check_ends(&p)) != EXIT_OK)
+        goto out;
+    p.constraints = constraints;
+    status = calibrate_and_report(&p, s, cal, &o, env);
+out:
+    scenario_errors_free(&errors);
+    scenario_free(s);
+    free(text);
+    scenario_args_free(&o.w.args);
+    return status < 0 ? EXIT_OK : status;
+}

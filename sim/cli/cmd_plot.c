@@ -1,0 +1,101 @@
+/*
+ * cmd_plot.c — `stampede plot`: the figures of a run directory.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "output/plot.h"
+
+static const char USAGE[] =
+    "Usage: stampede plot DIR [--out DIR2] [--quiet]\n"
+    "\n"
+    "Draws the figures of a run with gnuplot, from what 'stampede run' wrote\n"
+    "into DIR (timeseries.csv, summary.json, scenario.json):\n"
+    "  hit_ratio.png   the hit ratio over time, per policy\n"
+    "  db_load.png     queries at the database and queries per second,\n"
+    "                  against its capacity and connection limit\n"
+    "  latency.png     p50 and p99 latency (log scale) and the error rate\n"
+    "  comparison.png  hit ratio, database load and p99 latency with the\n"
+    "                  errors on one time axis: the figure for a postmortem\n"
+    "Incidents of the scenario's timeline are dashed vertical lines; the\n"
+    "warmup is shaded. Prints the path of each image written. The scripts\n"
+    "are in plots/ ($STAMPEDE_PLOTS to use others); 'gnuplot -c\n"
+    "plots/NAME.gp' runs them by hand (their arguments are at their top).\n"
+    "\n"
+    "Options:\n"
+    "  --out DIR2    write the images into DIR2 (default: DIR)\n"
+    "  --quiet       no progress on stderr\n"
+    "  -h, --help    show this help\n"
+    "\n"
+    "Exit status: 0 done, 1 gnuplot is missing or failed (the data is left\n"
+    "as it was), 2 bad usage or DIR is not a run directory, 130/143\n"
+    "interrupted.\n";
+
+struct plot_options {
+    const char *dir;
+    const char *out_dir;
+    bool quiet;
+};
+
+/* EXIT_OK, or the status to exit with (-1: help was shown). */
+static int parse_options(int argc, char **argv, struct plot_options *o)
+{
+    static const struct option OPTIONS[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            if (cli_out_dir_option("plot", optarg, &o->out_dir))
+                return EXIT_USAGE;
+            break;
+        case 'q': o->quiet = true; break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        default: return cli_getopt_error("plot", c, argv);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("plot", optind >= argc
+                                           ? "which run? give the directory "
+                                             "'stampede run' wrote"
+                                           : "give one run directory");
+    o->dir = argv[optind];
+    return EXIT_OK;
+}
+
+int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
+                 bool quiet, FILE *written, const struct cli_env *env)
+{
+    struct plot_request req = {
+        .dir = dir, .out_dir = out_dir,
+        .progress = quiet ? NULL : stderr, .written = written,
+    };
+    struct plot_error err;
+    enum plot_status status = plot_render(&req, &err);
+    if (status != PLOT_OK && *env->stop)
+        return cli_signal_status(env);
+    if (status != PLOT_OK)
+        plot_error_print(command, &err, stderr);
+    plot_error_free(&err);
+    return status == PLOT_OK          ? EXIT_OK
+           : status == PLOT_BAD_INPUT ? EXIT_USAGE
+                                      : EXIT_FAILED;
+}
+
+int cmd_plot(int argc, char **argv, const struct cli_env *env)
+{
+    struct plot_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    if (status != EXIT_OK)
+        return status < 0 ? EXIT_OK : status;
+    return cmd_plot_dir("plot", o.dir, o.out_dir, o.quiet, stdout, env);
+}

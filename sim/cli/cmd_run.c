@@ -1,0 +1,245 @@
+/*
+ * cmd_run.c — `stampede run`: simulate the policies of a scenario and
+ * write the results.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "experiment/experiment.h"
+#include "kernel/strutil.h"
+#include "experiment/memguard.h"
+#include "output/report.h"
+#include "scenario/scenario.h"
+
+static const char USAGE[] =
+    "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
+    "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
+    "                    [--max-memory SIZE] [--max-in-flight N]\n"
+    "\n"
+    "Simulates each policy of the scenario (or those named) on the same\n"
+    "traffic (common random numbers), prints a comparison table, and writes\n"
+    "into DIR (default results/<scenario name>/):\n"
+    "  timeseries.csv  one row per policy label and window\n"
+    "  summary.json    the run after the warmup, per policy\n"
+    "  scenario.json   the scenario as run, after --set\n"
+    "Same scenario and seed: byte-identical files. With --plot, also the\n"
+    "figures of 'stampede plot' (hit_ratio.png, db_load.png, latency.png,\n"
+    "comparison.png).\n"
+    "\n"
+    "Options:\n"
+    "  --policy LABEL     run only this policy (repeat for several)\n"
+    "  --reps N           N independent replications (default 1): the\n"
+    "                     summary gives each metric's mean, 95 % confidence\n"
+    "                     half-width and per-replication values\n"
+    "  --seed N           the random seed (same as --set seed=N)\n"
+    "  --set PATH=VALUE   override a field (see 'stampede check --help')\n"
+    "  --out DIR          where to write the results\n"
+    "  --plot             then draw the figures with gnuplot (see\n"
+    "                     'stampede plot --help'); if that fails, the data\n"
+    "                     is still written and the exit status is 1\n"
+    "  --max-memory SIZE  refuse a scenario whose state at start would need\n"
+    "                     more than SIZE (4G, 500M; default 4G, or half the\n"
+    "                     memory if that is less)\n"
+    "  --max-in-flight N  stop a run as overloaded when more than N requests\n"
+    "                     are in flight, or N queries at the database\n"
+    "                     (abandoned and background ones included; default\n"
+    "                     1000000); it then writes what it measured with\n"
+    "                     \"complete\": false and the reason\n"
+    "  --quiet            no progress on stderr\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 done (an overloaded run is a result, not an error),\n"
+    "1 failure while running (or while plotting), 2 bad usage or scenario,\n"
+    "130/143 interrupted (the results measured so far are written, marked\n"
+    "incomplete).\n";
+
+struct run_options {
+    struct world_options w;
+    const char **labels;
+    size_t n_labels;
+    bool plot;
+};
+
+static int parse_options(int argc, char **argv, struct run_options *o)
+{
+    static const struct option OPTIONS[] = {
+        WORLD_LONG_OPTIONS,
+        {"policy", required_argument, NULL, 'p'},
+        {"plot", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    o->labels = calloc((size_t)argc, sizeof *o->labels);
+    if (!o->labels)
+        return EXIT_FAILED;
+    world_options_init(&o->w, 1, 1);
+    int c, st = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (st == EXIT_OK &&
+           (c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'p': o->labels[o->n_labels++] = optarg; break;
+        case 'P': o->plot = true; break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        default: st = world_option("run", c, optarg, argv, &o->w);
+        }
+    }
+    return st != EXIT_OK ? st : world_options_finish("run", argc, argv, &o->w);
+}
+
+/* The policies to run, as indices; all of them when none is named. */
+static int select_policies(const struct scenario *s, const struct run_options *o,
+                           size_t *selected, size_t *n)
+{
+    *n = 0;
+    if (o->n_labels == 0) {
+        for (size_t i = 0; i < s->n_policies; i++)
+            selected[(*n)++] = i;
+        return EXIT_OK;
+    }
+    size_t *named = calloc(o->n_labels, sizeof *named);
+    char err[256];
+    if (!named)
+        return EXIT_FAILED;
+    if (!scenario_policy_indices(s, o->labels, o->n_labels, named, err,
+                                 sizeof err)) {
+        free(named);
+        return cli_usage_error("run", "%s", err);
+    }
+    for (size_t k = 0; k < o->n_labels; k++) {
+        bool dup = false;
+        for (size_t m = 0; m < *n; m++)
+            dup |= selected[m] == named[k];
+        if (!dup)
+            selected[(*n)++] = named[k];
+    }
+    free(named);
+    return EXIT_OK;
+}
+
+static void report_progress(const struct policy_spec *spec, unsigned rep,
+                            const struct world_result *r, double wall_s,
+                            void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "stampede: %s", spec->label);
+    if (rep > 0 || !r)
+        fprintf(stderr, " rep %u", rep);
+    fprintf(stderr, ": %.0f s simulated in %.2f s (%.2f M "
+            "events)%s%s\n", r->ended_at, wall_s,
+            (double)r->events / 1e6, r->end == WORLD_COMPLETE ? "" : ": ",
+            r->reason);
+}
+
+static char *path_in(const char *dir, const char *file)
+{
+    return str_printf("%s/%s", dir, file);
+}
+
+/* Runs the experiment and writes the three files. */
+static int run_and_write(const struct scenario *s, const struct run_options *o,
+                         const size_t *selected, size_t n_selected,
+                         const char *dir, const struct cli_env *env)
+{
+    char err[512];
+    char *csv = path_in(dir, "timeseries.csv");
+    char *summary = path_in(dir, "summary.json");
+    char *scen = path_in(dir, "scenario.json");
+    struct timeseries ts;
+    struct experiment e = {0};
+    int status = EXIT_FAILED;
+    if (!csv || !summary || !scen || !outfile_mkdirs(dir, err, sizeof err) ||
+        !timeseries_open(&ts, csv, s, selected, n_selected, err, sizeof err)) {
+        fprintf(stderr, "stampede run: %s\n", csv ? err : "out of memory");
+        goto out;
+    }
+    struct experiment_params p = {
+        .scenario = s, .policies = selected, .n_policies = n_selected,
+        .replications = o->w.reps, .stop = env->stop,
+        .max_in_flight = o->w.max_in_flight,
+        .sink = timeseries_row, .sink_ctx = &ts,
+        .observer = o->w.quiet ? NULL : report_progress,
+    };
+    if (!experiment_run(&p, &e, err, sizeof err)) {
+        timeseries_abort(&ts);
+        fprintf(stderr, "stampede run: %s\n", err);
+        goto out;
+    }
+    if (!timeseries_commit(&ts, err, sizeof err) ||
+        !report_write_summary(summary, s, &e, err, sizeof err) ||
+        !report_write_scenario(scen, s, err, sizeof err)) {
+        fprintf(stderr, "stampede run: %s\n", err);
+        goto out;
+    }
+    report_print_table(stdout, &e);
+    fflush(stdout);
+    if (!o->w.quiet && e.complete)
+        fprintf(stderr, "stampede: results in %s\n", dir);
+    else if (!o->w.quiet)
+        fprintf(stderr, "stampede: results in %s (incomplete: %s)\n", dir,
+                e.reason);
+    /* A signal that came after the last run, while the files were being
+     * written, still says the command was interrupted. */
+    status = e.interrupted || *env->stop ? cli_signal_status(env) : EXIT_OK;
+out:
+    experiment_free(&e);
+    free(csv);
+    free(summary);
+    free(scen);
+    return status;
+}
+
+int cmd_run(int argc, char **argv, const struct cli_env *env)
+{
+    struct run_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    struct scenario *s = NULL;
+    char *dir = NULL;
+    if (status != EXIT_OK)
+        goto out;
+    struct scenario_errors errors = {0};
+    s = scenario_load(o.w.file, o.w.args.sets, o.w.args.n_sets, &errors);
+    if (!s) {
+        scenario_errors_print(&errors, stderr);
+        scenario_errors_free(&errors);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    size_t selected[SCENARIO_MAX_POLICIES], n_selected;
+    status = select_policies(s, &o, selected, &n_selected);
+    if (status != EXIT_OK)
+        goto out;
+    /* before anything is created or run: a scenario too large for memory
+     * is a bad scenario, not a crash minutes later */
+    struct memguard_results kept;
+    memguard_run_results(o.w.reps, n_selected, &kept);
+    char *too_large = memguard_problem(s, selected, n_selected, 1, &kept,
+                                       o.w.max_memory);
+    if (too_large) {
+        fprintf(stderr, "%s\n", too_large);
+        free(too_large);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
+                    : str_printf("results/%s", s->name);
+    status = dir ? run_and_write(s, &o, selected, n_selected, dir, env)
+                 : EXIT_FAILED;
+    /* The data is written by now: a plot that fails is a failure while
+     * running, whatever the cause. */
+    if (status == EXIT_OK && o.plot &&
+        (status = cmd_plot_dir("run", dir, NULL, o.w.quiet, NULL, env)) ==
+            EXIT_USAGE)
+        status = EXIT_FAILED;
+out:
+    scenario_free(s);
+    scenario_args_free(&o.w.args);
+    free(o.labels);
+    free(dir);
+    return status < 0 ? EXIT_OK : status;
+}

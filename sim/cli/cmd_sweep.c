@@ -1,0 +1,256 @@
+/*
+ * cmd_sweep.c — `stampede sweep`: a scenario over a grid of parameters,
+ * with replications, in parallel worker processes.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "kernel/strutil.h"
+#include "output/outfile.h"
+#include "output/plot.h"
+#include "cli/progress.h"
+#include "scenario/scenario.h"
+#include "experiment/sweep.h"
+#include "output/sweep_csv.h"
+
+static const char USAGE[] =
+    "Usage: stampede sweep SCENARIO --vary PATH=SPEC [--vary PATH=SPEC]...\n"
+    "                      [--reps N] [-j N] [--policy LABEL]... [--seed N]\n"
+    "                      [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
+    "\n"
+    "Runs the scenario at every point of a grid (the cross product of the\n"
+    "--vary values), each with N replications on common random numbers,\n"
+    "and writes DIR/sweep.csv (default results/<name>-sweep/): one row per\n"
+    "point and policy label with the varied values, then the mean and the\n"
+    "95 % confidence half-width of the hit ratio, p99, error rate, database\n"
+    "peak in-flight and queries, recomputes, overlapping recomputes and\n"
+    "miss episodes, and the share of replications that collapsed. With one\n"
+    "--vary of numbers, it also draws each metric against it, one line per\n"
+    "label with its 95 % band (DIR/sweep_METRIC.png, with gnuplot).\n"
+    "\n"
+    "SPEC:  a,b,c          these values (numbers, durations, or text)\n"
+    "       lo:hi:n        n values evenly spaced from lo to hi\n"
+    "       lo:hi:n:log    n values evenly spaced on a log scale\n"
+    "lo and hi may be durations: cache.ttl=10s:2m:5.\n"
+    "PATH as for --set: database.cores, policies[per].beta (by label),\n"
+    "policies[1].lock_ttl (by index).\n"
+    "\n"
+    "Options:\n"
+    "  --vary PATH=SPEC   a parameter and its values (repeat for a grid)\n"
+    "  --reps N           replications per point (default 5)\n"
+    "  -j N               worker processes (default: the number of CPUs);\n"
+    "                     the output is the same for any N\n"
+    "  --policy LABEL     run only this policy (repeat for several)\n"
+    "  --seed N           the random seed (same as --set seed=N)\n"
+    "  --set PATH=VALUE   override a field for every point\n"
+    "  --out DIR          where to write sweep.csv and the figures\n"
+    "  --max-memory SIZE  refuse a grid whose worlds at start would need\n"
+    "                     more than SIZE in all, over the -j workers (4G,\n"
+    "                     500M; default 4G, or half the memory if less)\n"
+    "  --max-in-flight N  stop a replication as overloaded past N requests\n"
+    "                     in flight or N queries at the database (default\n"
+    "                     1000000); its point is then marked complete 0\n"
+    "  --no-plot          write sweep.csv only\n"
+    "  --quiet            no progress on stderr\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 done, 1 failure while running, 2 bad usage or scenario,\n"
+    "130/143 interrupted (the finished points are written).\n";
+
+struct sweep_options {
+    struct world_options w;
+    struct vary *varies;
+    size_t n_varies;
+    const char **labels;
+    size_t n_labels;
+    bool no_plot;
+};
+
+static void free_options(struct sweep_options *o)
+{
+    for (size_t i = 0; i < o->n_varies; i++)
+        vary_free(&o->varies[i]);
+    free(o->varies);
+    free(o->labels);
+    scenario_args_free(&o->w.args);
+}
+
+static int add_vary(struct sweep_options *o, const char *arg)
+{
+    char err[256];
+    struct vary v;
+    if (!vary_parse(arg, &v, err, sizeof err))
+        return cli_usage_error("sweep", "--vary %s: %s", arg, err);
+    o->varies[o->n_varies++] = v;
+    return EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, struct sweep_options *o)
+{
+    static const struct option OPTIONS[] = {
+        WORLD_LONG_OPTIONS,
+        {"vary", required_argument, NULL, 'v'},
+        {"policy", required_argument, NULL, 'p'},
+        {"no-plot", no_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    o->varies = calloc((size_t)argc, sizeof *o->varies);
+    o->labels = calloc((size_t)argc, sizeof *o->labels);
+    if (!o->varies || !o->labels)
+        return EXIT_FAILED;
+    world_options_init(&o->w, 5, 1);
+    int c, st = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (st == EXIT_OK &&
+           (c = getopt_long(argc, argv, ":hqj:", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'v': st = add_vary(o, optarg); break;
+        case 'p': o->labels[o->n_labels++] = optarg; break;
+        case 'N': o->no_plot = true; break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        default: st = world_option("sweep", c, optarg, argv, &o->w);
+        }
+    }
+    if (st != EXIT_OK)
+        return st;
+    if ((st = world_options_finish("sweep", argc, argv, &o->w)) != EXIT_OK)
+        return st;
+    if (o->n_varies == 0)
+        return cli_usage_error("sweep", "nothing to vary: give --vary "
+                               "PATH=SPEC");
+    return EXIT_OK;
+}
+
+static void show_progress(size_t done, size_t total, void *ctx)
+{
+    (void)total;
+    progress_update(ctx, done);
+}
+
+/* Whether the figures can be drawn: one varied parameter, with numbers. */
+static bool plottable(const struct sweep_params *p)
+{
+    if (p->n_varies != 1)
+        return false;
+    double v;
+    for (size_t i = 0; i < p->varies[0].n; i++)
+        if (!number_or_duration_parse(p->varies[0].values[i], &v))
+            return false;
+    return true;
+}
+
+/* One figure per metric of sweep.csv. */
+static int plot_sweep(const struct sweep_params *p, const char *csv,
+                      const char *dir, const char *name, bool quiet)
+{
+    for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
+        char *png = str_printf("%s/sweep_%s.png", dir, SWEEP_METRICS[m].column);
+        const char *extra[] = {p->varies[0].path, SWEEP_METRICS[m].column, "",
+                               name, "", p->varies[0].log ? "log" : ""};
+        if (!png) {
+            fprintf(stderr, "stampede sweep: out of memory\n");
+            return EXIT_FAILED;
+        }
+        struct plot_error err;
+        enum plot_status st = plot_script("sweep", csv, png, extra, 6, dir,
+                                          &err);
+        if (st == PLOT_OK && !quiet)
+            fprintf(stderr, "stampede: %s\n", png);
+        else if (st != PLOT_OK)
+            plot_error_print("sweep", &err, stderr);
+        plot_error_free(&err);
+        free(png);
+        if (st != PLOT_OK)
+            return EXIT_FAILED;
+    }
+    return EXIT_OK;
+}
+
+/* Runs the grid and writes sweep.csv (and the figures) into dir. */
+static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
+                     bool figures, const char *name, const struct cli_env *env)
+{
+    char err[512];
+    char *csv = str_printf("%s/sweep.csv", dir);
+    struct progress bar;
+    progress_init(&bar, "sweep", "points", sweep_point_count(p), quiet,
+                  env->stderr_is_tty);
+    p->progress = show_progress;
+    p->progress_ctx = &bar;
+    struct sweep s;
+    int status = EXIT_FAILED;
+    if (!csv || !outfile_mkdirs(dir, err, sizeof err)) {
+        fprintf(stderr, "stampede sweep: %s\n", csv ? err : "out of memory");
+    } else if (!sweep_run(p, &s, err, sizeof err)) {
+        progress_finish(&bar);
+        fprintf(stderr, "stampede sweep: %s\n", err);
+        sweep_free(&s);
+    } else {
+        progress_finish(&bar);
+        if (sweep_csv_write(csv, p, &s, err, sizeof err)) {
+            status = s.stopped ? cli_signal_status(env) : EXIT_OK;
+            if (!quiet)
+                fprintf(stderr, "stampede: %s%s\n", csv,
+                        s.stopped ? " (interrupted: finished points only)"
+                                  : "");
+            if (status == EXIT_OK && figures && plottable(p))
+                status = plot_sweep(p, csv, dir, name, quiet);
+            else if (status == EXIT_OK && figures && !quiet)
+                fprintf(stderr, "stampede: no figures: they need a single "
+                        "--vary of numbers (sweep.csv has the whole grid)\n");
+        } else {
+            fprintf(stderr, "stampede sweep: %s\n", err);
+        }
+        sweep_free(&s);
+    }
+    free(csv);
+    return status;
+}
+
+int cmd_sweep(int argc, char **argv, const struct cli_env *env)
+{
+    struct sweep_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    char *text = NULL, *dir = NULL;
+    struct scenario *base = NULL;
+    struct scenario_errors errors = {0};
+    size_t len = 0;
+    if (status != EXIT_OK)
+        goto out;
+    status = EXIT_USAGE;
+    text = scenario_read(o.w.file, &len, &errors);
+    if (text)
+        base = scenario_load_text(o.w.file, text, len, o.w.args.sets,
+                                  o.w.args.n_sets, &errors);
+    if (!base) {
+        scenario_errors_print(&errors, stderr);
+        goto out;
+    }
+    struct sweep_params p = {
+        .file = o.w.file, .text = text, .len = len, .sets = o.w.args.sets,
+        .n_sets = o.w.args.n_sets, .varies = o.varies, .n_varies = o.n_varies,
+        .labels = o.labels, .n_labels = o.n_labels, .reps = o.w.reps,
+        .jobs = o.w.jobs, .stop = env->stop, .max_in_flight = o.w.max_in_flight,
+        .max_memory = o.w.max_memory,
+    };
+    if (!sweep_validate(&p, stderr))
+        goto out;
+    dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
+                    : str_printf("results/%s-sweep", base->name);
+    status = dir ? run_sweep(&p, dir, o.w.quiet, !o.no_plot, base->name, env)
+                 : EXIT_FAILED;
+out:
+    scenario_errors_free(&errors);
+    scenario_free(base);
+    free(text);
+    free(dir);
+    free_options(&o);
+    return status < 0 ? EXIT_OK : status;
+}

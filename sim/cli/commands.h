@@ -1,0 +1,26 @@
+/*
+ * commands.h — the entry point of each `stampede` command (cmd_*.c).
+ */
+#ifndef STAMPEDE_COMMANDS_H
+#define STAMPEDE_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int cmd_run(int argc, char **argv, const struct cli_env *env);
+int cmd_sweep(int argc, char **argv, const struct cli_env *env);
+int cmd_calibrate(int argc, char **argv, const struct cli_env *env);
+int cmd_check(int argc, char **argv, const struct cli_env *env);
+int cmd_bench(int argc, char **argv, const struct cli_env *env);
+int cmd_plot(int argc, char **argv, const struct cli_env *env);
+
+/* The figures of the run in `dir` (into out_dir; NULL: dir), for `plot`
+ * and `run --plot`: progress on stderr unless quiet, each image's path on
+ * `written` (may be NULL), a failure reported as "stampede COMMAND: ...".
+ * Returns the exit status. */
+int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
+                 bool quiet, FILE *written, const struct cli_env *env);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * main.c — the `stampede` command line: finds the command and runs it.
+ *
+ * The only process-wide state is the signal flag: SIGINT and SIGTERM set
+ * it, and every run checks it between events so that it can stop cleanly,
+ * write what it measured, and exit with 128 + the signal's number.
+ */
+#include <gsl/gsl_errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "kernel/strutil.h"
+#include "output/version.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static const struct cli_command COMMANDS[] = {
+    {"run", "simulate the policies of a scenario and write the results",
+     cmd_run},
+    {"sweep", "run a scenario over a grid of parameters, with replications",
+     cmd_sweep},
+    {"calibrate", "recommend a beta or a lock timeout for a scenario's traffic",
+     cmd_calibrate},
+    {"check", "validate a scenario and describe what it simulates", cmd_check},
+    {"plot", "draw the figures of a run with gnuplot", cmd_plot},
+    {"bench", "measure the simulator's speed", cmd_bench},
+};
+#define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: stampede <command> [options]\n"
+            "       stampede <command> --help\n"
+            "\n"
+            "stampede simulates cache stampedes: a hot key expires, requests\n"
+            "miss together and rush the database. It compares protection\n"
+            "policies on the same traffic.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-11s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(out,
+            "\n"
+            "Options:\n"
+            "  -h, --help     show this help\n"
+            "  --version      print the version\n"
+            "\n"
+            "Exit status: 0 success, 1 failure while running, 2 bad usage or\n"
+            "bad scenario, 130/143 interrupted by SIGINT/SIGTERM.\n");
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts; every GSL failure is checked instead. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+        printf("stampede %s (output schema %d)\n", STAMPEDE_VERSION,
+               STAMPEDE_SCHEMA_VERSION);
+        return EXIT_OK;
+    }
+    install_signals();
+    struct cli_env env = {&stop_signal, isatty(STDERR_FILENO) == 1};
+    const char *names[N_COMMANDS + 1];
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (!strcmp(name, COMMANDS[i].name))
+            return COMMANDS[i].run(argc - 1, argv + 1, &env);
+        names[i] = COMMANDS[i].name;
+    }
+    names[N_COMMANDS] = NULL;
+    const char *hint = str_suggest(name, names);
+    fprintf(stderr, "stampede: unknown command '%s'", name);
+    if (hint)
+        fprintf(stderr, " (did you mean '%s'?)", hint);
+    fprintf(stderr, "\n\n");
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,69 @@
+/*
+ * experiment.h — runs the policies of a scenario (and, later, their
+ * replications) on common random numbers, one world at a time.
+ */
+#ifndef STAMPEDE_EXPERIMENT_H
+#define STAMPEDE_EXPERIMENT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+#include "experiment/summary.h"
+#include "world.h"
+
+/* Receives every window of every run, as it closes. */
+typedef void (*row_sink)(const struct window_row *row, unsigned rep,
+                         const struct policy_ops *ops, void *ctx);
+
+/* Told when each run starts and ends (progress display). */
+typedef void (*run_observer)(const struct policy_spec *spec, unsigned rep,
+                             const struct world_result *result, double wall_s,
+                             void *ctx);
+
+struct experiment_params {
+    const struct scenario *scenario;
+    const size_t *policies;       /* indices into scenario->policies */
+    size_t n_policies;
+    unsigned replications;        /* >= 1 */
+    const volatile sig_atomic_t *stop;
+    long max_in_flight;           /* 0: the world's default */
+    row_sink sink;
+    void *sink_ctx;
+    run_observer observer;        /* may be NULL: after each run */
+    void *observer_ctx;
+};
+
+struct rep_result {
+    struct run_summary summary;
+    enum world_end end;
+    double ended_at;
+    uint64_t events;
+    double wall_s;
+    char reason[200];
+};
+
+struct policy_result {
+    const struct policy_spec *spec;
+    struct rep_result *reps;      /* replications run (n_done of them) */
+    unsigned n_done;
+};
+
+struct experiment {
+    struct policy_result *results;    /* one per selected policy */
+    size_t n;
+    unsigned replications;            /* asked for */
+    bool complete;                    /* every run ran to its end */
+    bool interrupted;
+    char reason[240];                 /* the first reason it is not */
+};
+
+/* Runs everything; stops early only when interrupted. Returns false (with
+ * a message) if memory runs out before anything could run. */
+bool experiment_run(const struct experiment_params *p, struct experiment *out,
+                    char *err, size_t n);
+void experiment_free(struct experiment *e);
+
+#endif

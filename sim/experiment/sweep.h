@@ -1,0 +1,95 @@
+/*
+ * sweep.h — a grid of scenario variants, each run with replications, in
+ * parallel worker processes; the machinery behind `stampede sweep` and
+ * `stampede calibrate`.
+ *
+ * A variant ("point") is the scenario with one value set for each varied
+ * path, exactly as `--set PATH=VALUE` would. Every point uses the same seed,
+ * so replication r of every point sees the same random streams: points
+ * differ by their parameters, not by their luck (common random numbers).
+ */
+#ifndef STAMPEDE_SWEEP_H
+#define STAMPEDE_SWEEP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "experiment/aggregate.h"
+#include "kernel/config.h"
+
+/* One --vary: a path and its values (as --set text). */
+struct vary {
+    char path[CFG_PATH_MAX];
+    char **values;
+    size_t n;
+    bool log;             /* a log grid: plot with a log axis */
+};
+
+/* Parses "PATH=SPEC": SPEC is "a,b,c", "lo:hi:n" (linear) or "lo:hi:n:log";
+ * lo and hi may be durations ("100ms:2s:5"). false with a message. */
+bool vary_parse(const char *arg, struct vary *v, char *err, size_t n);
+/* The i-th of n >= 2 values evenly spaced from lo to hi, on a log scale
+ * if `log` (lo, hi > 0); the last is hi exactly, whatever the rounding. */
+double grid_value(double lo, double hi, size_t i, size_t n, bool log);
+void vary_free(struct vary *v);
+
+/* What a point gives for one policy. */
+struct point_policy {
+    struct aggregate agg;
+    bool complete;        /* every replication ran to its end */
+};
+
+struct sweep_point {
+    bool done;
+    size_t n_policies;
+    struct point_policy *policies;   /* in the order of sweep.labels */
+};
+
+struct sweep_params {
+    const char *file;                /* the scenario file (for messages) */
+    const char *text;                /* its contents */
+    size_t len;
+    const char *const *sets;         /* --set, applied before the varies */
+    size_t n_sets;
+    const struct vary *varies;
+    size_t n_varies;
+    const char *const *labels;       /* policies to run; NULL: all */
+    size_t n_labels;
+    unsigned reps;
+    unsigned jobs;                   /* worker processes */
+    long max_in_flight;              /* 0: the world's default */
+    double max_memory;               /* bytes for all workers' worlds at
+                                        start (memguard.h); 0: no limit */
+    const volatile sig_atomic_t *stop;
+    /* called after each finished point (progress) */
+    void (*progress)(size_t done, size_t total, void *ctx);
+    void *progress_ctx;
+};
+
+struct sweep {
+    size_t n_points;
+    struct sweep_point *points;
+    char **labels;                   /* the policies run, in order */
+    size_t n_labels;
+    bool stopped;                    /* interrupted: some points missing */
+};
+
+/* The value of vary `v` at point `p` (points enumerate the cross product,
+ * the last vary changing fastest). */
+const char *sweep_value(const struct sweep_params *p, size_t point, size_t v);
+size_t sweep_point_count(const struct sweep_params *p);
+
+/* Loads every point's scenario and checks that `jobs` of its worlds at
+ * once fit in max_memory: the first problem found is printed (with the
+ * point's values) and false returned. */
+bool sweep_validate(const struct sweep_params *p, FILE *errors);
+
+/* Runs every point. Returns false (message in err) if the workers fail;
+ * an interrupted sweep returns true with out->stopped set. */
+bool sweep_run(const struct sweep_params *p, struct sweep *out, char *err,
+               size_t n);
+void sweep_free(struct sweep *s);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * datadir.c — see datadir.h.
+ */
+#include "kernel/datadir.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/strutil.h"
+
+static bool holds(const char *dir, const char *file)
+{
+    char *probe = str_printf("%s/%s", dir, file);
+    bool ok = probe && access(probe, R_OK) == 0;
+    free(probe);
+    return ok;
+}
+
+/* The directory above the one holding the running binary, into top;
+ * false when it cannot be told. */
+static bool install_top(char *top, size_t n)
+{
+    /* Linux names the running binary's file there, symlinks resolved. */
+    ssize_t len = readlink("/proc/self/exe", top, n - 1);
+    top[len > 0 ? len : 0] = '\0';
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(top, '/');
+        if (!slash)
+            return false;
+        *slash = '\0';
+    }
+    return true;
+}
+
+char *data_dir_find(const struct data_dir *d)
+{
+    const char *env = d->env ? getenv(d->env) : NULL;
+    if (env && env[0])
+        return str_printf("%s", env);
+    char top[4096];
+    if (install_top(top, sizeof top)) {
+        for (size_t i = 0; i < d->n_beside; i++) {
+            char *dir = str_printf("%s/%s", top, d->beside[i]);
+            if (!dir || holds(dir, d->probe))
+                return dir;
+            free(dir);
+        }
+    }
+    return str_printf("%s", d->fallback);
+}

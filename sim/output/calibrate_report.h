@@ -1,0 +1,30 @@
+/*
+ * calibrate_report.h — what `stampede calibrate` says and writes: the
+ * table of evaluated values, the recommendation with its margins, costs
+ * and neighbours (or, when no value holds, which constraint binds and what
+ * would help), calibrate.json, calibrate.csv and the trade-off figure.
+ */
+#ifndef STAMPEDE_CALIBRATE_REPORT_H
+#define STAMPEDE_CALIBRATE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "experiment/calibrate.h"
+#include "scenario/scenario.h"
+
+struct calibrate_report {
+    const struct scenario *scenario;
+    const struct calibrate_params *params;
+    const struct policy_calibration *cal;   /* may be NULL (--knob) */
+    const struct calibration *result;
+    const char *dir;
+};
+
+void calibrate_print(const struct calibrate_report *r, FILE *out);
+
+/* calibrate.json, calibrate.csv and (when `figure`) calibrate.png. */
+bool calibrate_write(const struct calibrate_report *r, bool figure,
+                     bool quiet, char *err, size_t n);
+
+#endif

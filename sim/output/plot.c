@@ -1,0 +1,190 @@
+/*
+ * plot.c — see plot.h.
+ */
+#include "output/plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel/datadir.h"
+#include "kernel/strutil.h"
+#include "output/outfile.h"
+#include "output/plot_input.h"
+#include "output/subprocess.h"
+
+/* The figures, each a script plots/NAME.gp writing NAME.png at the size
+ * the script chooses. */
+static const char *const FIGURES[] = {"hit_ratio", "db_load", "latency",
+                                      "comparison"};
+#define N_FIGURES (sizeof FIGURES / sizeof FIGURES[0])
+
+/* Where the scripts are: $STAMPEDE_PLOTS; else, in the directory above
+ * the binary's, plots/ (build/stampede in a checkout) or
+ * share/stampede/plots (an installed bin/stampede); else ./plots. NULL if
+ * memory runs out. */
+static char *scripts_dir(void)
+{
+    static const char *const BESIDE[] = {"plots", "share/stampede/plots"};
+    struct data_dir d = {.env = "STAMPEDE_PLOTS", .beside = BESIDE,
+                         .n_beside = 2, .probe = "common.gp",
+                         .fallback = "plots"};
+    return data_dir_find(&d);
+}
+
+static enum plot_status fail(struct plot_error *err, enum plot_status status,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum plot_status fail(struct plot_error *err, enum plot_status status,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* Why gnuplot did not produce a figure, for the user. */
+static enum plot_status gnuplot_failed(struct subprocess_result *r,
+                                       const char *script, const char *dir,
+                                       struct plot_error *err)
+{
+    if (r->spawn_error == ENOENT)
+        return fail(err, PLOT_NO_GNUPLOT, "gnuplot is not installed "
+                    "(apt-get install gnuplot-nox); the data in %s is "
+                    "unaffected", dir);
+    if (r->spawn_error != 0)
+        return fail(err, PLOT_FAILED, "cannot start gnuplot: %s; the data in "
+                    "%s is unaffected", strerror(r->spawn_error), dir);
+    err->detail = r->err;
+    r->err = NULL;
+    return fail(err, PLOT_FAILED, "gnuplot failed on %s (exit status %d); "
+                "the data in %s is unaffected", script, r->status, dir);
+}
+
+/* Runs one script into a temporary file beside `png` and renames it into
+ * place once gnuplot succeeded. The temporary comes from outfile_open:
+ * gnuplot writes it by name, and committing the untouched stream only
+ * renames it (a stream nothing was written to flushes nothing). */
+static enum plot_status render_one(const char *script, const char *data,
+                                   const char *png, const char *const *extra,
+                                   size_t n_extra, const char *dir,
+                                   struct plot_error *err)
+{
+    struct outfile f;
+    if (!outfile_open(&f, png, err->message, sizeof err->message))
+        return PLOT_FAILED;
+    fcntl(fileno(f.fp), F_SETFD, FD_CLOEXEC);
+    const char *argv[16] = {"gnuplot", "-c", script, data, f.tmp_path};
+    size_t n = 5;
+    for (size_t i = 0; i < n_extra && n < 15; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    struct subprocess_result r;
+    if (!subprocess_run(argv, &r)) {
+        outfile_abort(&f);
+        return fail(err, PLOT_FAILED, "cannot run gnuplot: %s",
+                    strerror(errno));
+    }
+    enum plot_status status = PLOT_OK;
+    struct stat st;
+    if (r.spawn_error != 0 || r.status != 0)
+        status = gnuplot_failed(&r, script, dir, err);
+    else if (stat(f.tmp_path, &st) != 0 || st.st_size == 0)
+        status = fail(err, PLOT_FAILED, "%s: gnuplot wrote nothing (%s)", png,
+                      script);
+    subprocess_result_free(&r);
+    if (status != PLOT_OK)
+        outfile_abort(&f);
+    else if (!outfile_commit(&f, err->message, sizeof err->message))
+        status = PLOT_FAILED;
+    return status;
+}
+
+enum plot_status plot_script(const char *name, const char *data,
+                             const char *png, const char *const *extra,
+                             size_t n_extra, const char *dir,
+                             struct plot_error *err)
+{
+    err->message[0] = '\0';
+    err->detail = NULL;
+    char *scripts = scripts_dir();
+    char *script = scripts ? str_printf("%s/%s.gp", scripts, name) : NULL;
+    enum plot_status status;
+    if (!script)
+        status = fail(err, PLOT_FAILED, "out of memory");
+    else if (access(script, R_OK) != 0)
+        status = fail(err, PLOT_FAILED, "%s: cannot read the gnuplot "
+                      "script: %s (set STAMPEDE_PLOTS to the directory of "
+                      "the scripts)", script, strerror(errno));
+    else
+        status = render_one(script, data, png, extra, n_extra, dir, err);
+    free(script);
+    free(scripts);
+    return status;
+}
+
+static enum plot_status render_all(const struct plot_request *req,
+                                   const struct plot_input *in,
+                                   const char *out_dir, struct plot_error *err)
+{
+    /* after DATA and PNG, in the order of plots/common.gp; "" leaves the
+     * size to the script */
+    const char *extra[] = {"", in->title, in->labels, in->warmup,
+                           in->capacity, in->incidents};
+    enum plot_status status = PLOT_OK;
+    for (size_t i = 0; status == PLOT_OK && i < N_FIGURES; i++) {
+        char *png = str_printf("%s/%s.png", out_dir, FIGURES[i]);
+        if (!png) {
+            status = fail(err, PLOT_FAILED, "out of memory");
+            break;
+        }
+        if (req->progress)
+            fprintf(req->progress, "stampede: plotting %s\n", png);
+        status = plot_script(FIGURES[i], in->csv, png, extra, 6, req->dir, err);
+        if (status == PLOT_OK && req->written)
+            fprintf(req->written, "%s\n", png);
+        free(png);
+    }
+    return status;
+}
+
+enum plot_status plot_render(const struct plot_request *req,
+                             struct plot_error *err)
+{
+    err->message[0] = '\0';
+    err->detail = NULL;
+    const char *out_dir = req->out_dir ? req->out_dir : req->dir;
+    struct plot_input in;
+    enum plot_status status =
+        plot_input_read(req->dir, &in, err->message, sizeof err->message);
+    if (status != PLOT_OK)
+        return status;
+    if (!outfile_mkdirs(out_dir, err->message, sizeof err->message))
+        status = PLOT_FAILED;
+    else
+        status = render_all(req, &in, out_dir, err);
+    plot_input_free(&in);
+    return status;
+}
+
+void plot_error_print(const char *command, const struct plot_error *err,
+                      FILE *out)
+{
+    fprintf(out, "stampede %s: %s\n", command, err->message);
+    size_t n = err->detail ? strlen(err->detail) : 0;
+    if (n > 0)
+        fprintf(out, "%s%s", err->detail, err->detail[n - 1] == '\n' ? "" : "\n");
+}
+
+void plot_error_free(struct plot_error *err)
+{
+    free(err->detail);
+    err->detail = NULL;
+}

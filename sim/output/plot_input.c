@@ -1,0 +1,245 @@
+/*
+ * plot_input.c — see plot_input.h.
+ */
+#include "output/plot_input.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "database.h"
+#include "kernel/config.h"
+#include "kernel/strutil.h"
+#include "scenario/scenario.h"
+
+/* Run directories are small; a larger file is not one of ours. */
+#define MAX_INPUT_BYTES (64u << 20)
+
+static char *read_file(const char *path, char *err, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, n, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 &&
+        (unsigned long long)st.st_size <= MAX_INPUT_BYTES)
+        text = malloc((size_t)st.st_size + 1);
+    if (text) {
+        len = fread(text, 1, (size_t)st.st_size, f);
+        text[len] = '\0';
+    }
+    if (!text || ferror(f)) {
+        snprintf(err, n, "%s: cannot read: %s", path,
+                 text ? strerror(errno) : "too large or out of memory");
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+static cJSON *read_json(const char *path, char *err, size_t n)
+{
+    char *text = read_file(path, err, n);
+    if (!text)
+        return NULL;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    if (!cJSON_IsObject(root)) {
+        snprintf(err, n, "%s: not a JSON object; was it written by "
+                 "'stampede run'?", path);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* What a run directory must hold to be plotted, checked in the order a
+ * user would fix it. */
+static enum plot_status check_dir(const char *dir, const char *csv, char *err,
+                                  size_t n)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        snprintf(err, n, "%s: cannot open the run directory: %s", dir,
+                 strerror(errno));
+        return PLOT_BAD_INPUT;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, n, "%s: not a directory (give the directory "
+                 "'stampede run' wrote)", dir);
+        return PLOT_BAD_INPUT;
+    }
+    FILE *f = fopen(csv, "r");
+    if (!f) {
+        snprintf(err, n, "%s: cannot read: %s", csv, strerror(errno));
+        return PLOT_BAD_INPUT;
+    }
+    fclose(f);
+    return PLOT_OK;
+}
+
+/* A label as the scenario loader accepts it: [A-Za-z][A-Za-z0-9_-]*.
+ * The scripts take labels as words, so nothing else may get through. */
+/* summary.json's policies[].label, in order, separated by spaces. */
+static enum plot_status read_labels(const char *path, char **labels, char *err,
+                                    size_t n)
+{
+    cJSON *root = read_json(path, err, n);
+    if (!root)
+        return PLOT_BAD_INPUT;
+    const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
+    enum plot_status status = PLOT_OK;
+    size_t len = 0;
+    char *buf = NULL;
+    FILE *out = open_memstream(&buf, &len);
+    if (!out)
+        status = PLOT_FAILED;
+    if (status == PLOT_OK &&
+        (!cJSON_IsArray(policies) || cJSON_GetArraySize(policies) == 0)) {
+        snprintf(err, n, "%s: no policies", path);
+        status = PLOT_BAD_INPUT;
+    }
+    int i = 0;
+    const cJSON *p, *list = status == PLOT_OK ? policies : NULL;
+    cJSON_ArrayForEach(p, list) {
+        const char *label =
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "label"));
+        if (status == PLOT_OK && (!label || !scenario_label_valid(label))) {
+            snprintf(err, n, "%s: policies[%d].label: expected a policy "
+                     "label", path, i);
+            status = PLOT_BAD_INPUT;
+        }
+        if (status == PLOT_OK)
+            fprintf(out, "%s%s", i > 0 ? " " : "", label);
+        i++;
+    }
+    if (out && fclose(out) != 0 && status == PLOT_OK)
+        status = PLOT_FAILED;
+    if (status == PLOT_FAILED)
+        snprintf(err, n, "%s: out of memory", path);
+    cJSON_Delete(root);
+    if (status != PLOT_OK)
+        free(buf);
+    else
+        *labels = buf;
+    return status;
+}
+
+/* ---- the timeline ---- */
+
+/* One "AT LABEL" line per incident, in time order (the loader sorted
+ * them). A label's control characters become spaces: a newline would end
+ * its line. */
+static char *incidents_text(const struct timeline *t)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < t->n; i++) {
+        fprintf(out, "%.10g ", t->events[i].at);
+        for (const unsigned char *c = (const unsigned char *)t->events[i].label;
+             *c; c++)
+            fputc(*c < 0x20 || *c == 0x7f ? ' ' : *c, out);
+        fputc('\n', out);
+    }
+    if (fclose(out) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* ---- the scenario ---- */
+
+/* The reference lines of the database's capacity (plots/common.gp):
+ * queries in execution at full capacity — the cores, or the USL curve's
+ * peak n* = sqrt((1 - sigma) / kappa) (none when kappa = 0: the curve
+ * never peaks) —, the most queries per second, max W / mean work, and the
+ * connection limit. */
+static char *capacity_text(const struct scenario *s)
+{
+    const struct db_capacity *c = &s->model.db.capacity;
+    double qps = db_capacity_qps(c, s->model.service.mean);
+    char n_part[64] = "", qps_part[64] = "", conns_part[64] = "";
+    if (!c->usl)
+        snprintf(n_part, sizeof n_part, "cores=%d", c->cores);
+    else if (isfinite(db_capacity_peak_n(c)))
+        snprintf(n_part, sizeof n_part, "peak=%.6g", db_capacity_peak_n(c));
+    if (isfinite(qps) && qps > 0)
+        snprintf(qps_part, sizeof qps_part, " qps=%.6g", qps);
+    if (s->model.db.max_connections > 0)
+        snprintf(conns_part, sizeof conns_part, " conns=%ld",
+                 s->model.db.max_connections);
+    char *text = str_printf("%s%s%s", n_part, qps_part, conns_part);
+    /* no cores or peak: the text starts with a space */
+    if (text && text[0] == ' ')
+        memmove(text, text + 1, strlen(text));
+    return text;
+}
+
+static enum plot_status read_scenario(const char *path, struct plot_input *in,
+                                      char *err, size_t n)
+{
+    struct scenario_errors errors = {0};
+    struct scenario *s = scenario_load(path, NULL, 0, &errors);
+    if (!s) {
+        snprintf(err, n, "%s%s", errors.n ? errors.lines[0] : path,
+                 errors.n > 1 ? " (and more: run 'stampede check' on it)"
+                 : errors.n ? "" : ": cannot load");
+        scenario_errors_free(&errors);
+        return PLOT_BAD_INPUT;
+    }
+    enum plot_status status = PLOT_OK;
+    in->title = str_printf("%s", s->name);
+    in->warmup = str_printf("%.10g", s->model.warmup);
+    in->capacity = capacity_text(s);
+    in->incidents = incidents_text(&s->model.timeline);
+    if (!in->title || !in->warmup || !in->capacity || !in->incidents) {
+        snprintf(err, n, "%s: out of memory", path);
+        status = PLOT_FAILED;
+    }
+    scenario_free(s);
+    return status;
+}
+
+enum plot_status plot_input_read(const char *dir, struct plot_input *in,
+                                 char *err, size_t n)
+{
+    memset(in, 0, sizeof *in);
+    in->csv = str_printf("%s/timeseries.csv", dir);
+    char *summary = str_printf("%s/summary.json", dir);
+    char *scenario = str_printf("%s/scenario.json", dir);
+    enum plot_status status = PLOT_FAILED;
+    if (!in->csv || !summary || !scenario)
+        snprintf(err, n, "%s: out of memory", dir);
+    else if ((status = check_dir(dir, in->csv, err, n)) == PLOT_OK &&
+             (status = read_labels(summary, &in->labels, err, n)) == PLOT_OK)
+        status = read_scenario(scenario, in, err, n);
+    free(summary);
+    free(scenario);
+    if (status != PLOT_OK)
+        plot_input_free(in);
+    return status;
+}
+
+void plot_input_free(struct plot_input *in)
+{
+    free(in->csv);
+    free(in->title);
+    free(in->labels);
+    free(in->warmup);
+    free(in->capacity);
+    free(in->incidents);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,46 @@
+/*
+ * report.h — the outputs of a run: timeseries.csv, summary.json,
+ * scenario.json, and the comparison table on the terminal. Every file is
+ * written through outfile.h (temporary file, then rename).
+ */
+#ifndef STAMPEDE_REPORT_H
+#define STAMPEDE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "experiment/experiment.h"
+#include "output/outfile.h"
+#include "scenario/scenario.h"
+
+/* timeseries.csv, written row by row while the runs go. */
+struct timeseries {
+    struct outfile file;
+    const struct policy_ops *types[16];   /* policies with columns, in order */
+    size_t n_types;
+    bool failed;
+};
+
+/* Opens the file and writes the header, with columns for the policies
+ * among `policies` (indices into s->policies). */
+bool timeseries_open(struct timeseries *ts, const char *path,
+                     const struct scenario *s, const size_t *policies,
+                     size_t n_policies, char *err, size_t n);
+/* A row_sink (experiment.h); ctx is the struct timeseries. */
+void timeseries_row(const struct window_row *row, unsigned rep,
+                    const struct policy_ops *ops, void *ctx);
+bool timeseries_commit(struct timeseries *ts, char *err, size_t n);
+void timeseries_abort(struct timeseries *ts);
+
+bool report_write_summary(const char *path, const struct scenario *s,
+                          const struct experiment *e, char *err, size_t n);
+bool report_write_scenario(const char *path, const struct scenario *s,
+                           char *err, size_t n);
+
+/* One row per label: hit ratio, p99, errors, database peak in-flight and
+ * peak QPS, recomputes, stampede size, open episodes; over replications,
+ * means with their 95 % half-widths, or the share that collapsed when the
+ * replications split. */
+void report_print_table(FILE *out, const struct experiment *e);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * scenario_describe.c — `stampede check`'s one-screen description of what
+ * a scenario will simulate, with the numbers that predict a stampede.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "scenario/scenario.h"
+
+static const char *fmt_duration(double s, char buf[32])
+{
+    duration_format(s, buf, 32);
+    return buf;
+}
+
+static void describe_run(const struct scenario *s, FILE *out)
+{
+    char a[32], b[32], c[32];
+    const struct model_config *m = &s->model;
+    fprintf(out, "scenario  %s  (%s)\n", s->name, s->path);
+    if (s->description[0])
+        fprintf(out, "          %s\n", s->description);
+    fprintf(out, "run       %s", fmt_duration(m->duration, a));
+    if (m->warmup > 0)
+        fprintf(out, " including a %s warmup", fmt_duration(m->warmup, b));
+    fprintf(out, "; %s windows; seed %llu\n", fmt_duration(m->window, c),
+            (unsigned long long)s->seed);
+}
+
+static void describe_workload(const struct workload_config *w, FILE *out)
+{
+    char a[32], d[64];
+    fprintf(out, "workload  ");
+    if (w->process == ARRIVALS_CLOSED) {
+        dist_describe(&w->think, d, sizeof d);
+        fprintf(out, "closed loop: %ld workers, think %s\n", w->workers, d);
+    } else if (w->n_profile > 0) {
+        fprintf(out, "Poisson arrivals following a %zu-point profile, peak "
+                "%g req/s (last point at %s)\n", w->n_profile,
+                workload_peak_rate(w),
+                fmt_duration(w->profile[w->n_profile - 1].at, a));
+    } else {
+        fprintf(out, "Poisson arrivals at %g req/s\n", w->rate);
+    }
+    fprintf(out, "          %ld key%s", w->keys, w->keys == 1 ? "" : "s");
+    if (w->keys > 1) {
+        if (w->popularity == KEYS_ZIPF)
+            fprintf(out, ", Zipf(%g) popularity", w->zipf_s);
+        else
+            fprintf(out, ", uniform popularity");
+    }
+    fprintf(out, "\n");
+}
+
+static void describe_cache(const struct cache_config *c, FILE *out)
+{
+    static const char *const WARM[] = {"staggered over one TTL",
+                                       "all written at t = 0", "empty"};
+    char a[32], b[32], d[64];
+    dist_describe(&c->latency, d, sizeof d);
+    fprintf(out, "cache     ttl %s", fmt_duration(c->ttl, a));
+    if (c->ttl_jitter > 0)
+        fprintf(out, " +/- %g%%", c->ttl_jitter * 100);
+    if (c->stale_for > 0)
+        fprintf(out, ", kept stale %s more", fmt_duration(c->stale_for, b));
+    fprintf(out, "; round trip %s; starts %s\n", d, WARM[c->warm]);
+}
+
+/* Work-seconds per second the database can do at most. */
+static void describe_database(const struct model_config *m, FILE *out)
+{
+    const struct db_config *db = &m->db;
+    char d[64];
+    dist_describe(&m->service, d, sizeof d);
+    fprintf(out, "database  %s ", db->discipline == DB_PS
+                                      ? "processor sharing"
+                                      : "FCFS queue");
+    if (db->capacity.usl)
+        fprintf(out, "on a USL curve (sigma %g, kappa %g; peak %.3g "
+                "work-s/s)", db->capacity.sigma, db->capacity.kappa,
+                db_capacity_max(&m->db.capacity));
+    else
+        fprintf(out, "on %d core%s", db->capacity.cores,
+                db->capacity.cores == 1 ? "" : "s");
+    fprintf(out, "; work per query %s\n", d);
+    double qps = db_capacity_qps(&m->db.capacity, m->service.mean);
+    fprintf(out, "          capacity about %.4g queries/s", qps);
+    if (db->max_connections > 0)
+        fprintf(out, "; at most %ld connections", db->max_connections);
+    fprintf(out, "; timed-out queries %s\n",
+            db->cancel_on_timeout ? "are cancelled" : "keep running");
+    if (db->background_rate > 0) {
+        double load = db->background_rate * db->background_service.mean;
+        fprintf(out, "          background %g queries/s: %.0f%% of capacity "
+                "before any miss\n", db->background_rate,
+                100 * load / db_capacity_max(&m->db.capacity));
+    }
+}
+
+static void describe_client(const struct client_config *c, FILE *out)
+{
+    char a[32], b[32], e[32], f[32];
+    fprintf(out, "client    pool of %ld (wait up to %s), query timeout %s",
+            c->pool_size, fmt_duration(c->pool_timeout, a),
+            fmt_duration(c->timeout, b));
+    if (c->retries > 0)
+        fprintf(out, ", %ld retr%s (backoff %s, at most %s)", c->retries,
+                c->retries == 1 ? "y" : "ies", fmt_duration(c->backoff, e),
+                fmt_duration(c->backoff_max, f));
+    else
+        fprintf(out, ", no retries");
+    fprintf(out, "\n");
+}
+
+/* The no-protection stampede size for the hottest key: 1 + λ(Δ + r). */
+static void describe_stampede(const struct model_config *m, FILE *out)
+{
+    const struct workload_config *w = &m->workload;
+    double share = workload_hottest_share(w);
+    double delta = m->service.mean, r = m->cache.latency.mean;
+    char a[32], b[32];
+    if (w->process == ARRIVALS_CLOSED) {
+        fprintf(out, "stampede  closed loop: at most %ld requests in flight, "
+                "so at most that many queries per expiry\n", w->workers);
+        return;
+    }
+    double lambda = workload_peak_rate(w) * share;
+    double size = 1 + lambda * (delta + r);
+    fprintf(out, "stampede  hottest key: %.4g req/s (%.3g%% of traffic); "
+            "recompute %s + write %s\n", lambda, share * 100,
+            fmt_duration(delta, a), fmt_duration(r, b));
+    fprintf(out, "          without protection about 1 + lambda(delta + r) = "
+            "%.4g queries per expiry", size);
+    double qps = db_capacity_qps(&m->db.capacity, delta);
+    if (size > 1)
+        fprintf(out, ", %.2g x the database's capacity per second", size / qps);
+    fprintf(out, "\n");
+}
+
+static void describe_policies(const struct scenario *s, FILE *out)
+{
+    for (size_t i = 0; i < s->n_policies; i++) {
+        char knobs[256];
+        const struct policy_spec *p = &s->policies[i];
+        p->ops->describe(p->knobs, knobs, sizeof knobs);
+        fprintf(out, "%-9s %-12s %-6s %s\n", i == 0 ? "policies" : "",
+                p->label, p->ops->name, knobs);
+    }
+}
+
+static void describe_timeline(const struct timeline *t, double duration,
+                              FILE *out)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        char at[32];
+        duration_format(t->events[i].at, at, sizeof at);
+        fprintf(out, "%-9s at %-8s %s%s\n", i == 0 ? "timeline" : "", at,
+                t->events[i].label,
+                t->events[i].at >= duration ? " (after the end: never)" : "");
+    }
+}
+
+void scenario_describe(const struct scenario *s, FILE *out)
+{
+    describe_run(s, out);
+    describe_workload(&s->model.workload, out);
+    describe_cache(&s->model.cache, out);
+    describe_database(&s->model, out);
+    describe_client(&s->model.client, out);
+    describe_stampede(&s->model, out);
+    describe_policies(s, out);
+    describe_timeline(&s->model.timeline, s->model.duration, out);
+}
