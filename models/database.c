@@ -10,30 +10,17 @@
  * stale id never reaches a reused record, nor an abandoned query that is
  * still executing.
  *
- * Processor sharing. V is a virtual clock that advances at W(n)/n per
- * second, the rate at which each of the n queries progresses; a query
- * admitted at virtual time V0 with work x finishes when V reaches V0 + x
- * (its tag). Tags sit in a 4-ary heap (kernel/heap.h) whose tie packs
- * (push sequence << 32 | record index). A query removed early becomes a
- * zombie: its record stays out of the free list until its node reaches the
- * top and is dropped, so a heap node always names its own record. One
- * kernel event waits for the smallest tag; every arrival and departure
- * moves it (O(log n)). On completion V is snapped to the tag, so rounding
- * in V never makes a query finish early or late in virtual time, and the
- * next completion is never scheduled before now. When n drops to 0 the
- * heap holds only zombies; they are dropped and V restarts at 0, which
- * keeps V small (and its ulp far below any work) in runs that ever idle.
- *
- * FCFS. `cores` servers, each query in service has its own end-of-service
- * event; the rest wait in a FIFO. Servers above a lowered core count finish
- * their query and then stay idle.
+ * Disciplines. What happens to a query between admission and the end of
+ * its execution is its discipline's: processor sharing (db_ps.c) or
+ * servers and a FIFO (db_fcfs.c), reached through one ops table
+ * (db_discipline.h). Everything else is here.
  *
  * Accounting. Everything that varies with the number of queries (the
  * inflight and utilisation integrals, work done, wasted work) is integrated
- * by account() just before each change, and at stats collection: work done
- * in ps is n·dV, in fcfs busy·dt, so a segment's work is exact whatever
- * the cut. Work an abandoned query did before abandonment is added when it
- * is abandoned (it could not be known as wasted before).
+ * by db_account() just before each change, and at stats collection; the
+ * discipline integrates its own part (accrue). Work an abandoned query did
+ * before abandonment is added when it is abandoned (it could not be known
+ * as wasted before).
  */
 #include "database.h"
 
@@ -41,43 +28,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/heap.h"
+#include "db_discipline.h"
 
 #define CHUNK_BITS 10
 #define CHUNK_SIZE (UINT32_C(1) << CHUNK_BITS)
 #define MAX_CHUNKS (UINT32_C(1) << (32 - CHUNK_BITS))
 #define INDEX_MASK UINT64_C(0xffffffff)
 
-enum query_state {
-    Q_FREE,      /* on the free list */
-    Q_POOL,      /* waiting for a pool connection */
-    Q_QUEUED,    /* fcfs: at the database, waiting for a server */
-    Q_SERVICE,   /* at the database, executing */
-    Q_REFUSING,  /* refused; the zero-delay result event is pending */
-    Q_ZOMBIE,    /* ps: removed early, its heap node not yet dropped */
-};
-
+/* A record: what the discipline sees of the query, then the client's side
+ * of it, which only this file reads. */
 struct query {
-    struct query *prev, *next; /* pool or fcfs FIFO; next: free list */
-    struct db *db;
-    double work;           /* seconds on an idle database, scaled */
+    struct db_job job;     /* first, so a job's address is its record's */
     double submitted;      /* when db_submit (or the arrival) happened */
-    double start;          /* ps: V at admission; fcfs: service start time */
     db_done_fn done;
     void *owner;
     event_id ev;           /* deadline or refusal event of a client query */
-    event_id svc;          /* fcfs: end of service */
-    uint32_t index;
     uint32_t gen;          /* >= 1, so an id is never 0 */
-    uint8_t state;         /* enum query_state */
     bool client;
-    bool abandoned;        /* timed out or cancelled, still at the db */
 };
 
-struct fifo {
-    struct query *head, *tail;
-    long len;
-};
+/* The record a job (from a FIFO, the free list or a discipline) is part
+ * of; NULL for NULL. */
+static struct query *query_of(struct db_job *job)
+{
+    return (struct query *)job;
+}
 
 struct db {
     struct sim *sim;
@@ -88,7 +63,7 @@ struct db {
     /* records */
     struct query **chunks;
     uint32_t n_chunks, chunks_cap;
-    struct query *free_list;
+    struct db_job *free_list;
     long in_use;           /* records off the free list (zombies included) */
     long max_in_use;       /* 0: no limit (db_set_limit) */
     bool over_limit;       /* a record was refused for the limit */
@@ -96,33 +71,18 @@ struct db {
     long refusing;         /* records in Q_REFUSING */
     /* the client's pool */
     long free_conns;
-    struct fifo pool_wait;
+    struct db_fifo pool_wait;
     /* the database */
     long inflight;         /* all queries at the db, queued or executing */
     long clients;          /* client queries at the db (max_connections) */
-    double max_w;          /* max over n of W(n), work-seconds per second */
-    double util;           /* current W / max_w */
-    /* ps */
-    struct heap tags;      /* finish tags (zombies included) */
-    long n;                /* queries executing */
-    long n_abandoned;      /* of which abandoned */
-    double v;              /* virtual time at `last` */
-    double rate;           /* dV/dt = W(n)/n; 0 when n = 0 */
-    uint32_t push_seq;
-    event_id next_ev;      /* the one pending completion */
-    struct query *next_q;  /* whose tag next_ev waits for */
-    double next_rate;      /* the rate next_ev was computed with */
-    /* fcfs */
-    long busy, busy_abandoned;
-    struct fifo queue;
+    const struct db_discipline_ops *ops;
+    void *disc;            /* the discipline's state */
     /* the current stats segment */
     struct db_stats seg;
     double seg_start;
-    double last;           /* time of the last account() */
+    double last;           /* time of the last db_account() */
 };
 
-static void ps_complete(struct sim *sim, void *payload);
-static void fcfs_complete(struct sim *sim, void *payload);
 static void deadline_event(struct sim *sim, void *payload);
 static void refused_event(struct sim *sim, void *payload);
 static void background_arrival(struct sim *sim, void *payload);
@@ -168,13 +128,28 @@ double db_capacity_max(const struct db_capacity *c)
     return w_lo > w_hi ? w_lo : w_hi;
 }
 
+/* ---- disciplines --------------------------------------------------------- */
+
+/* The one place that maps a discipline's name in the config to its ops;
+ * NULL for a value outside the enum. */
+static const struct db_discipline_ops *discipline_ops(enum db_discipline d)
+{
+    switch (d) {
+    case DB_PS:
+        return &db_ps_ops;
+    case DB_FCFS:
+        return &db_fcfs_ops;
+    }
+    return NULL;
+}
+
 static const char *capacity_error(const struct db_capacity *c,
-                                  enum db_discipline d)
+                                  const struct db_discipline_ops *ops)
 {
     if (!c->usl)
         return c->cores >= 1 ? NULL : "cores must be at least 1";
-    if (d == DB_FCFS)
-        return "usl needs the ps discipline (fcfs takes cores)";
+    if (ops->usl_refusal)
+        return ops->usl_refusal;
     if (!(c->sigma >= 0 && c->sigma <= 1))
         return "usl.sigma must be between 0 and 1";
     if (!(c->kappa >= 0 && isfinite(c->kappa)))
@@ -186,9 +161,10 @@ static const char *capacity_error(const struct db_capacity *c,
 
 const char *db_config_error(const struct db_config *c)
 {
-    if (c->discipline != DB_PS && c->discipline != DB_FCFS)
+    const struct db_discipline_ops *ops = discipline_ops(c->discipline);
+    if (!ops)
         return "discipline must be ps or fcfs";
-    const char *e = capacity_error(&c->capacity, c->discipline);
+    const char *e = capacity_error(&c->capacity, ops);
     if (e)
         return e;
     if (c->max_connections < 0)
@@ -211,15 +187,9 @@ static struct query *record_at(const struct db *db, uint32_t index)
     return &db->chunks[index >> CHUNK_BITS][index & (CHUNK_SIZE - 1)];
 }
 
-/* The ps heap never holds more nodes than there are records (a zombie
- * keeps its record), so growing it with the records means a push never
- * fails mid-way through an arrival. */
-static bool reserve_tags(struct db *db, size_t records)
+struct db_job *db_record(const struct db *db, uint32_t index)
 {
-    while (db->tags.capacity < records)
-        if (!heap_grow(&db->tags))
-            return false;
-    return true;
+    return &record_at(db, index)->job;
 }
 
 static bool add_chunk(struct db *db)
@@ -235,7 +205,7 @@ static bool add_chunk(struct db *db)
         db->chunks_cap = cap;
     }
     size_t records = (size_t)(db->n_chunks + 1) * CHUNK_SIZE;
-    if (db->cfg.discipline == DB_PS && !reserve_tags(db, records))
+    if (db->ops->reserve && !db->ops->reserve(db->disc, records))
         return false;
     struct query *chunk = calloc(CHUNK_SIZE, sizeof *chunk);
     if (!chunk)
@@ -243,9 +213,10 @@ static bool add_chunk(struct db *db)
     uint32_t base = db->n_chunks * CHUNK_SIZE;
     db->chunks[db->n_chunks++] = chunk;
     for (uint32_t i = CHUNK_SIZE; i-- > 0;) {   /* low indices first */
-        chunk[i] = (struct query){.db = db, .index = base + i, .gen = 1};
-        chunk[i].next = db->free_list;
-        db->free_list = &chunk[i];
+        chunk[i] = (struct query){.job = {.db = db, .index = base + i},
+                                  .gen = 1};
+        chunk[i].job.next = db->free_list;
+        db->free_list = &chunk[i].job;
     }
     return true;
 }
@@ -260,21 +231,21 @@ static struct query *take_record(struct db *db)
         db->out_of_memory = true;
         return NULL;
     }
-    struct query *q = db->free_list;
+    struct query *q = query_of(db->free_list);
     db->in_use++;
-    db->free_list = q->next;
-    q->prev = q->next = NULL;
-    q->ev = q->svc = 0;
-    q->abandoned = false;
+    db->free_list = q->job.next;
+    q->job.prev = q->job.next = NULL;
+    q->ev = q->job.svc = 0;
+    q->job.abandoned = false;
     return q;
 }
 
-static void put_free(struct db *db, struct query *q)
+void db_record_free(struct db *db, struct db_job *job)
 {
     db->in_use--;
-    q->state = Q_FREE;
-    q->next = db->free_list;
-    db->free_list = q;
+    job->state = Q_FREE;
+    job->next = db->free_list;
+    db->free_list = job;
 }
 
 /* The caller's interest in q ends: its id goes stale. */
@@ -288,7 +259,7 @@ static void detach(struct query *q)
 static void retire(struct db *db, struct query *q)
 {
     detach(q);
-    put_free(db, q);
+    db_record_free(db, &q->job);
 }
 
 /* What the owner of q is told, read before its record is retired. */
@@ -306,7 +277,7 @@ static struct delivery delivery_of(const struct db *db, const struct query *q)
 
 static db_query_id query_id(const struct query *q)
 {
-    return (uint64_t)q->gen << 32 | q->index;
+    return (uint64_t)q->gen << 32 | q->job.index;
 }
 
 static struct query *lookup(const struct db *db, db_query_id id)
@@ -315,85 +286,60 @@ static struct query *lookup(const struct db *db, db_query_id id)
     if (id == 0 || index >= (uint64_t)db->n_chunks * CHUNK_SIZE)
         return NULL;
     struct query *q = record_at(db, (uint32_t)index);
-    if (q->gen != id >> 32 || !q->client || q->abandoned ||
-        q->state == Q_FREE || q->state == Q_ZOMBIE)
+    if (q->gen != id >> 32 || !q->client || q->job.abandoned ||
+        q->job.state == Q_FREE || q->job.state == Q_ZOMBIE)
         return NULL;
     return q;
 }
 
 /* ---- FIFOs (O(1) push, pop and unlink) ----------------------------------- */
 
-static void fifo_push(struct fifo *f, struct query *q)
+void db_fifo_push(struct db_fifo *f, struct db_job *job)
 {
-    q->next = NULL;
-    q->prev = f->tail;
+    job->next = NULL;
+    job->prev = f->tail;
     if (f->tail)
-        f->tail->next = q;
+        f->tail->next = job;
     else
-        f->head = q;
-    f->tail = q;
+        f->head = job;
+    f->tail = job;
     f->len++;
 }
 
-static void fifo_unlink(struct fifo *f, struct query *q)
+void db_fifo_unlink(struct db_fifo *f, struct db_job *job)
 {
-    if (q->prev)
-        q->prev->next = q->next;
+    if (job->prev)
+        job->prev->next = job->next;
     else
-        f->head = q->next;
-    if (q->next)
-        q->next->prev = q->prev;
+        f->head = job->next;
+    if (job->next)
+        job->next->prev = job->prev;
     else
-        f->tail = q->prev;
-    q->prev = q->next = NULL;
+        f->tail = job->prev;
+    job->prev = job->next = NULL;
     f->len--;
 }
 
-static struct query *fifo_pop(struct fifo *f)
+struct db_job *db_fifo_pop(struct db_fifo *f)
 {
-    struct query *q = f->head;
-    if (q)
-        fifo_unlink(f, q);
-    return q;
+    struct db_job *job = f->head;
+    if (job)
+        db_fifo_unlink(f, job);
+    return job;
 }
 
 /* ---- accounting ---------------------------------------------------------- */
 
-/* Integrates everything that depends on the current state from the last
- * change to now. Call before any change of n, busy, inflight or capacity. */
-static void account(struct db *db)
+/* Call before any change of what the database holds or of its capacity. */
+void db_account(struct db *db)
 {
     double t = sim_now(db->sim);
     double dt = t - db->last;
     if (!(dt > 0))
         return;
     db->last = t;
-    struct db_stats *s = &db->seg;
-    s->inflight_area += (double)db->inflight * dt;
-    s->util_area += db->util * dt;
-    if (db->cfg.discipline == DB_PS) {
-        double dv = db->rate * dt;
-        db->v += dv;
-        s->work_done += (double)db->n * dv;
-        s->wasted_work += (double)db->n_abandoned * dv;
-    } else {
-        s->work_done += (double)db->busy * dt;
-        s->wasted_work += (double)db->busy_abandoned * dt;
-    }
-}
-
-/* Recomputes the rate and utilisation after n, busy or capacity changed. */
-static void refresh(struct db *db)
-{
-    const struct db_capacity *c = &db->cfg.capacity;
-    if (db->cfg.discipline == DB_PS) {
-        double w = db_capacity_at(c, db->n);
-        db->rate = db->n > 0 ? w / (double)db->n : 0;
-        db->util = isfinite(db->max_w) ? w / db->max_w : 0;
-    } else {
-        long used = db->busy < c->cores ? db->busy : c->cores;
-        db->util = (double)used / (double)c->cores;
-    }
+    db->seg.inflight_area += (double)db->inflight * dt;
+    db->ops->accrue(db->disc, dt);
 }
 
 static void inflight_add(struct db *db, long delta)
@@ -403,119 +349,12 @@ static void inflight_add(struct db *db, long delta)
         db->seg.inflight_max = db->inflight;
 }
 
-/* Work q has executed so far (state at the db, after account()). */
+/* Work q has executed so far (q at the db, after db_account()). */
 static double progress(const struct db *db, const struct query *q)
 {
-    if (q->state != Q_SERVICE)
+    if (q->job.state != Q_SERVICE)
         return 0;
-    if (db->cfg.discipline == DB_PS)
-        return db->v - q->start;
-    return sim_now(db->sim) - q->start;
-}
-
-/* ---- processor sharing --------------------------------------------------- */
-
-/* Drops zombies from the top of the heap; restarts V when idle. */
-static void ps_prune(struct db *db)
-{
-    while (!heap_empty(&db->tags)) {
-        struct query *q = record_at(db, (uint32_t)(heap_top(&db->tags)->tie &
-                                                   INDEX_MASK));
-        if (q->state != Q_ZOMBIE)
-            break;
-        heap_pop(&db->tags);
-        put_free(db, q);
-    }
-    if (db->n == 0)
-        db->v = 0;
-}
-
-/* Moves the one completion event to the smallest tag's finishing time.
- * Kept as it is when neither the top nor the rate changed: the time it
- * was computed with is then still exact. */
-static void ps_reschedule(struct db *db)
-{
-    ps_prune(db);
-    if (heap_empty(&db->tags)) {
-        sim_cancel(db->sim, db->next_ev);
-        db->next_ev = 0;
-        db->next_q = NULL;
-        return;
-    }
-    const struct heap_node *top = heap_top(&db->tags);
-    struct query *q = record_at(db, (uint32_t)(top->tie & INDEX_MASK));
-    if (db->next_ev && db->next_q == q && db->next_rate == db->rate)
-        return;
-    double left = top->key - db->v;   /* may be a hair below 0: rounding */
-    double delay = left > 0 ? left / db->rate : 0;
-    sim_cancel(db->sim, db->next_ev);
-    db->next_ev = sim_after(db->sim, delay, ps_complete, db);
-    db->next_q = q;
-    db->next_rate = db->rate;
-}
-
-static void ps_arrive(struct db *db, struct query *q)
-{
-    q->state = Q_SERVICE;
-    q->start = db->v;
-    uint64_t tie = (uint64_t)db->push_seq++ << 32 | q->index;
-    heap_push(&db->tags, db->v + q->work, tie);   /* room reserved */
-    db->n++;
-    refresh(db);
-    ps_reschedule(db);
-}
-
-/* Takes q out of execution before its tag (cancel_on_timeout). */
-static void ps_remove(struct db *db, struct query *q)
-{
-    q->state = Q_ZOMBIE;
-    db->n--;
-    refresh(db);
-    ps_reschedule(db);
-}
-
-/* ---- fcfs ---------------------------------------------------------------- */
-
-static void fcfs_start(struct db *db, struct query *q)
-{
-    q->state = Q_SERVICE;
-    q->start = sim_now(db->sim);
-    q->svc = sim_after(db->sim, q->work, fcfs_complete, q);
-    db->busy++;
-    if (q->abandoned)
-        db->busy_abandoned++;
-    refresh(db);
-}
-
-/* Starts queued queries while servers below the core count are idle. */
-static void fcfs_fill(struct db *db)
-{
-    while (db->busy < db->cfg.capacity.cores && db->queue.head)
-        fcfs_start(db, fifo_pop(&db->queue));
-}
-
-static void fcfs_arrive(struct db *db, struct query *q)
-{
-    if (db->busy < db->cfg.capacity.cores) {
-        fcfs_start(db, q);
-    } else {
-        q->state = Q_QUEUED;
-        fifo_push(&db->queue, q);
-    }
-}
-
-/* Takes q out of the queue or off its server (cancel_on_timeout). */
-static void fcfs_remove(struct db *db, struct query *q)
-{
-    if (q->state == Q_QUEUED) {
-        fifo_unlink(&db->queue, q);
-    } else {
-        sim_cancel(db->sim, q->svc);
-        db->busy--;
-        fcfs_fill(db);
-        refresh(db);
-    }
-    put_free(db, q);
+    return db->ops->progress(db->disc, &q->job);
 }
 
 /* ---- admission and departure --------------------------------------------- */
@@ -532,7 +371,7 @@ static void refuse(struct db *db, struct query *q)
 {
     db->seg.refused++;
     db->free_conns++;
-    q->state = Q_REFUSING;
+    q->job.state = Q_REFUSING;
     db->refusing++;
     sim_cancel(db->sim, q->ev);
     q->ev = sim_after(db->sim, 0, refused_event, q);
@@ -546,7 +385,7 @@ static void enter_db(struct db *db, struct query *q)
         refuse(db, q);
         return;
     }
-    account(db);
+    db_account(db);
     inflight_add(db, 1);
     if (q->client) {
         db->clients++;
@@ -554,10 +393,7 @@ static void enter_db(struct db *db, struct query *q)
     } else {
         db->seg.background_started++;
     }
-    if (db->cfg.discipline == DB_PS)
-        ps_arrive(db, q);
-    else
-        fcfs_arrive(db, q);
+    db->ops->admit(db->disc, &q->job);
 }
 
 /* Hands free connections to waiters in FIFO order. A refused waiter gives
@@ -565,7 +401,7 @@ static void enter_db(struct db *db, struct query *q)
 static void pool_dispatch(struct db *db)
 {
     while (db->free_conns > 0 && db->pool_wait.head) {
-        struct query *q = fifo_pop(&db->pool_wait);
+        struct query *q = query_of(db_fifo_pop(&db->pool_wait));
         db->free_conns--;
         /* the armed event was the pool deadline if that came first */
         if (db->cfg.pool_timeout < db->cfg.timeout)
@@ -588,12 +424,14 @@ static void leave_db(struct db *db, struct query *q)
         db->clients--;
 }
 
-/* q finished executing. Everything is settled before the callback runs,
- * so the callback may submit or cancel freely. */
-static void depart(struct db *db, struct query *q)
+/* Everything is settled before the callback runs, so the callback may
+ * submit or cancel freely. */
+void db_depart(struct db *db, struct db_job *job)
 {
-    if (!q->client || q->abandoned) {
-        put_free(db, q);
+    struct query *q = query_of(job);
+    leave_db(db, q);
+    if (!q->client || q->job.abandoned) {
+        db_record_free(db, &q->job);
         return;
     }
     struct delivery d = delivery_of(db, q);
@@ -611,63 +449,19 @@ static void depart(struct db *db, struct query *q)
 static void abandon(struct db *db, struct query *q)
 {
     detach(q);
-    q->abandoned = true;
-    account(db);
+    q->job.abandoned = true;
+    db_account(db);
     db->seg.wasted_work += progress(db, q);
     if (db->cfg.cancel_on_timeout) {
         leave_db(db, q);
-        if (db->cfg.discipline == DB_PS)
-            ps_remove(db, q);
-        else
-            fcfs_remove(db, q);
-    } else if (q->state == Q_SERVICE) {
-        if (db->cfg.discipline == DB_PS)
-            db->n_abandoned++;
-        else
-            db->busy_abandoned++;
+        db->ops->remove(db->disc, &q->job);
+    } else if (q->job.state == Q_SERVICE) {
+        db->ops->abandon(db->disc, &q->job);
     }
     pool_release(db);
 }
 
 /* ---- event handlers ------------------------------------------------------ */
-
-static void ps_complete(struct sim *sim, void *payload)
-{
-    (void)sim;
-    struct db *db = payload;
-    struct query *q = db->next_q;
-    db->next_ev = 0;
-    db->next_q = NULL;
-    account(db);
-    double snap = heap_top(&db->tags)->key - db->v;   /* rounding only */
-    db->v += snap;
-    db->seg.work_done += (double)db->n * snap;
-    db->seg.wasted_work += (double)db->n_abandoned * snap;
-    heap_pop(&db->tags);
-    db->n--;
-    if (q->abandoned)
-        db->n_abandoned--;
-    leave_db(db, q);
-    refresh(db);
-    ps_reschedule(db);
-    depart(db, q);
-}
-
-static void fcfs_complete(struct sim *sim, void *payload)
-{
-    (void)sim;
-    struct query *q = payload;
-    struct db *db = q->db;
-    q->svc = 0;
-    account(db);
-    db->busy--;
-    if (q->abandoned)
-        db->busy_abandoned--;
-    leave_db(db, q);
-    fcfs_fill(db);
-    refresh(db);
-    depart(db, q);
-}
 
 /* The query's deadline: the pool deadline while it waits for a connection
  * (when that comes first; a tie counts as a pool timeout), else the
@@ -675,13 +469,13 @@ static void fcfs_complete(struct sim *sim, void *payload)
 static void deadline_event(struct sim *sim, void *payload)
 {
     struct query *q = payload;
-    struct db *db = q->db;
+    struct db *db = q->job.db;
     (void)sim;
     struct delivery d = delivery_of(db, q);
     enum db_result result = DB_TIMEOUT;
     q->ev = 0;
-    if (q->state == Q_POOL) {
-        fifo_unlink(&db->pool_wait, q);
+    if (q->job.state == Q_POOL) {
+        db_fifo_unlink(&db->pool_wait, &q->job);
         if (db->cfg.pool_timeout <= db->cfg.timeout)
             result = DB_POOL_TIMEOUT;
         retire(db, q);
@@ -698,7 +492,7 @@ static void deadline_event(struct sim *sim, void *payload)
 static void refused_event(struct sim *sim, void *payload)
 {
     struct query *q = payload;
-    struct db *db = q->db;
+    struct db *db = q->job.db;
     (void)sim;
     struct delivery d = delivery_of(db, q);
     q->ev = 0;
@@ -725,10 +519,10 @@ static void background_arrival(struct sim *sim, void *payload)
     }
     q->client = false;
     q->submitted = sim_now(sim);
-    q->work = dist_sample(&db->cfg.background_service, db->bg_work) *
+    q->job.work = dist_sample(&db->cfg.background_service, db->bg_work) *
               db->multiplier;
-    if (!(q->work >= 0))
-        q->work = 0;
+    if (!(q->job.work >= 0))
+        q->job.work = 0;
     enter_db(db, q);
     schedule_background(db);
 }
@@ -752,14 +546,15 @@ struct db *db_create(struct sim *sim, const struct db_config *config,
     db->bg_work = background_work;
     db->multiplier = 1;
     db->free_conns = config->pool_size;
-    db->max_w = db_capacity_max(&config->capacity);
+    db->ops = discipline_ops(config->discipline);
     db->seg_start = db->last = sim_now(sim);
     db->seg.response = hist_create();
-    if (!db->seg.response || !heap_init(&db->tags, CHUNK_SIZE)) {
+    struct db_discipline_env env = {db, sim, &db->cfg.capacity, &db->seg};
+    db->disc = db->seg.response ? db->ops->create(&env) : NULL;
+    if (!db->disc) {
         db_destroy(db);
         return NULL;
     }
-    refresh(db);
     if (config->background_rate > 0)
         schedule_background(db);
     return db;
@@ -772,16 +567,16 @@ void db_destroy(struct db *db)
     if (!db)
         return;
     sim_cancel(db->sim, db->bg_ev);
-    sim_cancel(db->sim, db->next_ev);
+    if (db->disc)
+        db->ops->destroy(db->disc);
     for (uint32_t c = 0; c < db->n_chunks; c++) {
         for (uint32_t i = 0; i < CHUNK_SIZE; i++) {
             sim_cancel(db->sim, db->chunks[c][i].ev);
-            sim_cancel(db->sim, db->chunks[c][i].svc);
+            sim_cancel(db->sim, db->chunks[c][i].job.svc);
         }
         free(db->chunks[c]);
     }
     free(db->chunks);
-    heap_free(&db->tags);
     hist_destroy(db->seg.response);
     free(db);
 }
@@ -796,7 +591,7 @@ db_query_id db_submit(struct db *db, double work, db_done_fn done,
     }
     double now = sim_now(db->sim);
     q->client = true;
-    q->work = work >= 0 ? work * db->multiplier : 0;   /* NaN -> 0 too */
+    q->job.work = work >= 0 ? work * db->multiplier : 0;   /* NaN -> 0 too */
     q->submitted = now;
     q->done = done;
     q->owner = owner;
@@ -806,8 +601,8 @@ db_query_id db_submit(struct db *db, double work, db_done_fn done,
         arm_deadline(db, q, now + db->cfg.timeout);
         enter_db(db, q);
     } else {
-        q->state = Q_POOL;
-        fifo_push(&db->pool_wait, q);
+        q->job.state = Q_POOL;
+        db_fifo_push(&db->pool_wait, &q->job);
         if (db->pool_wait.len > db->seg.pool_waiting_max)
             db->seg.pool_waiting_max = db->pool_wait.len;
         double pool_at = now + db->cfg.pool_timeout;
@@ -824,9 +619,9 @@ void db_cancel(struct db *db, db_query_id id)
         return;
     sim_cancel(db->sim, q->ev);
     q->ev = 0;
-    switch (q->state) {
+    switch (q->job.state) {
     case Q_POOL:
-        fifo_unlink(&db->pool_wait, q);
+        db_fifo_unlink(&db->pool_wait, &q->job);
         break;
     case Q_REFUSING:
         db->refusing--;
@@ -840,18 +635,11 @@ void db_cancel(struct db *db, db_query_id id)
 
 bool db_set_capacity(struct db *db, struct db_capacity capacity)
 {
-    if (capacity_error(&capacity, db->cfg.discipline))
+    if (capacity_error(&capacity, db->ops))
         return false;
-    account(db);
+    db_account(db);
     db->cfg.capacity = capacity;
-    db->max_w = db_capacity_max(&capacity);
-    refresh(db);
-    if (db->cfg.discipline == DB_PS) {
-        ps_reschedule(db);
-    } else {
-        fcfs_fill(db);
-        refresh(db);
-    }
+    db->ops->capacity_changed(db->disc);
     return true;
 }
 
@@ -887,7 +675,7 @@ void db_stats_add(struct db_stats *into, const struct db_stats *s)
 
 void db_stats_collect(struct db *db, struct db_stats *into)
 {
-    account(db);
+    db_account(db);
     double now = sim_now(db->sim);
     struct db_stats *s = &db->seg;
     s->span = now - db->seg_start;
@@ -915,3 +703,5 @@ void db_set_limit(struct db *db, long max_queries)
 bool db_over_limit(const struct db *db) { return db->over_limit; }
 
 bool db_out_of_memory(const struct db *db) { return db->out_of_memory; }
+
+void *db_discipline_state(const struct db *db) { return db->disc; }
