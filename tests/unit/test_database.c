@@ -1,7 +1,7 @@
 /*
- * test_database.c — the database model (models/database.c) on scenarios
- * small enough to work out by hand: constant work, a few queries, exact
- * completion times.
+ * test_database.c — the database model (models/database.c and its
+ * disciplines, db_ps.c and db_fcfs.c) on scenarios small enough to work
+ * out by hand: constant work, a few queries, exact completion times.
  *
  * Every query goes through submit(), which raises a flag around db_submit;
  * the callback fails the test if it ever runs with the flag up, so each
@@ -251,6 +251,12 @@ START_TEST(config_errors)
     ck_assert_ptr_null(db_config_error(&cfg));
     cfg.discipline = DB_FCFS;
     ck_assert_ptr_nonnull(db_config_error(&cfg));   /* usl is ps only */
+    cfg = ps_config(1);
+    cfg.discipline = (enum db_discipline)(DB_FCFS + 1);   /* no such table */
+    ck_assert_ptr_nonnull(db_config_error(&cfg));
+    struct sim *sim0 = sim_create();
+    ck_assert_ptr_null(db_create(sim0, &cfg, NULL, NULL));
+    sim_destroy(sim0);
     cfg = ps_config(0);
     ck_assert_ptr_nonnull(db_config_error(&cfg));
     cfg = ps_config(1);
@@ -305,6 +311,47 @@ START_TEST(fcfs_two_servers)
     expect(c, 2, 2, DB_OK, 2, 2);
     expect(c, 3, 3, DB_OK, 3, 3);
     ctx_free(c);
+}
+END_TEST
+
+/* fcfs, 1 core: A(2) in service, B, C, D (1 each) queued; C, in the
+ * middle of the queue, is cancelled at 0.5. Cancelling takes it out of the
+ * queue at once and nothing else moves: B 2..3, D 3..4. Without
+ * cancel_on_timeout it keeps its place and runs 3..4 as wasted work, so D
+ * runs 4..5. */
+START_TEST(fcfs_cancel_a_queued_query)
+{
+    for (int cancel = 0; cancel <= 1; cancel++) {
+        struct db_config cfg = fcfs_config(1);
+        cfg.cancel_on_timeout = cancel;
+        struct ctx *c = ctx_new(&cfg);
+        submit(c, 0, 2);
+        submit(c, 1, 1);
+        submit(c, 2, 1);
+        submit(c, 3, 1);
+        run_to(c, 0.5);
+        db_cancel(c->db, c->ids[2]);
+        ck_assert_int_eq(db_queries_held(c->db), cancel ? 3 : 4);
+        run_to(c, 10);
+        ck_assert_int_eq(c->n, 3);
+        expect(c, 0, 0, DB_OK, 2, 2);
+        expect(c, 1, 1, DB_OK, 3, 3);
+        struct db_stats s = collect(c, NULL);
+        if (cancel) {
+            expect(c, 2, 3, DB_OK, 4, 4);
+            ck_assert_double_eq_tol(s.wasted_work, 0, EPS);
+            ck_assert_double_eq_tol(s.work_done, 4, EPS);
+            /* 4 queries to 0.5, 3 to 2, 2 to 3, 1 to 4 */
+            ck_assert_double_eq_tol(s.inflight_area, 2 + 4.5 + 2 + 1, EPS);
+        } else {
+            expect(c, 2, 3, DB_OK, 5, 5);
+            ck_assert_double_eq_tol(s.wasted_work, 1, EPS);
+            ck_assert_double_eq_tol(s.work_done, 5, EPS);
+            ck_assert_double_eq_tol(s.inflight_area, 8 + 3 + 2 + 1, EPS);
+        }
+        ck_assert_int_eq(db_queries_held(c->db), 0);
+        ctx_free(c);
+    }
 }
 END_TEST
 
@@ -660,6 +707,10 @@ START_TEST(fcfs_fewer_cores)
     submit(c, 3, 1);
     run_to(c, 1);
     ck_assert(db_set_capacity(c->db, (struct db_capacity){.cores = 1}));
+    /* refused, so the one core stays: accepting it would leave fcfs
+     * with no whole core and C, D would never start */
+    ck_assert(!db_set_capacity(c->db, (struct db_capacity){
+                                          .usl = true, .sigma = 0.1}));
     run_to(c, 10);
     expect(c, 0, 0, DB_OK, 2, 2);
     expect(c, 1, 1, DB_OK, 2, 2);
@@ -1007,6 +1058,7 @@ TEST_SUITE(database_suite)
     tcase_add_test(tc, config_errors);
     tcase_add_test(tc, fcfs_order);
     tcase_add_test(tc, fcfs_two_servers);
+    tcase_add_test(tc, fcfs_cancel_a_queued_query);
     tcase_add_test(tc, pool_is_fifo);
     tcase_add_test(tc, pool_timeout);
     tcase_add_test(tc, timeout_decides_before_pool_timeout);
