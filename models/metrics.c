@@ -308,33 +308,16 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
                                         uint64_t unfinished)
 {
     finish_episodes(m, now);
-    const struct tally *t = &m->total;
     struct run_totals *r = &m->totals;
-    struct window_row row;
-    fill_row(m, t, &row);
-    r->tally = t;
-    r->measured = t->span;
-    r->completed = row.completed;
+    policy_metrics_finish(m->p.policy, m->total.policy);
+    fill_row(m, &m->total, &r->all);
+    r->all.t = m->p.warmup;
+    r->measured = m->total.span;
     r->unfinished = unfinished;
-    r->hit_ratio = row.hit_ratio;
-    r->cache_hit_ratio = row.cache_hit_ratio;
-    r->cache_ops_per_s = row.cache_ops_per_s;
     r->peak_cache_ops_per_s = m->peak_cache_ops;
     r->peak_db_qps = m->peak_db_qps;
     r->peak_inflight = m->peak_inflight;
-    r->mean_inflight = row.db_inflight_mean;
-    r->utilization = row.db_util;
-    r->p50 = row.p50;
-    r->p90 = row.p90;
-    r->p99 = row.p99;
-    r->p999 = row.p999;
-    r->max = row.max;
-    r->db_response_mean = t->db.response->count ? hist_mean(t->db.response)
-                                                : NAN;
-    r->db_response_p50 = quantile(t->db.response, 0.50);
-    r->db_response_p99 = quantile(t->db.response, 0.99);
-    r->db_response_max = t->db.response->count ? t->db.response->max : NAN;
     r->episodes = m->ep;
-    policy_metrics_finish(m->p.policy, m->total.policy);
+    r->collapsed = m->ep.oldest_active > r->measured / 4;
     return r;
 }

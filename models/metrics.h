@@ -69,17 +69,20 @@ struct episode_totals {
 };
 
 struct run_totals {
-    const struct tally *tally;
+    struct window_row all;     /* the measured segments pooled as one
+                                  window: the run's counts, ratios, rates
+                                  and quantiles */
     double measured;           /* seconds after the warmup that ran */
-    uint64_t completed;
     uint64_t unfinished;       /* arrived but not replied at the end */
-    double hit_ratio, cache_hit_ratio, cache_ops_per_s;
+    /* the busiest measured window */
     double peak_cache_ops_per_s, peak_db_qps;
     long peak_inflight;
-    double mean_inflight, utilization;
-    double p50, p90, p99, p999, max;
-    double db_response_mean, db_response_p50, db_response_p99, db_response_max;
     struct episode_totals episodes;
+    /* A miss episode still open at the end, which reads still found
+     * missing in the last window, has lasted more than a quarter of the
+     * measured run: healthy episodes last a recompute or a lock wait, and
+     * an episode of a key nobody reads since is not an outage. */
+    bool collapsed;
 };
 
 struct metrics;

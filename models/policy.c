@@ -20,9 +20,9 @@ void policy_metrics_add(const struct policy_metric *metrics, size_t n,
                         double *into, const double *from)
 {
     for (size_t i = 0; i < n; i++) {
-        if (metrics[i].kind == METRIC_SUM)
+        if (metrics[i].fold == FOLD_SUM)
             into[i] += from[i];
-        else if (metrics[i].kind == METRIC_MAX && from[i] > into[i])
+        else if (metrics[i].fold == FOLD_MAX && from[i] > into[i])
             into[i] = from[i];
     }
 }
@@ -31,7 +31,7 @@ void policy_metrics_finish(const struct policy_ops *ops, double *acc)
 {
     for (size_t i = 0; i < ops->n_metrics; i++) {
         const struct policy_metric *m = &ops->metrics[i];
-        if (m->kind != METRIC_RATIO)
+        if (m->fold != FOLD_RATIO)
             continue;
         double den = acc[m->den];
         /* nothing to divide by: undefined (null in the outputs), not 0,

@@ -22,6 +22,7 @@
 
 #include "kernel/config.h"
 #include "kernel/dist.h"
+#include "metric.h"
 
 struct request;
 struct world;
@@ -83,25 +84,18 @@ extern const char *const RECOMPUTE_CAUSE_NAMES[N_RECOMPUTE_CAUSES];
 
 /* ---- the policy's own metrics ---- */
 
-enum policy_metric_kind {
-    METRIC_SUM,     /* adds up over windows and replications */
-    METRIC_MAX,     /* the largest value seen */
-    METRIC_RATIO,   /* derived: sum of metric `num` / sum of metric `den` */
-};
-
+/* One of the policy's metrics, in the metric registry (metric_registry.h)
+ * as the field policy_metrics.NAME and the column POLICY_NAME. */
 struct policy_metric {
     const char *name;            /* JSON field and CSV column suffix */
-    enum policy_metric_kind kind;
-    int num, den;                /* METRIC_RATIO: indices of two SUMs */
+    enum metric_fold fold;       /* FOLD_SUM, FOLD_MAX or FOLD_RATIO */
+    int num, den;                /* FOLD_RATIO: indices of two FOLD_SUMs */
+    const char *unit;            /* as in the registry: "s", "ratio", ... */
+    const char *label;           /* short, with its unit where it has one */
+    const char *meaning;         /* one line */
 };
 
 /* ---- calibration ---- */
-
-/* A summary metric reported as a cost of the calibrated value. */
-struct calibration_cost {
-    const char *path;     /* in the run summary: "policy_metrics.mean_lead_s" */
-    const char *what;     /* "mean lead time of an early refresh (s)" */
-};
 
 /* What `stampede calibrate` needs to know of a policy: the knob it tunes by
  * default (whose cost grows with it, so the smallest value that meets the
@@ -115,9 +109,9 @@ struct policy_calibration {
     const char *range_help;       /* that range, in words, for --help */
     const char *guard_option;     /* "max-miss-share" (a calibrate flag) */
     const char *guard_path;       /* the summary metric it bounds */
-    const char *guard_what;       /* what the metric is, for messages */
     double guard_default;         /* its default limit */
-    const struct calibration_cost *costs;
+    const char *const *costs;     /* fields of the registry reported as
+                                     costs of the calibrated value */
     size_t n_costs;
 };
 

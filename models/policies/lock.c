@@ -110,16 +110,31 @@ enum {
 };
 
 static const struct policy_metric METRICS[N_METRICS] = {
-    [M_ACQUIRED] = {"acquisitions", METRIC_SUM, 0, 0},
-    [M_CONTENDED] = {"contended", METRIC_SUM, 0, 0},
-    [M_POLLS] = {"polls", METRIC_SUM, 0, 0},
-    [M_GIVE_UPS] = {"give_ups", METRIC_SUM, 0, 0},
-    [M_CRASHES] = {"holder_crashes", METRIC_SUM, 0, 0},
-    [M_EXPIRED] = {"expired_while_held", METRIC_SUM, 0, 0},
-    [M_WAITS] = {"waits", METRIC_SUM, 0, 0},
-    [M_WAIT_TOTAL] = {"wait_total_s", METRIC_SUM, 0, 0},
-    [M_MEAN_WAIT] = {"mean_wait_s", METRIC_RATIO, M_WAIT_TOTAL, M_WAITS},
-    [M_MAX_WAIT] = {"max_wait_s", METRIC_MAX, 0, 0},
+    [M_ACQUIRED] = {"acquisitions", FOLD_SUM, 0, 0, "locks",
+                    "lock acquisitions", "try-locks that took the lock"},
+    [M_CONTENDED] = {"contended", FOLD_SUM, 0, 0, "locks",
+                     "contended try-locks",
+                     "try-locks that found the lock held"},
+    [M_POLLS] = {"polls", FOLD_SUM, 0, 0, "reads", "waiter polls",
+                 "re-reads of the cache by waiters"},
+    [M_GIVE_UPS] = {"give_ups", FOLD_SUM, 0, 0, "requests", "give-ups",
+                    "waiters that gave up after max_wait"},
+    [M_CRASHES] = {"holder_crashes", FOLD_SUM, 0, 0, "requests",
+                   "holder crashes",
+                   "holders that died right after taking the lock"},
+    [M_EXPIRED] = {"expired_while_held", FOLD_SUM, 0, 0, "locks",
+                   "locks expired while held",
+                   "unlocks that found the lock expired (or another's)"},
+    [M_WAITS] = {"waits", FOLD_SUM, 0, 0, "requests", "waits",
+                 "requests that waited for another holder"},
+    [M_WAIT_TOTAL] = {"wait_total_s", FOLD_SUM, 0, 0, "s",
+                      "waiting, total (s)",
+                      "sum of the waits, from the first missing read"},
+    [M_MEAN_WAIT] = {"mean_wait_s", FOLD_RATIO, M_WAIT_TOTAL, M_WAITS, "s",
+                     "mean wait for a holder (s)",
+                     "the mean of the waits: wait_total_s / waits"},
+    [M_MAX_WAIT] = {"max_wait_s", FOLD_MAX, 0, 0, "s",
+                    "longest wait for a holder (s)", "the longest wait"},
 };
 
 /* ---- per run, per request ---- */
@@ -357,10 +372,8 @@ static void lock_range(const struct dist *recompute, double *lo, double *hi)
         *hi = 1000 * *lo;
 }
 
-static const struct calibration_cost COSTS[] = {
-    {"db.response_ms.p99", "recompute time under load, p99 (ms)"},
-    {"db.response_ms.max", "recompute time under load, max (ms)"},
-    {"policy_metrics.max_wait_s", "longest wait for a holder (s)"},
+static const char *const COSTS[] = {
+    "db.response_ms.p99", "db.response_ms.max", "policy_metrics.max_wait_s",
 };
 
 static const struct policy_calibration CALIBRATION = {
@@ -370,7 +383,6 @@ static const struct policy_calibration CALIBRATION = {
                   "percentile",
     .guard_option = "max-overlap",
     .guard_path = "recomputes.overlap_share",
-    .guard_what = "share of recomputes that overlapped another",
     .guard_default = 0.01,
     .costs = COSTS,
     .n_costs = sizeof COSTS / sizeof COSTS[0],

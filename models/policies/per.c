@@ -94,14 +94,36 @@ enum {
 };
 
 static const struct policy_metric METRICS[N_METRICS] = {
-    [M_EARLY] = {"early_recomputes", METRIC_SUM, 0, 0},
-    [M_EARLY_FAILED] = {"failed_early_recomputes", METRIC_SUM, 0, 0},
-    [M_LEAD_TOTAL] = {"lead_total_s", METRIC_SUM, 0, 0},
-    [M_MEAN_LEAD] = {"mean_lead_s", METRIC_RATIO, M_LEAD_TOTAL, M_EARLY},
-    [M_CYCLES] = {"cycles", METRIC_SUM, 0, 0},
-    [M_CYCLES_MISSED] = {"cycles_missed", METRIC_SUM, 0, 0},
-    [M_MISS_SHARE] = {"miss_share", METRIC_RATIO, M_CYCLES_MISSED, M_CYCLES},
-    [M_EARLY_PER_CYCLE] = {"early_per_cycle", METRIC_RATIO, M_EARLY, M_CYCLES},
+    [M_EARLY] = {"early_recomputes", FOLD_SUM, 0, 0, "recomputes",
+                 "early refreshes", "early refreshes started (a read "
+                 "recomputed a fresh value before its expiry)"},
+    [M_EARLY_FAILED] = {"failed_early_recomputes", FOLD_SUM, 0, 0,
+                        "recomputes", "failed early refreshes",
+                        "early refreshes whose query failed"},
+    [M_LEAD_TOTAL] = {"lead_total_s", FOLD_SUM, 0, 0, "s",
+                      "early refresh lead, total (s)",
+                      "sum over early refreshes of how long before the "
+                      "expiry each started"},
+    [M_MEAN_LEAD] = {"mean_lead_s", FOLD_RATIO, M_LEAD_TOTAL, M_EARLY, "s",
+                     "mean lead time of an early refresh (s)",
+                     "how long before the expiry an early refresh starts, "
+                     "on average: lead_total_s / early_recomputes"},
+    [M_CYCLES] = {"cycles", FOLD_SUM, 0, 0, "cycles", "TTL cycles",
+                  "values that ended (replaced by a write) after an early "
+                  "refresh started or after they expired"},
+    [M_CYCLES_MISSED] = {"cycles_missed", FOLD_SUM, 0, 0, "cycles",
+                         "TTL cycles missed",
+                         "cycles in which the value expired with no early "
+                         "refresh started"},
+    [M_MISS_SHARE] = {"miss_share", FOLD_RATIO, M_CYCLES_MISSED, M_CYCLES,
+                      "ratio",
+                      "share of TTL cycles with no early refresh before "
+                      "expiry", "cycles that expired with no early refresh "
+                      "started, as a share: cycles_missed / cycles"},
+    [M_EARLY_PER_CYCLE] = {"early_per_cycle", FOLD_RATIO, M_EARLY, M_CYCLES,
+                           "ratio", "early recomputes per TTL cycle",
+                           "early refreshes per TTL cycle: early_recomputes "
+                           "/ cycles"},
 };
 
 /* ---- state ---- */
@@ -263,10 +285,9 @@ static void per_range(const struct dist *recompute, double *lo, double *hi)
     *hi = 10;
 }
 
-static const struct calibration_cost COSTS[] = {
-    {"policy_metrics.early_per_cycle", "early recomputes per TTL cycle"},
-    {"policy_metrics.mean_lead_s", "mean lead time of an early refresh (s)"},
-    {"db.queries", "database queries"},
+static const char *const COSTS[] = {
+    "policy_metrics.early_per_cycle", "policy_metrics.mean_lead_s",
+    "db.queries",
 };
 
 static const struct policy_calibration CALIBRATION = {
@@ -275,7 +296,6 @@ static const struct policy_calibration CALIBRATION = {
     .range_help = "0.1 to 10",
     .guard_option = "max-miss-share",
     .guard_path = "policy_metrics.miss_share",
-    .guard_what = "share of TTL cycles with no early refresh before expiry",
     .guard_default = 0.01,
     .costs = COSTS,
     .n_costs = sizeof COSTS / sizeof COSTS[0],

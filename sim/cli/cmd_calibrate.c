@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric_registry.h"
 #include "experiment/calibrate.h"
 #include "output/calibrate_report.h"
 #include "cli/cli.h"
@@ -102,7 +103,7 @@ static void print_usage(void)
         char flag[64], text[512];
         snprintf(flag, sizeof flag, "--%s X", cal->guard_option);
         snprintf(text, sizeof text, "%s: %s (default %g); its knob %s, by "
-                 "default from %s", (*p)->name, cal->guard_what,
+                 "default from %s", (*p)->name, metric_label(cal->guard_path),
                  cal->guard_default, cal->knob, cal->range_help);
         print_option(flag, text);
     }
@@ -110,12 +111,13 @@ static void print_usage(void)
 }
 
 /* The constraint flags every policy has: option, summary metric,
- * description, default limit (NAN: none). The policies' guards follow
- * them, from the registry. */
+ * description (the metric's label, filled in from the metric registry),
+ * default limit (NAN: none). The policies' guards follow them, from the
+ * policy registry. */
 static const struct constraint KNOWN[] = {
-    {"max-db-inflight", "db.peak_inflight", "database peak in-flight", NAN},
-    {"max-p99-ms", "latency_ms.p99", "p99 latency (ms)", NAN},
-    {"max-error-rate", "error_rate", "error rate", 0.001},
+    {"max-db-inflight", "db.peak_inflight", NULL, NAN},
+    {"max-p99-ms", "latency_ms.p99", NULL, NAN},
+    {"max-error-rate", "error_rate", NULL, 0.001},
 };
 #define N_KNOWN (sizeof KNOWN / sizeof KNOWN[0])
 #define MAX_CONSTRAINTS 16
@@ -125,14 +127,16 @@ static const struct constraint KNOWN[] = {
 static size_t all_constraints(struct constraint *out)
 {
     size_t n = 0;
-    for (size_t k = 0; k < N_KNOWN; k++)
-        out[n++] = KNOWN[k];
+    for (size_t k = 0; k < N_KNOWN; k++) {
+        out[n] = KNOWN[k];
+        out[n++].what = metric_label(KNOWN[k].path);
+    }
     for (const struct policy_ops *const *p = policy_all();
          *p && n < MAX_CONSTRAINTS; p++) {
         const struct policy_calibration *cal = (*p)->calibration;
         if (cal)
             out[n++] = (struct constraint){cal->guard_option, cal->guard_path,
-                                           cal->guard_what, NAN};
+                                           metric_label(cal->guard_path), NAN};
     }
     return n;
 }

@@ -150,9 +150,11 @@ static bool plottable(const struct sweep_params *p)
 static int plot_sweep(const struct sweep_params *p, const char *csv,
                       const char *dir, const char *name, bool quiet)
 {
-    for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
-        char *png = str_printf("%s/sweep_%s.png", dir, SWEEP_METRICS[m].column);
-        const char *extra[] = {p->varies[0].path, SWEEP_METRICS[m].column, "",
+    struct metric_info metrics[SWEEP_CSV_MAX_METRICS];
+    size_t n = sweep_csv_metrics(metrics, SWEEP_CSV_MAX_METRICS);
+    for (size_t m = 0; m < n; m++) {
+        char *png = str_printf("%s/sweep_%s.png", dir, metrics[m].sweep);
+        const char *extra[] = {p->varies[0].path, metrics[m].sweep, "",
                                name, "", p->varies[0].log ? "log" : ""};
         if (!png) {
             fprintf(stderr, "stampede sweep: out of memory\n");

@@ -15,6 +15,7 @@ int cmd_calibrate(int argc, char **argv, const struct cli_env *env);
 int cmd_check(int argc, char **argv, const struct cli_env *env);
 int cmd_bench(int argc, char **argv, const struct cli_env *env);
 int cmd_plot(int argc, char **argv, const struct cli_env *env);
+int cmd_metrics(int argc, char **argv, const struct cli_env *env);
 
 /* The figures of the run in `dir` (into out_dir; NULL: dir), for `plot`
  * and `run --plot`: progress on stderr unless quiet, each image's path on

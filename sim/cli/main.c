@@ -29,6 +29,8 @@ static const struct cli_command COMMANDS[] = {
      cmd_calibrate},
     {"check", "validate a scenario and describe what it simulates", cmd_check},
     {"plot", "draw the figures of a run with gnuplot", cmd_plot},
+    {"metrics", "list the metrics of every output: names, units, meanings",
+     cmd_metrics},
     {"bench", "measure the simulator's speed", cmd_bench},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -1,6 +1,7 @@
 /*
  * calibrate_report.c — see calibrate_report.h.
  */
+#include "metric_registry.h"
 #include "output/calibrate_report.h"
 
 #include <math.h>
@@ -34,7 +35,7 @@ static const char *metric_path(const struct calibrate_report *r, size_t i)
 {
     const struct calibrate_params *p = r->params;
     return i < p->n_constraints ? p->constraints[i].path
-                                : r->cal->costs[i - p->n_constraints].path;
+                                : r->cal->costs[i - p->n_constraints];
 }
 
 /* A constraint's short name: its flag without "max-" ("p99-ms"). */
@@ -106,8 +107,9 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
     if (r->cal && r->cal->n_costs > 0) {
         fprintf(out, "  costs:  ");
         for (size_t i = 0; i < r->cal->n_costs; i++)
-            fprintf(out, "%s %s %.4g", i ? ";" : "", r->cal->costs[i].what,
-                    mean_of(pt, r->cal->costs[i].path));
+            fprintf(out, "%s %s %.4g", i ? ";" : "",
+                    metric_label(r->cal->costs[i]),
+                    mean_of(pt, r->cal->costs[i]));
         fprintf(out, "\n");
     }
     if (c->recommended > 0) {

@@ -171,13 +171,18 @@ void json_out_tree(struct json_out *j, const cJSON *node)
     }
 }
 
-void json_out_provenance(struct json_out *j, const char *scenario,
-                         unsigned long long seed)
+void json_out_provenance_tool(struct json_out *j)
 {
     json_out_key(j, "tool");
     json_out_string(j, "stampede " STAMPEDE_VERSION);
     json_out_key(j, "schema_version");
     json_out_number(j, STAMPEDE_SCHEMA_VERSION);
+}
+
+void json_out_provenance(struct json_out *j, const char *scenario,
+                         unsigned long long seed)
+{
+    json_out_provenance_tool(j);
     json_out_key(j, "scenario");
     json_out_string(j, scenario);
     json_out_key(j, "seed");

@@ -38,6 +38,8 @@ void json_out_tree(struct json_out *j, const cJSON *node);
  * scenario and seed, so a file says what made it. */
 void json_out_provenance(struct json_out *j, const char *scenario,
                          unsigned long long seed);
+/* Only the first two, for outputs of no scenario. */
+void json_out_provenance_tool(struct json_out *j);
 
 /* Formats a number as json_out_number does (also used for CSV cells). */
 void json_format_number(double v, char *out, size_t n);

@@ -10,16 +10,37 @@
 #include <stdio.h>
 
 #include "experiment/experiment.h"
+#include "metric_registry.h"
 #include "output/outfile.h"
 #include "scenario/scenario.h"
 
 /* timeseries.csv, written row by row while the runs go. */
+#define TIMESERIES_MAX_COLUMNS 128
+
 struct timeseries {
     struct outfile file;
     const struct policy_ops *types[16];   /* policies with columns, in order */
     size_t n_types;
+    struct metric_info metrics[TIMESERIES_MAX_COLUMNS];   /* after the
+                                                             dimensions */
+    size_t n_metrics;
     bool failed;
 };
+
+/* The fields of summary.json that are not metrics (what the file and each
+ * policy object hold besides the registry's fields), for `stampede
+ * metrics`. NULL-terminated. */
+struct report_field {
+    const char *name;
+    const char *meaning;
+};
+extern const struct report_field REPORT_SUMMARY_FIELDS[];
+
+/* The columns that identify a row, NULL-terminated. */
+extern const char *const TIMESERIES_DIMENSIONS[];
+/* The registry's columns timeseries.csv holds, in order (the policies'
+ * own follow them). */
+size_t timeseries_layout(const char *const **columns);
 
 /* Opens the file and writes the header, with columns for the policies
  * among `policies` (indices into s->policies). */

@@ -12,17 +12,24 @@
 #include "kernel/config.h"
 #include "output/outfile.h"
 
-const struct sweep_metric SWEEP_METRICS[] = {
-    {"hit_ratio", "hit_ratio"},
-    {"p99_ms", "latency_ms.p99"},
-    {"error_rate", "error_rate"},
-    {"db_peak_inflight", "db.peak_inflight"},
-    {"db_queries", "db.queries"},
-    {"recomputes", "recomputes.total"},
-    {"overlapping", "recomputes.overlapping"},
-    {"episodes", "episodes.count"},
+/* The layout of sweep.csv: these fields of the metric registry, each as
+ * its sweep stem with _mean and _ci95. */
+static const char *const FIELDS[] = {
+    "hit_ratio", "latency_ms.p99", "error_rate", "db.peak_inflight",
+    "db.queries", "recomputes.total", "recomputes.overlapping",
+    "episodes.count",
 };
-const size_t N_SWEEP_METRICS = sizeof SWEEP_METRICS / sizeof SWEEP_METRICS[0];
+
+#define N_FIELDS (sizeof FIELDS / sizeof FIELDS[0])
+
+size_t sweep_csv_metrics(struct metric_info *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_FIELDS && n < max; i++)
+        if (metric_find(FIELDS[i], &out[n]))
+            n++;
+    return n;
+}
 
 void sweep_csv_value(const char *text, char *out, size_t n)
 {
@@ -52,9 +59,10 @@ static void write_header(FILE *fp, const struct sweep_params *p)
     for (size_t v = 0; v < p->n_varies; v++)
         fprintf(fp, "%s,", p->varies[v].path);
     fputs("label,reps,complete", fp);
-    for (size_t m = 0; m < N_SWEEP_METRICS; m++)
-        fprintf(fp, ",%s_mean,%s_ci95", SWEEP_METRICS[m].column,
-                SWEEP_METRICS[m].column);
+    struct metric_info m[SWEEP_CSV_MAX_METRICS];
+    size_t n = sweep_csv_metrics(m, SWEEP_CSV_MAX_METRICS);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, ",%s_mean,%s_ci95", m[i].sweep, m[i].sweep);
     fputs(",collapsed_share\n", fp);
 }
 
@@ -67,9 +75,9 @@ static void write_row(FILE *fp, const struct sweep_params *p, size_t point,
         fprintf(fp, "%s,", value);
     }
     fprintf(fp, "%s,%zu,%d", label, pp->agg.n, pp->complete ? 1 : 0);
-    for (size_t m = 0; m < N_SWEEP_METRICS; m++) {
-        json_csv_cell(fp, summary_get(&pp->agg.mean, SWEEP_METRICS[m].path));
-        json_csv_cell(fp, summary_get(&pp->agg.ci95, SWEEP_METRICS[m].path));
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        json_csv_cell(fp, summary_get(&pp->agg.mean, FIELDS[i]));
+        json_csv_cell(fp, summary_get(&pp->agg.ci95, FIELDS[i]));
     }
     json_csv_cell(fp, pp->agg.collapsed_share);
     fputc('\n', fp);

@@ -10,15 +10,13 @@
 #include <stddef.h>
 
 #include "experiment/sweep.h"
+#include "metric_registry.h"
 
-/* The metrics of sweep.csv: a column name and a summary path. */
-struct sweep_metric {
-    const char *column;
-    const char *path;
-};
+#define SWEEP_CSV_MAX_METRICS 32
 
-extern const struct sweep_metric SWEEP_METRICS[];
-extern const size_t N_SWEEP_METRICS;
+/* The metrics of sweep.csv, in its order, into out (at most max); their
+ * number. */
+size_t sweep_csv_metrics(struct metric_info *out, size_t max);
 
 /* Writes the finished points (all of them unless interrupted). */
 bool sweep_csv_write(const char *path, const struct sweep_params *p,

@@ -99,9 +99,9 @@ static void run_world(const struct scenario *s, const struct policy_ops *ops,
     world_run(w, &res);
     out->end = res.end;
     summary_build(res.totals, ops, &out->summary);
-    out->tally = *res.totals->tally;
-    out->latency_min = res.totals->tally->latency->min;
-    out->latency_max = res.totals->tally->latency->max;
+    out->tally = *res.totals->all.tally;
+    out->latency_min = res.totals->all.tally->latency->min;
+    out->latency_max = res.totals->all.tally->latency->max;
     out->tally.latency = NULL;
     out->tally.db.response = NULL;
     out->tally.policy = NULL;

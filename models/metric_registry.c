@@ -1,0 +1,676 @@
+/*
+ * metric_registry.c — the model's metrics (DESIGN.md §5), in the order of
+ * summary.json, and the iteration that appends each policy's own. See
+ * metric_registry.h.
+ */
+#include "metric_registry.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/hist.h"
+
+const char *const METRIC_FOLD_NAMES[N_METRIC_FOLDS] = {
+    [FOLD_NONE] = "none",
+    [FOLD_SUM] = "sum",
+    [FOLD_MAX] = "max",
+    [FOLD_MIN] = "min",
+    [FOLD_RATIO] = "ratio",
+    [FOLD_RATE] = "rate",
+    [FOLD_TIME_MEAN] = "time_mean",
+    [FOLD_HISTOGRAM] = "histogram",
+    [FOLD_RUN] = "run",
+};
+
+const char *const METRIC_FOLD_MEANINGS[N_METRIC_FOLDS] = {
+    [FOLD_NONE] = "identifies the row",
+    [FOLD_SUM] = "windows add up to the run's value",
+    [FOLD_MAX] = "the run's value is the largest window's",
+    [FOLD_MIN] = "the run's value is the smallest window's",
+    [FOLD_RATIO] = "the ratio of the run's pooled counts",
+    [FOLD_RATE] = "the run's pooled count over its measured seconds",
+    [FOLD_TIME_MEAN] = "windows weighted by their span",
+    [FOLD_HISTOGRAM] = "from the run's merged histogram",
+    [FOLD_RUN] = "of the whole run only",
+};
+
+/* ---- reading a window (or the run's pooled row) ---- */
+
+static double completed(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->completed;
+}
+
+static double arrivals(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->arrivals;
+}
+
+static double outcome(const struct window_row *r, int arg)
+{
+    return (double)r->tally->outcomes[arg];
+}
+
+static double error_cause(const struct window_row *r, int arg)
+{
+    return (double)r->tally->errors[arg];
+}
+
+static double error_rate(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return r->completed ? (double)r->tally->outcomes[OUTCOME_ERROR] /
+                              (double)r->completed
+                        : NAN;
+}
+
+/* The derived figures of a row, by their offset in struct window_row. */
+static double row_double(const struct window_row *r, int offset)
+{
+    double v;
+    memcpy(&v, (const char *)r + offset, sizeof v);
+    return v;
+}
+
+#define ROW(field) \
+    .of_window = row_double, .arg = (int)offsetof(struct window_row, field)
+
+static double latency_ms(const struct window_row *r, int offset)
+{
+    return row_double(r, offset) * 1e3;
+}
+
+#define LATENCY(field) \
+    .of_window = latency_ms, .arg = (int)offsetof(struct window_row, field)
+
+static double db_started(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->db.started;
+}
+
+static double db_background(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->db.background_started;
+}
+
+static double db_inflight_max(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->db.inflight_max;
+}
+
+static double db_queued_max(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->db.pool_waiting_max;
+}
+
+static double db_timeouts(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->db.timeouts;
+}
+
+static double db_pool_timeouts(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->db.pool_timeouts;
+}
+
+static double db_refused(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->db.refused;
+}
+
+static double db_wasted(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return r->tally->db.wasted_work;
+}
+
+/* Client query response time, ms: arg is the quantile in thousandths,
+ * -1 the mean, 1000 the maximum. Undefined without a successful query. */
+static double db_response_ms(const struct window_row *r, int arg)
+{
+    const struct hist *h = r->tally->db.response;
+    if (!h->count)
+        return NAN;
+    if (arg < 0)
+        return hist_mean(h) * 1e3;
+    if (arg == 1000)
+        return h->max * 1e3;
+    return hist_quantile(h, arg / 1000.0) * 1e3;
+}
+
+static double recomputes_total(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)tally_recomputes(r->tally);
+}
+
+static double recomputes_of(const struct window_row *r, int arg)
+{
+    return (double)r->tally->recomputes[arg];
+}
+
+static double overlapping(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->overlapping;
+}
+
+static double redundant(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->redundant;
+}
+
+static double overlap_share(const struct window_row *r, int arg)
+{
+    (void)arg;
+    double total = (double)tally_recomputes(r->tally);
+    return total > 0 ? (double)r->tally->overlapping / total : NAN;
+}
+
+static double recomputes_failed(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->recompute_failed;
+}
+
+static double episodes_started(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return (double)r->tally->episodes_started;
+}
+
+/* ---- reading the whole run ---- */
+
+static double unfinished(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return (double)t->unfinished;
+}
+
+static double peak_cache_ops(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return t->peak_cache_ops_per_s;
+}
+
+static double peak_db_qps(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return t->peak_db_qps;
+}
+
+static double peak_inflight(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return (double)t->peak_inflight;
+}
+
+static double episode_count(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return (double)t->episodes.count;
+}
+
+static double per_episode(double sum, uint64_t count)
+{
+    return count > 0 ? sum / (double)count : NAN;
+}
+
+static double episode_mean_size(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return per_episode(t->episodes.size_sum, t->episodes.count);
+}
+
+static double episode_max_size(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return t->episodes.size_max;
+}
+
+static double episode_mean_duration(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return per_episode(t->episodes.duration_sum, t->episodes.count);
+}
+
+static double episode_max_duration(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return t->episodes.duration_max;
+}
+
+static double episodes_open(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return (double)t->episodes.open_at_end;
+}
+
+static double episodes_oldest(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return t->episodes.oldest_open;
+}
+
+static double collapsed(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return t->collapsed ? 1 : 0;
+}
+
+/* ---- the table ---- */
+
+/* The order is summary.json's. Outcome, error and recompute-cause
+ * entries follow their enums (a test checks the names against
+ * OUTCOME_NAMES, ERROR_CAUSE_NAMES and RECOMPUTE_CAUSE_NAMES). */
+static const struct metric_def MODEL_METRICS[] = {
+    /* the rows of timeseries.csv */
+    {.column = "label", .unit = "",
+     .label = "policy label",
+     .meaning = "the policy's label",
+     .fold = FOLD_NONE},
+    {.column = "rep", .unit = "",
+     .label = "replication",
+     .meaning = "the replication (0 for a single run)",
+     .fold = FOLD_NONE},
+    {.column = "t_s", .unit = "s",
+     .label = "time (s)",
+     .meaning = "start of the window, seconds",
+     .fold = FOLD_NONE, ROW(t)},
+    {.column = "warmup", .unit = "",
+     .label = "in warmup",
+     .meaning = "1 if the window starts before the warmup ends",
+     .fold = FOLD_NONE},
+    {.column = "span_s", .unit = "s",
+     .label = "window (s)",
+     .meaning = "the window's width (the last may be shorter)",
+     .fold = FOLD_NONE, ROW(span)},
+    /* requests */
+    {.field = "requests", .column = "completed", .unit = "requests",
+     .label = "requests completed",
+     .meaning = "requests that completed (replied)",
+     .fold = FOLD_SUM, .of_window = completed},
+    {.field = "arrivals", .column = "arrivals", .unit = "requests",
+     .label = "arrivals",
+     .meaning = "requests that arrived",
+     .fold = FOLD_SUM, .of_window = arrivals},
+    {.field = "unfinished", .unit = "requests",
+     .label = "unfinished",
+     .meaning = "requests still without a reply at the end",
+     .fold = FOLD_RUN, .of_run = unfinished},
+    {.field = "outcomes.hit", .column = "hit", .unit = "requests",
+     .label = "hits",
+     .meaning = "completions that read a fresh value",
+     .fold = FOLD_SUM, .of_window = outcome, .arg = OUTCOME_HIT},
+    {.field = "outcomes.stale", .column = "stale", .unit = "requests",
+     .label = "stale replies",
+     .meaning = "completions served a stale value",
+     .fold = FOLD_SUM, .of_window = outcome, .arg = OUTCOME_STALE},
+    {.field = "outcomes.waited", .column = "waited", .unit = "requests",
+     .label = "waited",
+     .meaning = "completions that got a value another request computed",
+     .fold = FOLD_SUM, .of_window = outcome, .arg = OUTCOME_WAITED},
+    {.field = "outcomes.computed", .column = "computed", .unit = "requests",
+     .label = "computed",
+     .meaning = "completions that ran the query that produced their reply",
+     .fold = FOLD_SUM, .of_window = outcome, .arg = OUTCOME_COMPUTED},
+    {.field = "outcomes.error", .column = "error", .unit = "requests",
+     .label = "errors",
+     .meaning = "completions that failed (errors.* say why)",
+     .fold = FOLD_SUM, .of_window = outcome, .arg = OUTCOME_ERROR},
+    {.field = "errors.timeout", .column = "err_timeout", .unit = "requests",
+     .label = "timeouts",
+     .meaning = "errors: the query outlived client.timeout",
+     .fold = FOLD_SUM, .of_window = error_cause, .arg = ERR_TIMEOUT},
+    {.field = "errors.pool_timeout", .column = "err_pool_timeout",
+     .unit = "requests",
+     .label = "pool timeouts",
+     .meaning = "errors: no pool connection within client.pool_timeout",
+     .fold = FOLD_SUM, .of_window = error_cause, .arg = ERR_POOL_TIMEOUT},
+    {.field = "errors.too_many_connections",
+     .column = "err_too_many_connections", .unit = "requests",
+     .label = "refusals",
+     .meaning = "errors: the database was at max_connections",
+     .fold = FOLD_SUM, .of_window = error_cause,
+     .arg = ERR_TOO_MANY_CONNECTIONS},
+    {.field = "errors.lock_give_up", .column = "err_lock_give_up",
+     .unit = "requests",
+     .label = "lock give-ups",
+     .meaning = "errors: a lock waiter gave up after max_wait",
+     .fold = FOLD_SUM, .of_window = error_cause, .arg = ERR_LOCK_GIVE_UP},
+    {.field = "errors.holder_crash", .column = "err_holder_crash",
+     .unit = "requests",
+     .label = "holder crashes",
+     .meaning = "errors: the request died holding the lock",
+     .fold = FOLD_SUM, .of_window = error_cause, .arg = ERR_HOLDER_CRASH},
+    {.field = "error_rate", .unit = "ratio",
+     .label = "error rate",
+     .meaning = "errors / requests",
+     .fold = FOLD_RATIO, .table = "errors %", .of_window = error_rate},
+    {.field = "hit_ratio", .column = "hit_ratio", .unit = "ratio",
+     .label = "hit ratio",
+     .meaning = "(hit + stale) / requests",
+     .fold = FOLD_RATIO, .table = "hit %", ROW(hit_ratio)},
+    /* the cache */
+    {.field = "cache.hit_ratio", .column = "cache_hit_ratio", .unit = "ratio",
+     .label = "cache hit ratio",
+     .meaning = "the cache's own: GETs that found a value (fresh or retained "
+     "stale) / GETs",
+     .fold = FOLD_RATIO, ROW(cache_hit_ratio)},
+    {.field = "cache.ops_per_s", .column = "cache_ops_per_s", .unit = "1/s",
+     .label = "cache commands/s",
+     .meaning = "cache commands per second: GET, SET, lock and unlock",
+     .fold = FOLD_RATE, ROW(cache_ops_per_s)},
+    {.field = "cache.peak_ops_per_s", .unit = "1/s",
+     .label = "peak cache commands/s",
+     .meaning = "cache commands per second in the busiest measured window",
+     .fold = FOLD_MAX, .of = "cache_ops_per_s", .of_run = peak_cache_ops},
+    /* replies */
+    {.field = "latency_ms.p50", .column = "p50_ms", .unit = "ms",
+     .label = "p50 latency (ms)",
+     .meaning = "median reply latency, from arrival, retries included; errors "
+     "are counted apart",
+     .fold = FOLD_HISTOGRAM, LATENCY(p50)},
+    {.field = "latency_ms.p90", .column = "p90_ms", .unit = "ms",
+     .label = "p90 latency (ms)",
+     .meaning = "90th percentile of reply latency",
+     .fold = FOLD_HISTOGRAM, LATENCY(p90)},
+    {.field = "latency_ms.p99", .column = "p99_ms", .unit = "ms",
+     .label = "p99 latency (ms)",
+     .meaning = "99th percentile of reply latency",
+     .fold = FOLD_HISTOGRAM, .sweep = "p99_ms", .table = "p99 ms",
+     LATENCY(p99)},
+    {.field = "latency_ms.p999", .column = "p999_ms", .unit = "ms",
+     .label = "p99.9 latency (ms)",
+     .meaning = "99.9th percentile of reply latency",
+     .fold = FOLD_HISTOGRAM, LATENCY(p999)},
+    {.field = "latency_ms.max", .column = "max_ms", .unit = "ms",
+     .label = "max latency (ms)",
+     .meaning = "the slowest reply",
+     .fold = FOLD_MAX, LATENCY(max)},
+    /* the database */
+    {.field = "db.queries", .unit = "queries",
+     .label = "database queries",
+     .meaning = "client queries the database admitted",
+     .fold = FOLD_SUM, .sweep = "db_queries", .of_window = db_started},
+    {.column = "db_qps", .unit = "1/s",
+     .label = "database queries/s",
+     .meaning = "client queries the database admitted per second",
+     .fold = FOLD_RATE, ROW(db_qps)},
+    {.field = "db.background_queries", .unit = "queries",
+     .label = "background queries",
+     .meaning = "background queries (database.background)",
+     .fold = FOLD_SUM, .of_window = db_background},
+    {.field = "db.peak_inflight", .unit = "queries",
+     .label = "database peak in-flight",
+     .meaning = "the most queries at the database in a measured window",
+     .fold = FOLD_MAX, .sweep = "db_peak_inflight", .table = "db peak",
+     .of = "db_inflight_max", .of_run = peak_inflight},
+    {.field = "db.mean_inflight", .column = "db_inflight_mean",
+     .unit = "queries",
+     .label = "database in-flight (mean)",
+     .meaning = "queries at the database, time average (client and "
+     "background, timed-out ones still running included; for fcfs, in "
+     "service and queued)",
+     .fold = FOLD_TIME_MEAN, ROW(db_inflight_mean)},
+    {.column = "db_inflight_max", .unit = "queries",
+     .label = "database in-flight (max)",
+     .meaning = "the most queries at the database during the window",
+     .fold = FOLD_MAX, .of_window = db_inflight_max},
+    {.column = "db_queued_max", .unit = "queries",
+     .label = "waiting for a connection (max)",
+     .meaning = "the most client queries waiting for a pool connection",
+     .fold = FOLD_MAX, .of_window = db_queued_max},
+    {.field = "db.peak_qps", .unit = "1/s",
+     .label = "peak database queries/s",
+     .meaning = "admitted client queries per second in the busiest measured "
+     "window",
+     .fold = FOLD_MAX, .table = "peak qps", .of = "db_qps",
+     .of_run = peak_db_qps},
+    {.field = "db.utilization", .column = "db_util", .unit = "ratio",
+     .label = "database utilisation",
+     .meaning = "W(n) / max W, time average",
+     .fold = FOLD_TIME_MEAN, ROW(db_util)},
+    {.field = "db.timeouts", .column = "db_timeouts", .unit = "queries",
+     .label = "query timeouts",
+     .meaning = "client queries that timed out",
+     .fold = FOLD_SUM, .of_window = db_timeouts},
+    {.field = "db.pool_timeouts", .unit = "queries",
+     .label = "pool timeouts",
+     .meaning = "client queries that found no pool connection in time",
+     .fold = FOLD_SUM, .of_window = db_pool_timeouts},
+    {.field = "db.refused", .column = "db_refused", .unit = "queries",
+     .label = "refused queries",
+     .meaning = "client queries refused at max_connections",
+     .fold = FOLD_SUM, .of_window = db_refused},
+    {.field = "db.wasted_work_s", .column = "wasted_work_s", .unit = "s",
+     .label = "wasted work (s)",
+     .meaning = "work-seconds the database spent on queries their client had "
+     "abandoned",
+     .fold = FOLD_SUM, .of_window = db_wasted},
+    {.field = "db.response_ms.mean", .unit = "ms",
+     .label = "query response, mean (ms)",
+     .meaning = "client query response time, submission to result (successful "
+     "queries): mean",
+     .fold = FOLD_HISTOGRAM, .of_window = db_response_ms, .arg = -1},
+    {.field = "db.response_ms.p50", .unit = "ms",
+     .label = "query response, p50 (ms)",
+     .meaning = "client query response time: median",
+     .fold = FOLD_HISTOGRAM, .of_window = db_response_ms, .arg = 500},
+    {.field = "db.response_ms.p99", .unit = "ms",
+     .label = "recompute time under load, p99 (ms)",
+     .meaning = "client query response time: 99th percentile",
+     .fold = FOLD_HISTOGRAM, .of_window = db_response_ms, .arg = 990},
+    {.field = "db.response_ms.max", .unit = "ms",
+     .label = "recompute time under load, max (ms)",
+     .meaning = "client query response time: the slowest",
+     .fold = FOLD_MAX, .of_window = db_response_ms, .arg = 1000},
+    /* recomputes */
+    {.field = "recomputes.total", .column = "recomputes",
+     .unit = "recomputes",
+     .label = "recomputes",
+     .meaning = "recomputes started (all causes)",
+     .fold = FOLD_SUM, .sweep = "recomputes", .table = "recomputes",
+     .of_window = recomputes_total},
+    {.field = "recomputes.miss", .unit = "recomputes",
+     .label = "miss recomputes",
+     .meaning = "recomputes of a missing value",
+     .fold = FOLD_SUM, .of_window = recomputes_of, .arg = CAUSE_MISS},
+    {.field = "recomputes.early", .column = "recomputes_early",
+     .unit = "recomputes",
+     .label = "early recomputes",
+     .meaning = "recomputes of a value before its expiry",
+     .fold = FOLD_SUM, .of_window = recomputes_of, .arg = CAUSE_EARLY},
+    {.field = "recomputes.lock", .unit = "recomputes",
+     .label = "lock recomputes",
+     .meaning = "recomputes by a lock holder",
+     .fold = FOLD_SUM, .of_window = recomputes_of, .arg = CAUSE_LOCK},
+    {.field = "recomputes.overlapping", .column = "overlapping",
+     .unit = "recomputes",
+     .label = "overlapping recomputes",
+     .meaning = "recomputes started while another recompute of the same key, "
+     "still able to write it, was running",
+     .fold = FOLD_SUM, .sweep = "overlapping", .of_window = overlapping},
+    {.field = "recomputes.redundant", .unit = "recomputes",
+     .label = "redundant recomputes",
+     .meaning = "recomputes for a missing value started after another request "
+     "had written it again (the race a lock without recheck loses)",
+     .fold = FOLD_SUM, .of_window = redundant},
+    {.field = "recomputes.overlap_share", .unit = "ratio",
+     .label = "share of recomputes that overlapped another",
+     .meaning = "recomputes.overlapping / recomputes.total",
+     .fold = FOLD_RATIO, .of_window = overlap_share},
+    {.field = "recomputes.failed", .unit = "recomputes",
+     .label = "failed recomputes",
+     .meaning = "recomputes that wrote nothing (their query failed)",
+     .fold = FOLD_SUM, .of_window = recomputes_failed},
+    /* miss episodes */
+    {.field = "episodes.count", .column = "episodes_started",
+     .unit = "episodes",
+     .label = "miss episodes",
+     .meaning = "miss episodes that started (after the warmup, for the run)",
+     .fold = FOLD_SUM, .sweep = "episodes", .of_window = episodes_started,
+     .of_run = episode_count},
+    {.field = "episodes.mean_size", .unit = "queries",
+     .label = "queries per miss episode (mean)",
+     .meaning = "queries per miss episode (an open episode counts with its "
+     "queries so far)",
+     .fold = FOLD_RUN, .table = "stampede mean", .of_run = episode_mean_size},
+    {.field = "episodes.max_size", .unit = "queries",
+     .label = "queries of the largest miss episode",
+     .meaning = "queries of the largest miss episode",
+     .fold = FOLD_RUN, .table = "max", .of_run = episode_max_size},
+    {.field = "episodes.mean_duration_s", .unit = "s",
+     .label = "episode duration, mean (s)",
+     .meaning = "first miss to the write that ends it (an open one: its age "
+     "at the end)",
+     .fold = FOLD_RUN, .of_run = episode_mean_duration},
+    {.field = "episodes.max_duration_s", .unit = "s",
+     .label = "episode duration, max (s)",
+     .meaning = "the longest miss episode",
+     .fold = FOLD_RUN, .of_run = episode_max_duration},
+    {.field = "episodes.open_at_end", .unit = "episodes",
+     .label = "miss episodes open at the end",
+     .meaning = "miss episodes still open at the end: a collapse shows as one "
+     "that never ends",
+     .fold = FOLD_RUN, .table = "open", .of_run = episodes_open},
+    {.field = "episodes.oldest_open_s", .unit = "s",
+     .label = "oldest open episode (s)",
+     .meaning = "the age at the end of the oldest of those",
+     .fold = FOLD_RUN, .of_run = episodes_oldest},
+    {.field = "collapsed", .unit = "0/1",
+     .label = "collapsed",
+     .meaning = "1 if a miss episode still open at the end, which reads still "
+     "found missing in the last window, has lasted more than a quarter of "
+     "the measured run",
+     .fold = FOLD_RUN, .of_run = collapsed},
+};
+
+#define N_MODEL_METRICS (sizeof MODEL_METRICS / sizeof MODEL_METRICS[0])
+
+/* ---- iteration ---- */
+
+static size_t policy_metric_count(void)
+{
+    size_t n = 0;
+    for (const struct policy_ops *const *p = policy_all(); *p; p++)
+        n += (*p)->n_metrics;
+    return n;
+}
+
+size_t metric_count(void) { return N_MODEL_METRICS + policy_metric_count(); }
+
+size_t metric_model_count(void) { return N_MODEL_METRICS; }
+
+static void from_def(const struct metric_def *d, struct metric_info *out)
+{
+    out->def = d;
+    snprintf(out->field, sizeof out->field, "%s", d->field ? d->field : "");
+    snprintf(out->column, sizeof out->column, "%s",
+             d->column ? d->column : "");
+    out->unit = d->unit;
+    out->label = d->label;
+    out->meaning = d->meaning;
+    out->table = d->table;
+    out->fold = d->fold;
+}
+
+/* The sweep stem: given, or the field with '_' for '.'. */
+static void set_sweep(const struct metric_def *d, struct metric_info *out)
+{
+    if (d && d->sweep) {
+        snprintf(out->sweep, sizeof out->sweep, "%s", d->sweep);
+        return;
+    }
+    snprintf(out->sweep, sizeof out->sweep, "%s", out->field);
+    for (char *c = out->sweep; *c; c++)
+        if (*c == '.')
+            *c = '_';
+}
+
+void metric_policy_info(const struct policy_ops *p, size_t index,
+                        struct metric_info *out)
+{
+    const struct policy_metric *pm = &p->metrics[index];
+    memset(out, 0, sizeof *out);
+    out->policy = p;
+    out->index = index;
+    snprintf(out->field, sizeof out->field, "policy_metrics.%s", pm->name);
+    snprintf(out->column, sizeof out->column, "%s_%s", p->name, pm->name);
+    out->unit = pm->unit;
+    out->label = pm->label;
+    out->meaning = pm->meaning;
+    out->fold = pm->fold;
+    set_sweep(NULL, out);
+}
+
+void metric_get(size_t i, struct metric_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (i < N_MODEL_METRICS) {
+        from_def(&MODEL_METRICS[i], out);
+        set_sweep(&MODEL_METRICS[i], out);
+        return;
+    }
+    i -= N_MODEL_METRICS;
+    for (const struct policy_ops *const *p = policy_all(); *p; p++) {
+        if (i < (*p)->n_metrics) {
+            metric_policy_info(*p, i, out);
+            return;
+        }
+        i -= (*p)->n_metrics;
+    }
+}
+
+bool metric_find(const char *name, struct metric_info *out)
+{
+    size_t n = metric_count();
+    for (size_t i = 0; i < n; i++) {
+        metric_get(i, out);
+        if (strcmp(out->field, name) == 0 || strcmp(out->column, name) == 0 ||
+            (out->field[0] && strcmp(out->sweep, name) == 0))
+            return true;
+    }
+    return false;
+}
+
+const char *metric_label(const char *name)
+{
+    struct metric_info m;
+    return metric_find(name, &m) ? m.label : name;
+}
+
+double metric_window_value(const struct metric_info *m,
+                           const struct window_row *row,
+                           const struct policy_ops *policy)
+{
+    if (m->policy)
+        return m->policy == policy ? row->tally->policy[m->index] : NAN;
+    if (!m->def->of_window)
+        return NAN;
+    return m->def->of_window(row, m->def->arg);
+}
+
+double metric_run_value(const struct metric_info *m,
+                        const struct run_totals *t,
+                        const struct policy_ops *policy)
+{
+    if (m->policy)
+        return m->policy == policy ? t->all.tally->policy[m->index] : NAN;
+    if (m->def->of_run)
+        return m->def->of_run(t, m->def->arg);
+    if (!m->def->field || !m->def->of_window)
+        return NAN;
+    return m->def->of_window(&t->all, m->def->arg);
+}

@@ -1,0 +1,283 @@
+/*
+ * test_metric_registry.c — the metric registry (models/metric_registry.c)
+ * and the layouts that pick from it (sim/output/report.c, sweep_csv.c):
+ * names follow the model's enums and never clash, every layout name
+ * exists, and each metric's declared fold is what the run's value
+ * really is, recomputed here from the windows of a run.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "../runs.h"
+#include "../support.h"
+#include "experiment/summary.h"
+#include "metric_registry.h"
+#include "output/report.h"
+#include "output/sweep_csv.h"
+
+START_TEST(names_follow_the_enums)
+{
+    struct metric_info m;
+    char name[METRIC_NAME_MAX];
+    for (int i = 0; i < N_OUTCOMES; i++) {
+        snprintf(name, sizeof name, "outcomes.%s", OUTCOME_NAMES[i]);
+        ck_assert_msg(metric_find(name, &m), "%s", name);
+        ck_assert_str_eq(m.column, OUTCOME_NAMES[i]);
+        ck_assert_int_eq(m.def->arg, i);
+    }
+    for (int i = 0; i < N_ERROR_CAUSES; i++) {
+        snprintf(name, sizeof name, "errors.%s", ERROR_CAUSE_NAMES[i]);
+        ck_assert_msg(metric_find(name, &m), "%s", name);
+        snprintf(name, sizeof name, "err_%s", ERROR_CAUSE_NAMES[i]);
+        ck_assert_str_eq(m.column, name);
+        ck_assert_int_eq(m.def->arg, i);
+    }
+    for (int i = 0; i < N_RECOMPUTE_CAUSES; i++) {
+        snprintf(name, sizeof name, "recomputes.%s", RECOMPUTE_CAUSE_NAMES[i]);
+        ck_assert_msg(metric_find(name, &m), "%s", name);
+        ck_assert_int_eq(m.def->arg, i);
+    }
+}
+END_TEST
+
+/* No column is written twice, no model field twice; every metric has a
+ * unit (possibly empty), a label and a meaning. */
+START_TEST(names_are_unique_and_described)
+{
+    size_t n = metric_count();
+    ck_assert_uint_gt(n, 60);
+    for (size_t i = 0; i < n; i++) {
+        struct metric_info a;
+        metric_get(i, &a);
+        ck_assert_msg(a.field[0] || a.column[0], "metric %zu has no name", i);
+        ck_assert_ptr_nonnull(a.unit);
+        ck_assert_msg(a.label && a.label[0], "%s%s: no label", a.field,
+                      a.column);
+        ck_assert_msg(a.meaning && a.meaning[0], "%s%s: no meaning", a.field,
+                      a.column);
+        for (size_t k = i + 1; k < n; k++) {
+            struct metric_info b;
+            metric_get(k, &b);
+            ck_assert_msg(!a.column[0] || strcmp(a.column, b.column) != 0,
+                          "column %s twice", a.column);
+            ck_assert_msg(a.policy || b.policy || !a.field[0] ||
+                              strcmp(a.field, b.field) != 0,
+                          "field %s twice", a.field);
+        }
+    }
+}
+END_TEST
+
+/* Every column of the model is in timeseries.csv's layout (or is one of
+ * its dimensions), and every name a layout uses exists. */
+START_TEST(layouts_name_registered_metrics)
+{
+    const char *const *layout;
+    size_t n_layout = timeseries_layout(&layout);
+    struct metric_info m;
+    for (size_t i = 0; i < n_layout; i++)
+        ck_assert_msg(metric_find(layout[i], &m), "%s", layout[i]);
+    size_t n = metric_count();
+    for (size_t i = 0; i < n; i++) {
+        metric_get(i, &m);
+        if (m.policy || !m.column[0])
+            continue;
+        bool placed = false;
+        for (size_t k = 0; k < n_layout; k++)
+            placed |= strcmp(layout[k], m.column) == 0;
+        for (size_t k = 0; TIMESERIES_DIMENSIONS[k]; k++)
+            placed |= strcmp(TIMESERIES_DIMENSIONS[k], m.column) == 0;
+        ck_assert_msg(placed, "column %s is not in timeseries.csv", m.column);
+    }
+    struct metric_info sweep[SWEEP_CSV_MAX_METRICS];
+    size_t n_sweep = sweep_csv_metrics(sweep, SWEEP_CSV_MAX_METRICS);
+    ck_assert_uint_eq(n_sweep, 8);
+    for (size_t i = 0; i < n_sweep; i++)
+        ck_assert_msg(sweep[i].field[0], "sweep metric %zu has no field", i);
+}
+END_TEST
+
+/* A run's summary holds every field of the registry for its policy:
+ * none are dropped for want of room. */
+START_TEST(summaries_hold_every_field)
+{
+    for (const struct policy_ops *const *p = policy_all(); *p; p++) {
+        size_t fields = 0;
+        size_t n = metric_count();
+        for (size_t i = 0; i < n; i++) {
+            struct metric_info m;
+            metric_get(i, &m);
+            fields += m.field[0] && (!m.policy || m.policy == *p);
+        }
+        ck_assert_msg(fields <= SUMMARY_MAX_VALUES, "%s: %zu fields > %d",
+                      (*p)->name, fields, SUMMARY_MAX_VALUES);
+    }
+}
+END_TEST
+
+/* ---- the folds, recomputed from a run's windows ---- */
+
+#define MAX_WINDOWS 64
+
+struct windows {
+    size_t n;
+    double span[MAX_WINDOWS];
+    double value[MAX_WINDOWS][160];   /* by registry index */
+    const struct policy_ops *ops;
+};
+
+static void keep_window(const struct window_row *row, unsigned rep,
+                        const struct policy_ops *ops, void *ctx)
+{
+    (void)rep;
+    struct windows *w = ctx;
+    ck_assert_uint_lt(w->n, MAX_WINDOWS);
+    if (row->warmup)
+        return;   /* the run's figures are of the measured windows */
+    w->ops = ops;
+    w->span[w->n] = row->span;
+    size_t n = metric_count();
+    ck_assert_uint_le(n, 160);
+    for (size_t i = 0; i < n; i++) {
+        struct metric_info m;
+        metric_get(i, &m);
+        w->value[w->n][i] = metric_window_value(&m, row, ops);
+    }
+    w->n++;
+}
+
+/* The fold of metric i over the windows, as its declaration says. */
+static double fold_windows(const struct windows *w, size_t i,
+                           enum metric_fold fold, double *lo, double *hi)
+{
+    double sum = 0, weighted = 0, span = 0;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t k = 0; k < w->n; k++) {
+        double v = w->value[k][i];
+        if (isnan(v))
+            continue;
+        sum += v;
+        weighted += v * w->span[k];
+        span += w->span[k];
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+    switch (fold) {
+    case FOLD_SUM: return sum;
+    case FOLD_MAX: return *hi;
+    case FOLD_MIN: return *lo;
+    case FOLD_RATE:
+    case FOLD_TIME_MEAN: return weighted / span;
+    default: return NAN;
+    }
+}
+
+static size_t index_of_column(const char *column)
+{
+    size_t n = metric_count();
+    for (size_t i = 0; i < n; i++) {
+        struct metric_info m;
+        metric_get(i, &m);
+        if (strcmp(m.column, column) == 0)
+            return i;
+    }
+    ck_abort_msg("no column %s", column);
+    return 0;
+}
+
+/* A lock over a hot key whose expiries make stampede-sized windows, a
+ * warmup on a window boundary (so the measured windows are exactly what
+ * the run's totals pool), and background load for the database figures. */
+static const char FOLDS[] =
+    "{\"duration\": \"16s\", \"warmup\": \"2s\", \"window\": \"1s\","
+    " \"workload\": {\"arrivals\": {\"rate\": 800}, \"keys\": {\"count\": 20,"
+    "   \"popularity\": \"zipf\", \"s\": 1}},"
+    " \"cache\": {\"ttl\": \"3s\", \"warm\": \"synchronized\"},"
+    " \"database\": {\"cores\": 2, \"service\": {\"dist\": \"exponential\","
+    "   \"mean\": \"40ms\"}, \"background\": {\"rate\": 10,"
+    "   \"service\": \"20ms\"}},"
+    " \"policies\": [{\"policy\": \"lock\", \"holder_failure\": 0.2}]}";
+
+START_TEST(declared_folds_hold)
+{
+    static struct windows w;
+    memset(&w, 0, sizeof w);
+    struct scenario *s = test_scenario("folds.json", FOLDS, NULL, 0);
+    struct run_summary r = test_run_policy(s, 0, keep_window, &w);
+    scenario_free(s);
+    ck_assert_uint_eq(w.n, 14);
+    size_t n = metric_count(), checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct metric_info m;
+        metric_get(i, &m);
+        if (!m.field[0] || (m.policy && m.policy != w.ops))
+            continue;
+        double run = summary_get(&r, m.field), lo, hi;
+        size_t col = i;
+        enum metric_fold fold = m.fold;
+        if (m.def && m.def->of) {
+            col = index_of_column(m.def->of);
+        } else if (!m.column[0]) {
+            continue;   /* of the whole run only */
+        }
+        double folded = fold_windows(&w, col, fold, &lo, &hi);
+        if (!isnan(folded))
+            /* sums of doubles in another order: equal to rounding */
+            ck_assert_msg(fabs(folded - run) <= 1e-9 * fabs(run),
+                          "%s: windows fold to %.12g, the run says %.12g",
+                          m.field, folded, run);
+        else if (fold == FOLD_RATIO || fold == FOLD_HISTOGRAM)
+            /* a pooled ratio (a mediant) and a quantile of a merged
+             * histogram lie between the windows' own */
+            ck_assert_msg(isnan(run) || (run >= lo - 1e-12 &&
+                                         run <= hi + 1e-12),
+                          "%s: %.12g outside the windows' [%.12g, %.12g]",
+                          m.field, run, lo, hi);
+        checked++;
+    }
+    ck_assert_uint_gt(checked, 40);
+    /* and a few the folds above could not pin down, by their formula */
+    ck_assert_double_gt(summary_get(&r, "episodes.count"), 0);
+    ck_assert_double_eq_tol(summary_get(&r, "hit_ratio"),
+                            (summary_get(&r, "outcomes.hit") +
+                             summary_get(&r, "outcomes.stale")) /
+                                summary_get(&r, "requests"), 1e-12);
+    ck_assert_double_eq_tol(summary_get(&r, "error_rate"),
+                            summary_get(&r, "outcomes.error") /
+                                summary_get(&r, "requests"), 1e-12);
+    ck_assert_double_eq_tol(summary_get(&r, "policy_metrics.mean_wait_s"),
+                            summary_get(&r, "policy_metrics.wait_total_s") /
+                                summary_get(&r, "policy_metrics.waits"),
+                            1e-12);
+}
+END_TEST
+
+START_TEST(labels_and_unknown_names)
+{
+    ck_assert_str_eq(metric_label("latency_ms.p99"), "p99 latency (ms)");
+    ck_assert_str_eq(metric_label("p99_ms"), "p99 latency (ms)");
+    ck_assert_str_eq(metric_label("no.such"), "no.such");
+    struct metric_info m;
+    ck_assert(!metric_find("no.such", &m));
+    ck_assert(metric_find("lock_polls", &m));
+    ck_assert_str_eq(m.field, "policy_metrics.polls");
+    ck_assert_str_eq(m.policy->name, "lock");
+    ck_assert(metric_find("db_peak_inflight", &m));   /* a sweep stem */
+    ck_assert_str_eq(m.field, "db.peak_inflight");
+}
+END_TEST
+
+TEST_SUITE(metric_registry_suite)
+{
+    Suite *s = suite_create("metric_registry");
+    TCase *tc = tcase_create("registry");
+    tcase_add_test(tc, names_follow_the_enums);
+    tcase_add_test(tc, names_are_unique_and_described);
+    tcase_add_test(tc, layouts_name_registered_metrics);
+    tcase_add_test(tc, summaries_hold_every_field);
+    tcase_add_test(tc, declared_folds_hold);
+    tcase_add_test(tc, labels_and_unknown_names);
+    suite_add_tcase(s, tc);
+    return s;
+}
