@@ -3,9 +3,9 @@
  *
  * Names are paths into summary.json ("latency_ms.p99", "db.peak_inflight",
  * "policy_metrics.acquisitions"). One flat list serves every consumer the
- * same way: summary.json (nested by the paths), the terminal table,
- * replications (a mean and an interval per path), sweeps and calibration
- * (columns and constraints by path).
+ * same way: summary.json (nested by the paths: output/summary_json.h), the
+ * terminal table, replications (a mean and an interval per path), sweeps
+ * and calibration (columns and constraints by path).
  */
 #ifndef STAMPEDE_SUMMARY_H
 #define STAMPEDE_SUMMARY_H
@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "output/json_out.h"
 #include "metrics.h"
 #include "policy.h"
 
@@ -39,15 +38,5 @@ double summary_get(const struct run_summary *s, const char *path);
 /* Whether the summary has that value at all (summary_get is NaN both for
  * an undefined value and for a path it does not have). */
 bool summary_has(const struct run_summary *s, const char *path);
-
-/* Writes the values as nested JSON members of the object being written
- * (the caller opened it). */
-void summary_write_members(struct json_out *j, const struct run_summary *s);
-
-/* The same nesting, with each leaf written by `leaf` (given the value's
- * index in s): for replications, a leaf is {"mean", "ci95", "values"}. */
-typedef void (*summary_leaf_fn)(struct json_out *j, size_t index, void *ctx);
-void summary_write_nested(struct json_out *j, const struct run_summary *s,
-                          summary_leaf_fn leaf, void *ctx);
 
 #endif

@@ -11,6 +11,7 @@
 #include "experiment/aggregate.h"
 #include "metric_registry.h"
 #include "output/json_out.h"
+#include "output/summary_json.h"
 
 /* ---- timeseries.csv ---- */
 
@@ -185,7 +186,7 @@ static void write_policy(struct json_out *j, const struct policy_result *pr)
         json_out_string(j, first_reason(pr));
     }
     if (pr->n_done == 1) {
-        summary_write_members(j, &pr->reps[0].summary);
+        summary_json_write_members(j, &pr->reps[0].summary);
     } else {
         struct aggregate agg;
         aggregate_policy_result(pr, &agg);
@@ -196,7 +197,8 @@ static void write_policy(struct json_out *j, const struct policy_result *pr)
         json_out_key(j, "bimodal");
         json_out_bool(j, agg.bimodal);
         struct reps_leaf leaf = {pr, &agg};
-        summary_write_nested(j, &pr->reps[0].summary, write_reps_leaf, &leaf);
+        summary_json_write_nested(j, &pr->reps[0].summary, write_reps_leaf,
+                                  &leaf);
     }
     if (pr->spec->ops->n_metrics == 0) {
         json_out_key(j, "policy_metrics");

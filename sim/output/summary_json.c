@@ -1,0 +1,71 @@
+/*
+ * summary_json.c — see summary_json.h.
+ */
+#include "output/summary_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Length of the common leading components ("a.b.c" vs "a.b.d": 2). */
+static int common_depth(char parts_a[][SUMMARY_PATH_MAX], int na,
+                        char parts_b[][SUMMARY_PATH_MAX], int nb)
+{
+    int d = 0;
+    while (d < na && d < nb && strcmp(parts_a[d], parts_b[d]) == 0)
+        d++;
+    return d;
+}
+
+static int split_path(const char *path, char parts[][SUMMARY_PATH_MAX], int max)
+{
+    int n = 0;
+    const char *p = path;
+    while (n < max) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        snprintf(parts[n++], SUMMARY_PATH_MAX, "%.*s", (int)len, p);
+        if (!dot)
+            break;
+        p = dot + 1;
+    }
+    return n;
+}
+
+static void number_leaf(struct json_out *j, size_t index, void *ctx)
+{
+    const struct run_summary *s = ctx;
+    json_out_number(j, s->values[index].value);
+}
+
+void summary_json_write_members(struct json_out *j, const struct run_summary *s)
+{
+    summary_json_write_nested(j, s, number_leaf, (void *)s);
+}
+
+/* Paths sharing a prefix are adjacent in the list, so one pass opens and
+ * closes the nested objects. */
+void summary_json_write_nested(struct json_out *j, const struct run_summary *s,
+                               summary_json_leaf_fn leaf, void *ctx)
+{
+    char open[8][SUMMARY_PATH_MAX];
+    int n_open = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        char parts[8][SUMMARY_PATH_MAX];
+        int n = split_path(s->values[i].path, parts, 8);
+        int keep = common_depth(open, n_open, parts, n - 1);
+        while (n_open > keep) {
+            json_out_end_object(j);
+            n_open--;
+        }
+        while (n_open < n - 1) {
+            json_out_key(j, parts[n_open]);
+            json_out_begin_object(j);
+            memcpy(open[n_open], parts[n_open], SUMMARY_PATH_MAX);
+            n_open++;
+        }
+        json_out_key(j, parts[n - 1]);
+        leaf(j, i, ctx);
+    }
+    while (n_open-- > 0)
+        json_out_end_object(j);
+}
