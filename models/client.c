@@ -8,55 +8,113 @@
  * may keep working after its reply (a background refresh, an unlock).
  * Requests come from a free list, so steady state allocates nothing.
  */
+#include "client.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/rng.h"
-#include "world_internal.h"
 
 #define REQUESTS_PER_BLOCK 1024
 
+struct request {
+    struct client *c;
+    uint64_t id;            /* unique in the run; the lock token */
+    long key;
+    double arrival;
+    double work;            /* the query's work, drawn at arrival */
+    double coin;            /* U(0, 1] for the first read, drawn at arrival */
+    uint64_t episode;       /* episode of its last missing read; 0: none */
+    int attempt;            /* retries so far */
+    int pending;            /* actions under way (cache ops, query, sleep) */
+    bool replied;
+    bool coin_used;
+    double op_arg;          /* the lock TTL of a try-lock; the delta of a write */
+    double written_expiry;  /* expiry of the value its last recompute wrote */
+    void *owner;            /* closed loop: the worker whose request it is */
+    struct request *next_free;
+    _Alignas(8) unsigned char policy_data[REQUEST_POLICY_DATA];
+};
+
+struct client {
+    struct client_params p;     /* what the world handed it */
+    struct tally *count;        /* the metrics' current segment */
+    uint32_t *active;           /* per key: recomputes that may still write */
+    /* requests */
+    struct request *free_requests;
+    void **blocks;              /* allocations the requests come from */
+    size_t n_blocks, cap_blocks;
+    uint64_t next_request_id;
+    uint64_t unreplied;
+    long in_flight;             /* allocated requests (replied or not) */
+    bool overloaded;
+    bool out_of_memory;
+};
+
+struct client *client_create(const struct client_params *p)
+{
+    struct client *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->p = *p;
+    c->count = metrics_current(p->metrics);
+    c->active = calloc((size_t)p->keys, sizeof *c->active);
+    if (!c->active) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+double client_bytes(long keys) { return (double)keys * sizeof(uint32_t); }
+
+bool client_overloaded(const struct client *c) { return c->overloaded; }
+bool client_out_of_memory(const struct client *c) { return c->out_of_memory; }
+uint64_t client_arrivals(const struct client *c) { return c->next_request_id; }
+uint64_t client_unreplied(const struct client *c) { return c->unreplied; }
+
 /* ---- allocation ---- */
 
-static bool add_block(struct world *w)
+static bool add_block(struct client *c)
 {
-    if (w->n_blocks == w->cap_blocks) {
-        size_t cap = w->cap_blocks ? w->cap_blocks * 2 : 16;
-        void **b = realloc(w->blocks, cap * sizeof *b);
+    if (c->n_blocks == c->cap_blocks) {
+        size_t cap = c->cap_blocks ? c->cap_blocks * 2 : 16;
+        void **b = realloc(c->blocks, cap * sizeof *b);
         if (!b)
             return false;
-        w->blocks = b;
-        w->cap_blocks = cap;
+        c->blocks = b;
+        c->cap_blocks = cap;
     }
     struct request *block = malloc(REQUESTS_PER_BLOCK * sizeof *block);
     if (!block)
         return false;
-    w->blocks[w->n_blocks++] = block;
+    c->blocks[c->n_blocks++] = block;
     for (int i = 0; i < REQUESTS_PER_BLOCK; i++) {
-        block[i].next_free = w->free_requests;
-        w->free_requests = &block[i];
+        block[i].next_free = c->free_requests;
+        c->free_requests = &block[i];
     }
     return true;
 }
 
-static struct request *request_alloc(struct world *w)
+static struct request *request_alloc(struct client *c)
 {
-    if (!w->free_requests && !add_block(w))
+    if (!c->free_requests && !add_block(c))
         return NULL;
-    struct request *r = w->free_requests;
-    w->free_requests = r->next_free;
+    struct request *r = c->free_requests;
+    c->free_requests = r->next_free;
     return r;
 }
 
-void client_free_requests(struct world *w)
+void client_destroy(struct client *c)
 {
-    for (size_t i = 0; i < w->n_blocks; i++)
-        free(w->blocks[i]);
-    free(w->blocks);
-    w->blocks = NULL;
-    w->n_blocks = w->cap_blocks = 0;
-    w->free_requests = NULL;
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_blocks; i++)
+        free(c->blocks[i]);
+    free(c->blocks);
+    free(c->active);
+    free(c);
 }
 
 /* Frees the request if it has replied and nothing is under way. Every
@@ -65,48 +123,48 @@ static void settle(struct request *r)
 {
     if (!r->replied || r->pending > 0)
         return;
-    struct world *w = r->w;
-    w->in_flight--;
-    r->next_free = w->free_requests;
-    w->free_requests = r;
+    struct client *c = r->c;
+    c->in_flight--;
+    r->next_free = c->free_requests;
+    c->free_requests = r;
 }
 
 static const struct policy_ops *ops(const struct request *r)
 {
-    return r->w->p.policy;
+    return r->c->p.policy;
 }
 
 /* ---- arrival ---- */
 
-void client_start_request(struct world *w, struct worker *worker)
+void client_start_request(struct client *c, void *owner)
 {
-    if (w->in_flight >= w->max_in_flight) {
-        w->overloaded = true;
-        sim_halt(w->sim);
+    if (c->in_flight >= c->p.max_in_flight) {
+        c->overloaded = true;
+        sim_halt(c->p.sim);
         return;
     }
-    struct request *r = request_alloc(w);
+    struct request *r = request_alloc(c);
     if (!r) {
-        w->out_of_memory = true;
-        sim_halt(w->sim);
+        c->out_of_memory = true;
+        sim_halt(c->p.sim);
         return;
     }
     memset(r, 0, offsetof(struct request, policy_data));
     memset(r->policy_data, 0, sizeof r->policy_data);
-    r->w = w;
-    r->id = ++w->next_request_id;
-    r->arrival = sim_now(w->sim);
-    r->worker = worker;
+    r->c = c;
+    r->id = ++c->next_request_id;
+    r->arrival = sim_now(c->p.sim);
+    r->owner = owner;
     /* what belongs to the request, in arrival order (common random numbers) */
-    r->key = key_sampler_draw(w->sampler, w->keys);
+    r->key = key_sampler_draw(c->p.sampler, c->p.keys_rng);
     /* in a large catalog the key's entry is out of the processor's cache:
      * start loading it now, a round trip before the GET reads it */
-    cache_prefetch(w->cache, r->key);
-    r->work = dist_sample(&w->m->service, w->work);
-    r->coin = rng_uniform_pos1(w->coin);
-    w->count->arrivals++;
-    w->unreplied++;
-    w->in_flight++;
+    cache_prefetch(c->p.cache, r->key);
+    r->work = dist_sample(c->p.service, c->p.work_rng);
+    r->coin = rng_uniform_pos1(c->p.coin_rng);
+    c->count->arrivals++;
+    c->unreplied++;
+    c->in_flight++;
     req_read(r);
 }
 
@@ -114,7 +172,7 @@ void client_start_request(struct world *w, struct worker *worker)
 
 void *req_policy_data(struct request *r) { return r->policy_data; }
 long req_key(const struct request *r) { return r->key; }
-double req_now(const struct request *r) { return sim_now(r->w->sim); }
+double req_now(const struct request *r) { return sim_now(r->c->p.sim); }
 double req_arrival(const struct request *r) { return r->arrival; }
 uint64_t req_id(const struct request *r) { return r->id; }
 bool req_replied(const struct request *r) { return r->replied; }
@@ -129,32 +187,36 @@ double req_coin(struct request *r, gsl_rng *own)
     return rng_uniform_pos1(own);
 }
 
+/* ---- cache commands: one round trip, then `done` ---- */
+
+static void cache_round_trip(struct request *r, event_fn done)
+{
+    struct client *c = r->c;
+    r->pending++;
+    sim_after(c->p.sim, cache_latency(c->p.cache, c->p.latency_rng), done, r);
+}
+
 /* ---- read ---- */
 
 static void on_get_done(struct sim *sim, void *payload)
 {
     struct request *r = payload;
-    struct world *w = r->w;
+    struct client *c = r->c;
     r->pending--;
     double now = sim_now(sim);
-    struct cache_value v = cache_get(w->cache, r->key, now);
+    struct cache_value v = cache_get(c->p.cache, r->key, now);
     struct cache_view view = {CACHE_MISSING, v.expires_at, v.delta};
     if (v.state == LOOKUP_FRESH)
         view.state = CACHE_FRESH;
-    else if (v.state == LOOKUP_STALE && w->serves_stale)
+    else if (v.state == LOOKUP_STALE && c->p.serves_stale)
         view.state = CACHE_STALE;
     else
-        r->episode = metrics_episode_miss(w->metrics, r->key, now);
-    ops(r)->on_read(w->policy_state, r, &view);
+        r->episode = metrics_episode_miss(c->p.metrics, r->key, now);
+    ops(r)->on_read(c->p.policy_state, r, &view);
     settle(r);
 }
 
-void req_read(struct request *r)
-{
-    struct world *w = r->w;
-    r->pending++;
-    sim_after(w->sim, cache_latency(w->cache, w->latency), on_get_done, r);
-}
+void req_read(struct request *r) { cache_round_trip(r, on_get_done); }
 
 /* ---- recompute: query, then write ---- */
 
@@ -171,19 +233,19 @@ static enum recompute_result recompute_result_of(enum db_result result)
 
 static void end_recompute(struct request *r)
 {
-    r->w->active[r->key]--;
+    r->c->active[r->key]--;
 }
 
 static void on_set_done(struct sim *sim, void *payload)
 {
     struct request *r = payload;
-    struct world *w = r->w;
+    struct client *c = r->c;
     r->pending--;
     double now = sim_now(sim);
-    r->written_expiry = cache_set(w->cache, r->key, now, r->op_arg);
-    metrics_episode_write(w->metrics, r->key, now);
+    r->written_expiry = cache_set(c->p.cache, r->key, now, r->op_arg);
+    metrics_episode_write(c->p.metrics, r->key, now);
     end_recompute(r);
-    ops(r)->on_recomputed(w->policy_state, r, RECOMPUTE_OK);
+    ops(r)->on_recomputed(c->p.policy_state, r, RECOMPUTE_OK);
     settle(r);
 }
 
@@ -191,41 +253,41 @@ static void on_query_result(void *owner, enum db_result result,
                             double response_time)
 {
     struct request *r = owner;
-    struct world *w = r->w;
+    struct client *c = r->c;
     r->pending--;
     if (result == DB_OK) {
         /* the value is written with the query's duration as its delta,
          * as the client would time it (DESIGN.md §4) */
         r->op_arg = response_time;
-        r->pending++;
-        sim_after(w->sim, cache_latency(w->cache, w->latency), on_set_done, r);
+        cache_round_trip(r, on_set_done);
         return;
     }
     end_recompute(r);
-    w->count->recompute_failed++;
-    ops(r)->on_recomputed(w->policy_state, r, recompute_result_of(result));
+    c->count->recompute_failed++;
+    ops(r)->on_recomputed(c->p.policy_state, r,
+                          recompute_result_of(result));
     settle(r);
 }
 
 void req_recompute(struct request *r, enum recompute_cause cause)
 {
-    struct world *w = r->w;
-    w->count->recomputes[cause]++;
-    if (w->active[r->key] > 0)
-        w->count->overlapping++;
+    struct client *c = r->c;
+    c->count->recomputes[cause]++;
+    if (c->active[r->key] > 0)
+        c->count->overlapping++;
     /* A recompute for a missing value that another request has written
      * since this one read it (the race a lock without recheck loses). */
     if (cause != CAUSE_EARLY &&
-        cache_peek(w->cache, r->key, sim_now(w->sim)) == LOOKUP_FRESH)
-        w->count->redundant++;
-    w->active[r->key]++;
+        cache_peek(c->p.cache, r->key, sim_now(c->p.sim)) == LOOKUP_FRESH)
+        c->count->redundant++;
+    c->active[r->key]++;
     if (cause != CAUSE_EARLY)
-        metrics_episode_query(w->metrics, r->key, r->episode);
+        metrics_episode_query(c->p.metrics, r->key, r->episode);
     r->pending++;
-    if (db_submit(w->db, r->work, on_query_result, r) == 0) {
-        if (!db_over_limit(w->db))
-            w->out_of_memory = true;
-        sim_halt(w->sim);
+    if (db_submit(c->p.db, r->work, on_query_result, r) == 0) {
+        if (!db_over_limit(c->p.db))
+            c->out_of_memory = true;
+        sim_halt(c->p.sim);
     }
 }
 
@@ -234,38 +296,32 @@ void req_recompute(struct request *r, enum recompute_cause cause)
 static void on_lock_done(struct sim *sim, void *payload)
 {
     struct request *r = payload;
-    struct world *w = r->w;
+    struct client *c = r->c;
     r->pending--;
-    bool acquired = cache_lock(w->cache, r->key, sim_now(sim), r->id, r->op_arg);
-    ops(r)->on_lock(w->policy_state, r, acquired);
+    bool acquired =
+        cache_lock(c->p.cache, r->key, sim_now(sim), r->id, r->op_arg);
+    ops(r)->on_lock(c->p.policy_state, r, acquired);
     settle(r);
 }
 
 void req_try_lock(struct request *r, double ttl)
 {
-    struct world *w = r->w;
     r->op_arg = ttl;
-    r->pending++;
-    sim_after(w->sim, cache_latency(w->cache, w->latency), on_lock_done, r);
+    cache_round_trip(r, on_lock_done);
 }
 
 static void on_unlock_done(struct sim *sim, void *payload)
 {
     struct request *r = payload;
-    struct world *w = r->w;
+    struct client *c = r->c;
     r->pending--;
-    bool released = cache_unlock(w->cache, r->key, sim_now(sim), r->id);
+    bool released = cache_unlock(c->p.cache, r->key, sim_now(sim), r->id);
     if (ops(r)->on_unlocked)
-        ops(r)->on_unlocked(w->policy_state, r, released);
+        ops(r)->on_unlocked(c->p.policy_state, r, released);
     settle(r);
 }
 
-void req_unlock(struct request *r)
-{
-    struct world *w = r->w;
-    r->pending++;
-    sim_after(w->sim, cache_latency(w->cache, w->latency), on_unlock_done, r);
-}
+void req_unlock(struct request *r) { cache_round_trip(r, on_unlock_done); }
 
 /* ---- timers ---- */
 
@@ -274,14 +330,14 @@ static void on_wake(struct sim *sim, void *payload)
     (void)sim;
     struct request *r = payload;
     r->pending--;
-    ops(r)->on_wake(r->w->policy_state, r);
+    ops(r)->on_wake(r->c->p.policy_state, r);
     settle(r);
 }
 
 void req_sleep(struct request *r, double seconds)
 {
     r->pending++;
-    sim_after(r->w->sim, seconds, on_wake, r);
+    sim_after(r->c->p.sim, seconds, on_wake, r);
 }
 
 /* ---- the end of a request ---- */
@@ -290,16 +346,16 @@ void req_reply(struct request *r, enum outcome outcome)
 {
     if (r->replied)
         return;   /* a policy bug would double count; the first reply wins */
-    struct world *w = r->w;
-    double now = sim_now(w->sim);
+    struct client *c = r->c;
+    double now = sim_now(c->p.sim);
     r->replied = true;
-    w->unreplied--;
-    w->count->outcomes[outcome]++;
+    c->unreplied--;
+    c->count->outcomes[outcome]++;
     /* errors are counted apart, not in the latency of replies (§5) */
     if (outcome != OUTCOME_ERROR)
-        hist_record(w->count->latency, now - r->arrival);
-    if (r->worker)
-        world_worker_replied(r->worker);
+        hist_record(c->count->latency, now - r->arrival);
+    if (r->owner)
+        c->p.on_reply(r->owner);
 }
 
 static void on_retry(struct sim *sim, void *payload)
@@ -312,27 +368,20 @@ static void on_retry(struct sim *sim, void *payload)
 
 void req_fail(struct request *r, enum error_cause cause, bool retryable)
 {
-    struct world *w = r->w;
-    const struct client_config *c = &w->m->client;
+    struct client *c = r->c;
+    const struct client_config *cfg = c->p.config;
     if (r->replied)
         return;
-    if (retryable && r->attempt < c->retries) {
+    if (retryable && r->attempt < cfg->retries) {
         /* capped exponential backoff with full jitter */
-        double cap = fmin(c->backoff_max, c->backoff * ldexp(1, r->attempt));
+        double cap = fmin(cfg->backoff_max,
+                          cfg->backoff * ldexp(1, r->attempt));
         r->attempt++;
         r->pending++;
-        sim_after(w->sim, cap * gsl_rng_uniform(w->backoff), on_retry, r);
+        sim_after(c->p.sim, cap * gsl_rng_uniform(c->p.backoff_rng), on_retry,
+                  r);
         return;
     }
-    w->count->errors[cause]++;
+    c->count->errors[cause]++;
     req_reply(r, OUTCOME_ERROR);
-}
-
-/* ---- the world, as a policy sees it ---- */
-
-long world_keys(const struct world *w) { return w->m->workload.keys; }
-
-double world_value_expiry(const struct world *w, long key)
-{
-    return cache_expiry(w->cache, key);
 }

@@ -6,8 +6,6 @@
 
 #include <math.h>
 
-#include "world_internal.h"
-
 long timeline_max_workers(const struct timeline *t, long initial)
 {
     long most = initial;
@@ -17,43 +15,49 @@ long timeline_max_workers(const struct timeline *t, long initial)
     return most;
 }
 
-static void apply_database(struct world *w, const struct incident *in)
+static void apply_database(const struct timeline_run *run,
+                           const struct incident *in)
 {
     /* the loader checked both against the discipline, so neither fails */
     if (in->set_capacity)
-        db_set_capacity(w->db, in->capacity);
+        run->ops->set_capacity(run->ctx, in->capacity);
     if (!isnan(in->service_multiplier))
-        db_set_service_multiplier(w->db, in->service_multiplier);
+        run->ops->set_service_multiplier(run->ctx, in->service_multiplier);
 }
 
-static void apply_traffic(struct world *w, const struct incident *in)
+static void apply_traffic(const struct timeline_run *run,
+                          const struct incident *in)
 {
     if (in->workers >= 0) {
-        world_set_workers(w, in->workers);
+        run->ops->set_workers(run->ctx, in->workers);
         return;
     }
     if (!isnan(in->rate))
-        world_set_rate(w, in->rate);
+        run->ops->set_rate(run->ctx, in->rate);
     else
-        world_scale_rate(w, in->rate_multiplier);
+        run->ops->scale_rate(run->ctx, in->rate_multiplier);
 }
 
 static void on_incident(struct sim *sim, void *payload)
 {
-    struct incident_event *e = payload;
+    const struct timeline_event *e = payload;
+    const struct timeline_run *run = e->run;
     (void)sim;
     switch (e->incident->kind) {
-    case INCIDENT_CACHE_FLUSH: cache_flush(e->w->cache); break;
-    case INCIDENT_DATABASE: apply_database(e->w, e->incident); break;
-    case INCIDENT_TRAFFIC: apply_traffic(e->w, e->incident); break;
+    case INCIDENT_CACHE_FLUSH: run->ops->flush_cache(run->ctx); break;
+    case INCIDENT_DATABASE: apply_database(run, e->incident); break;
+    case INCIDENT_TRAFFIC: apply_traffic(run, e->incident); break;
     }
 }
 
-void timeline_schedule(struct world *w)
+void timeline_schedule(struct timeline_run *run, struct sim *sim,
+                       const struct timeline *t,
+                       const struct timeline_ops *ops, void *ctx)
 {
-    const struct timeline *t = &w->m->timeline;
+    run->ops = ops;
+    run->ctx = ctx;
     for (size_t i = 0; i < t->n && i < TIMELINE_MAX_INCIDENTS; i++) {
-        w->incidents[i] = (struct incident_event){w, &t->events[i]};
-        sim_schedule(w->sim, t->events[i].at, on_incident, &w->incidents[i]);
+        run->events[i] = (struct timeline_event){run, &t->events[i]};
+        sim_schedule(sim, t->events[i].at, on_incident, &run->events[i]);
     }
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "database.h"
+#include "kernel/sim.h"
 
 enum incident_kind {
     INCIDENT_CACHE_FLUSH,
@@ -42,10 +43,34 @@ struct timeline {
     size_t n;
 };
 
-struct world;
+/* What incidents act on: functions of the world, in a table, called with
+ * the context the world gives with it. The timeline knows nothing else of
+ * the world. */
+struct timeline_ops {
+    void (*flush_cache)(void *ctx);                    /* every key dropped */
+    void (*set_capacity)(void *ctx, struct db_capacity capacity);
+    void (*set_service_multiplier)(void *ctx, double multiplier);
+    void (*set_rate)(void *ctx, double rate);          /* requests/s */
+    void (*scale_rate)(void *ctx, double factor);      /* of the scenario's */
+    void (*set_workers)(void *ctx, long n);            /* closed loop */
+};
 
-/* Schedules the incidents of the world's scenario (world.c calls it). */
-void timeline_schedule(struct world *w);
+/* The incidents of one run as scheduled: each event's payload. Owned by
+ * the world, as long as its run. */
+struct timeline_run {
+    const struct timeline_ops *ops;
+    void *ctx;
+    struct timeline_event {
+        const struct timeline_run *run;
+        const struct incident *incident;
+    } events[TIMELINE_MAX_INCIDENTS];
+};
+
+/* Schedules the incidents of t on sim; each is applied at its time
+ * through ops (world.c calls it). */
+void timeline_schedule(struct timeline_run *run, struct sim *sim,
+                       const struct timeline *t,
+                       const struct timeline_ops *ops, void *ctx);
 
 /* The most workers any point of the run asks for (closed loop). */
 long timeline_max_workers(const struct timeline *t, long initial);

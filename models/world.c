@@ -1,14 +1,66 @@
 /*
  * world.c — builds a world, generates its arrivals and window boundaries,
- * runs it, and reports how it ended. A request's life is in client.c.
+ * runs it, and reports how it ended. A request's life is in client.c,
+ * incidents in timeline.c: the world owns both and hands each what it
+ * needs (client_params, timeline_ops).
  */
+#include "world.h"
+
+#include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/rng.h"
-#include "world_internal.h"
+#include "kernel/sim.h"
+
+/* A closed-loop worker: sends a request, waits for its reply, thinks. */
+struct worker {
+    struct world *w;
+    long index;
+    bool busy;              /* a request or a think of it is under way */
+};
+
+/* Named streams a policy asked for (world_stream). */
+#define WORLD_MAX_POLICY_STREAMS 8
+
+struct world {
+    struct sim *sim;
+    struct world_params p;
+    const struct model_config *m;
+    /* streams: each component its own (rng.h) */
+    gsl_rng *arrivals, *keys, *work, *coin, *latency, *cache_state;
+    gsl_rng *backoff, *think, *bg_arrivals, *bg_work;
+    struct {
+        char name[48];
+        gsl_rng *rng;
+    } policy_streams[WORLD_MAX_POLICY_STREAMS];
+    int n_policy_streams;
+    struct cache *cache;
+    struct db *db;
+    struct key_sampler *sampler;
+    struct metrics *metrics;
+    void *policy_state;
+    struct client *client;
+    long max_in_flight;
+    /* arrivals: rate(t) = base(t) * multiplier (traffic incidents) */
+    double peak_rate;           /* thinning bound */
+    bool base_constant;         /* a traffic incident set a constant rate */
+    double base_rate;           /* that rate */
+    double rate_multiplier;
+    size_t profile_next;        /* workload_rate_from's cursor */
+    event_id next_arrival;
+    struct worker *workers;
+    long n_workers;             /* allocated: the most the run asks for */
+    long active_workers;
+    struct timeline_run incidents;
+    double pending_sum;         /* sim_pending at window boundaries */
+    uint64_t pending_samples;
+    bool out_of_memory;         /* the workers could not be allocated */
+};
 
 /* ---- streams ---- */
 
@@ -78,7 +130,7 @@ double world_memory_estimate(const struct model_config *m,
 {
     const struct workload_config *wl = &m->workload;
     double keys = (double)wl->keys;
-    double per_key = cache_bytes(1) + metrics_bytes(1) + sizeof(uint32_t) +
+    double per_key = cache_bytes(1) + metrics_bytes(1) + client_bytes(1) +
                      (double)policy->key_bytes;
     double built = keys * per_key + key_sampler_bytes(wl);
     /* the alias table is built right after the cache, before the rest */
@@ -91,6 +143,34 @@ double world_memory_estimate(const struct model_config *m,
     if (keys_part)
         *keys_part = by_keys;
     return by_keys + workers + WORLD_FIXED_BYTES;
+}
+
+static void worker_replied(void *worker);
+
+static struct client *create_client(struct world *w)
+{
+    const struct model_config *m = w->m;
+    struct client_params cp = {
+        .sim = w->sim,
+        .config = &m->client,
+        .service = &m->service,
+        .keys = m->workload.keys,
+        .cache = w->cache,
+        .db = w->db,
+        .sampler = w->sampler,
+        .metrics = w->metrics,
+        .policy = w->p.policy,
+        .policy_state = w->policy_state,
+        .serves_stale = w->p.policy->serves_stale(w->p.knobs),
+        .keys_rng = w->keys,
+        .work_rng = w->work,
+        .coin_rng = w->coin,
+        .latency_rng = w->latency,
+        .backoff_rng = w->backoff,
+        .max_in_flight = w->max_in_flight,
+        .on_reply = worker_replied,
+    };
+    return client_create(&cp);
 }
 
 static bool create_parts(struct world *w)
@@ -117,13 +197,13 @@ static bool create_parts(struct world *w)
         db_set_limit(w->db, w->max_in_flight);
     w->sampler = key_sampler_create(&m->workload);
     w->metrics = metrics_create(&mp);
-    w->active = calloc((size_t)m->workload.keys, sizeof *w->active);
-    if (!w->cache || !w->db || !w->sampler || !w->metrics || !w->active)
+    if (!w->cache || !w->db || !w->sampler || !w->metrics)
         return false;
-    w->count = metrics_current(w->metrics);
     w->policy_state = w->p.policy->create(w->p.knobs, w);
-    w->serves_stale = w->p.policy->serves_stale(w->p.knobs);
-    return w->policy_state != NULL;
+    if (!w->policy_state)
+        return false;
+    w->client = create_client(w);
+    return w->client != NULL;
 }
 
 struct world *world_create(const struct world_params *p, char *err, size_t n)
@@ -157,9 +237,8 @@ void world_destroy(struct world *w)
     cache_destroy(w->cache);
     key_sampler_destroy(w->sampler);
     metrics_destroy(w->metrics);
-    free(w->active);
     free(w->workers);
-    client_free_requests(w);
+    client_destroy(w->client);
     free_streams(w);
     sim_destroy(w->sim);
     free(w);
@@ -205,7 +284,7 @@ static void on_arrival(struct sim *sim, void *payload)
     if (needs_thinning(w) &&
         gsl_rng_uniform(w->arrivals) * w->peak_rate >= arrival_rate(w, now))
         return;
-    client_start_request(w, NULL);
+    client_start_request(w->client, NULL);
 }
 
 /* A rate change: the pending candidate is drawn again at the new bound
@@ -219,16 +298,18 @@ static void restart_arrivals(struct world *w)
     schedule_arrival(w);
 }
 
-void world_set_rate(struct world *w, double rate)
+static void set_rate(void *world, double rate)
 {
+    struct world *w = world;
     w->base_constant = true;
     w->base_rate = rate;
     w->rate_multiplier = 1;
     restart_arrivals(w);
 }
 
-void world_scale_rate(struct world *w, double factor)
+static void scale_rate(void *world, double factor)
 {
+    struct world *w = world;
     w->rate_multiplier = factor;
     restart_arrivals(w);
 }
@@ -243,7 +324,7 @@ static void worker_next(struct sim *sim, void *payload)
         k->busy = false;   /* retired by a traffic incident */
         return;
     }
-    client_start_request(k->w, k);
+    client_start_request(k->w->client, k);
 }
 
 static void worker_think(struct worker *k)
@@ -254,11 +335,13 @@ static void worker_think(struct worker *k)
               worker_next, k);
 }
 
-void world_worker_replied(struct worker *k) { worker_think(k); }
+/* The client's on_reply: the worker's request replied. */
+static void worker_replied(void *worker) { worker_think(worker); }
 
 /* More workers start after a think; fewer finish what they are doing. */
-void world_set_workers(struct world *w, long n)
+static void set_workers(void *world, long n)
 {
+    struct world *w = world;
     if (n > w->n_workers)
         n = w->n_workers;
     long before = w->active_workers;
@@ -284,9 +367,38 @@ static bool start_arrivals(struct world *w)
         w->workers[i] = (struct worker){w, i, false};
     /* Each worker starts after one think time, so they do not all send
      * their first request at t = 0. */
-    world_set_workers(w, wl->workers);
+    set_workers(w, wl->workers);
     return true;
 }
+
+/* ---- incidents: what the timeline may do to the world ---- */
+
+static void flush_cache(void *world)
+{
+    struct world *w = world;
+    cache_flush(w->cache);
+}
+
+static void set_capacity(void *world, struct db_capacity capacity)
+{
+    struct world *w = world;
+    db_set_capacity(w->db, capacity);
+}
+
+static void set_service_multiplier(void *world, double multiplier)
+{
+    struct world *w = world;
+    db_set_service_multiplier(w->db, multiplier);
+}
+
+static const struct timeline_ops INCIDENT_OPS = {
+    .flush_cache = flush_cache,
+    .set_capacity = set_capacity,
+    .set_service_multiplier = set_service_multiplier,
+    .set_rate = set_rate,
+    .scale_rate = scale_rate,
+    .set_workers = set_workers,
+};
 
 /* ---- windows ---- */
 
@@ -334,7 +446,7 @@ static void describe_end(struct world *w, enum sim_status status,
         out->end = WORLD_INTERRUPTED;
         snprintf(out->reason, sizeof out->reason,
                  "interrupted at t = %.3f s", out->ended_at);
-    } else if (w->overloaded) {
+    } else if (client_overloaded(w->client)) {
         out->end = WORLD_OVERLOADED;
         snprintf(out->reason, sizeof out->reason,
                  "stopped at t = %.3f s: more than %ld requests in flight "
@@ -347,8 +459,8 @@ static void describe_end(struct world *w, enum sim_status status,
                  "database, abandoned or background ones included (it cannot "
                  "keep up; raise the limit with --max-in-flight)",
                  out->ended_at, w->max_in_flight);
-    } else if (w->out_of_memory || db_out_of_memory(w->db) ||
-               status == SIM_OUT_OF_MEMORY) {
+    } else if (w->out_of_memory || client_out_of_memory(w->client) ||
+               db_out_of_memory(w->db) || status == SIM_OUT_OF_MEMORY) {
         out->end = WORLD_OUT_OF_MEMORY;
         snprintf(out->reason, sizeof out->reason,
                  "stopped at t = %.3f s: out of memory", out->ended_at);
@@ -361,7 +473,8 @@ void world_run(struct world *w, struct world_result *out)
     const struct model_config *m = w->m;
     enum sim_status status = SIM_OUT_OF_MEMORY;
     if (start_arrivals(w)) {
-        timeline_schedule(w);
+        timeline_schedule(&w->incidents, w->sim, &m->timeline,
+                          &INCIDENT_OPS, w);
         schedule_boundary(w, 0);
         if (m->warmup > 0 && m->warmup < m->duration)
             sim_schedule(w->sim, m->warmup, on_warmup_end, w);
@@ -372,10 +485,20 @@ void world_run(struct world *w, struct world_result *out)
     out->ended_at = sim_now(w->sim);
     close_segment(w, true);
     out->events = sim_events(w->sim);
-    out->arrivals = w->next_request_id;
+    out->arrivals = client_arrivals(w->client);
     out->mean_pending = w->pending_samples
                             ? w->pending_sum / (double)w->pending_samples
                             : (double)sim_pending(w->sim);
     describe_end(w, status, out);
-    out->totals = metrics_finish(w->metrics, out->ended_at, w->unreplied);
+    out->totals = metrics_finish(w->metrics, out->ended_at,
+                                 client_unreplied(w->client));
+}
+
+/* ---- the world, as a policy sees it ---- */
+
+long world_keys(const struct world *w) { return w->m->workload.keys; }
+
+double world_value_expiry(const struct world *w, long key)
+{
+    return cache_expiry(w->cache, key);
 }

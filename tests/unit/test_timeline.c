@@ -4,13 +4,16 @@
  * (models/timeline.c).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../runs.h"
 #include "../support.h"
 #include "experiment/experiment.h"
+#include "kernel/sim.h"
 #include "scenario/scenario.h"
+#include "timeline.h"
 
 static struct scenario *load(const char *json, struct scenario_errors *errors)
 {
@@ -222,6 +225,68 @@ START_TEST(workers_change_follows_the_timeline)
 }
 END_TEST
 
+/* ---- the timeline on its own: what it calls in the world's table ---- */
+
+/* A world that writes down each call: "at:what=value". */
+struct calls {
+    struct sim *sim;
+    char log[512];
+};
+
+static void note(void *ctx, const char *what, double value)
+{
+    struct calls *c = ctx;
+    size_t used = strlen(c->log);
+    snprintf(c->log + used, sizeof c->log - used, "%g:%s=%g ",
+             sim_now(c->sim), what, value);
+}
+
+static void flush(void *ctx) { note(ctx, "flush", 0); }
+static void capacity(void *ctx, struct db_capacity cap)
+{
+    note(ctx, cap.usl ? "kappa" : "cores", cap.usl ? cap.kappa : cap.cores);
+}
+static void service(void *ctx, double m) { note(ctx, "service", m); }
+static void rate(void *ctx, double r) { note(ctx, "rate", r); }
+static void scale(void *ctx, double f) { note(ctx, "scale", f); }
+static void workers(void *ctx, long n) { note(ctx, "workers", (double)n); }
+
+static const struct timeline_ops RECORDER = {flush,  capacity, service,
+                                             rate,   scale,    workers};
+
+/* Each incident at its time, through the one function of the table that
+ * does what it says (a database change may be two); none after the run's
+ * end. */
+START_TEST(incidents_reach_the_world_through_its_table)
+{
+    struct incident in[] = {
+        {.at = 1, .kind = INCIDENT_CACHE_FLUSH, .service_multiplier = NAN},
+        {.at = 2, .kind = INCIDENT_DATABASE, .set_capacity = true,
+         .capacity = {.cores = 4}, .service_multiplier = 2},
+        {.at = 2.5, .kind = INCIDENT_DATABASE, .service_multiplier = 0.5},
+        {.at = 3, .kind = INCIDENT_DATABASE, .set_capacity = true,
+         .capacity = {.usl = true, .kappa = 0.01}, .service_multiplier = NAN},
+        {.at = 4, .kind = INCIDENT_TRAFFIC, .rate = 100, .rate_multiplier = NAN,
+         .workers = -1},
+        {.at = 5, .kind = INCIDENT_TRAFFIC, .rate = NAN, .rate_multiplier = 3,
+         .workers = -1},
+        {.at = 6, .kind = INCIDENT_TRAFFIC, .rate = NAN, .rate_multiplier = NAN,
+         .workers = 7},
+        {.at = 20, .kind = INCIDENT_CACHE_FLUSH, .service_multiplier = NAN},
+    };
+    struct timeline t = {in, sizeof in / sizeof in[0]};
+    struct calls calls = {sim_create(), ""};
+    struct timeline_run *run = malloc(sizeof *run);
+    timeline_schedule(run, calls.sim, &t, &RECORDER, &calls);
+    sim_run(calls.sim, 10);
+    ck_assert_str_eq(calls.log, "1:flush=0 2:cores=4 2:service=2 "
+                                "2.5:service=0.5 3:kappa=0.01 4:rate=100 "
+                                "5:scale=3 6:workers=7 ");
+    free(run);
+    sim_destroy(calls.sim);
+}
+END_TEST
+
 TEST_SUITE(timeline_suite)
 {
     Suite *s = suite_create("timeline");
@@ -232,6 +297,7 @@ TEST_SUITE(timeline_suite)
     tcase_add_test(tc, cache_flush_starts_a_stampede);
     tcase_add_test(tc, database_changes_follow_the_timeline);
     tcase_add_test(tc, workers_change_follows_the_timeline);
+    tcase_add_test(tc, incidents_reach_the_world_through_its_table);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
