@@ -12,7 +12,6 @@
 
 #include "experiment/experiment.h"
 #include "kernel/strutil.h"
-#include "experiment/sweep.h"
 
 #define KB 1024.0
 #define MB (1024.0 * KB)
@@ -131,21 +130,6 @@ void memguard_run_results(unsigned reps, size_t n_policies,
              n_policies, n_policies == 1 ? "y" : "ies");
     out->fewer = "run fewer replications";
     out->bytes = (double)reps * (double)n_policies * sizeof(struct rep_result);
-}
-
-void memguard_sweep_results(size_t points, unsigned reps, size_t n_policies,
-                            unsigned parallel, struct memguard_results *out)
-{
-    out->command = "sweep";
-    snprintf(out->what, sizeof out->what, "a grid of %zu point%s with %zu "
-             "polic%s", points, points == 1 ? "" : "s", n_policies,
-             n_policies == 1 ? "y" : "ies");
-    out->fewer = "vary fewer values";
-    /* the parent keeps every point; each worker, its point's replications */
-    out->bytes = (double)points * (double)n_policies *
-                     sizeof(struct point_policy) +
-                 (double)parallel * reps * (double)n_policies *
-                     sizeof(struct rep_result);
 }
 
 static char *results_problem(const struct memguard_results *r, double all,

@@ -45,8 +45,9 @@ double memguard_estimate(const struct scenario *s, const size_t *policies,
 
 /* What a command keeps of its results besides the worlds: a summary per
  * replication and policy (7 KB each) for run, an aggregate per point and
- * policy (14 KB each) for sweep. 10,000 replications of 32 policies, or a
- * grid of a million points, would otherwise exhaust memory as they finish. */
+ * policy (14 KB each) for sweep (sweep_results_memory, sweep.h). 10,000
+ * replications of 32 policies, or a grid of a million points, would
+ * otherwise exhaust memory as they finish. */
 struct memguard_results {
     const char *command;   /* "run", "sweep" */
     char what[96];         /* "--reps 10000 with 32 policies" */
@@ -56,8 +57,6 @@ struct memguard_results {
 
 void memguard_run_results(unsigned reps, size_t n_policies,
                           struct memguard_results *out);
-void memguard_sweep_results(size_t points, unsigned reps, size_t n_policies,
-                            unsigned parallel, struct memguard_results *out);
 
 /* NULL when the results alone fit in `limit`; else the message. */
 char *memguard_results_problem(const struct memguard_results *r,

@@ -226,6 +226,21 @@ static void print_point_errors(const struct sweep_params *p, size_t point,
     fprintf(out, "\n");
 }
 
+void sweep_results_memory(size_t points, unsigned reps, size_t n_policies,
+                          unsigned parallel, struct memguard_results *out)
+{
+    out->command = "sweep";
+    snprintf(out->what, sizeof out->what, "a grid of %zu point%s with %zu "
+             "polic%s", points, points == 1 ? "" : "s", n_policies,
+             n_policies == 1 ? "y" : "ies");
+    out->fewer = "vary fewer values";
+    /* the parent keeps every point; each worker, its point's replications */
+    out->bytes = (double)points * (double)n_policies *
+                     sizeof(struct point_policy) +
+                 (double)parallel * reps * (double)n_policies *
+                     sizeof(struct rep_result);
+}
+
 /* Whether the grid's results and `parallel` worlds of this point fit in
  * max_memory; the problem is printed if not. The results do not depend on
  * the point, so their problem comes without one. */
@@ -237,8 +252,8 @@ static bool point_fits(const struct sweep_params *p, size_t point,
         return true;
     size_t labels = p->n_labels ? p->n_labels : s->n_policies;
     struct memguard_results kept;
-    memguard_sweep_results(sweep_point_count(p), p->reps, labels, parallel,
-                           &kept);
+    sweep_results_memory(sweep_point_count(p), p->reps, labels, parallel,
+                         &kept);
     char *problem = memguard_results_problem(&kept, p->max_memory);
     if (problem) {
         fprintf(out, "%s\n", problem);

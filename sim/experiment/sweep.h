@@ -81,6 +81,13 @@ struct sweep {
 const char *sweep_value(const struct sweep_params *p, size_t point, size_t v);
 size_t sweep_point_count(const struct sweep_params *p);
 
+struct memguard_results;
+/* What a sweep keeps of its results, for the memory guard (memguard.h):
+ * the parent keeps every point, each of `parallel` workers its point's
+ * replications. */
+void sweep_results_memory(size_t points, unsigned reps, size_t n_policies,
+                          unsigned parallel, struct memguard_results *out);
+
 /* Loads every point's scenario and checks that `jobs` of its worlds at
  * once fit in max_memory: the first problem found is printed (with the
  * point's values) and false returned. */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "experiment/memguard.h"
+#include "experiment/sweep.h"
 #include "scenario/scenario.h"
 
 #define MAX_SETS 8
@@ -42,7 +43,7 @@ static void exercise(const struct scenario *s)
     scenario_describe(s, sink());
     memguard_describe(s, memguard_default_limit(), sink());
     struct memguard_results kept;
-    memguard_sweep_results(1000, 10, s->n_policies, 4, &kept);
+    sweep_results_memory(1000, 10, s->n_policies, 4, &kept);
     char *problem = memguard_problem(s, NULL, 0, 4, &kept, 1e9);
     free(problem);
     char origin[600];

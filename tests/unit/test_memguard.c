@@ -15,6 +15,7 @@
 #include "../runs.h"
 #include "../support.h"
 #include "experiment/memguard.h"
+#include "experiment/sweep.h"
 #include "scenario/scenario.h"
 
 START_TEST(sizes_parse_and_print)
@@ -151,7 +152,7 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
                           "limit of 1 GB (raise it with --max-memory, or run "
                           "fewer replications)");
     free(msg);
-    memguard_sweep_results(1000000, 5, 1, 2, &kept);
+    sweep_results_memory(1000000, 5, 1, 2, &kept);
     msg = memguard_results_problem(&kept, 4.0 * (1 << 30));
     ck_assert_str_eq(msg, "stampede sweep: a grid of 1000000 points with 1 "
                           "policy: the results need about 13 GB (13 GB in "
