@@ -162,10 +162,11 @@ enum plot_status plot_render(const struct plot_request *req,
     err->detail = NULL;
     const char *out_dir = req->out_dir ? req->out_dir : req->dir;
     struct plot_input in;
-    enum plot_status status =
+    enum plot_input_status read =
         plot_input_read(req->dir, &in, err->message, sizeof err->message);
-    if (status != PLOT_OK)
-        return status;
+    if (read != PLOT_INPUT_OK)
+        return read == PLOT_INPUT_BAD ? PLOT_BAD_INPUT : PLOT_FAILED;
+    enum plot_status status;
     if (!outfile_mkdirs(out_dir, err->message, sizeof err->message))
         status = PLOT_FAILED;
     else

@@ -64,70 +64,71 @@ static cJSON *read_json(const char *path, char *err, size_t n)
 
 /* What a run directory must hold to be plotted, checked in the order a
  * user would fix it. */
-static enum plot_status check_dir(const char *dir, const char *csv, char *err,
-                                  size_t n)
+static enum plot_input_status check_dir(const char *dir, const char *csv,
+                                        char *err, size_t n)
 {
     struct stat st;
     if (stat(dir, &st) != 0) {
         snprintf(err, n, "%s: cannot open the run directory: %s", dir,
                  strerror(errno));
-        return PLOT_BAD_INPUT;
+        return PLOT_INPUT_BAD;
     }
     if (!S_ISDIR(st.st_mode)) {
         snprintf(err, n, "%s: not a directory (give the directory "
                  "'stampede run' wrote)", dir);
-        return PLOT_BAD_INPUT;
+        return PLOT_INPUT_BAD;
     }
     FILE *f = fopen(csv, "r");
     if (!f) {
         snprintf(err, n, "%s: cannot read: %s", csv, strerror(errno));
-        return PLOT_BAD_INPUT;
+        return PLOT_INPUT_BAD;
     }
     fclose(f);
-    return PLOT_OK;
+    return PLOT_INPUT_OK;
 }
 
 /* A label as the scenario loader accepts it: [A-Za-z][A-Za-z0-9_-]*.
  * The scripts take labels as words, so nothing else may get through. */
 /* summary.json's policies[].label, in order, separated by spaces. */
-static enum plot_status read_labels(const char *path, char **labels, char *err,
-                                    size_t n)
+static enum plot_input_status read_labels(const char *path, char **labels,
+                                          char *err, size_t n)
 {
     cJSON *root = read_json(path, err, n);
     if (!root)
-        return PLOT_BAD_INPUT;
+        return PLOT_INPUT_BAD;
     const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
-    enum plot_status status = PLOT_OK;
+    enum plot_input_status status = PLOT_INPUT_OK;
     size_t len = 0;
     char *buf = NULL;
     FILE *out = open_memstream(&buf, &len);
     if (!out)
-        status = PLOT_FAILED;
-    if (status == PLOT_OK &&
+        status = PLOT_INPUT_NO_MEMORY;
+    if (status == PLOT_INPUT_OK &&
         (!cJSON_IsArray(policies) || cJSON_GetArraySize(policies) == 0)) {
         snprintf(err, n, "%s: no policies", path);
-        status = PLOT_BAD_INPUT;
+        status = PLOT_INPUT_BAD;
     }
     int i = 0;
-    const cJSON *p, *list = status == PLOT_OK ? policies : NULL;
+    const cJSON *p, *list = status == PLOT_INPUT_OK ? policies : NULL;
     cJSON_ArrayForEach(p, list) {
         const char *label =
             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "label"));
-        if (status == PLOT_OK && (!label || !scenario_label_valid(label))) {
+        if (status == PLOT_INPUT_OK &&
+            (!label || !scenario_label_valid(label))) {
             snprintf(err, n, "%s: policies[%d].label: expected a policy "
                      "label", path, i);
-            status = PLOT_BAD_INPUT;
+            status = PLOT_INPUT_BAD;
         }
-        if (status == PLOT_OK)
+        if (status == PLOT_INPUT_OK)
             fprintf(out, "%s%s", i > 0 ? " " : "", label);
         i++;
     }
-    if (out && fclose(out) != 0 && status == PLOT_OK)
-        status = PLOT_FAILED;
-    if (status == PLOT_FAILED)
+    if (out && fclose(out) != 0 && status == PLOT_INPUT_OK)
+        status = PLOT_INPUT_NO_MEMORY;
+    if (status == PLOT_INPUT_NO_MEMORY)
         snprintf(err, n, "%s: out of memory", path);
     cJSON_Delete(root);
-    if (status != PLOT_OK)
+    if (status != PLOT_INPUT_OK)
         free(buf);
     else
         *labels = buf;
@@ -188,8 +189,9 @@ static char *capacity_text(const struct scenario *s)
     return text;
 }
 
-static enum plot_status read_scenario(const char *path, struct plot_input *in,
-                                      char *err, size_t n)
+static enum plot_input_status read_scenario(const char *path,
+                                            struct plot_input *in, char *err,
+                                            size_t n)
 {
     struct scenario_errors errors = {0};
     struct scenario *s = scenario_load(path, NULL, 0, &errors);
@@ -198,37 +200,38 @@ static enum plot_status read_scenario(const char *path, struct plot_input *in,
                  errors.n > 1 ? " (and more: run 'stampede check' on it)"
                  : errors.n ? "" : ": cannot load");
         scenario_errors_free(&errors);
-        return PLOT_BAD_INPUT;
+        return PLOT_INPUT_BAD;
     }
-    enum plot_status status = PLOT_OK;
+    enum plot_input_status status = PLOT_INPUT_OK;
     in->title = str_printf("%s", s->name);
     in->warmup = str_printf("%.10g", s->model.warmup);
     in->capacity = capacity_text(s);
     in->incidents = incidents_text(&s->model.timeline);
     if (!in->title || !in->warmup || !in->capacity || !in->incidents) {
         snprintf(err, n, "%s: out of memory", path);
-        status = PLOT_FAILED;
+        status = PLOT_INPUT_NO_MEMORY;
     }
     scenario_free(s);
     return status;
 }
 
-enum plot_status plot_input_read(const char *dir, struct plot_input *in,
+enum plot_input_status plot_input_read(const char *dir, struct plot_input *in,
                                  char *err, size_t n)
 {
     memset(in, 0, sizeof *in);
     in->csv = str_printf("%s/timeseries.csv", dir);
     char *summary = str_printf("%s/summary.json", dir);
     char *scenario = str_printf("%s/scenario.json", dir);
-    enum plot_status status = PLOT_FAILED;
+    enum plot_input_status status = PLOT_INPUT_NO_MEMORY;
     if (!in->csv || !summary || !scenario)
         snprintf(err, n, "%s: out of memory", dir);
-    else if ((status = check_dir(dir, in->csv, err, n)) == PLOT_OK &&
-             (status = read_labels(summary, &in->labels, err, n)) == PLOT_OK)
+    else if ((status = check_dir(dir, in->csv, err, n)) == PLOT_INPUT_OK &&
+             (status = read_labels(summary, &in->labels, err, n)) ==
+                 PLOT_INPUT_OK)
         status = read_scenario(scenario, in, err, n);
     free(summary);
     free(scenario);
-    if (status != PLOT_OK)
+    if (status != PLOT_INPUT_OK)
         plot_input_free(in);
     return status;
 }

@@ -18,8 +18,6 @@
 
 #include <stddef.h>
 
-#include "output/plot.h"
-
 struct plot_input {
     char *csv;           /* DIR/timeseries.csv */
     char *title;
@@ -29,11 +27,16 @@ struct plot_input {
     char *incidents;
 };
 
-/* Reads the run directory `dir`. PLOT_BAD_INPUT with a message naming the
- * file if one is missing or does not make sense; PLOT_FAILED if memory
- * runs out. */
-enum plot_status plot_input_read(const char *dir, struct plot_input *in,
-                                 char *err, size_t n);
+enum plot_input_status {
+    PLOT_INPUT_OK,
+    PLOT_INPUT_BAD,         /* a file is missing or does not make sense */
+    PLOT_INPUT_NO_MEMORY,
+};
+
+/* Reads the run directory `dir`. Unless PLOT_INPUT_OK, err says why,
+ * naming the file concerned. */
+enum plot_input_status plot_input_read(const char *dir, struct plot_input *in,
+                                       char *err, size_t n);
 
 void plot_input_free(struct plot_input *in);
 

@@ -539,7 +539,8 @@ START_TEST(input_reads_labels_capacity_and_incidents)
                          " {\"at\": 2, \"event\": \"cache_flush\", \"label\": \"a\"}]}"));
     struct plot_input in;
     char err[512];
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err), PLOT_OK);
+    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+                     PLOT_INPUT_OK);
     ck_assert_str_eq(in.title, "usl-run");
     ck_assert_str_eq(in.labels, "none per_b-2");
     ck_assert_str_eq(in.warmup, "2.5");
@@ -555,7 +556,8 @@ START_TEST(input_reads_labels_capacity_and_incidents)
     free(write_text_file(dir, "scenario.json",
                          "{\"database\": {\"cores\": 4, \"service\": "
                          "\"20ms\"}}"));
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err), PLOT_OK);
+    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+                     PLOT_INPUT_OK);
     ck_assert_str_eq(in.capacity, "cores=4 qps=200 conns=100");
     ck_assert_str_eq(in.incidents, "");
     plot_input_free(&in);
@@ -565,13 +567,13 @@ START_TEST(input_reads_labels_capacity_and_incidents)
                          "{\"timeline\": [{\"at\": \"soon\", \"event\": "
                          "\"cache_flush\"}]}"));
     ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
-                     PLOT_BAD_INPUT);
+                     PLOT_INPUT_BAD);
     ck_assert_ptr_nonnull(strstr(err, "scenario.json:1:"));
     ck_assert_ptr_nonnull(strstr(err, ": timeline[0].at: "));
     free(write_text_file(dir, "summary.json",
                          "{\"policies\": [{\"label\": \"a b\"}]}"));
     ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
-                     PLOT_BAD_INPUT);
+                     PLOT_INPUT_BAD);
     ck_assert_ptr_nonnull(strstr(err, "summary.json: policies[0].label"));
     free(dir);
 }
