@@ -18,32 +18,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "policy.h"
-#include "world.h"
+#include "scenario/scenario_schema.h"
 
 /* Scenario files larger than this are refused (they are hand-written). */
 #define SCENARIO_MAX_BYTES (16u << 20)
-#define SCENARIO_MAX_POLICIES 32
-#define SCENARIO_MAX_WINDOWS 1000000
-
-struct policy_spec {
-    char *label;
-    const struct policy_ops *ops;
-    void *knobs;                 /* ops->knobs_size bytes */
-};
-
-struct scenario_source;
-
-struct scenario {
-    char *path;                  /* the file it came from */
-    char *name;
-    char *description;
-    uint64_t seed;
-    struct model_config model;
-    struct policy_spec *policies;
-    size_t n_policies;
-    struct scenario_source *source;   /* private: see scenario_origin */
-};
 
 /* The messages of a failed load, one line each, in file order. */
 struct scenario_errors {
@@ -80,10 +58,6 @@ cJSON *scenario_to_json(const struct scenario *s);
  * loading (the memory estimate). */
 void scenario_origin(const struct scenario *s, const char *path, char *out,
                      size_t n);
-
-/* Whether text is a policy label as the loader accepts it: a letter,
- * then letters, digits, '-' or '_', at most 64 in all. */
-bool scenario_label_valid(const char *label);
 
 /* The index of the policy labelled `label`, or -1. */
 int scenario_policy_index(const struct scenario *s, const char *label);

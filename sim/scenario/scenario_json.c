@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "scenario/scenario.h"
-#include "scenario/scenario_parse.h"
+#include "scenario/scenario_schema.h"
 
 /* cores, or usl {sigma, kappa} */
 static void add_capacity(cJSON *o, const struct db_capacity *c)

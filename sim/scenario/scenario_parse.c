@@ -5,12 +5,14 @@
  * The README's "Scenario files" section documents the same table; change
  * both together (and every file in scenarios/, and the tests).
  */
+#include "scenario/scenario_parse.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/strutil.h"
-#include "scenario/scenario_parse.h"
+#include "scenario/scenario_timeline.h"
 
 /* ---- defaults ---- */
 
@@ -88,12 +90,6 @@ static const char *const TOP_KEYS[] = {
     "workload", "cache", "database", "client", "policies", "timeline", NULL,
 };
 
-bool scenario_name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-}
-
 static bool name_is_safe(const char *name)
 {
     if (!name[0] || strlen(name) > 100 || name[0] == '.')
@@ -152,11 +148,8 @@ static void parse_run(const struct cfg_obj *o, struct scenario *s)
 static const char *const WORKLOAD_KEYS[] = {"arrivals", "keys", NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate", "profile",
                                            "workers", "think", NULL};
-const char *const PROCESS_NAMES[] = {"poisson", "closed", NULL};
 static const char *const PROFILE_KEYS[] = {"at", "rate", NULL};
 static const char *const KEYS_KEYS[] = {"count", "popularity", "s", NULL};
-const char *const POPULARITY_NAMES[] = {"single", "uniform", "zipf",
-                                               NULL};
 
 static void parse_profile(const struct cfg_obj *o, struct workload_config *w)
 {
@@ -281,8 +274,6 @@ static void parse_workload(const struct cfg_obj *top, struct workload_config *w)
 
 static const char *const CACHE_KEYS[] = {"ttl", "ttl_jitter", "stale_for",
                                          "latency", "warm", NULL};
-const char *const WARM_NAMES[] = {"staggered", "synchronized", "cold",
-                                         NULL};
 
 static void parse_cache(const struct cfg_obj *top, struct cache_config *c)
 {
@@ -306,44 +297,7 @@ static const char *const DB_KEYS[] = {
     "discipline", "cores", "usl", "service", "max_connections",
     "cancel_on_timeout", "background", NULL,
 };
-const char *const DISCIPLINE_NAMES[] = {"ps", "fcfs", NULL};
-static const char *const USL_KEYS[] = {"sigma", "kappa", NULL};
 static const char *const BACKGROUND_KEYS[] = {"rate", "service", NULL};
-
-static void parse_usl(const struct cfg_obj *db, struct db_capacity *cap)
-{
-    struct cfg_obj o;
-    if (!cfg_open_member(db, "usl", &o))
-        return;
-    cfg_check_keys(&o, USL_KEYS);
-    cap->usl = true;
-    cfg_number(&o, "sigma", &cap->sigma, 0, CFG_FRACTION);
-    cfg_number(&o, "kappa", &cap->kappa, 0, CFG_NONNEG);
-    if (cap->sigma == 0 && cap->kappa == 0)
-        cfg_error(o.cfg, o.path, "usl needs sigma > 0 or kappa > 0 (with "
-                  "both 0 the capacity grows without bound)");
-}
-
-void scenario_parse_capacity(const struct cfg_obj *o, enum db_discipline d,
-                             int default_cores, struct db_capacity *cap)
-{
-    memset(cap, 0, sizeof *cap);
-    long long cores;
-    cfg_integer(o, "cores", &cores, default_cores, 1, MAX_CORES);
-    cap->cores = (int)cores;
-    if (!cfg_has(o, "usl"))
-        return;
-    char path[CFG_PATH_MAX];
-    cfg_path_key(path, o->path, "usl");
-    if (cfg_has(o, "cores"))
-        cfg_error(o->cfg, path, "give cores or usl, not both (the USL fit "
-                  "already includes the database's CPUs)");
-    else if (d == DB_FCFS)
-        cfg_error(o->cfg, path, "usl applies to discipline \"ps\" only "
-                  "(\"fcfs\" needs cores: its number of servers)");
-    else
-        parse_usl(o, cap);
-}
 
 static void parse_background(const struct cfg_obj *db_obj,
                              struct db_config *db, const struct dist *service)
@@ -364,7 +318,7 @@ static void parse_database(const struct cfg_obj *top, struct model_config *m)
     int discipline;
     cfg_enum(&o, "discipline", DISCIPLINE_NAMES, &discipline, DB_PS);
     db->discipline = (enum db_discipline)discipline;
-    scenario_parse_capacity(&o, db->discipline, DEFAULT_CORES, &db->capacity);
+    scenario_read_capacity(&o, db->discipline, DEFAULT_CORES, &db->capacity);
     struct dist service = dist_constant(DEFAULT_SERVICE);
     dist_parse(&o, "service", &m->service, &service);
     integer_or_none(&o, "max_connections", &db->max_connections,
@@ -410,22 +364,6 @@ static void parse_client(const struct cfg_obj *top, struct model_config *m)
 }
 
 /* ---- policies ---- */
-
-static bool is_letter(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-bool scenario_label_valid(const char *label)
-{
-    if (!is_letter(label[0]))
-        return false;
-    for (const char *c = label; *c; c++)
-        if (!is_letter(*c) && !(*c >= '0' && *c <= '9') && *c != '-' &&
-            *c != '_')
-            return false;
-    return strlen(label) <= 64;
-}
 
 /* The policy names, for "did you mean" and messages. */
 static void policy_names(const char **names, size_t cap, char *list, size_t n)
@@ -604,5 +542,5 @@ void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
     parse_database(&top, &s->model);
     parse_client(&top, &s->model);
     parse_policies(&top, s);
-    scenario_parse_timeline(&top, s);
+    scenario_timeline_parse(&top, s);
 }

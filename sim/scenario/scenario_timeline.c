@@ -10,19 +10,18 @@
  *
  * Each may carry a "label" for the plots; by default one is made up.
  */
+#include "scenario/scenario_timeline.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/strutil.h"
-#include "scenario/scenario_parse.h"
 
 static const char *const KEYS[] = {
     "at", "event", "label", "cores", "usl", "service_multiplier", "rate",
     "rate_multiplier", "workers", NULL,
 };
-const char *const EVENT_NAMES[] = {"cache_flush", "database",
-                                          "traffic", NULL};
 
 /* Reports each of `keys` present that does not belong to this event. */
 static void only_for(const struct cfg_obj *o, const char *const *keys,
@@ -50,7 +49,7 @@ static void parse_database(const struct cfg_obj *o, const struct model_config *m
     cfg_number(o, "service_multiplier", &in->service_multiplier, NAN,
                CFG_POSITIVE);
     if (cfg_has(o, "usl") || cfg_has(o, "cores")) {
-        scenario_parse_capacity(o, m->db.discipline, 1, &in->capacity);
+        scenario_read_capacity(o, m->db.discipline, 1, &in->capacity);
         in->set_capacity = true;
     }
 }
@@ -175,7 +174,7 @@ static void sort_by_time(struct incident *e, size_t n)
     }
 }
 
-void scenario_parse_timeline(const struct cfg_obj *top, struct scenario *s)
+void scenario_timeline_parse(const struct cfg_obj *top, struct scenario *s)
 {
     const cJSON *list = cfg_member(top, "timeline");
     if (!list)
