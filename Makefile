@@ -2,8 +2,12 @@
 #
 #   make          build build/stampede
 #   make demo     install what is missing, build, run the hot-key story
-#   make test     install what is missing, unit tests (plain and under
-#                 ASan + UBSan) and validation tests (optimised)
+#   make test     the include check, then install what is missing, unit
+#                 tests (plain and under ASan + UBSan) and validation tests
+#                 (optimised)
+#   make check-includes  the #include graph of sim/ and models/ against the
+#                 layers of DESIGN.md §2: no cycle between modules, no
+#                 include upwards, no two files of one name (POSIX sh + awk)
 #   make bench    the benchmark suite
 #   make fuzz     libFuzzer over the scenario loader and --set (clang), for
 #                 FUZZ_SECONDS (default 600)
@@ -43,7 +47,7 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c \
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
 .PHONY: all deps demo test bench fuzz valgrind clean check-build unit-tests \
-        validation-tests
+        validation-tests check-includes
 all: $(BUILD)/stampede
 
 deps:
@@ -104,7 +108,14 @@ validation-tests:
 	@echo "== no validation tests yet"
 endif
 
-test:
+# The checker's own tests first, so that a checker that has stopped
+# finding anything cannot pass the tree.
+check-includes:
+	@echo "== include graph (tools/check-includes)"
+	@tests/check-includes.sh
+	@tools/check-includes
+
+test: check-includes
 	@tools/deps.sh
 	@$(MAKE) --no-print-directory unit-tests validation-tests
 
