@@ -37,16 +37,85 @@ const char *const METRIC_FOLD_MEANINGS[N_METRIC_FOLDS] = {
 
 /* ---- reading a window (or the run's pooled row) ---- */
 
+/* A field of a struct by its offset, read as its own type: the registry
+ * names a counter with TALLY(field), a figure of the row with ROW(field),
+ * a figure of the run with RUN(field); _Generic picks the reader that
+ * matches the field's type, so a counter is never read as a double. */
+static double at_u64(const void *base, int offset)
+{
+    uint64_t v;
+    memcpy(&v, (const char *)base + offset, sizeof v);
+    return (double)v;
+}
+
+static double at_long(const void *base, int offset)
+{
+    long v;
+    memcpy(&v, (const char *)base + offset, sizeof v);
+    return (double)v;
+}
+
+static double at_double(const void *base, int offset)
+{
+    double v;
+    memcpy(&v, (const char *)base + offset, sizeof v);
+    return v;
+}
+
+static double row_figure(const struct window_row *r, int offset)
+{
+    return at_double(r, offset);
+}
+
+static double tally_u64(const struct window_row *r, int offset)
+{
+    return at_u64(r->tally, offset);
+}
+
+static double tally_long(const struct window_row *r, int offset)
+{
+    return at_long(r->tally, offset);
+}
+
+static double tally_double(const struct window_row *r, int offset)
+{
+    return at_double(r->tally, offset);
+}
+
+#define ROW(field)                                                           \
+    .of_window = _Generic(((struct window_row *)0)->field,                   \
+                          double: row_figure),                               \
+    .arg = (int)offsetof(struct window_row, field)
+
+#define TALLY(field)                                                         \
+    .of_window = _Generic(((struct tally *)0)->field, uint64_t: tally_u64,   \
+                          long: tally_long, double: tally_double),           \
+    .arg = (int)offsetof(struct tally, field)
+
+static double run_u64(const struct run_totals *t, int offset)
+{
+    return at_u64(t, offset);
+}
+
+static double run_long(const struct run_totals *t, int offset)
+{
+    return at_long(t, offset);
+}
+
+static double run_double(const struct run_totals *t, int offset)
+{
+    return at_double(t, offset);
+}
+
+#define RUN(field)                                                           \
+    .of_run = _Generic(((struct run_totals *)0)->field, uint64_t: run_u64,   \
+                       long: run_long, double: run_double),                  \
+    .arg = (int)offsetof(struct run_totals, field)
+
 static double completed(const struct window_row *r, int arg)
 {
     (void)arg;
     return (double)r->completed;
-}
-
-static double arrivals(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->arrivals;
 }
 
 static double outcome(const struct window_row *r, int arg)
@@ -67,72 +136,13 @@ static double error_rate(const struct window_row *r, int arg)
                         : NAN;
 }
 
-/* The derived figures of a row, by their offset in struct window_row. */
-static double row_double(const struct window_row *r, int offset)
-{
-    double v;
-    memcpy(&v, (const char *)r + offset, sizeof v);
-    return v;
-}
-
-#define ROW(field) \
-    .of_window = row_double, .arg = (int)offsetof(struct window_row, field)
-
 static double latency_ms(const struct window_row *r, int offset)
 {
-    return row_double(r, offset) * 1e3;
+    return row_figure(r, offset) * 1e3;
 }
 
 #define LATENCY(field) \
     .of_window = latency_ms, .arg = (int)offsetof(struct window_row, field)
-
-static double db_started(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->db.started;
-}
-
-static double db_background(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->db.background_started;
-}
-
-static double db_inflight_max(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->db.inflight_max;
-}
-
-static double db_queued_max(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->db.pool_waiting_max;
-}
-
-static double db_timeouts(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->db.timeouts;
-}
-
-static double db_pool_timeouts(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->db.pool_timeouts;
-}
-
-static double db_refused(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->db.refused;
-}
-
-static double db_wasted(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return r->tally->db.wasted_work;
-}
 
 /* Client query response time, ms: arg is the quantile in thousandths,
  * -1 the mean, 1000 the maximum. Undefined without a successful query. */
@@ -159,18 +169,6 @@ static double recomputes_of(const struct window_row *r, int arg)
     return (double)r->tally->recomputes[arg];
 }
 
-static double overlapping(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->overlapping;
-}
-
-static double redundant(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->redundant;
-}
-
 static double overlap_share(const struct window_row *r, int arg)
 {
     (void)arg;
@@ -178,49 +176,7 @@ static double overlap_share(const struct window_row *r, int arg)
     return total > 0 ? (double)r->tally->overlapping / total : NAN;
 }
 
-static double recomputes_failed(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->recompute_failed;
-}
-
-static double episodes_started(const struct window_row *r, int arg)
-{
-    (void)arg;
-    return (double)r->tally->episodes_started;
-}
-
 /* ---- reading the whole run ---- */
-
-static double unfinished(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return (double)t->unfinished;
-}
-
-static double peak_cache_ops(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return t->peak_cache_ops_per_s;
-}
-
-static double peak_db_qps(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return t->peak_db_qps;
-}
-
-static double peak_inflight(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return (double)t->peak_inflight;
-}
-
-static double episode_count(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return (double)t->episodes.count;
-}
 
 static double per_episode(double sum, uint64_t count)
 {
@@ -233,34 +189,10 @@ static double episode_mean_size(const struct run_totals *t, int arg)
     return per_episode(t->episodes.size_sum, t->episodes.count);
 }
 
-static double episode_max_size(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return t->episodes.size_max;
-}
-
 static double episode_mean_duration(const struct run_totals *t, int arg)
 {
     (void)arg;
     return per_episode(t->episodes.duration_sum, t->episodes.count);
-}
-
-static double episode_max_duration(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return t->episodes.duration_max;
-}
-
-static double episodes_open(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return (double)t->episodes.open_at_end;
-}
-
-static double episodes_oldest(const struct run_totals *t, int arg)
-{
-    (void)arg;
-    return t->episodes.oldest_open;
 }
 
 static double collapsed(const struct run_totals *t, int arg)
@@ -304,11 +236,11 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "arrivals", .column = "arrivals", .unit = "requests",
      .label = "arrivals",
      .meaning = "requests that arrived",
-     .fold = FOLD_SUM, .of_window = arrivals},
+     .fold = FOLD_SUM, TALLY(arrivals)},
     {.field = "unfinished", .unit = "requests",
      .label = "unfinished",
      .meaning = "requests still without a reply at the end",
-     .fold = FOLD_RUN, .of_run = unfinished},
+     .fold = FOLD_RUN, RUN(unfinished)},
     {.field = "outcomes.hit", .column = "hit", .unit = "requests",
      .label = "hits",
      .meaning = "completions that read a fresh value",
@@ -375,7 +307,7 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "cache.peak_ops_per_s", .unit = "1/s",
      .label = "peak cache commands/s",
      .meaning = "cache commands per second in the busiest measured window",
-     .fold = FOLD_MAX, .of = "cache_ops_per_s", .of_run = peak_cache_ops},
+     .fold = FOLD_MAX, .of = "cache_ops_per_s", RUN(peak_cache_ops_per_s)},
     /* replies */
     {.field = "latency_ms.p50", .column = "p50_ms", .unit = "ms",
      .label = "p50 latency (ms)",
@@ -403,7 +335,7 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "db.queries", .unit = "queries",
      .label = "database queries",
      .meaning = "client queries the database admitted",
-     .fold = FOLD_SUM, .sweep = "db_queries", .of_window = db_started},
+     .fold = FOLD_SUM, .sweep = "db_queries", TALLY(db.started)},
     {.column = "db_qps", .unit = "1/s",
      .label = "database queries/s",
      .meaning = "client queries the database admitted per second",
@@ -411,12 +343,12 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "db.background_queries", .unit = "queries",
      .label = "background queries",
      .meaning = "background queries (database.background)",
-     .fold = FOLD_SUM, .of_window = db_background},
+     .fold = FOLD_SUM, TALLY(db.background_started)},
     {.field = "db.peak_inflight", .unit = "queries",
      .label = "database peak in-flight",
      .meaning = "the most queries at the database in a measured window",
      .fold = FOLD_MAX, .sweep = "db_peak_inflight", .table = "db peak",
-     .of = "db_inflight_max", .of_run = peak_inflight},
+     .of = "db_inflight_max", RUN(peak_inflight)},
     {.field = "db.mean_inflight", .column = "db_inflight_mean",
      .unit = "queries",
      .label = "database in-flight (mean)",
@@ -427,17 +359,17 @@ static const struct metric_def MODEL_METRICS[] = {
     {.column = "db_inflight_max", .unit = "queries",
      .label = "database in-flight (max)",
      .meaning = "the most queries at the database during the window",
-     .fold = FOLD_MAX, .of_window = db_inflight_max},
+     .fold = FOLD_MAX, TALLY(db.inflight_max)},
     {.column = "db_queued_max", .unit = "queries",
      .label = "waiting for a connection (max)",
      .meaning = "the most client queries waiting for a pool connection",
-     .fold = FOLD_MAX, .of_window = db_queued_max},
+     .fold = FOLD_MAX, TALLY(db.pool_waiting_max)},
     {.field = "db.peak_qps", .unit = "1/s",
      .label = "peak database queries/s",
      .meaning = "admitted client queries per second in the busiest measured "
      "window",
      .fold = FOLD_MAX, .table = "peak qps", .of = "db_qps",
-     .of_run = peak_db_qps},
+     RUN(peak_db_qps)},
     {.field = "db.utilization", .column = "db_util", .unit = "ratio",
      .label = "database utilisation",
      .meaning = "W(n) / max W, time average",
@@ -445,20 +377,20 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "db.timeouts", .column = "db_timeouts", .unit = "queries",
      .label = "query timeouts",
      .meaning = "client queries that timed out",
-     .fold = FOLD_SUM, .of_window = db_timeouts},
+     .fold = FOLD_SUM, TALLY(db.timeouts)},
     {.field = "db.pool_timeouts", .unit = "queries",
      .label = "pool timeouts",
      .meaning = "client queries that found no pool connection in time",
-     .fold = FOLD_SUM, .of_window = db_pool_timeouts},
+     .fold = FOLD_SUM, TALLY(db.pool_timeouts)},
     {.field = "db.refused", .column = "db_refused", .unit = "queries",
      .label = "refused queries",
      .meaning = "client queries refused at max_connections",
-     .fold = FOLD_SUM, .of_window = db_refused},
+     .fold = FOLD_SUM, TALLY(db.refused)},
     {.field = "db.wasted_work_s", .column = "wasted_work_s", .unit = "s",
      .label = "wasted work (s)",
      .meaning = "work-seconds the database spent on queries their client had "
      "abandoned",
-     .fold = FOLD_SUM, .of_window = db_wasted},
+     .fold = FOLD_SUM, TALLY(db.wasted_work)},
     {.field = "db.response_ms.mean", .unit = "ms",
      .label = "query response, mean (ms)",
      .meaning = "client query response time, submission to result (successful "
@@ -501,12 +433,12 @@ static const struct metric_def MODEL_METRICS[] = {
      .label = "overlapping recomputes",
      .meaning = "recomputes started while another recompute of the same key, "
      "still able to write it, was running",
-     .fold = FOLD_SUM, .sweep = "overlapping", .of_window = overlapping},
+     .fold = FOLD_SUM, .sweep = "overlapping", TALLY(overlapping)},
     {.field = "recomputes.redundant", .unit = "recomputes",
      .label = "redundant recomputes",
      .meaning = "recomputes for a missing value started after another request "
      "had written it again (the race a lock without recheck loses)",
-     .fold = FOLD_SUM, .of_window = redundant},
+     .fold = FOLD_SUM, TALLY(redundant)},
     {.field = "recomputes.overlap_share", .unit = "ratio",
      .label = "share of recomputes that overlapped another",
      .meaning = "recomputes.overlapping / recomputes.total",
@@ -514,14 +446,13 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "recomputes.failed", .unit = "recomputes",
      .label = "failed recomputes",
      .meaning = "recomputes that wrote nothing (their query failed)",
-     .fold = FOLD_SUM, .of_window = recomputes_failed},
+     .fold = FOLD_SUM, TALLY(recompute_failed)},
     /* miss episodes */
     {.field = "episodes.count", .column = "episodes_started",
      .unit = "episodes",
      .label = "miss episodes",
      .meaning = "miss episodes that started (after the warmup, for the run)",
-     .fold = FOLD_SUM, .sweep = "episodes", .of_window = episodes_started,
-     .of_run = episode_count},
+     .fold = FOLD_SUM, .sweep = "episodes", TALLY(episodes_started)},
     {.field = "episodes.mean_size", .unit = "queries",
      .label = "queries per miss episode (mean)",
      .meaning = "queries per miss episode (an open episode counts with its "
@@ -530,7 +461,7 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "episodes.max_size", .unit = "queries",
      .label = "queries of the largest miss episode",
      .meaning = "queries of the largest miss episode",
-     .fold = FOLD_RUN, .table = "max", .of_run = episode_max_size},
+     .fold = FOLD_RUN, .table = "max", RUN(episodes.size_max)},
     {.field = "episodes.mean_duration_s", .unit = "s",
      .label = "episode duration, mean (s)",
      .meaning = "first miss to the write that ends it (an open one: its age "
@@ -539,16 +470,16 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "episodes.max_duration_s", .unit = "s",
      .label = "episode duration, max (s)",
      .meaning = "the longest miss episode",
-     .fold = FOLD_RUN, .of_run = episode_max_duration},
+     .fold = FOLD_RUN, RUN(episodes.duration_max)},
     {.field = "episodes.open_at_end", .unit = "episodes",
      .label = "miss episodes open at the end",
      .meaning = "miss episodes still open at the end: a collapse shows as one "
      "that never ends",
-     .fold = FOLD_RUN, .table = "open", .of_run = episodes_open},
+     .fold = FOLD_RUN, .table = "open", RUN(episodes.open_at_end)},
     {.field = "episodes.oldest_open_s", .unit = "s",
      .label = "oldest open episode (s)",
      .meaning = "the age at the end of the oldest of those",
-     .fold = FOLD_RUN, .of_run = episodes_oldest},
+     .fold = FOLD_RUN, RUN(episodes.oldest_open)},
     {.field = "collapsed", .unit = "0/1",
      .label = "collapsed",
      .meaning = "1 if a miss episode still open at the end, which reads still "

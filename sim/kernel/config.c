@@ -359,8 +359,15 @@ bool cfg_node_number(struct cfg *cfg, const cJSON *node, const char *path,
     return true;
 }
 
-bool cfg_number(const struct cfg_obj *o, const char *key, double *out,
-                double def, struct cfg_range range)
+/* A member read by a node reader (cfg_node_number, cfg_node_duration):
+ * `def` when absent (false), else what the reader makes of it. */
+typedef bool (*node_reader)(struct cfg *cfg, const cJSON *node,
+                            const char *path, double *out,
+                            struct cfg_range range);
+
+static bool read_member(const struct cfg_obj *o, const char *key,
+                        double *out, double def, struct cfg_range range,
+                        node_reader read)
 {
     *out = def;
     const cJSON *node = cfg_member(o, key);
@@ -368,7 +375,13 @@ bool cfg_number(const struct cfg_obj *o, const char *key, double *out,
         return false;
     char path[CFG_PATH_MAX];
     cfg_path_key(path, o->path, key);
-    return cfg_node_number(o->cfg, node, path, out, range);
+    return read(o->cfg, node, path, out, range);
+}
+
+bool cfg_number(const struct cfg_obj *o, const char *key, double *out,
+                double def, struct cfg_range range)
+{
+    return read_member(o, key, out, def, range, cfg_node_number);
 }
 
 bool cfg_integer(const struct cfg_obj *o, const char *key, long long *out,
@@ -495,13 +508,7 @@ bool cfg_node_duration(struct cfg *cfg, const cJSON *node, const char *path,
 bool cfg_duration(const struct cfg_obj *o, const char *key, double *out,
                   double def, struct cfg_range range)
 {
-    *out = def;
-    const cJSON *node = cfg_member(o, key);
-    if (!node)
-        return false;
-    char path[CFG_PATH_MAX];
-    cfg_path_key(path, o->path, key);
-    return cfg_node_duration(o->cfg, node, path, out, range);
+    return read_member(o, key, out, def, range, cfg_node_duration);
 }
 
 /* Whether text was meant as a number (so that a mistake in it deserves
