@@ -128,12 +128,19 @@ static double error_cause(const struct window_row *r, int arg)
     return (double)r->tally->errors[arg];
 }
 
+/* A window in which nothing completed had no error: 0 (the SLO reads it
+ * so too). The run's rate is undefined without a completion. */
 static double error_rate(const struct window_row *r, int arg)
 {
     (void)arg;
     return r->completed ? (double)r->tally->outcomes[OUTCOME_ERROR] /
                               (double)r->completed
-                        : NAN;
+                        : 0;
+}
+
+static double run_error_rate(const struct run_totals *t, int arg)
+{
+    return t->all.completed ? error_rate(&t->all, arg) : NAN;
 }
 
 static double latency_ms(const struct window_row *r, int offset)
@@ -199,6 +206,20 @@ static double collapsed(const struct run_totals *t, int arg)
 {
     (void)arg;
     return t->collapsed ? 1 : 0;
+}
+
+static double run_ms(const struct run_totals *t, int offset)
+{
+    return run_double(t, offset) * 1e3;
+}
+
+#define RUN_MS(field) \
+    .of_run = run_ms, .arg = (int)offsetof(struct run_totals, field)
+
+static double recovered(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    return t->slo.recovered ? 1 : 0;
 }
 
 /* ---- the table ---- */
@@ -286,10 +307,11 @@ static const struct metric_def MODEL_METRICS[] = {
      .label = "holder crashes",
      .meaning = "errors: the request died holding the lock",
      .fold = FOLD_SUM, .of_window = error_cause, .arg = ERR_HOLDER_CRASH},
-    {.field = "error_rate", .unit = "ratio",
+    {.field = "error_rate", .column = "error_rate", .unit = "ratio",
      .label = "error rate",
-     .meaning = "errors / requests",
-     .fold = FOLD_RATIO, .table = "errors %", .of_window = error_rate},
+     .meaning = "errors / requests (a window in which nothing completed: 0)",
+     .fold = FOLD_RATIO, .table = "errors %", .of_window = error_rate,
+     .of_run = run_error_rate},
     {.field = "hit_ratio", .column = "hit_ratio", .unit = "ratio",
      .label = "hit ratio",
      .meaning = "(hit + stale) / requests",
@@ -486,6 +508,88 @@ static const struct metric_def MODEL_METRICS[] = {
      "found missing in the last window, has lasted more than a quarter of "
      "the measured run",
      .fold = FOLD_RUN, .of_run = collapsed},
+    /* the worst measured window, figure by figure */
+    {.field = "worst_window.p99_ms", .unit = "ms",
+     .label = "worst window's p99 latency (ms)",
+     .meaning = "the highest p99 of a measured window (of the windows with a "
+     "successful reply: read it with worst_window.error_rate)",
+     .fold = FOLD_MAX, .of = "p99_ms", .table = "worst p99",
+     RUN_MS(worst.p99)},
+    {.field = "worst_window.error_rate", .unit = "ratio",
+     .label = "worst window's error rate",
+     .meaning = "the highest error rate of a measured window (errors / "
+     "completed; 0 for a window in which nothing completed)",
+     .fold = FOLD_MAX, .of = "error_rate", .table = "worst err %",
+     RUN(worst.error_rate)},
+    {.field = "worst_window.hit_ratio", .unit = "ratio",
+     .label = "worst window's hit ratio",
+     .meaning = "the lowest hit ratio of a measured window",
+     .fold = FOLD_MIN, .of = "hit_ratio", RUN(worst.hit_ratio)},
+    {.field = "worst_window.db_inflight_max", .unit = "queries",
+     .label = "worst window's queries at the database",
+     .meaning = "the most queries at the database at once in a measured "
+     "window",
+     .fold = FOLD_MAX, .of = "db_inflight_max", RUN(worst.db_inflight_max)},
+    {.field = "worst_window.db_utilization", .unit = "ratio",
+     .label = "worst window's database utilisation",
+     .meaning = "the highest time-average database utilisation of a measured "
+     "window",
+     .fold = FOLD_MAX, .of = "db_util", RUN(worst.db_utilization)},
+    {.field = "worst_window.t_s", .unit = "s",
+     .label = "start of the worst p99 window (s)",
+     .meaning = "the start of the measured window with the highest p99 (the "
+     "first, on a tie)",
+     .fold = FOLD_RUN, RUN(worst.t)},
+    /* the SLO (only with an slo) */
+    {.field = "slo.out_of_slo_s", .unit = "s",
+     .label = "time out of SLO (s)",
+     .meaning = "seconds of measured windows that broke an objective",
+     .fold = FOLD_RUN, .table = "out of SLO s", .slo = true,
+     RUN(slo.out_of_slo)},
+    {.field = "slo.violations", .unit = "windows",
+     .label = "windows out of SLO",
+     .meaning = "measured windows that broke an objective",
+     .fold = FOLD_RUN, .slo = true, RUN(slo.violations)},
+    {.field = "slo.first_violation_s", .unit = "s",
+     .label = "first SLO violation (s)",
+     .meaning = "start of the first measured window that broke an objective "
+     "(null: none did)",
+     .fold = FOLD_RUN, .slo = true, RUN(slo.first_violation)},
+    {.field = "slo.recovery_s", .unit = "s",
+     .label = "time to recover (s)",
+     .meaning = "from the last incident of the timeline (without one: from "
+     "the first violation) to the start of the first window after which "
+     "every window holds; 0 when nothing broke, or nothing after the "
+     "incident; null when the run ends out of SLO",
+     .fold = FOLD_RUN, .table = "recovery s", .slo = true,
+     RUN(slo.recovery)},
+    {.field = "slo.recovered", .unit = "true/false",
+     .label = "recovered",
+     .meaning = "whether the last measured window holds (over replications, "
+     "the mean is the share that recovered)",
+     .fold = FOLD_RUN, .slo = true, .boolean = true, .of_run = recovered},
+    {.column = "slo_ok", .unit = "0/1",
+     .label = "SLO held",
+     .meaning = "1 if the window's SLO window met every objective, 0 if not; "
+     "empty without an slo and in the warmup",
+     .fold = FOLD_MIN, .slo = true, ROW(slo.ok)},
+    {.column = "slo_p99_ok", .unit = "0/1",
+     .label = "SLO p99 held",
+     .meaning = "the same for the p99 objective alone (empty if not set)",
+     .fold = FOLD_MIN, .slo = true, ROW(slo.objective_ok[SLO_P99])},
+    {.column = "slo_error_rate_ok", .unit = "0/1",
+     .label = "SLO error rate held",
+     .meaning = "the same for the error_rate objective",
+     .fold = FOLD_MIN, .slo = true, ROW(slo.objective_ok[SLO_ERROR_RATE])},
+    {.column = "slo_hit_ratio_ok", .unit = "0/1",
+     .label = "SLO hit ratio held",
+     .meaning = "the same for the hit_ratio objective",
+     .fold = FOLD_MIN, .slo = true, ROW(slo.objective_ok[SLO_HIT_RATIO])},
+    {.column = "slo_db_utilization_ok", .unit = "0/1",
+     .label = "SLO database utilisation held",
+     .meaning = "the same for the db_utilization objective",
+     .fold = FOLD_MIN, .slo = true,
+     ROW(slo.objective_ok[SLO_DB_UTILIZATION])},
 };
 
 #define N_MODEL_METRICS (sizeof MODEL_METRICS / sizeof MODEL_METRICS[0])
@@ -515,6 +619,8 @@ static void from_def(const struct metric_def *d, struct metric_info *out)
     out->meaning = d->meaning;
     out->table = d->table;
     out->fold = d->fold;
+    out->slo = d->slo;
+    out->boolean = d->boolean;
 }
 
 /* The sweep stem: given, or the field with '_' for '.'. */

@@ -46,6 +46,10 @@ struct metric_def {
     /* The run's value where it is not the pooled row's. */
     double (*of_run)(const struct run_totals *t, int arg);
     int arg;               /* passed to both: an outcome, a cause, ... */
+    bool slo;              /* of the SLO: only when the scenario has one
+                              (summary.json has no such field without) */
+    bool boolean;          /* a yes/no: true/false in summary.json (over
+                              replications, the mean is the share of yes) */
 };
 
 #define METRIC_NAME_MAX 64
@@ -61,6 +65,8 @@ struct metric_info {
     const char *unit, *label, *meaning;
     const char *table;                 /* NULL: not in the run table */
     enum metric_fold fold;
+    bool slo;                          /* only with an slo */
+    bool boolean;                      /* a yes/no */
 };
 
 /* Metrics in the registry: the model's, then each policy's. */

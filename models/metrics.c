@@ -20,7 +20,16 @@ struct key_episode {
 
 struct metrics {
     struct metrics_params p;
-    struct tally seg, win, total;
+    bool slo;                     /* the run has an slo */
+    struct tally seg, total;
+    /* The windows of the SLO window under way: held[n_held] is being
+     * filled, the ones before it closed and wait, with their rows, for
+     * the SLO window to close. n_slots windows make an SLO window (1
+     * without an slo). */
+    struct tally *held;
+    struct window_row *rows;
+    long n_slots, n_held;
+    struct tally slo_win;         /* its measured windows pooled */
     double seg_start;
     double win_start;
     uint64_t win_index;           /* the window being filled */
@@ -29,6 +38,8 @@ struct metrics {
     struct episode_totals ep;
     double peak_cache_ops, peak_db_qps;
     long peak_inflight;
+    struct worst_window worst;
+    struct slo_track track;
     struct run_totals totals;
 };
 
@@ -121,21 +132,51 @@ double metrics_bytes(long keys)
     return (double)keys * sizeof(struct key_episode);
 }
 
+long metrics_slo_windows(const struct slo_config *slo, double window)
+{
+    return slo && slo->set ? lround(slo->window / window) : 1;
+}
+
+/* A tally's histograms: what a window held or pooled costs. */
+#define TALLY_BYTES (2.0 * sizeof(struct hist) + sizeof(struct window_row))
+
+double metrics_slo_bytes(const struct slo_config *slo, double window)
+{
+    if (!slo || !slo->set)
+        return 0;
+    /* the held windows beyond the one every run fills, and the pool */
+    return (double)metrics_slo_windows(slo, window) * TALLY_BYTES;
+}
+
+static bool create_held(struct metrics *m, size_t np)
+{
+    m->n_slots = metrics_slo_windows(m->p.slo, m->p.window);
+    m->held = calloc((size_t)m->n_slots, sizeof *m->held);
+    m->rows = calloc((size_t)m->n_slots, sizeof *m->rows);
+    bool ok = m->held && m->rows;
+    for (long i = 0; ok && i < m->n_slots; i++)
+        ok = tally_init(&m->held[i], np);
+    return ok && (!m->slo || tally_init(&m->slo_win, np));
+}
+
 struct metrics *metrics_create(const struct metrics_params *p)
 {
     struct metrics *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
     m->p = *p;
+    m->slo = p->slo && p->slo->set;
     size_t np = p->policy->n_metrics;
     m->keys = calloc((size_t)p->keys, sizeof *m->keys);
-    bool ok = m->keys && tally_init(&m->seg, np) && tally_init(&m->win, np) &&
-              tally_init(&m->total, np);
+    bool ok = m->keys && tally_init(&m->seg, np) &&
+              tally_init(&m->total, np) && create_held(m, np);
     if (!ok) {
         metrics_destroy(m);
         return NULL;
     }
     m->next_episode = 1;
+    m->worst = (struct worst_window){NAN, NAN, NAN, NAN, NAN, NAN};
+    slo_track_init(&m->track);
     return m;
 }
 
@@ -144,8 +185,12 @@ void metrics_destroy(struct metrics *m)
     if (!m)
         return;
     tally_free(&m->seg);
-    tally_free(&m->win);
     tally_free(&m->total);
+    for (long i = 0; m->held && i < m->n_slots; i++)
+        tally_free(&m->held[i]);
+    free(m->held);
+    free(m->rows);
+    tally_free(&m->slo_win);
     free(m->keys);
     free(m);
 }
@@ -177,46 +222,116 @@ static void fill_row(const struct metrics *m, const struct tally *t,
     row->max = t->latency->count ? t->latency->max : NAN;
 }
 
-static void emit_window(struct metrics *m)
+static void note_peaks(struct metrics *m, const struct window_row *row)
 {
-    struct window_row row;
-    fill_row(m, &m->win, &row);
-    row.t = m->win_start;
-    row.warmup = m->win_start < m->p.warmup;
-    if (!row.warmup) {
-        if (row.cache_ops_per_s > m->peak_cache_ops)
-            m->peak_cache_ops = row.cache_ops_per_s;
-        if (row.db_qps > m->peak_db_qps)
-            m->peak_db_qps = row.db_qps;
-        if (m->win.db.inflight_max > m->peak_inflight)
-            m->peak_inflight = m->win.db.inflight_max;
+    if (row->cache_ops_per_s > m->peak_cache_ops)
+        m->peak_cache_ops = row->cache_ops_per_s;
+    if (row->db_qps > m->peak_db_qps)
+        m->peak_db_qps = row->db_qps;
+    if (row->tally->db.inflight_max > m->peak_inflight)
+        m->peak_inflight = row->tally->db.inflight_max;
+}
+
+/* fmax and fmin skip a NaN, so an undefined figure never wins. */
+static void note_worst(struct metrics *m, const struct window_row *row)
+{
+    struct worst_window *w = &m->worst;
+    const struct tally *t = row->tally;
+    if (!isnan(row->p99) && !(row->p99 <= w->p99)) {   /* ties: the first */
+        w->p99 = row->p99;
+        w->t = row->t;
     }
-    policy_metrics_finish(m->p.policy, m->win.policy);
-    if (m->p.sink)
-        m->p.sink(&row, m->p.sink_ctx);
-    tally_reset(&m->win, m->p.policy->n_metrics);
+    double errors = (double)t->outcomes[OUTCOME_ERROR];
+    w->error_rate = fmax(w->error_rate,
+                         row->completed ? errors / (double)row->completed : 0);
+    w->hit_ratio = fmin(w->hit_ratio, row->hit_ratio);
+    w->db_inflight_max = fmax(w->db_inflight_max, (double)t->db.inflight_max);
+    w->db_utilization = fmax(w->db_utilization, row->db_util);
+}
+
+/* The window being filled is complete: its row is made, and it waits in
+ * held[] for its SLO window. */
+static void close_window(struct metrics *m)
+{
+    struct tally *t = &m->held[m->n_held];
+    struct window_row *row = &m->rows[m->n_held];
+    row->warmup = m->win_start < m->p.warmup;
+    if (m->slo && !row->warmup)
+        tally_add(m->p.policy, &m->slo_win, t);
+    policy_metrics_finish(m->p.policy, t->policy);
+    fill_row(m, t, row);
+    row->t = m->win_start;
+    slo_verdict_none(&row->slo);
+    if (!row->warmup) {
+        note_peaks(m, row);
+        note_worst(m, row);
+    }
+    m->n_held++;
+}
+
+/* The SLO's verdict on the SLO window that closes: on its measured
+ * windows pooled (none measured: no verdict). */
+static void judge_slo_window(struct metrics *m, struct slo_verdict *v)
+{
+    const struct tally *t = &m->slo_win;
+    slo_verdict_none(v);
+    if (!m->slo || t->span <= 0)
+        return;
+    struct slo_sample s = {
+        .arrivals = t->arrivals,
+        .completed = completed_of(t),
+        .errors = t->outcomes[OUTCOME_ERROR],
+        .served = t->outcomes[OUTCOME_HIT] + t->outcomes[OUTCOME_STALE],
+        .replies = t->latency->count,
+        .p99 = quantile(t->latency, 0.99),
+        .db_utilization = ratio(t->db.util_area, t->span),
+    };
+    slo_judge(m->p.slo, &s, v);
+}
+
+/* The SLO window closes: its windows go to the sink, in order, with the
+ * verdict (the measured ones), and are counted against the SLO. */
+static void release_windows(struct metrics *m)
+{
+    struct slo_verdict v;
+    judge_slo_window(m, &v);
+    for (long i = 0; i < m->n_held; i++) {
+        struct window_row *row = &m->rows[i];
+        if (!row->warmup && !isnan(v.ok)) {
+            row->slo = v;
+            slo_track_window(&m->track, row->t, row->span, v.ok > 0);
+        }
+        if (m->p.sink)
+            m->p.sink(row, m->p.sink_ctx);
+        tally_reset(&m->held[i], m->p.policy->n_metrics);
+    }
+    m->n_held = 0;
+    if (m->slo)
+        tally_reset(&m->slo_win, m->p.policy->n_metrics);
 }
 
 void metrics_close_segment(struct metrics *m, double now, struct db *db,
                            struct cache *cache, void *policy_state, bool last)
 {
-    struct tally *s = &m->seg;
+    struct tally *s = &m->seg, *win = &m->held[m->n_held];
     s->span = now - m->seg_start;
     db_stats_collect(db, &s->db);
     cache_stats_collect(cache, &s->cache);
     m->p.policy->collect(policy_state, s->policy);
-    tally_add(m->p.policy, &m->win, s);
+    tally_add(m->p.policy, win, s);
     if (m->seg_start >= m->p.warmup)
         tally_add(m->p.policy, &m->total, s);
     tally_reset(s, m->p.policy->n_metrics);
     m->seg_start = now;
     /* Window ends are k * window, computed from k so they do not drift. */
     double end = fmin((double)(m->win_index + 1) * m->p.window, m->p.duration);
-    if (now >= end || (last && m->win.span > 0)) {
-        emit_window(m);
+    if (now >= end || (last && win->span > 0)) {
+        close_window(m);
         m->win_index++;
         m->win_start = now;
     }
+    if (m->n_held == m->n_slots || (last && m->n_held > 0))
+        release_windows(m);
 }
 
 /* ---- episodes ---- */
@@ -319,5 +434,9 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
     r->peak_inflight = m->peak_inflight;
     r->episodes = m->ep;
     r->collapsed = m->ep.oldest_active > r->measured / 4;
+    r->worst = m->worst;
+    r->slo.set = false;
+    if (m->slo)
+        slo_track_result(&m->track, m->p.slo_reference, &r->slo);
     return r;
 }

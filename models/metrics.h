@@ -17,6 +17,7 @@
 #include "database.h"
 #include "kernel/hist.h"
 #include "policy.h"
+#include "slo.h"
 
 /* Counters of one segment, window or run. */
 struct tally {
@@ -55,6 +56,9 @@ struct window_row {
     double db_inflight_mean;
     double db_util;
     double p50, p90, p99, p999, max;   /* reply latency, seconds */
+    /* the SLO's verdict on the SLO window this window belongs to (NaN:
+     * no slo, or a warmup window, which is not measured) */
+    struct slo_verdict slo;
 };
 
 /* The run after the warmup (DESIGN.md §5), for summary.json. */
@@ -66,6 +70,19 @@ struct episode_totals {
     double oldest_open;        /* age at the end of the oldest of those, s */
     double oldest_active;      /* the same among those a read still found
                                   missing in the last window */
+};
+
+/* The worst measured window of the run, figure by figure (each may be
+ * another window); NaN: no measured window had the figure. */
+struct worst_window {
+    double p99;                /* seconds: the highest p99 (windows with a
+                                  successful reply) */
+    double t;                  /* start of the window with that p99 */
+    double error_rate;         /* the highest errors / completed (0 for a
+                                  window in which nothing completed) */
+    double hit_ratio;          /* the lowest (windows with completions) */
+    double db_inflight_max;    /* the most queries at the database */
+    double db_utilization;     /* the highest time-average utilisation */
 };
 
 struct run_totals {
@@ -83,6 +100,8 @@ struct run_totals {
      * measured run: healthy episodes last a recompute or a lock wait, and
      * an episode of a key nobody reads since is not an outage. */
     bool collapsed;
+    struct worst_window worst;
+    struct slo_totals slo;     /* slo.set false: the run had no slo */
 };
 
 struct metrics;
@@ -97,6 +116,9 @@ struct metrics_params {
     const struct policy_ops *policy;
     window_sink sink;          /* may be NULL */
     void *sink_ctx;
+    const struct slo_config *slo;   /* NULL or !set: none */
+    double slo_reference;      /* recovery is measured from it (the last
+                                  incident); NaN: from the first violation */
 };
 
 /* NULL if memory runs out. */
@@ -108,10 +130,12 @@ void metrics_destroy(struct metrics *m);
 struct tally *metrics_current(struct metrics *m);
 
 /* Closes the segment at `now`, collecting what the database, the cache and
- * the policy counted; emits the window if `now` ends one (or, when `last`,
+ * the policy counted; closes the window if `now` ends one (or, when `last`,
  * whatever part of a window there is: the run ends or stops). The world
  * calls it at every window boundary, at the end of the warmup, and once
- * with `last` at the end. */
+ * with `last` at the end. A closed window goes to the sink when the SLO
+ * window it belongs to closes (at once without an slo, or with an SLO
+ * window of one window), carrying the SLO's verdict. */
 void metrics_close_segment(struct metrics *m, double now, struct db *db,
                            struct cache *cache, void *policy_state, bool last);
 
@@ -131,5 +155,11 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
 
 /* Bytes the per-key state of `keys` keys needs (for the memory guard). */
 double metrics_bytes(long keys);
+/* The output windows an SLO window spans, with output windows of
+ * `window` seconds (1 without an slo: each window goes out as it closes). */
+long metrics_slo_windows(const struct slo_config *slo, double window);
+/* Bytes an slo adds to a run: the SLO window's pooled tally and the
+ * windows held until it closes (for the memory guard). */
+double metrics_slo_bytes(const struct slo_config *slo, double window);
 
 #endif

@@ -15,6 +15,15 @@ long timeline_max_workers(const struct timeline *t, long initial)
     return most;
 }
 
+double timeline_last_at(const struct timeline *t, double end)
+{
+    double last = NAN;
+    for (size_t i = 0; i < t->n; i++)   /* in time order */
+        if (t->events[i].at < end)
+            last = t->events[i].at;
+    return last;
+}
+
 static void apply_database(const struct timeline_run *run,
                            const struct incident *in)
 {

@@ -75,4 +75,8 @@ void timeline_schedule(struct timeline_run *run, struct sim *sim,
 /* The most workers any point of the run asks for (closed loop). */
 long timeline_max_workers(const struct timeline *t, long initial);
 
+/* The time of the last incident before `end` (those at or after it never
+ * happen); NaN if there is none. */
+double timeline_last_at(const struct timeline *t, double end);
+
 #endif

@@ -142,7 +142,8 @@ double world_memory_estimate(const struct model_config *m,
                   sizeof(struct worker);
     if (keys_part)
         *keys_part = by_keys;
-    return by_keys + workers + WORLD_FIXED_BYTES;
+    return by_keys + workers + metrics_slo_bytes(&m->slo, m->window) +
+           WORLD_FIXED_BYTES;
 }
 
 static void worker_replied(void *worker);
@@ -185,6 +186,8 @@ static bool create_parts(struct world *w)
         .policy = w->p.policy,
         .sink = w->p.sink,
         .sink_ctx = w->p.sink_ctx,
+        .slo = &m->slo,
+        .slo_reference = timeline_last_at(&m->timeline, m->duration),
     };
     w->sim = sim_create();
     if (!w->sim || !create_streams(w))

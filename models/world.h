@@ -20,6 +20,7 @@
 #include "kernel/dist.h"
 #include "metrics.h"
 #include "policy.h"
+#include "slo.h"
 #include "timeline.h"
 #include "workload.h"
 
@@ -34,6 +35,7 @@ struct model_config {
     struct dist service;         /* work per query, seconds on an idle db */
     struct client_config client;
     struct timeline timeline;    /* incidents */
+    struct slo_config slo;       /* slo.set false: none */
 };
 
 /* Requests in flight beyond which a run stops as overloaded, by default. */
@@ -80,7 +82,8 @@ void world_destroy(struct world *w);
 /* Memory a world of `policy` needs at start, in bytes: the per-key state
  * (cache entry, miss episode, recompute counter, the Zipf alias table,
  * the policy's own table) at its peak while it is built, the closed
- * loop's workers, and a fixed part (streams, histograms, first blocks).
+ * loop's workers, the windows an slo holds, and a fixed part (streams,
+ * histograms, first blocks).
  * What requests in flight take comes on top, bounded by the overload
  * guard. *keys_part (may be NULL) gets the share that grows with keys. */
 double world_memory_estimate(const struct model_config *m,

@@ -9,18 +9,18 @@
 
 #include "metric_registry.h"
 
-static void put(struct run_summary *s, const char *path, double value)
+static void put(struct run_summary *s, const struct metric_info *m,
+                double value)
 {
     if (s->n == SUMMARY_MAX_VALUES)
         return;
     struct summary_value *v = &s->values[s->n++];
-    snprintf(v->path, sizeof v->path, "%s", path);
+    snprintf(v->path, sizeof v->path, "%s", m->field);
     v->value = value;
 }
 
-
-/* Every field of the model's metrics in the registry, in its order, then
- * the policy's own. */
+/* Every field of the model's metrics in the registry, in its order (the
+ * SLO's only with an slo), then the policy's own. */
 void summary_build(const struct run_totals *t, const struct policy_ops *ops,
                    struct run_summary *out)
 {
@@ -28,12 +28,12 @@ void summary_build(const struct run_totals *t, const struct policy_ops *ops,
     struct metric_info m;
     for (size_t i = 0; i < metric_model_count(); i++) {
         metric_get(i, &m);
-        if (m.field[0])
-            put(out, m.field, metric_run_value(&m, t, ops));
+        if (m.field[0] && (!m.slo || t->slo.set))
+            put(out, &m, metric_run_value(&m, t, ops));
     }
     for (size_t i = 0; i < ops->n_metrics; i++) {
         metric_policy_info(ops, i, &m);
-        put(out, m.field, metric_run_value(&m, t, ops));
+        put(out, &m, metric_run_value(&m, t, ops));
     }
 }
 

@@ -29,7 +29,8 @@ struct run_summary {
     size_t n;
 };
 
-/* From a run's totals and its policy's metric names. */
+/* From a run's totals and its policy's metric names; the SLO's fields
+ * only when the run had an slo. */
 void summary_build(const struct run_totals *t, const struct policy_ops *ops,
                    struct run_summary *out);
 

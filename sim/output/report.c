@@ -28,6 +28,8 @@ static const char *const COLUMNS[] = {
     "db_util", "db_timeouts", "db_refused", "wasted_work_s",
     "recomputes", "recomputes_early", "overlapping", "episodes_started",
     "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms",
+    "error_rate", "slo_ok", "slo_p99_ok", "slo_error_rate_ok",
+    "slo_hit_ratio_ok", "slo_db_utilization_ok",
 };
 
 #define N_COLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
@@ -151,7 +153,7 @@ static void write_reps_leaf(struct json_out *j, size_t index, void *ctx)
     json_out_key(j, "values");
     json_out_begin_array(j);
     for (unsigned k = 0; k < r->pr->n_done; k++)
-        json_out_number(j, r->pr->reps[k].summary.values[index].value);
+        summary_json_value(j, &r->pr->reps[k].summary.values[index]);
     json_out_end_array(j);
     json_out_end_object(j);
 }
@@ -279,14 +281,16 @@ static void format_count(double v, char *out, size_t n)
         snprintf(out, n, "%.0f", v);
 }
 
-/* "12.3" or, over replications, "12.3 ±0.4". */
+/* "12.3" or, over replications, "12.3 ±0.4"; `undefined` when there is
+ * no value. */
 static void cell_with_ci(char *out, size_t n, const struct aggregate *a,
-                         const char *path, double scale, int decimals)
+                         const char *path, double scale, int decimals,
+                         const char *undefined)
 {
     double mean = summary_get(&a->mean, path) * scale;
     double hw = summary_get(&a->ci95, path) * scale;
     if (!isfinite(mean))
-        snprintf(out, n, "-");
+        snprintf(out, n, "%s", undefined);
     else if (a->n > 1 && isfinite(hw))
         snprintf(out, n, "%.*f ±%.*f", decimals, mean, decimals, hw);
     else
@@ -304,33 +308,48 @@ static void print_right(FILE *out, const char *text, int width)
 
 /* The layout of the run table: which fields, scaled how; the headers
  * come from the registry. A column with a `pair` shows two counts, "a / b"
- * (their headers joined the same way). */
+ * (their headers joined the same way). The SLO's columns show only when
+ * the scenario has an slo. */
 struct table_column {
     const char *field;
     const char *pair;
     double scale;
     int decimals;
     int width;
+    const char *undefined;   /* the cell of an undefined value */
 };
 
 static const struct table_column TABLE[] = {
-    {"hit_ratio", NULL, 100, 2, 13},
-    {"latency_ms.p99", NULL, 1, 1, 15},
-    {"error_rate", NULL, 100, 2, 13},
-    {"db.peak_inflight", NULL, 1, 0, 9},
-    {"db.peak_qps", NULL, 1, 0, 9},
-    {"recomputes.total", NULL, 1, 0, 11},
-    {"episodes.mean_size", "episodes.max_size", 1, 0, 17},
-    {"episodes.open_at_end", NULL, 1, 0, 6},
+    {"hit_ratio", NULL, 100, 2, 13, "-"},
+    {"latency_ms.p99", NULL, 1, 1, 15, "-"},
+    {"worst_window.p99_ms", NULL, 1, 1, 15, "-"},
+    {"error_rate", NULL, 100, 2, 13, "-"},
+    {"worst_window.error_rate", NULL, 100, 2, 13, "-"},
+    {"db.peak_inflight", NULL, 1, 0, 9, "-"},
+    {"db.peak_qps", NULL, 1, 0, 9, "-"},
+    {"recomputes.total", NULL, 1, 0, 11, "-"},
+    {"episodes.mean_size", "episodes.max_size", 1, 0, 17, "-"},
+    {"episodes.open_at_end", NULL, 1, 0, 6, "-"},
+    {"slo.out_of_slo_s", NULL, 1, 0, 13, "-"},
+    /* undefined: the run ended out of SLO (in every replication) */
+    {"slo.recovery_s", NULL, 1, 0, 11, "never"},
 };
 
 #define N_TABLE (sizeof TABLE / sizeof TABLE[0])
+
+/* Whether a column shows: the SLO's only with an slo. */
+static bool shown(const struct table_column *c, bool slo)
+{
+    struct metric_info m;
+    return slo || !metric_find(c->field, &m) || !m.slo;
+}
 
 static void table_cell(char *out, size_t n, const struct aggregate *a,
                        const struct table_column *c)
 {
     if (!c->pair) {
-        cell_with_ci(out, n, a, c->field, c->scale, c->decimals);
+        cell_with_ci(out, n, a, c->field, c->scale, c->decimals,
+                     c->undefined);
         return;
     }
     char first[16], second[16];
@@ -339,13 +358,15 @@ static void table_cell(char *out, size_t n, const struct aggregate *a,
     snprintf(out, n, "%s / %s", first, second);
 }
 
-static void print_row(FILE *out, const struct policy_result *pr)
+static void print_row(FILE *out, const struct policy_result *pr, bool slo)
 {
     struct aggregate a;
     aggregate_policy_result(pr, &a);
     fprintf(out, "%-14s", pr->spec->label);
     for (size_t i = 0; i < N_TABLE; i++) {
         char cell[64];
+        if (!shown(&TABLE[i], slo))
+            continue;
         table_cell(cell, sizeof cell, &a, &TABLE[i]);
         print_right(out, cell, TABLE[i].width);
     }
@@ -354,6 +375,11 @@ static void print_row(FILE *out, const struct policy_result *pr)
                 a.collapsed_share * (double)a.n, a.n);
     else if (a.n > 1 && a.collapsed_share == 1)
         fprintf(out, "  all %zu collapsed", a.n);
+    /* the recovery time is the mean of the replications that recovered */
+    double recovered = summary_get(&a.mean, "slo.recovered");
+    if (slo && a.n > 1 && recovered > 0 && recovered < 1)
+        fprintf(out, "  recovered in %.0f of %zu", recovered * (double)a.n,
+                a.n);
     if (!all_complete(pr))
         fprintf(out, "  (incomplete)");
     fputc('\n', out);
@@ -367,11 +393,13 @@ static const char *header_of(const char *field)
     return metric_find(field, &m) && m.table ? m.table : "?";
 }
 
-static void print_header(FILE *out)
+static void print_header(FILE *out, bool slo)
 {
     fprintf(out, "%-14s", "label");
     for (size_t i = 0; i < N_TABLE; i++) {
         char head[64];
+        if (!shown(&TABLE[i], slo))
+            continue;
         snprintf(head, sizeof head, "%s%s%s", header_of(TABLE[i].field),
                  TABLE[i].pair ? "/" : "",
                  TABLE[i].pair ? header_of(TABLE[i].pair) : "");
@@ -380,10 +408,28 @@ static void print_header(FILE *out)
     fputc('\n', out);
 }
 
-void report_print_table(FILE *out, const struct experiment *e)
+bool report_has_slo(const struct experiment *e)
 {
-    print_header(out);
     for (size_t i = 0; i < e->n; i++)
         if (e->results[i].n_done > 0)
-            print_row(out, &e->results[i]);
+            return summary_has(&e->results[i].reps[0].summary,
+                               "slo.recovered");
+    return false;
+}
+
+bool report_slo_broken(const struct policy_result *pr)
+{
+    for (unsigned k = 0; k < pr->n_done; k++)
+        if (summary_get(&pr->reps[k].summary, "slo.violations") > 0)
+            return true;
+    return false;
+}
+
+void report_print_table(FILE *out, const struct experiment *e)
+{
+    bool slo = report_has_slo(e);
+    print_header(out, slo);
+    for (size_t i = 0; i < e->n; i++)
+        if (e->results[i].n_done > 0)
+            print_row(out, &e->results[i], slo);
 }

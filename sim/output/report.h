@@ -58,10 +58,16 @@ bool report_write_summary(const char *path, const struct scenario *s,
 bool report_write_scenario(const char *path, const struct scenario *s,
                            char *err, size_t n);
 
-/* One row per label: hit ratio, p99, errors, database peak in-flight and
- * peak QPS, recomputes, stampede size, open episodes; over replications,
- * means with their 95 % half-widths, or the share that collapsed when the
- * replications split. */
+/* One row per label: hit ratio, p99 and the worst window's, errors and
+ * the worst window's, database peak in-flight and peak QPS, recomputes,
+ * stampede size, open episodes, and with an slo the seconds out of it and
+ * the time to recover; over replications, means with their 95 %
+ * half-widths, or the share that collapsed when the replications split. */
 void report_print_table(FILE *out, const struct experiment *e);
+
+/* Whether the runs had an slo. */
+bool report_has_slo(const struct experiment *e);
+/* Whether a replication of the policy broke its SLO (a window out of it). */
+bool report_slo_broken(const struct policy_result *pr);
 
 #endif

@@ -3,8 +3,11 @@
  */
 #include "output/summary_json.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "metric_registry.h"
 
 /* Length of the common leading components ("a.b.c" vs "a.b.d": 2). */
 static int common_depth(char parts_a[][SUMMARY_PATH_MAX], int na,
@@ -31,10 +34,19 @@ static int split_path(const char *path, char parts[][SUMMARY_PATH_MAX], int max)
     return n;
 }
 
+void summary_json_value(struct json_out *j, const struct summary_value *v)
+{
+    struct metric_info m;
+    if (!isnan(v->value) && metric_find(v->path, &m) && m.boolean)
+        json_out_bool(j, v->value != 0);
+    else
+        json_out_number(j, v->value);
+}
+
 static void number_leaf(struct json_out *j, size_t index, void *ctx)
 {
     const struct run_summary *s = ctx;
-    json_out_number(j, s->values[index].value);
+    summary_json_value(j, &s->values[index]);
 }
 
 void summary_json_write_members(struct json_out *j, const struct run_summary *s)

@@ -11,6 +11,10 @@
 #include "experiment/summary.h"
 #include "output/json_out.h"
 
+/* One value: a number (null when undefined), or true/false for a metric
+ * of the registry that is a yes/no (metric_info.boolean). */
+void summary_json_value(struct json_out *j, const struct summary_value *v);
+
 /* Writes the values as nested JSON members of the object being written
  * (the caller opened it). */
 void summary_json_write_members(struct json_out *j,
