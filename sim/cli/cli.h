@@ -14,6 +14,7 @@ enum {
     EXIT_OK = 0,
     EXIT_FAILED = 1,     /* something failed while running */
     EXIT_USAGE = 2,      /* bad usage or a bad scenario */
+    EXIT_SLO_BROKEN = 3, /* run --fail-on-slo: a run broke its SLO */
 };
 
 struct cli_env {

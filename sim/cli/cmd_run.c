@@ -18,7 +18,8 @@
 static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
     "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
-    "                    [--max-memory SIZE] [--max-in-flight N]\n"
+    "                    [--fail-on-slo] [--max-memory SIZE]\n"
+    "                    [--max-in-flight N]\n"
     "\n"
     "Simulates each policy of the scenario (or those named) on the same\n"
     "traffic (common random numbers), prints a comparison table, and writes\n"
@@ -49,19 +50,26 @@ static const char USAGE[] =
     "                     (abandoned and background ones included; default\n"
     "                     1000000); it then writes what it measured with\n"
     "                     \"complete\": false and the reason\n"
+    "  --fail-on-slo      exit with status 3 when a run of any policy (any\n"
+    "                     replication) has a window out of the scenario's\n"
+    "                     slo; the files are written all the same (a usage\n"
+    "                     error without an slo: add one, or --set\n"
+    "                     slo.p99=250ms)\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 done (an overloaded run is a result, not an error),\n"
     "1 failure while running (or while plotting), 2 bad usage or scenario,\n"
-    "130/143 interrupted (the results measured so far are written, marked\n"
-    "incomplete).\n";
+    "3 with --fail-on-slo: an objective broke (a failure, 1, or an\n"
+    "interruption, 130/143, comes first), 130/143 interrupted (the results\n"
+    "measured so far are written, marked incomplete).\n";
 
 struct run_options {
     struct world_options w;
     const char **labels;
     size_t n_labels;
     bool plot;
+    bool fail_on_slo;
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
@@ -70,6 +78,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         WORLD_LONG_OPTIONS,
         {"policy", required_argument, NULL, 'p'},
         {"plot", no_argument, NULL, 'P'},
+        {"fail-on-slo", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -85,6 +94,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         switch (c) {
         case 'p': o->labels[o->n_labels++] = optarg; break;
         case 'P': o->plot = true; break;
+        case 'F': o->fail_on_slo = true; break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: st = world_option("run", c, optarg, argv, &o->w);
         }
@@ -141,10 +151,29 @@ static char *path_in(const char *dir, const char *file)
     return str_printf("%s/%s", dir, file);
 }
 
-/* Runs the experiment and writes the three files. */
+/* Says which policies broke their SLO; whether any did. */
+static bool report_broken(const struct experiment *e)
+{
+    bool any = false;
+    for (size_t i = 0; i < e->n; i++) {
+        const struct policy_result *pr = &e->results[i];
+        if (!report_slo_broken(pr))
+            continue;
+        fprintf(stderr, "%s %s", any ? "," : "stampede run: SLO broken by",
+                pr->spec->label);
+        any = true;
+    }
+    if (any)
+        fprintf(stderr, "\n");
+    return any;
+}
+
+/* Runs the experiment and writes the three files; *broken: a run broke
+ * its SLO (said on stderr when o->fail_on_slo). */
 static int run_and_write(const struct scenario *s, const struct run_options *o,
                          const size_t *selected, size_t n_selected,
-                         const char *dir, const struct cli_env *env)
+                         const char *dir, const struct cli_env *env,
+                         bool *broken)
 {
     char err[512];
     char *csv = path_in(dir, "timeseries.csv");
@@ -178,6 +207,7 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
     }
     report_print_table(stdout, &e);
     fflush(stdout);
+    *broken = o->fail_on_slo && report_broken(&e);
     if (!o->w.quiet && e.complete)
         fprintf(stderr, "stampede: results in %s\n", dir);
     else if (!o->w.quiet)
@@ -214,6 +244,12 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     status = select_policies(s, &o, selected, &n_selected);
     if (status != EXIT_OK)
         goto out;
+    if (o.fail_on_slo && !s->model.slo.set) {
+        status = cli_usage_error("run", "--fail-on-slo: the scenario has no "
+                                 "slo to hold (add an \"slo\" block, or "
+                                 "--set slo.p99=250ms)");
+        goto out;
+    }
     /* before anything is created or run: a scenario too large for memory
      * is a bad scenario, not a crash minutes later */
     struct memguard_results kept;
@@ -228,7 +264,9 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     }
     dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
                     : str_printf("results/%s", s->name);
-    status = dir ? run_and_write(s, &o, selected, n_selected, dir, env)
+    bool broken = false;
+    status = dir ? run_and_write(s, &o, selected, n_selected, dir, env,
+                                 &broken)
                  : EXIT_FAILED;
     /* The data is written by now: a plot that fails is a failure while
      * running, whatever the cause. */
@@ -236,6 +274,9 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
         (status = cmd_plot_dir("run", dir, NULL, o.w.quiet, NULL, env)) ==
             EXIT_USAGE)
         status = EXIT_FAILED;
+    /* the gate comes last: a failure or an interruption says more */
+    if (status == EXIT_OK && broken)
+        status = EXIT_SLO_BROKEN;
 out:
     scenario_free(s);
     scenario_args_free(&o.w.args);

@@ -55,7 +55,8 @@ static void usage(FILE *out)
             "  --version      print the version\n"
             "\n"
             "Exit status: 0 success, 1 failure while running, 2 bad usage or\n"
-            "bad scenario, 130/143 interrupted by SIGINT/SIGTERM.\n");
+            "bad scenario, 3 an objective of the scenario's slo broke (run\n"
+            "--fail-on-slo), 130/143 interrupted by SIGINT/SIGTERM.\n");
 }
 
 static void install_signals(void)
