@@ -21,13 +21,14 @@
 
 static const char USAGE_HEAD[] =
     "Usage: stampede calibrate SCENARIO --policy LABEL [--knob PATH]\n"
-    "         [--range LO:HI] [--max-db-inflight N] [--max-p99-ms X]\n"
-    "         [--max-error-rate E] [--max-GUARD X] [--reps N] [-j N]\n"
-    "         [--seed N] [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
-    "         [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
+    "         [--range LO:HI] [--max METRIC=X]... [--min METRIC=X]...\n"
+    "         [--max-db-inflight N] [--max-p99-ms X] [--max-error-rate E]\n"
+    "         [--max-GUARD X] [--reps N] [-j N] [--seed N]\n"
+    "         [--set PATH=VALUE]... [--out DIR] [--quiet] [--no-plot]\n"
+    "         [--max-memory SIZE] [--max-in-flight N]\n"
     "\n"
     "Finds the smallest value of a policy's knob whose constraints hold at\n"
-    "the upper end of their 95 % confidence interval (the report says so\n"
+    "the far end of their 95 % confidence interval (the report says so\n"
     "when a larger value evaluated fails again). The knob's cost grows with\n"
     "it (earlier refreshes for beta, longer stalls after a holder crash for\n"
     "lock_ttl), so the smallest safe value is the answer. The knob is\n"
@@ -40,9 +41,17 @@ static const char USAGE_HEAD[] =
     "  --knob PATH           the knob: a field of the policy or a full path;\n"
     "                        default the policy's own\n"
     "  --range LO:HI         the values to try (durations allowed)\n"
+    "  --max METRIC=X        any field of summary.json ('stampede metrics'),\n"
+    "                        at most X at the upper end of its interval:\n"
+    "                        --max worst_window.p99_ms=500, --max\n"
+    "                        slo.out_of_slo_s=0 (repeat for several)\n"
+    "  --min METRIC=X        at least X at the lower end of its interval:\n"
+    "                        --min worst_window.hit_ratio=0.9\n"
+    "The flags below are shorthands for --max of one metric:\n"
     "  --max-db-inflight N   queries at the database, at the busiest moment\n"
-    "  --max-p99-ms X        the p99 reply latency\n"
-    "  --max-error-rate E    errors / requests (default 0.001)\n";
+    "                        (db.peak_inflight)\n"
+    "  --max-p99-ms X        the p99 reply latency (latency_ms.p99)\n"
+    "  --max-error-rate E    errors / requests (error_rate; default 0.001)\n";
 
 static const char USAGE_TAIL[] =
     "  --reps N              replications per value (default 5, at least 2)\n"
@@ -110,33 +119,38 @@ static void print_usage(void)
     fputs(USAGE_TAIL, stdout);
 }
 
-/* The constraint flags every policy has: option, summary metric,
- * description (the metric's label, filled in from the metric registry),
- * default limit (NAN: none). The policies' guards follow them, from the
- * policy registry. */
-static const struct constraint KNOWN[] = {
-    {"max-db-inflight", "db.peak_inflight", NULL, NAN},
-    {"max-p99-ms", "latency_ms.p99", NULL, NAN},
-    {"max-error-rate", "error_rate", NULL, 0.001},
+/* The shorthand flags every policy has: option, summary metric, default
+ * limit (NAN: none). The policies' guards follow them, from the policy
+ * registry. */
+static const struct {
+    const char *option, *path;
+    double limit;
+} KNOWN[] = {
+    {"max-db-inflight", "db.peak_inflight", NAN},
+    {"max-p99-ms", "latency_ms.p99", NAN},
+    {"max-error-rate", "error_rate", 0.001},
 };
 #define N_KNOWN (sizeof KNOWN / sizeof KNOWN[0])
 #define MAX_CONSTRAINTS 16
 
-/* The constraint flags: KNOWN, then each calibrated policy's guard (its
+/* getopt_long's values of --max and --min (the shorthands return their
+ * index, below MAX_CONSTRAINTS). */
+enum { OPT_MAX = 1000, OPT_MIN };
+
+/* The shorthand flags: KNOWN, then each calibrated policy's guard (its
  * default limit applies only when that policy is calibrated). */
 static size_t all_constraints(struct constraint *out)
 {
     size_t n = 0;
-    for (size_t k = 0; k < N_KNOWN; k++) {
-        out[n] = KNOWN[k];
-        out[n++].what = metric_label(KNOWN[k].path);
-    }
+    for (size_t k = 0; k < N_KNOWN; k++)
+        constraint_shorthand(KNOWN[k].option, KNOWN[k].path, KNOWN[k].limit,
+                             &out[n++]);
     for (const struct policy_ops *const *p = policy_all();
          *p && n < MAX_CONSTRAINTS; p++) {
         const struct policy_calibration *cal = (*p)->calibration;
         if (cal)
-            out[n++] = (struct constraint){cal->guard_option, cal->guard_path,
-                                           metric_label(cal->guard_path), NAN};
+            constraint_shorthand(cal->guard_option, cal->guard_path, NAN,
+                                 &out[n++]);
     }
     return n;
 }
@@ -148,6 +162,8 @@ struct calibrate_options {
     struct constraint flags[MAX_CONSTRAINTS];
     double limits[MAX_CONSTRAINTS];   /* given on the command line; NAN: not */
     size_t n_flags;
+    struct constraint given[MAX_CONSTRAINTS];   /* --max and --min */
+    size_t n_given;
     bool no_plot;
 };
 
@@ -161,10 +177,27 @@ static int parse_limit(struct calibrate_options *o, size_t k, const char *text)
     return EXIT_OK;
 }
 
+/* --max METRIC=X or --min METRIC=X. */
+static int parse_bound(struct calibrate_options *o, bool lower,
+                       const char *text)
+{
+    char err[512];
+    if (o->n_given == MAX_CONSTRAINTS)
+        return cli_usage_error("calibrate", "at most %d --max and --min",
+                               MAX_CONSTRAINTS);
+    if (!constraint_parse(text, lower, &o->given[o->n_given], err,
+                          sizeof err))
+        return cli_usage_error("calibrate", "%s", err);
+    o->n_given++;
+    return EXIT_OK;
+}
+
 static int parse_options(int argc, char **argv, struct calibrate_options *o)
 {
     static const struct option FIXED[] = {
         WORLD_LONG_OPTIONS,
+        {"max", required_argument, NULL, OPT_MAX},
+        {"min", required_argument, NULL, OPT_MIN},
         {"policy", required_argument, NULL, 'p'},
         {"knob", required_argument, NULL, 'k'},
         {"range", required_argument, NULL, 'R'},
@@ -194,6 +227,8 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
             continue;
         }
         switch (c) {
+        case OPT_MAX: st = parse_bound(o, false, optarg); break;
+        case OPT_MIN: st = parse_bound(o, true, optarg); break;
         case 'p': o->label = optarg; break;
         case 'k': o->knob = optarg; break;
         case 'R': o->range = optarg; break;
@@ -266,16 +301,40 @@ static int resolve_range(const struct scenario *s,
     return EXIT_OK;
 }
 
-/* The constraints: those given, the error rate's default, and the
- * policy's own guard with its default. */
+/* Whether a run of the calibrated policy has the constraint's field: a
+ * policy's own metric only for that policy, the SLO's only with an slo.
+ * A usage error if not. */
+static int check_measured(const struct scenario *s, const struct policy_ops *ops,
+                          const struct constraint *c)
+{
+    char flag[128];
+    constraint_flag(c, flag, sizeof flag);
+    const char *metric = strncmp(c->path, "policy_metrics.", 15) == 0
+                             ? c->path + 15 : NULL;
+    bool measured = !metric;
+    for (size_t m = 0; metric && m < ops->n_metrics; m++)
+        measured |= strcmp(ops->metrics[m].name, metric) == 0;
+    if (!measured)
+        return cli_usage_error("calibrate", "%s: the %s policy does not "
+                               "measure the %s", flag, ops->name, c->what);
+    if (c->slo && !s->model.slo.set)
+        return cli_usage_error("calibrate", "%s: the scenario has no slo (add "
+                               "an \"slo\" block, or --set slo.p99=250ms)",
+                               flag);
+    return EXIT_OK;
+}
+
+/* The constraints: the shorthands given, the error rate's default, the
+ * policy's own guard with its default, then --max and --min in order. */
 static int build_constraints(const struct scenario *s,
                              const struct calibrate_options *o,
                              const struct policy_calibration *cal,
                              struct constraint *out, size_t *n)
 {
     const struct policy_ops *ops = s->policies[o->policy].ops;
+    int st = EXIT_OK;
     *n = 0;
-    for (size_t k = 0; k < o->n_flags; k++) {
+    for (size_t k = 0; k < o->n_flags && st == EXIT_OK; k++) {
         struct constraint c = o->flags[k];
         if (!isnan(o->limits[k]))
             c.limit = o->limits[k];
@@ -283,18 +342,17 @@ static int build_constraints(const struct scenario *s,
             c.limit = cal->guard_default;
         if (isnan(c.limit))
             continue;
-        const char *metric = strncmp(c.path, "policy_metrics.", 15) == 0
-                                 ? c.path + 15 : NULL;
-        bool measured = !metric;
-        for (size_t m = 0; metric && m < ops->n_metrics; m++)
-            measured |= strcmp(ops->metrics[m].name, metric) == 0;
-        if (!measured)
-            return cli_usage_error("calibrate", "--%s: the %s policy does not "
-                                   "measure the %s", c.option, ops->name,
-                                   c.what);
-        out[(*n)++] = c;
+        if ((st = check_measured(s, ops, &c)) == EXIT_OK)
+            out[(*n)++] = c;
     }
-    return EXIT_OK;
+    for (size_t k = 0; k < o->n_given && st == EXIT_OK; k++) {
+        if (*n == MAX_CONSTRAINTS)
+            return cli_usage_error("calibrate", "at most %d constraints",
+                                   MAX_CONSTRAINTS);
+        if ((st = check_measured(s, ops, &o->given[k])) == EXIT_OK)
+            out[(*n)++] = o->given[k];
+    }
+    return st;
 }
 
 static void show_progress(size_t done, void *ctx)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "metric_registry.h"
 #include "cli/commands.h"
 #include "kernel/strutil.h"
 #include "output/outfile.h"
@@ -16,11 +17,13 @@
 #include "scenario/scenario.h"
 #include "experiment/sweep.h"
 #include "output/sweep_csv.h"
+#include "output/sweep_report.h"
 
 static const char USAGE[] =
     "Usage: stampede sweep SCENARIO --vary PATH=SPEC [--vary PATH=SPEC]...\n"
     "                      [--reps N] [-j N] [--policy LABEL]... [--seed N]\n"
-    "                      [--set PATH=VALUE]... [--out DIR] [--quiet]\n"
+    "                      [--set PATH=VALUE]... [--max METRIC=X]...\n"
+    "                      [--min METRIC=X]... [--out DIR] [--quiet]\n"
     "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
     "\n"
     "Runs the scenario at every point of a grid (the cross product of the\n"
@@ -28,8 +31,12 @@ static const char USAGE[] =
     "and writes DIR/sweep.csv (default results/<name>-sweep/): one row per\n"
     "point and policy label with the varied values, then the mean and the\n"
     "95 % confidence half-width of the hit ratio, p99, error rate, database\n"
-    "peak in-flight and queries, recomputes, overlapping recomputes and\n"
-    "miss episodes, and the share of replications that collapsed. With one\n"
+    "peak in-flight and queries, recomputes, overlapping recomputes, miss\n"
+    "episodes, the worst window's p99, error rate, hit ratio and database\n"
+    "utilisation (and with an slo the time out of it, the time to recover\n"
+    "and the share that recovered), and the share of replications that\n"
+    "collapsed. With --max or --min, each row also says whether its point\n"
+    "meets them and which binds (and stdout lists the verdicts). With one\n"
     "--vary of numbers, it also draws each metric against it, one line per\n"
     "label with its 95 % band (DIR/sweep_METRIC.png, with gnuplot).\n"
     "\n"
@@ -48,6 +55,12 @@ static const char USAGE[] =
     "  --policy LABEL     run only this policy (repeat for several)\n"
     "  --seed N           the random seed (same as --set seed=N)\n"
     "  --set PATH=VALUE   override a field for every point\n"
+    "  --max METRIC=X     a constraint: the field of summary.json METRIC\n"
+    "                     ('stampede metrics') at most X at the upper end of\n"
+    "                     its 95 % interval (--max worst_window.p99_ms=500);\n"
+    "                     repeat for several; a policy's own metric applies\n"
+    "                     to that policy's rows only\n"
+    "  --min METRIC=X     at least X at the lower end of its interval\n"
     "  --out DIR          where to write sweep.csv and the figures\n"
     "  --max-memory SIZE  refuse a grid whose worlds at start would need\n"
     "                     more than SIZE in all, over the -j workers (4G,\n"
@@ -68,8 +81,13 @@ struct sweep_options {
     size_t n_varies;
     const char **labels;
     size_t n_labels;
+    struct constraint *constraints;   /* --max and --min, in order */
+    size_t n_constraints;
     bool no_plot;
 };
+
+/* getopt_long's values of --max and --min. */
+enum { OPT_MAX = 1000, OPT_MIN };
 
 static void free_options(struct sweep_options *o)
 {
@@ -77,6 +95,7 @@ static void free_options(struct sweep_options *o)
         vary_free(&o->varies[i]);
     free(o->varies);
     free(o->labels);
+    free(o->constraints);
     scenario_args_free(&o->w.args);
 }
 
@@ -90,10 +109,23 @@ static int add_vary(struct sweep_options *o, const char *arg)
     return EXIT_OK;
 }
 
+static int add_constraint(struct sweep_options *o, bool lower,
+                          const char *arg)
+{
+    char err[512];
+    if (!constraint_parse(arg, lower, &o->constraints[o->n_constraints], err,
+                          sizeof err))
+        return cli_usage_error("sweep", "%s", err);
+    o->n_constraints++;
+    return EXIT_OK;
+}
+
 static int parse_options(int argc, char **argv, struct sweep_options *o)
 {
     static const struct option OPTIONS[] = {
         WORLD_LONG_OPTIONS,
+        {"max", required_argument, NULL, OPT_MAX},
+        {"min", required_argument, NULL, OPT_MIN},
         {"vary", required_argument, NULL, 'v'},
         {"policy", required_argument, NULL, 'p'},
         {"no-plot", no_argument, NULL, 'N'},
@@ -102,7 +134,8 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
     };
     o->varies = calloc((size_t)argc, sizeof *o->varies);
     o->labels = calloc((size_t)argc, sizeof *o->labels);
-    if (!o->varies || !o->labels)
+    o->constraints = calloc((size_t)argc, sizeof *o->constraints);
+    if (!o->varies || !o->labels || !o->constraints)
         return EXIT_FAILED;
     world_options_init(&o->w, 5, 1);
     int c, st = EXIT_OK;
@@ -112,6 +145,8 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
            (c = getopt_long(argc, argv, ":hqj:", OPTIONS, NULL)) != -1) {
         switch (c) {
         case 'v': st = add_vary(o, optarg); break;
+        case OPT_MAX: st = add_constraint(o, false, optarg); break;
+        case OPT_MIN: st = add_constraint(o, true, optarg); break;
         case 'p': o->labels[o->n_labels++] = optarg; break;
         case 'N': o->no_plot = true; break;
         case 'h': fputs(USAGE, stdout); return -1;
@@ -148,10 +183,10 @@ static bool plottable(const struct sweep_params *p)
 
 /* One figure per metric of sweep.csv. */
 static int plot_sweep(const struct sweep_params *p, const char *csv,
-                      const char *dir, const char *name, bool quiet)
+                      const char *dir, const char *name, bool slo, bool quiet)
 {
     struct metric_info metrics[SWEEP_CSV_MAX_METRICS];
-    size_t n = sweep_csv_metrics(metrics, SWEEP_CSV_MAX_METRICS);
+    size_t n = sweep_csv_metrics(metrics, SWEEP_CSV_MAX_METRICS, slo);
     for (size_t m = 0; m < n; m++) {
         char *png = str_printf("%s/sweep_%s.png", dir, metrics[m].sweep);
         const char *extra[] = {p->varies[0].path, metrics[m].sweep, "",
@@ -198,12 +233,16 @@ static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
         progress_finish(&bar);
         if (sweep_csv_write(csv, p, &s, err, sizeof err)) {
             status = s.stopped ? cli_signal_status(env) : EXIT_OK;
+            if (p->n_constraints > 0) {
+                sweep_report_print(stdout, p, &s);
+                fflush(stdout);
+            }
             if (!quiet)
                 fprintf(stderr, "stampede: %s%s\n", csv,
                         s.stopped ? " (interrupted: finished points only)"
                                   : "");
             if (status == EXIT_OK && figures && plottable(p))
-                status = plot_sweep(p, csv, dir, name, quiet);
+                status = plot_sweep(p, csv, dir, name, s.slo, quiet);
             else if (status == EXIT_OK && figures && !quiet)
                 fprintf(stderr, "stampede: no figures: they need a single "
                         "--vary of numbers (sweep.csv has the whole grid)\n");
@@ -216,8 +255,54 @@ static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
     return status;
 }
 
+/* A usage error unless a run of the sweep measures c's field. */
+static int check_constraint(const struct scenario *s,
+                            const struct sweep_options *o,
+                            const struct constraint *c)
+{
+    char flag[128];
+    constraint_flag(c, flag, sizeof flag);
+    if (c->slo && !s->model.slo.set)
+        return cli_usage_error("sweep", "%s: the scenario has no slo (add an "
+                               "\"slo\" block, or --set slo.p99=250ms)",
+                               flag);
+    struct metric_info m;
+    if (!metric_find(c->path, &m) || !m.policy)
+        return EXIT_OK;
+    bool measured = false;
+    for (size_t k = 0; k < s->n_policies; k++) {
+        bool run = o->n_labels == 0;
+        for (size_t l = 0; l < o->n_labels; l++)
+            run |= strcmp(o->labels[l], s->policies[k].label) == 0;
+        measured |= run && s->policies[k].ops == m.policy;
+    }
+    if (!measured)
+        return cli_usage_error("sweep", "%s: no policy of the sweep is a %s "
+                               "policy, which alone measures it", flag,
+                               m.policy->name);
+    return EXIT_OK;
+}
+
+/* Whether a constraint's field can be measured: one of the SLO needs an
+ * slo, a policy's own metric one of the policies run (as the grid's first
+ * point has them: a --vary may set the slo). */
+static int check_constraints(const struct sweep_params *p,
+                             const struct sweep_options *o)
+{
+    struct scenario_errors errors = {0};
+    struct scenario *s = o->n_constraints ? sweep_load_point(p, 0, &errors)
+                                          : NULL;
+    scenario_errors_free(&errors);
+    int st = o->n_constraints && !s ? EXIT_FAILED : EXIT_OK;
+    for (size_t i = 0; i < o->n_constraints && st == EXIT_OK; i++)
+        st = check_constraint(s, o, &o->constraints[i]);
+    scenario_free(s);
+    return st;
+}
+
 int cmd_sweep(int argc, char **argv, const struct cli_env *env)
 {
+
     struct sweep_options o = {0};
     int status = parse_options(argc, argv, &o);
     char *text = NULL, *dir = NULL;
@@ -240,9 +325,12 @@ int cmd_sweep(int argc, char **argv, const struct cli_env *env)
         .n_sets = o.w.args.n_sets, .varies = o.varies, .n_varies = o.n_varies,
         .labels = o.labels, .n_labels = o.n_labels, .reps = o.w.reps,
         .jobs = o.w.jobs, .stop = env->stop, .max_in_flight = o.w.max_in_flight,
-        .max_memory = o.w.max_memory,
+        .max_memory = o.w.max_memory, .constraints = o.constraints,
+        .n_constraints = o.n_constraints,
     };
     if (!sweep_validate(&p, stderr))
+        goto out;
+    if ((status = check_constraints(&p, &o)) != EXIT_OK)
         goto out;
     dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
                     : str_printf("results/%s-sweep", base->name);

@@ -15,24 +15,10 @@ void calibrate_value_text(double value, char *out, size_t n)
     snprintf(out, n, "%.6g", value);
 }
 
-double calibrate_upper(const struct calibrate_point *pt, const char *path)
-{
-    if (pt->agg.bimodal)
-        return INFINITY;
-    double mean = summary_get(&pt->agg.mean, path);
-    double hw = summary_get(&pt->agg.ci95, path);
-    if (!isfinite(mean))
-        return INFINITY;
-    return isfinite(hw) ? mean + hw : mean;
-}
-
 static void judge(const struct calibrate_params *p, struct calibrate_point *pt)
 {
-    pt->binding = -1;
-    for (size_t i = 0; i < p->n_constraints && pt->binding < 0; i++)
-        if (!(calibrate_upper(pt, p->constraints[i].path) <=
-              p->constraints[i].limit))
-            pt->binding = (int)i;
+    pt->binding = constraint_first_broken(&pt->agg, p->constraints,
+                                          p->n_constraints);
     pt->feasible = pt->complete && pt->binding < 0;
 }
 

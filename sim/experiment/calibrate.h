@@ -4,11 +4,11 @@
  *
  * The knob's cost grows with it (earlier refreshes; longer stalls when a
  * holder dies), so the answer is the smallest evaluated value that meets
- * every constraint at the upper end of its 95 % confidence interval — not
- * merely on average, so that a re-run agrees. The knob is evaluated on a
- * log grid over its range, then on a finer grid between the first value
- * that holds and the one below it; every value runs the same replications
- * (common random numbers). Constraints need not improve monotonically
+ * every constraint at the far end of its 95 % confidence interval
+ * (constraint.h) — not merely on average, so that a re-run agrees. The
+ * knob is evaluated on a log grid over its range, then on a finer grid
+ * between the first value that holds and the one below it; every value
+ * runs the same replications (common random numbers). Constraints need not improve monotonically
  * with the knob (a huge beta refreshes so early that it loads the
  * database; a lock_ttl beyond max_wait lets waiters give up together), so
  * larger values are reported, not assumed to hold.
@@ -19,15 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "experiment/constraint.h"
 #include "experiment/sweep.h"
-
-/* An upper bound on a summary metric: mean + half-width <= limit. */
-struct constraint {
-    const char *option;      /* the flag that sets it: "max-p99-ms" */
-    const char *path;        /* the summary metric: "latency_ms.p99" */
-    const char *what;        /* for messages */
-    double limit;
-};
 
 #define CALIBRATE_GRID 8     /* first pass: values over the range */
 #define CALIBRATE_REFINE 6   /* second pass: values inside one step */
@@ -68,8 +61,5 @@ void calibrate_value_text(double value, char *out, size_t n);
 bool calibrate_run(struct calibrate_params *p, struct calibration *out,
                    char *err, size_t n);
 
-/* The upper end of a metric's 95 % interval at a point; +INFINITY when
- * the replications split (bimodal) or the metric is undefined. */
-double calibrate_upper(const struct calibrate_point *pt, const char *path);
 
 #endif

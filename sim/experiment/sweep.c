@@ -175,8 +175,8 @@ static void free_point_sets(const struct sweep_params *p, const char **sets)
     free(sets);
 }
 
-static struct scenario *load_point(const struct sweep_params *p, size_t point,
-                                   struct scenario_errors *errors)
+struct scenario *sweep_load_point(const struct sweep_params *p, size_t point,
+                                  struct scenario_errors *errors)
 {
     size_t n;
     const char **sets = point_sets(p, point, &n);
@@ -283,7 +283,7 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
     unsigned parallel = p->jobs < n ? p->jobs : (unsigned)n;
     for (size_t point = 0; point < n; point++) {
         struct scenario_errors errors = {0};
-        struct scenario *s = load_point(p, point, &errors);
+        struct scenario *s = sweep_load_point(p, point, &errors);
         if (!s) {
             print_point_errors(p, point, &errors, out);
             scenario_errors_free(&errors);
@@ -317,7 +317,7 @@ static void *run_point(size_t point, size_t *size, void *ctx)
     struct sweep_run *run = ctx;
     const struct sweep_params *p = run->p;
     struct scenario_errors errors = {0};
-    struct scenario *s = load_point(p, point, &errors);
+    struct scenario *s = sweep_load_point(p, point, &errors);
     scenario_errors_free(&errors);
     size_t n = run->out->n_labels;
     size_t *idx = calloc(n, sizeof *idx);
@@ -360,6 +360,12 @@ static void take_result(size_t point, void *result, size_t size, size_t done,
     pt->done = true;
     pt->n_policies = run->out->n_labels;
     pt->policies = result;
+    for (size_t i = 0; i < pt->n_policies; i++) {
+        struct point_policy *pp = &pt->policies[i];
+        pp->binding = constraint_first_broken(&pp->agg, run->p->constraints,
+                                              run->p->n_constraints);
+        pp->meets = pp->complete && pp->binding < 0;
+    }
     if (run->p->progress)
         run->p->progress(done, run->out->n_points, run->p->progress_ctx);
 }
@@ -368,7 +374,7 @@ static void take_result(size_t point, void *result, size_t size, size_t done,
 static bool pick_labels(const struct sweep_params *p, struct sweep *out)
 {
     struct scenario_errors errors = {0};
-    struct scenario *s = load_point(p, 0, &errors);
+    struct scenario *s = sweep_load_point(p, 0, &errors);
     scenario_errors_free(&errors);
     if (!s)
         return false;
@@ -378,6 +384,7 @@ static bool pick_labels(const struct sweep_params *p, struct sweep *out)
         out->labels[i] = str_printf("%s", p->n_labels ? p->labels[i]
                                                       : s->policies[i].label);
     out->n_labels = out->labels ? n : 0;
+    out->slo = s->model.slo.set;
     scenario_free(s);
     return out->labels != NULL;
 }

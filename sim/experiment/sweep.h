@@ -17,7 +17,9 @@
 #include <stdio.h>
 
 #include "experiment/aggregate.h"
+#include "experiment/constraint.h"
 #include "kernel/config.h"
+#include "scenario/scenario.h"
 
 /* One --vary: a path and its values (as --set text). */
 struct vary {
@@ -39,6 +41,8 @@ void vary_free(struct vary *v);
 struct point_policy {
     struct aggregate agg;
     bool complete;        /* every replication ran to its end */
+    bool meets;           /* complete, and every constraint holds */
+    int binding;          /* the first constraint it breaks; -1: none */
 };
 
 struct sweep_point {
@@ -62,6 +66,9 @@ struct sweep_params {
     long max_in_flight;              /* 0: the world's default */
     double max_memory;               /* bytes for all workers' worlds at
                                         start (memguard.h); 0: no limit */
+    const struct constraint *constraints;   /* --max, --min: each point
+                                               is judged on them */
+    size_t n_constraints;
     const volatile sig_atomic_t *stop;
     /* called after each finished point (progress) */
     void (*progress)(size_t done, size_t total, void *ctx);
@@ -73,6 +80,7 @@ struct sweep {
     struct sweep_point *points;
     char **labels;                   /* the policies run, in order */
     size_t n_labels;
+    bool slo;                        /* the scenario has an slo */
     bool stopped;                    /* interrupted: some points missing */
 };
 
@@ -80,6 +88,10 @@ struct sweep {
  * the last vary changing fastest). */
 const char *sweep_value(const struct sweep_params *p, size_t point, size_t v);
 size_t sweep_point_count(const struct sweep_params *p);
+/* The scenario of a point: the base --set, then the point's values. NULL
+ * with the problems in *errors. */
+struct scenario *sweep_load_point(const struct sweep_params *p, size_t point,
+                                  struct scenario_errors *errors);
 
 struct memguard_results;
 /* What a sweep keeps of its results, for the memory guard (memguard.h):

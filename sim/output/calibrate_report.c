@@ -38,13 +38,36 @@ static const char *metric_path(const struct calibrate_report *r, size_t i)
                                 : r->cal->costs[i - p->n_constraints];
 }
 
-/* A constraint's short name: its flag without "max-" ("p99-ms"). */
-static const char *short_name(const struct constraint *c)
+/* A constraint's short name (constraint_name), for tables and messages. */
+struct name_buf {
+    char text[96];
+};
+
+static struct name_buf short_name(const struct constraint *c)
 {
-    return strncmp(c->option, "max-", 4) == 0 ? c->option + 4 : c->option;
+    struct name_buf b;
+    constraint_name(c, b.text, sizeof b.text);
+    return b;
+}
+
+/* The binding constraint as calibrate.json names it: the shorthand's
+ * option ("max-p99-ms"), or "max worst_window.p99_ms". */
+static void binding_text(const struct constraint *c, char *out, size_t n)
+{
+    if (strcmp(c->option, "max") == 0 || strcmp(c->option, "min") == 0)
+        constraint_name(c, out, n);
+    else
+        snprintf(out, n, "%s", c->option);
 }
 
 /* ---- the terminal ---- */
+
+/* A constraint's column: 22 characters, or its name's length. */
+static int column_width(const struct constraint *c)
+{
+    int len = (int)strlen(short_name(c).text);
+    return len > 22 ? len : 22;
+}
 
 static void print_header(const struct calibrate_report *r, FILE *out)
 {
@@ -52,13 +75,23 @@ static void print_header(const struct calibrate_report *r, FILE *out)
     fprintf(out, "Calibrating %s of policy %s on %s: %u replications per "
             "value, seed %llu.\n", knob_name(p), p->label, r->scenario->name,
             p->sweep.reps, (unsigned long long)r->scenario->seed);
-    fprintf(out, "Constraints, at the upper end of the 95 %% interval:\n");
+    bool lower = false;
     for (size_t i = 0; i < p->n_constraints; i++)
-        fprintf(out, "  %-58s <= %g   (--%s)\n", p->constraints[i].what,
-                p->constraints[i].limit, p->constraints[i].option);
+        lower |= p->constraints[i].lower;
+    fprintf(out, "Constraints, at the %s of the 95 %% interval:\n",
+            lower ? "far end (upper for --max, lower for --min)"
+                  : "upper end");
+    for (size_t i = 0; i < p->n_constraints; i++) {
+        const struct constraint *k = &p->constraints[i];
+        char flag[128];
+        constraint_flag(k, flag, sizeof flag);
+        fprintf(out, "  %-58s %s %g   (%s)\n", k->what, k->lower ? ">=" : "<=",
+                k->limit, flag);
+    }
     fprintf(out, "\n%12s", knob_name(p));
     for (size_t i = 0; i < p->n_constraints; i++)
-        fprintf(out, " %22.22s", short_name(&p->constraints[i]));
+        fprintf(out, " %*s", column_width(&p->constraints[i]),
+                short_name(&p->constraints[i]).text);
     fprintf(out, "\n");
 }
 
@@ -78,7 +111,7 @@ static void print_points(const struct calibrate_report *r, FILE *out)
             else
                 snprintf(cell, sizeof cell, "%.4g ±%.2g", mean_of(pt, path),
                          isfinite(hw) ? hw : 0);
-            fprintf(out, " %22s", cell);
+            fprintf(out, " %*s", column_width(&p->constraints[i]), cell);
         }
         if (pt->feasible)
             fprintf(out, "   holds%s\n", (int)k == c->recommended
@@ -86,7 +119,8 @@ static void print_points(const struct calibrate_report *r, FILE *out)
         else if (!pt->complete)
             fprintf(out, "   incomplete\n");
         else
-            fprintf(out, "   fails: %s\n", short_name(&p->constraints[pt->binding]));
+            fprintf(out, "   fails: %s\n",
+                    short_name(&p->constraints[pt->binding]).text);
     }
 }
 
@@ -98,10 +132,14 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
     fprintf(out, "\nRecommended: %s = %.6g\n", knob_name(p), pt->value);
     fprintf(out, "  margins:");
     for (size_t i = 0; i < p->n_constraints; i++) {
-        double up = calibrate_upper(pt, p->constraints[i].path);
-        double lim = p->constraints[i].limit;
-        fprintf(out, "%s %s %.4g below %g (upper %.4g)", i ? ";" : "",
-                short_name(&p->constraints[i]), lim - up, lim, up);
+        const struct constraint *k = &p->constraints[i];
+        double b = constraint_bound(&pt->agg, k), lim = k->limit;
+        if (k->lower)
+            fprintf(out, "%s %s %.4g above %g (lower %.4g)", i ? ";" : "",
+                    short_name(k).text, b - lim, lim, b);
+        else
+            fprintf(out, "%s %s %.4g below %g (upper %.4g)", i ? ";" : "",
+                    short_name(k).text, lim - b, lim, b);
     }
     fprintf(out, "\n");
     if (r->cal && r->cal->n_costs > 0) {
@@ -114,10 +152,11 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
     }
     if (c->recommended > 0) {
         const struct calibrate_point *below = &c->points[c->recommended - 1];
-        fprintf(out, "  below:   %.6g fails (%s: upper %.4g > %g)\n",
-                below->value, short_name(&p->constraints[below->binding]),
-                calibrate_upper(below, p->constraints[below->binding].path),
-                p->constraints[below->binding].limit);
+        const struct constraint *k = &p->constraints[below->binding];
+        fprintf(out, "  below:   %.6g fails (%s: %s %.4g %s %g)\n",
+                below->value, short_name(k).text, k->lower ? "lower" : "upper",
+                constraint_bound(&below->agg, k), k->lower ? "<" : ">",
+                k->limit);
     } else {
         fprintf(out, "  below:   nothing evaluated: it is the low end of the "
                 "range (--range can go lower)\n");
@@ -130,7 +169,7 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
             fprintf(out, "  above:   %.6g fails (%s): larger is not safer "
                     "here\n", above->value,
                     above->binding >= 0
-                        ? short_name(&p->constraints[above->binding])
+                        ? short_name(&p->constraints[above->binding]).text
                         : "incomplete");
     }
     size_t failing_above = 0;
@@ -156,15 +195,20 @@ static void print_infeasible(const struct calibrate_report *r, FILE *out)
         return;
     }
     const struct constraint *k = &p->constraints[hi->binding];
-    double at_hi = calibrate_upper(hi, k->path), at_lo = calibrate_upper(lo, k->path);
-    fprintf(out, "  binding: %s: %.4g at %s = %g, over the limit %g%s\n",
-            k->what, at_hi, knob_name(p), hi->value, k->limit,
+    double at_hi = constraint_bound(&hi->agg, k);
+    double at_lo = constraint_bound(&lo->agg, k);
+    fprintf(out, "  binding: %s: %.4g at %s = %g, %s the limit %g%s\n",
+            k->what, at_hi, knob_name(p), hi->value,
+            k->lower ? "under" : "over", k->limit,
             hi->agg.bimodal ? " (some replications collapsed)" : "");
     double util = mean_of(hi, "db.utilization");
-    double drop = at_lo - at_hi, gap = at_hi - k->limit;
+    /* how far the knob moved it towards the limit, and how far is left */
+    double sign = k->lower ? -1 : 1;
+    double drop = sign * (at_lo - at_hi), gap = sign * (at_hi - k->limit);
     if (!hi->agg.bimodal && drop >= gap) {
-        fprintf(out, "  it falls as %s grows (%.4g at %g): a wider --range "
-                "may reach it.\n", knob_name(p), at_lo, lo->value);
+        fprintf(out, "  it %s as %s grows (%.4g at %g): a wider --range "
+                "may reach it.\n", k->lower ? "rises" : "falls",
+                knob_name(p), at_lo, lo->value);
         return;
     }
     fprintf(out, "  %s hardly moves it (%.4g at %g): this knob cannot fix it.\n",
@@ -218,7 +262,8 @@ static void write_csv(FILE *fp, const struct calibrate_report *r)
         char num[64];
         json_format_exact(pt->value, num, sizeof num);
         fprintf(fp, "%s,%d,%s", num, pt->feasible ? 1 : 0,
-                pt->binding >= 0 ? short_name(&p->constraints[pt->binding]) : "");
+                pt->binding >= 0 ? short_name(&p->constraints[pt->binding]).text
+                                 : "");
         for (size_t i = 0; i < n_metrics(r); i++) {
             const char *path = metric_path(r, i);
             json_csv_cell(fp, mean_of(pt, path));
@@ -238,10 +283,13 @@ static void write_point(struct json_out *j, const struct calibrate_report *r,
     json_out_key(j, "feasible");
     json_out_bool(j, pt->feasible);
     json_out_key(j, "binding");
-    if (pt->binding >= 0)
-        json_out_string(j, p->constraints[pt->binding].option);
-    else
+    char binding[128];
+    if (pt->binding >= 0) {
+        binding_text(&p->constraints[pt->binding], binding, sizeof binding);
+        json_out_string(j, binding);
+    } else {
         json_out_null(j);
+    }
     json_out_key(j, "collapsed_share");
     json_out_number(j, pt->agg.collapsed_share);
     json_out_key(j, "metrics");
@@ -289,6 +337,8 @@ static void write_json(FILE *fp, const struct calibrate_report *r)
         json_out_string(&j, p->constraints[i].option);
         json_out_key(&j, "metric");
         json_out_string(&j, p->constraints[i].path);
+        json_out_key(&j, "bound");
+        json_out_string(&j, p->constraints[i].lower ? "min" : "max");
         json_out_key(&j, "limit");
         json_out_number(&j, p->constraints[i].limit);
         json_out_end_object(&j);

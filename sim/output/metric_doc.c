@@ -78,8 +78,9 @@ static void md_summary(FILE *out)
             continue;
         char owner[64];
         owner_prefix(&m, owner, sizeof owner);
-        fprintf(out, "| `%s` | %s | %s | %s%s |\n", m.field, m.unit,
-                METRIC_FOLD_MEANINGS[m.fold], owner, m.meaning);
+        fprintf(out, "| `%s` | %s | %s | %s%s%s |\n", m.field, m.unit,
+                METRIC_FOLD_MEANINGS[m.fold], owner,
+                m.slo ? "with an slo: " : "", m.meaning);
     }
 }
 
@@ -91,18 +92,20 @@ static void md_table(FILE *out)
         struct metric_info m;
         metric_get(i, &m);
         if (m.table)
-            fprintf(out, "| %s | `%s` | %s |\n", m.table, m.field, m.meaning);
+            fprintf(out, "| %s | `%s` | %s%s |\n", m.table, m.field,
+                    m.slo ? "with an slo: " : "", m.meaning);
     }
 }
 
 static void md_sweep(FILE *out)
 {
     struct metric_info m[SWEEP_CSV_MAX_METRICS];
-    size_t n = sweep_csv_metrics(m, SWEEP_CSV_MAX_METRICS);
+    size_t n = sweep_csv_metrics(m, SWEEP_CSV_MAX_METRICS, true);
     fprintf(out, "| columns | field | meaning |\n|---|---|---|\n");
     for (size_t i = 0; i < n; i++)
-        fprintf(out, "| `%s_mean`, `%s_ci95` | `%s` | %s |\n", m[i].sweep,
-                m[i].sweep, m[i].field, m[i].meaning);
+        fprintf(out, "| `%s_mean`, `%s_ci95` | `%s` | %s%s |\n", m[i].sweep,
+                m[i].sweep, m[i].field, m[i].slo ? "with an slo: " : "",
+                m[i].meaning);
 }
 
 static bool write_markdown(FILE *out, const char *section)
@@ -143,7 +146,7 @@ static void json_metric(struct json_out *j, const struct metric_info *m)
     json_out_key(j, "sweep_columns");
     json_out_begin_array(j);
     struct metric_info in_sweep[SWEEP_CSV_MAX_METRICS];
-    size_t n = sweep_csv_metrics(in_sweep, SWEEP_CSV_MAX_METRICS);
+    size_t n = sweep_csv_metrics(in_sweep, SWEEP_CSV_MAX_METRICS, true);
     for (size_t i = 0; i < n; i++)
         if (m->field[0] && strcmp(in_sweep[i].field, m->field) == 0) {
             char col[METRIC_NAME_MAX + 8];

@@ -1,7 +1,8 @@
 /*
  * sweep_csv.h — sweep.csv: one row per point and policy label, the varied
  * values first, then each metric's mean and 95 % half-width over the
- * replications. The README documents the columns.
+ * replications, and with constraints (--max, --min) whether the point
+ * meets them and which binds. The README documents the columns.
  */
 #ifndef STAMPEDE_SWEEP_CSV_H
 #define STAMPEDE_SWEEP_CSV_H
@@ -15,8 +16,14 @@
 #define SWEEP_CSV_MAX_METRICS 32
 
 /* The metrics of sweep.csv, in its order, into out (at most max); their
- * number. */
-size_t sweep_csv_metrics(struct metric_info *out, size_t max);
+ * number. The SLO's only when `slo` (the scenario has one). */
+size_t sweep_csv_metrics(struct metric_info *out, size_t max, bool slo);
+
+/* The `binding` cell of a point that does not meet the constraints: the
+ * first it breaks ("max worst_window.p99_ms"), or "incomplete"; "" for
+ * one that meets them. */
+void sweep_csv_binding(const struct sweep_params *p,
+                       const struct point_policy *pp, char *out, size_t n);
 
 /* Writes the finished points (all of them unless interrupted). */
 bool sweep_csv_write(const char *path, const struct sweep_params *p,

@@ -90,10 +90,16 @@ START_TEST(layouts_name_registered_metrics)
         ck_assert_msg(placed, "column %s is not in timeseries.csv", m.column);
     }
     struct metric_info sweep[SWEEP_CSV_MAX_METRICS];
-    size_t n_sweep = sweep_csv_metrics(sweep, SWEEP_CSV_MAX_METRICS);
-    ck_assert_uint_eq(n_sweep, 8);
+    size_t n_sweep = sweep_csv_metrics(sweep, SWEEP_CSV_MAX_METRICS, true);
+    ck_assert_uint_eq(n_sweep, 15);
     for (size_t i = 0; i < n_sweep; i++)
         ck_assert_msg(sweep[i].field[0], "sweep metric %zu has no field", i);
+    /* without an slo, the SLO's are left out, and only they */
+    struct metric_info plain[SWEEP_CSV_MAX_METRICS];
+    size_t n_plain = sweep_csv_metrics(plain, SWEEP_CSV_MAX_METRICS, false);
+    ck_assert_uint_eq(n_plain, 12);
+    for (size_t i = 0; i < n_plain; i++)
+        ck_assert_msg(!plain[i].slo, "%s without an slo", plain[i].field);
 }
 END_TEST
 

@@ -77,9 +77,9 @@ START_TEST(recommended_beta_holds_with_more_replications_and_another_seed)
     struct calibrate_point pt = {.value = beta, .complete = true};
     aggregate_summaries(runs, 16, &pt.agg);
     for (size_t i = 0; i < 2; i++)
-        ck_assert_msg(calibrate_upper(&pt, C[i].path) <= C[i].limit,
+        ck_assert_msg(constraint_bound(&pt.agg, &C[i]) <= C[i].limit,
                       "%s: upper %g over %g at beta %g", C[i].path,
-                      calibrate_upper(&pt, C[i].path), C[i].limit, beta);
+                      constraint_bound(&pt.agg, &C[i]), C[i].limit, beta);
     experiment_free(&e);
     scenario_free(s);
     free(text);
