@@ -7,7 +7,7 @@
 # are), and loads this file. See any figure's header for the arguments.
 
 if (strlen(A[1]) == 0 || strlen(A[2]) == 0) {
-    exit error "usage: gnuplot -c plots/FIGURE.gp TIMESERIES.CSV OUT.PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]"
+    exit error "usage: gnuplot -c plots/FIGURE.gp TIMESERIES.CSV OUT.PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS] [SLO]"
 }
 TITLE = A[4]
 LABELS = A[5]
@@ -88,6 +88,40 @@ while (strlen(inc_rest) > 0) {
     }
 }
 
+# ---- SLO: "slo [p99_ms=P] [since=incident|violation]", then one line per --
+# label: "LABEL recovered AT RECOVERY_S", "LABEL never" or "LABEL held" ------
+HAS_SLO = 0
+SLO_P99 = NaN
+SLO_SINCE = "incident"
+array SLO_STATE[N_LABELS]
+array SLO_AT[N_LABELS]
+array SLO_REC[N_LABELS]
+do for [i = 1:N_LABELS] { SLO_STATE[i] = ""; SLO_AT[i] = NaN; SLO_REC[i] = NaN }
+slo_rest = A[9]
+while (strlen(slo_rest) > 0) {
+    slo_nl = strstrt(slo_rest, "\n")
+    slo_line = slo_nl ? slo_rest[1:slo_nl - 1] : slo_rest
+    slo_rest = slo_nl ? slo_rest[slo_nl + 1:] : ""
+    if (word(slo_line, 1) eq "slo") {
+        HAS_SLO = 1
+        do for [w in slo_line] {
+            slo_eq = strstrt(w, "=")
+            if (slo_eq && w[1:slo_eq - 1] eq "p99_ms") { SLO_P99 = real(w[slo_eq + 1:]) }
+            if (slo_eq && w[1:slo_eq - 1] eq "since") { SLO_SINCE = w[slo_eq + 1:] }
+        }
+    }
+    do for [i = 1:N_LABELS] {
+        if (word(slo_line, 1) eq label_of(i) && words(slo_line) >= 2) {
+            SLO_STATE[i] = word(slo_line, 2)
+            SLO_AT[i] = words(slo_line) >= 3 ? real(word(slo_line, 3)) : NaN
+            SLO_REC[i] = words(slo_line) >= 4 ? real(word(slo_line, 4)) : NaN
+        }
+    }
+}
+SLO_COLOUR = "#B2182B"
+# A window of label l out of its SLO (rep 0; empty cells: not judged).
+slo_out(l) = mine(l) && strcol("slo_ok") ne "" && column("slo_ok") == 0
+
 # ---- marks: set once, drawn in every panel ---------------------------------
 set style textbox opaque noborder margins 2, 1
 set grid xtics ytics linecolor rgb "#d0d0d0" linewidth 0.6 dashtype solid
@@ -142,6 +176,11 @@ HAS_LATENCY = exists("STATS_max")
 P99_LO = HAS_LATENCY ? floor10(STATS_min) : 0.1
 P99_HI = HAS_LATENCY ? ceil10(STATS_max) : 1000
 P99_HI = P99_HI > P99_LO ? P99_HI : P99_LO * 10
+# the SLO's p99 is drawn, so the axis takes it in
+if (has(SLO_P99)) {
+    P99_LO = floor10(SLO_P99) < P99_LO ? floor10(SLO_P99) : P99_LO
+    P99_HI = ceil10(SLO_P99 * 1.01) > P99_HI ? ceil10(SLO_P99 * 1.01) : P99_HI
+}
 undefine STATS_*
 stats CSV using (plotted(strcol("label")) ? val("p50_ms") : NaN) nooutput
 P50_LO = exists("STATS_min") ? floor10(STATS_min) : P99_LO

@@ -2,7 +2,7 @@
 # one time axis. Hit ratio; queries in execution at the database against its
 # capacity and connection limit; p99 latency (log) with the error rate.
 #
-#   gnuplot -c plots/comparison.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]
+#   gnuplot -c plots/comparison.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS] [SLO]
 #
 # The four figures take the same arguments, by position; pass "" to skip
 # one (it then takes its default). Each is used as a plain value: a path
@@ -24,6 +24,10 @@
 #              e.g. "cores=8 qps=40 conns=100"; default none
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
+#   SLO        the scenario's slo: "slo [p99_ms=P] [since=incident|violation]",
+#              then per label "LABEL recovered AT RECOVERY_S", "LABEL never"
+#              or "LABEL held"; its p99 is drawn, and a last panel shades
+#              each label's windows out of it; default none
 #
 # `stampede plot DIR` passes all of them, from DIR's summary.json and
 # scenario.json.
@@ -37,15 +41,17 @@ while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
 PLOTS_DIR = here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./"
 load PLOTS_DIR."common.gp"
 
-# Three panels on one time axis: the same left and right margins (in
-# characters) line their x axes up; only the bottom one labels it.
-set multiplot layout 3, 1 title (strlen(TITLE) ? TITLE.": " : "")."hit ratio, database load and latency per policy" font TITLE_FONT
+# Three panels on one time axis (four with an slo: the windows out of it
+# below): the same left and right margins (in characters) line their x
+# axes up; only the bottom one labels it. With an slo the panels are
+# placed at fixed heights of the figure, so that the fourth can be thin.
+set multiplot layout 3 + HAS_SLO, 1 title (strlen(TITLE) ? TITLE.": " : "")."hit ratio, database load and latency per policy" font TITLE_FONT
 set lmargin 12
 set rmargin 12
 
 # 1. hit ratio, with the legend (policies) and the marks' labels.
 set tmargin MARKS_MARGIN
-set bmargin 0.7
+if (HAS_SLO) { set bmargin at screen 0.70 } else { set bmargin 0.7 }
 set format x ""
 unset xlabel
 set ylabel "hit ratio (%)"
@@ -58,7 +64,12 @@ unset key
 
 # 2. queries in execution at the database, against its capacity and its
 # connection limit, each named at its right end.
-set tmargin 0.7
+if (HAS_SLO) {
+    set tmargin at screen 0.685
+    set bmargin at screen 0.485
+} else {
+    set tmargin 0.7
+}
 set ylabel "queries at the database"
 set yrange [0:*]
 set ytics autofreq
@@ -76,10 +87,19 @@ unset label
 
 # 3. p99 latency (log) and, on the right axis, the error rate, shaded so
 # that a policy failing every request cannot be missed: latency counts
-# successful replies only, so the two are read together.
-set bmargin 4
-set format x "%g"
-set xlabel "time (s)"
+# successful replies only, so the two are read together. The SLO's p99,
+# dashed red and named at its left end.
+if (HAS_SLO) {
+    set tmargin at screen 0.47
+    set bmargin at screen 0.27
+} else {
+    set bmargin 4
+    set format x "%g"
+    set xlabel "time (s)"
+}
+if (has(SLO_P99)) {
+    set label 4 sprintf("SLO p99 %g ms", SLO_P99) at graph 0.005, first SLO_P99 left offset 0, 0.6 front textcolor rgb SLO_COLOUR
+}
 set ylabel "p99 latency (ms, log) — solid"
 set logscale y
 set yrange [P99_LO:P99_HI]
@@ -92,5 +112,16 @@ plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p99_ms")) \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) axes x1y2 \
         with filledcurves y=0 fillstyle transparent solid 0.12 noborder linecolor rgb colour(i), \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) axes x1y2 \
-        with lines linewidth 2 dashtype (8, 4) linecolor rgb colour(i)
+        with lines linewidth 2 dashtype (8, 4) linecolor rgb colour(i), \
+     for [i = 1:has(SLO_P99)] SLO_P99 with lines dashtype (4, 3) linewidth 2 linecolor rgb SLO_COLOUR
+unset label
+
+# 4. with an slo: the windows out of it, and the recovery.
+if (HAS_SLO) {
+    set tmargin at screen 0.255
+    set bmargin 4
+    set format x "%g"
+    set xlabel "time (s)"
+    load PLOTS_DIR."slo.gp"
+}
 unset multiplot

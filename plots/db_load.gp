@@ -2,7 +2,7 @@
 # queries at the database (time average, and the most at once) above, queries
 # admitted per second below, against the capacity and the connection limit.
 #
-#   gnuplot -c plots/db_load.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]
+#   gnuplot -c plots/db_load.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS] [SLO]
 #
 # The four figures take the same arguments, by position; pass "" to skip
 # one (it then takes its default). Each is used as a plain value: a path
@@ -24,6 +24,8 @@
 #              e.g. "cores=8 qps=40 conns=100"; default none
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
+#   SLO        the scenario's slo (latency.gp and comparison.gp draw it;
+#              this figure does not); default none
 #
 # `stampede plot DIR` passes all of them, from DIR's summary.json and
 # scenario.json.

@@ -1,7 +1,7 @@
 # hit_ratio.gp — the hit ratio over time, one line per policy:
 # the share of replies served from the cache (fresh or stale) in each window.
 #
-#   gnuplot -c plots/hit_ratio.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]
+#   gnuplot -c plots/hit_ratio.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS] [SLO]
 #
 # The four figures take the same arguments, by position; pass "" to skip
 # one (it then takes its default). Each is used as a plain value: a path
@@ -23,6 +23,8 @@
 #              e.g. "cores=8 qps=40 conns=100"; default none
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
+#   SLO        the scenario's slo (latency.gp and comparison.gp draw it;
+#              this figure does not); default none
 #
 # `stampede plot DIR` passes all of them, from DIR's summary.json and
 # scenario.json.

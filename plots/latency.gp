@@ -2,7 +2,7 @@
 # p50 (dashed) and p99 (solid) on a log scale above, the error rate below.
 # Latency counts successful replies only, so always read it with the errors.
 #
-#   gnuplot -c plots/latency.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS]
+#   gnuplot -c plots/latency.gp CSV PNG [SIZE] [TITLE] [LABELS] [WARMUP_S] [CAPACITY] [INCIDENTS] [SLO]
 #
 # The four figures take the same arguments, by position; pass "" to skip
 # one (it then takes its default). Each is used as a plain value: a path
@@ -24,6 +24,10 @@
 #              e.g. "cores=8 qps=40 conns=100"; default none
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
+#   SLO        the scenario's slo: "slo [p99_ms=P] [since=incident|violation]",
+#              then per label "LABEL recovered AT RECOVERY_S", "LABEL never"
+#              or "LABEL held"; its p99 is drawn, and a last panel shades
+#              each label's windows out of it; default none
 #
 # `stampede plot DIR` passes all of them, from DIR's summary.json and
 # scenario.json.
@@ -37,16 +41,18 @@ while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
 PLOTS_DIR = here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./"
 load PLOTS_DIR."common.gp"
 
-# Two panels on one time axis: the same left and right margins (in
-# characters) line their x axes up; only the bottom one labels it.
-set multiplot layout 2, 1 title (strlen(TITLE) ? TITLE.": " : "")."reply latency and errors per policy" font TITLE_FONT
+# Two panels on one time axis (three with an slo: the windows out of it
+# below): the same left and right margins (in characters) line their x
+# axes up; only the bottom one labels it. With an slo the panels are
+# placed at fixed heights of the figure, so that the third can be thin.
+set multiplot layout 2 + HAS_SLO, 1 title (strlen(TITLE) ? TITLE.": " : "")."reply latency and errors per policy" font TITLE_FONT
 set lmargin 12
 set rmargin 4
 
 # 1. p50 and p99 of the window's successful replies, from arrival, retries
-# included; log scale, whole decades.
+# included; log scale, whole decades; the SLO's p99, dashed red.
 set tmargin MARKS_MARGIN
-set bmargin 0.7
+if (HAS_SLO) { set bmargin at screen 0.47 } else { set bmargin 0.7 }
 set format x ""
 unset xlabel
 set ylabel "latency (ms, log scale)"
@@ -57,16 +63,22 @@ plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p99_ms")) \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p50_ms")) \
         with lines linewidth 1.2 dashtype (6, 4) linecolor rgb colour(i), \
      keyentry with lines linewidth 2 linecolor rgb STYLE_COLOUR title "p99", \
-     keyentry with lines linewidth 1.2 dashtype (6, 4) linecolor rgb STYLE_COLOUR title "p50"
+     keyentry with lines linewidth 1.2 dashtype (6, 4) linecolor rgb STYLE_COLOUR title "p50", \
+     for [i = 1:has(SLO_P99)] SLO_P99 with lines dashtype (4, 3) linewidth 2 linecolor rgb SLO_COLOUR title sprintf("SLO p99 %g ms", SLO_P99)
 unset label
 unset key
 unset logscale y
 
 # 2. errors (every cause) as a share of the window's completions.
-set tmargin 0.7
-set bmargin 4
-set format x "%g"
-set xlabel "time (s)"
+if (HAS_SLO) {
+    set tmargin at screen 0.455
+    set bmargin at screen 0.265
+} else {
+    set tmargin 0.7
+    set bmargin 4
+    set format x "%g"
+    set xlabel "time (s)"
+}
 set ylabel "errors (% of replies)"
 set yrange [-3:105]
 set ytics 0, 25, 100
@@ -74,4 +86,13 @@ plot for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
         with filledcurves y=0 fillstyle transparent solid 0.12 noborder linecolor rgb colour(i), \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
         with lines linewidth width(i) linecolor rgb colour(i)
+
+# 3. with an slo: the windows out of it, and the recovery.
+if (HAS_SLO) {
+    set tmargin at screen 0.25
+    set bmargin 4
+    set format x "%g"
+    set xlabel "time (s)"
+    load PLOTS_DIR."slo.gp"
+}
 unset multiplot

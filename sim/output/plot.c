@@ -137,7 +137,7 @@ static enum plot_status render_all(const struct plot_request *req,
     /* after DATA and PNG, in the order of plots/common.gp; "" leaves the
      * size to the script */
     const char *extra[] = {"", in->title, in->labels, in->warmup,
-                           in->capacity, in->incidents};
+                           in->capacity, in->incidents, in->slo};
     enum plot_status status = PLOT_OK;
     for (size_t i = 0; status == PLOT_OK && i < N_FIGURES; i++) {
         char *png = str_printf("%s/%s.png", out_dir, FIGURES[i]);
@@ -147,7 +147,8 @@ static enum plot_status render_all(const struct plot_request *req,
         }
         if (req->progress)
             fprintf(req->progress, "stampede: plotting %s\n", png);
-        status = plot_script(FIGURES[i], in->csv, png, extra, 6, req->dir, err);
+        status = plot_script(FIGURES[i], in->csv, png, extra, 7, req->dir,
+                             err);
         if (status == PLOT_OK && req->written)
             fprintf(req->written, "%s\n", png);
         free(png);

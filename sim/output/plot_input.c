@@ -87,9 +87,9 @@ static enum plot_input_status check_dir(const char *dir, const char *csv,
     return PLOT_INPUT_OK;
 }
 
-/* A label as the scenario loader accepts it: [A-Za-z][A-Za-z0-9_-]*.
- * The scripts take labels as words, so nothing else may get through. */
-/* summary.json's policies[].label, in order, separated by spaces. */
+/* summary.json's policies[].label, in order, separated by spaces. The
+ * scripts take labels as words, so a label must be one as the scenario
+ * loader accepts it: [A-Za-z][A-Za-z0-9_-]*. */
 static enum plot_input_status read_labels(const char *path, char **labels,
                                           char *err, size_t n)
 {
@@ -161,6 +161,82 @@ static char *incidents_text(const struct timeline *t)
     return buf;
 }
 
+/* ---- the SLO ---- */
+
+/* A metric's value in replication 0: the number (or boolean) of a single
+ * run, or values[0] over replications; NaN if there is none. */
+static double rep0(const cJSON *policy, const char *group, const char *key)
+{
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(policy, group);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(g, key);
+    if (cJSON_IsObject(v))
+        v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "values"),
+                               0);
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v) ? 1 : 0;
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* One line per policy of summary.json: how its replication 0 fared.
+ * `reference`: the last incident's time (NaN: none), from which the
+ * recovery is counted (else from the first violation). */
+static void policy_slo_lines(const cJSON *policies, double reference,
+                             FILE *out)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, policies) {
+        const char *label =
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "label"));
+        double violations = rep0(p, "slo", "violations");
+        double recovery = rep0(p, "slo", "recovery_s");
+        double first = rep0(p, "slo", "first_violation_s");
+        if (!label || isnan(violations))
+            continue;
+        double from = isnan(reference) ? first : reference;
+        if (violations == 0)
+            fprintf(out, "%s held\n", label);
+        else if (isnan(recovery) || isnan(from))
+            fprintf(out, "%s never\n", label);
+        else
+            fprintf(out, "%s recovered %.10g %.10g\n", label, from + recovery,
+                    recovery);
+    }
+}
+
+/* The SLO argument of the scripts (plot_input.h), "" without an slo. */
+static enum plot_input_status read_slo(const char *path,
+                                       const struct scenario *s, char **out,
+                                       char *err, size_t n)
+{
+    const struct slo_config *c = &s->model.slo;
+    if (!c->set) {
+        *out = str_printf("%s", "");
+        return *out ? PLOT_INPUT_OK : PLOT_INPUT_NO_MEMORY;
+    }
+    cJSON *root = read_json(path, err, n);
+    if (!root)
+        return PLOT_INPUT_BAD;
+    size_t len = 0;
+    FILE *f = open_memstream(out, &len);
+    double reference = timeline_last_at(&s->model.timeline,
+                                        s->model.duration);
+    if (f) {
+        fprintf(f, "slo");
+        if (!isnan(c->limit[SLO_P99]))
+            fprintf(f, " p99_ms=%.10g", c->limit[SLO_P99] * 1e3);
+        fprintf(f, " since=%s\n", isnan(reference) ? "violation"
+                                                   : "incident");
+        policy_slo_lines(cJSON_GetObjectItemCaseSensitive(root, "policies"),
+                         reference, f);
+    }
+    cJSON_Delete(root);
+    if (!f || fclose(f) != 0) {
+        snprintf(err, n, "%s: out of memory", path);
+        return PLOT_INPUT_NO_MEMORY;
+    }
+    return PLOT_INPUT_OK;
+}
+
 /* ---- the scenario ---- */
 
 /* The reference lines of the database's capacity (plots/common.gp):
@@ -190,6 +266,7 @@ static char *capacity_text(const struct scenario *s)
 }
 
 static enum plot_input_status read_scenario(const char *path,
+                                            const char *summary,
                                             struct plot_input *in, char *err,
                                             size_t n)
 {
@@ -210,6 +287,8 @@ static enum plot_input_status read_scenario(const char *path,
     if (!in->title || !in->warmup || !in->capacity || !in->incidents) {
         snprintf(err, n, "%s: out of memory", path);
         status = PLOT_INPUT_NO_MEMORY;
+    } else {
+        status = read_slo(summary, s, &in->slo, err, n);
     }
     scenario_free(s);
     return status;
@@ -228,7 +307,7 @@ enum plot_input_status plot_input_read(const char *dir, struct plot_input *in,
     else if ((status = check_dir(dir, in->csv, err, n)) == PLOT_INPUT_OK &&
              (status = read_labels(summary, &in->labels, err, n)) ==
                  PLOT_INPUT_OK)
-        status = read_scenario(scenario, in, err, n);
+        status = read_scenario(scenario, summary, in, err, n);
     free(summary);
     free(scenario);
     if (status != PLOT_INPUT_OK)
@@ -244,5 +323,6 @@ void plot_input_free(struct plot_input *in)
     free(in->warmup);
     free(in->capacity);
     free(in->incidents);
+    free(in->slo);
     memset(in, 0, sizeof *in);
 }

@@ -9,6 +9,10 @@
  *   capacity    the database's reference lines (scenario.json):
  *               "cores=C" or "peak=N*" (USL), "qps=Q", "conns=M"
  *   incidents   the scenario's timeline: one "AT LABEL" line per event
+ *   slo         the scenario's slo and how each policy fared (empty
+ *               without one): "slo p99_ms=P" (or "slo"), then a line per
+ *               label: "LABEL recovered AT RECOVERY_S", "LABEL never"
+ *               or "LABEL held" (replication 0, from summary.json)
  *
  * Everything comes from scenario.json loaded by the scenario loader, so it
  * is exactly what was simulated.
@@ -25,6 +29,7 @@ struct plot_input {
     char *warmup;
     char *capacity;
     char *incidents;
+    char *slo;
 };
 
 enum plot_input_status {

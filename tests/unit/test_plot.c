@@ -450,6 +450,15 @@ START_TEST(scripts_run_directly)
                              "peak=31.1 qps=15250", "", NULL};
         ck_assert_int_eq(run_gnuplot(usl), 0);
         assert_png(out, FIGURES[i].name, 800, 500);
+        /* an slo (a run without its columns draws no box), a label it
+         * does not know, a recovery, a policy that held */
+        const char *slo[] = {"-c", script, csv, png, "", "", "", "", "", "",
+                             "slo p99_ms=50 since=violation\n"
+                             "none recovered 3 1\nper held\nother never",
+                             NULL};
+        ck_assert_int_eq(run_gnuplot(slo), 0);
+        assert_png(out, FIGURES[i].name, FIGURES[i].width,
+                   FIGURES[i].height);
     }
     /* without the two it needs: an error, not a figure */
     const char *bad[] = {"-c", "plots/comparison.gp", csv, NULL};
@@ -580,6 +589,77 @@ START_TEST(input_reads_labels_capacity_and_incidents)
 }
 END_TEST
 
+/* The SLO argument: the objective's p99, what the recovery counts from,
+ * and per label how replication 0 fared; a run without an slo has none. */
+START_TEST(input_reads_the_slo)
+{
+    char *dir = path_in(tmp, "slo-input");
+    mkdir(dir, 0777);
+    free(write_text_file(dir, "timeseries.csv", "label\n"));
+    free(write_text_file(
+        dir, "summary.json",
+        "{\"policies\": ["
+        "{\"label\": \"none\", \"slo\": {\"violations\": 26, "
+        "\"recovery_s\": 4, \"first_violation_s\": 38, "
+        "\"recovered\": true}},"
+        "{\"label\": \"lock\", \"slo\": {\"violations\": {\"mean\": 1, "
+        "\"values\": [0, 2]}, \"recovery_s\": {\"values\": [0, 3]}, "
+        "\"first_violation_s\": {\"values\": [null, 31]}}},"
+        "{\"label\": \"per\", \"slo\": {\"violations\": 30, "
+        "\"recovery_s\": null, \"first_violation_s\": 34, "
+        "\"recovered\": false}}]}"));
+    free(write_text_file(dir, "scenario.json",
+                         "{\"slo\": {\"p99\": \"250ms\", \"error_rate\": 0.001},"
+                         " \"timeline\": [{\"at\": 30, \"event\": "
+                         "\"cache_flush\"}, {\"at\": 60, \"event\": "
+                         "\"cache_flush\"}], \"duration\": 90}"));
+    struct plot_input in;
+    char err[512];
+    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+                     PLOT_INPUT_OK);
+    /* none: back 4 s after the last incident, at 64 s */
+    ck_assert_str_eq(in.slo, "slo p99_ms=250 since=incident\n"
+                             "none recovered 64 4\n"
+                             "lock held\n"
+                             "per never\n");
+    plot_input_free(&in);
+    /* no timeline: from the first violation; no p99 objective */
+    free(write_text_file(dir, "scenario.json",
+                         "{\"slo\": {\"error_rate\": 0.001}}"));
+    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+                     PLOT_INPUT_OK);
+    ck_assert_str_eq(in.slo, "slo since=violation\n"
+                             "none recovered 42 4\n"
+                             "lock held\n"
+                             "per never\n");
+    plot_input_free(&in);
+    free(write_text_file(dir, "scenario.json", "{}"));
+    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+                     PLOT_INPUT_OK);
+    ck_assert_str_eq(in.slo, "");
+    plot_input_free(&in);
+    free(dir);
+}
+END_TEST
+
+/* With an slo, latency.png and comparison.png get a panel more (the
+ * windows out of it) at the same size, and the SLO's p99 line. */
+START_TEST(plot_draws_the_slo)
+{
+    char *dir = path_in(tmp, "with-slo");
+    char *scenario = path_in(tmp, "tiny.json");
+    const char *run[] = {"run", scenario, "--out", dir, "--quiet", "--plot",
+                         "--set", "slo.p99=20ms", "--set",
+                         "slo.error_rate=0.001", NULL};
+    struct cmd_result r = run_stampede(run);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    assert_every_png(dir);
+    cmd_result_free(&r);
+    free(dir);
+    free(scenario);
+}
+END_TEST
+
 /* plot_render in this process, so that the sanitizers see it work. */
 START_TEST(render_in_process)
 {
@@ -611,6 +691,8 @@ TEST_SUITE(plot_suite)
     tcase_add_test(tc, empty_cells_are_missing_not_zero);
     tcase_add_test(tc, input_reads_labels_capacity_and_incidents);
     tcase_add_test(tc, render_in_process);
+    tcase_add_test(tc, input_reads_the_slo);
+    tcase_add_test(tc, plot_draws_the_slo);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
