@@ -91,6 +91,71 @@ START_TEST(an_impossible_constraint_gets_a_plain_answer)
 }
 END_TEST
 
+/* A shorthand is --max of its metric: the same values evaluated, the
+ * same verdicts, the same answer. A --min binds from below. */
+START_TEST(shorthands_are_max_of_their_metric)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "c.json", SCENARIO);
+    char a[600], b[600], c[600];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(c, sizeof c, "%s/c", dir);
+    struct cmd_result ra = calibrate(file, a, "2", "--max-p99-ms=60");
+    struct cmd_result rb = calibrate(file, b, "2",
+                                     "--max=latency_ms.p99=60");
+    ck_assert_msg(ra.status == 0 && rb.status == 0, "%s%s", ra.err, rb.err);
+    cJSON *ja = read_json_in(a, "calibrate.json");
+    cJSON *jb = read_json_in(b, "calibrate.json");
+    cJSON *pa = cJSON_GetObjectItem(ja, "points");
+    cJSON *pb = cJSON_GetObjectItem(jb, "points");
+    ck_assert_int_eq(cJSON_GetArraySize(pa), cJSON_GetArraySize(pb));
+    for (int i = 0; i < cJSON_GetArraySize(pa); i++) {
+        cJSON *x = cJSON_GetArrayItem(pa, i), *y = cJSON_GetArrayItem(pb, i);
+        ck_assert_double_eq(cJSON_GetObjectItem(x, "value")->valuedouble,
+                            cJSON_GetObjectItem(y, "value")->valuedouble);
+        ck_assert_int_eq(cJSON_IsTrue(cJSON_GetObjectItem(x, "feasible")),
+                         cJSON_IsTrue(cJSON_GetObjectItem(y, "feasible")));
+    }
+    cJSON *ra_rec = cJSON_GetObjectItem(ja, "recommended");
+    cJSON *rb_rec = cJSON_GetObjectItem(jb, "recommended");
+    ck_assert_int_eq(cJSON_IsNull(ra_rec), cJSON_IsNull(rb_rec));
+    if (cJSON_IsNumber(ra_rec))
+        ck_assert_double_eq(ra_rec->valuedouble, rb_rec->valuedouble);
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+    /* more than every request served from the cache: nothing holds, and
+     * the report says the limit is from below */
+    struct cmd_result rc = calibrate(file, c, "2", "--min=hit_ratio=1.01");
+    ck_assert_msg(rc.status == 0, "%s", rc.err);
+    ck_assert_ptr_nonnull(strstr(rc.out, "hit ratio"));
+    ck_assert_ptr_nonnull(strstr(rc.out, ">= 1.01   (--min hit_ratio=1.01)"));
+    ck_assert_ptr_nonnull(strstr(rc.out, "under the limit 1.01"));
+    cJSON *jc = read_json_in(c, "calibrate.json");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(jc, "recommended")));
+    /* after the default error rate and miss share */
+    cJSON *last = cJSON_GetArrayItem(cJSON_GetObjectItem(jc, "constraints"),
+                                     2);
+    ck_assert_str_eq(cJSON_GetObjectItem(last, "metric")->valuestring,
+                     "hit_ratio");
+    ck_assert_str_eq(cJSON_GetObjectItem(last, "bound")->valuestring, "min");
+    /* where the miss share holds, the hit ratio binds */
+    int by_hit = 0;
+    cJSON *pt;
+    cJSON_ArrayForEach(pt, cJSON_GetObjectItem(jc, "points"))
+        by_hit += strcmp(cJSON_GetObjectItem(pt, "binding")->valuestring,
+                         "min hit_ratio") == 0;
+    ck_assert_int_gt(by_hit, 0);
+    cJSON_Delete(jc);
+    cmd_result_free(&ra);
+    cmd_result_free(&rb);
+    cmd_result_free(&rc);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 START_TEST(usage_errors)
 {
     char *dir = make_temp_dir();
@@ -111,6 +176,16 @@ START_TEST(usage_errors)
         {{"--policy", "per", "--reps", "1"},
          "--reps: expected an integer from 2 to 10000"},
         {{NULL}, "which policy? give --policy LABEL"},
+        {{"--policy", "per", "--max", "worst_window.p99=5"},
+         "--max worst_window.p99=5: no metric \"worst_window.p99\" (did you "
+         "mean \"worst_window.p99_ms\"?)"},
+        {{"--policy", "per", "--max", "p99_ms"},
+         "--max p99_ms: expected METRIC=X"},
+        {{"--policy", "per", "--min", "slo.recovered=1"},
+         "--min slo.recovered=1: the scenario has no slo"},
+        {{"--policy", "lock", "--max", "policy_metrics.miss_share=0.1"},
+         "--max policy_metrics.miss_share=0.1: the lock policy does not "
+         "measure"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *args[10] = {"calibrate", file};
@@ -163,6 +238,7 @@ TEST_SUITE(calibrate_suite)
     TCase *tc = tcase_create("calibrate");
     tcase_add_test(tc, the_same_answer_for_any_number_of_workers);
     tcase_add_test(tc, an_impossible_constraint_gets_a_plain_answer);
+    tcase_add_test(tc, shorthands_are_max_of_their_metric);
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, the_figure_has_a_panel_per_constraint_and_cost);
     tcase_set_timeout(tc, 120);

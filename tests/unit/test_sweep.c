@@ -179,6 +179,97 @@ START_TEST(sweep_errors_are_usage_errors)
 }
 END_TEST
 
+/* The index of a column of a CSV header line, -1 if none. */
+static int column_of(const char *header, const char *name)
+{
+    int k = 0;
+    size_t len = strlen(name);
+    for (const char *p = header; *p && *p != '\n'; k++) {
+        size_t n = strcspn(p, ",\n");
+        if (n == len && strncmp(p, name, n) == 0)
+            return k;
+        p += n + (p[n] == ',');
+    }
+    return -1;
+}
+
+/* The k-th cell of a CSV line, copied into out. */
+static void cell_at(const char *line, int k, char *out, size_t n)
+{
+    for (int i = 0; i < k; i++)
+        line += strcspn(line, ",\n") + 1;
+    snprintf(out, n, "%.*s", (int)strcspn(line, ",\n"), line);
+}
+
+static double number_at(const char *line, int k)
+{
+    char text[64];
+    cell_at(line, k, text, sizeof text);
+    return text[0] ? strtod(text, NULL) : NAN;
+}
+
+/* --max and --min: each row of sweep.csv says whether its point meets
+ * them and which binds, as recomputed here from the row's own mean and
+ * half-width columns (the upper end for a max, the lower for a min); a
+ * policy's own metric binds that policy's rows only. */
+START_TEST(constraints_mark_each_point)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "s.json", SCENARIO);
+    char out[600];
+    snprintf(out, sizeof out, "%s/c", dir);
+    const char *args[] = {"sweep", file, "--vary", "database.cores=1,4",
+                          "--vary", "policies[per].beta=0.5,2", "--reps", "3",
+                          "--max", "worst_window.p99_ms=20",
+                          "--min", "hit_ratio=0.7",
+                          "--max", "policy_metrics.miss_share=0.5",
+                          "--quiet", "--no-plot", "--out", out, NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    char path[700];
+    snprintf(path, sizeof path, "%s/sweep.csv", out);
+    char *csv = read_text_file(path, NULL);
+    ck_assert_ptr_nonnull(csv);
+    int p99 = column_of(csv, "worst_window_p99_ms_mean");
+    int hit = column_of(csv, "hit_ratio_mean");
+    int meets = column_of(csv, "meets"), binding = column_of(csv, "binding");
+    ck_assert_int_ge(p99, 0);
+    ck_assert_int_ge(hit, 0);
+    ck_assert_int_eq(binding, meets + 1);
+    int met = 0, rows = 0;
+    for (const char *line = strchr(csv, '\n') + 1; *line;
+         line = strchr(line, '\n') + 1, rows++) {
+        char label[16], bind[64];
+        cell_at(line, 2, label, sizeof label);
+        cell_at(line, binding, bind, sizeof bind);
+        double p99_upper = number_at(line, p99) + number_at(line, p99 + 1);
+        double hit_lower = number_at(line, hit) - number_at(line, hit + 1);
+        const char *want = !(p99_upper <= 20) ? "max worst_window.p99_ms"
+                           : !(hit_lower >= 0.7) ? "min hit_ratio" : NULL;
+        if (want)
+            ck_assert_str_eq(bind, want);
+        if (strcmp(label, "none") == 0)   /* per's metric is not none's */
+            ck_assert_str_eq(bind, want ? want : "");
+        ck_assert_double_eq(number_at(line, meets), bind[0] == '\0');
+        met += bind[0] == '\0';
+    }
+    ck_assert_int_eq(rows, 8);
+    ck_assert_int_gt(met, 0);
+    ck_assert_int_lt(met, rows);
+    /* the verdicts on stdout: a line per row */
+    ck_assert_ptr_nonnull(strstr(r.out, "(--max worst_window.p99_ms=20)"));
+    /* points padded to the widest ("...beta=0.5"), labels to 5 */
+    ck_assert_ptr_nonnull(strstr(r.out, "\ndatabase.cores=4, "
+                                        "policies[per].beta=2    none   "
+                                        "meets\n"));
+    free(csv);
+    cmd_result_free(&r);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 /* run --reps: each metric becomes {"mean", "ci95", "values"}. */
 START_TEST(replications_in_summary_json)
 {
@@ -234,6 +325,7 @@ TEST_SUITE(sweep_suite)
     tcase_add_test(tc, sweep_output_does_not_depend_on_the_workers);
     tcase_add_test(tc, sweep_errors_are_usage_errors);
     tcase_add_test(tc, replications_in_summary_json);
+    tcase_add_test(tc, constraints_mark_each_point);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
