@@ -78,9 +78,9 @@ static void print_header(const struct calibrate_report *r, FILE *out)
     bool lower = false;
     for (size_t i = 0; i < p->n_constraints; i++)
         lower |= p->constraints[i].lower;
-    fprintf(out, "Constraints, at the %s of the 95 %% interval:\n",
-            lower ? "far end (upper for --max, lower for --min)"
-                  : "upper end");
+    fprintf(out, "Constraints, at the %s of the 95 %% interval%s:\n",
+            lower ? "far end" : "upper end",
+            lower ? " (the upper for --max, the lower for --min)" : "");
     for (size_t i = 0; i < p->n_constraints; i++) {
         const struct constraint *k = &p->constraints[i];
         char flag[128];

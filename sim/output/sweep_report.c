@@ -11,9 +11,9 @@ static void print_constraints(FILE *out, const struct sweep_params *p)
     bool lower = false;
     for (size_t i = 0; i < p->n_constraints; i++)
         lower |= p->constraints[i].lower;
-    fprintf(out, "Constraints, at the %s of the 95 %% interval:\n",
-            lower ? "far end (upper for --max, lower for --min)"
-                  : "upper end");
+    fprintf(out, "Constraints, at the %s of the 95 %% interval%s:\n",
+            lower ? "far end" : "upper end",
+            lower ? " (the upper for --max, the lower for --min)" : "");
     for (size_t i = 0; i < p->n_constraints; i++) {
         const struct constraint *c = &p->constraints[i];
         char flag[128];
@@ -24,12 +24,16 @@ static void print_constraints(FILE *out, const struct sweep_params *p)
     fputc('\n', out);
 }
 
-/* "cache.ttl=10s, database.cores=4" */
-static void print_point(FILE *out, const struct sweep_params *p, size_t point)
+/* "cache.ttl=10s, database.cores=4" into out; its length. */
+static int point_text(const struct sweep_params *p, size_t point, char *out,
+                      size_t n)
 {
-    for (size_t v = 0; v < p->n_varies; v++)
-        fprintf(out, "%s%s=%s", v ? ", " : "", p->varies[v].path,
-                sweep_value(p, point, v));
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t v = 0; v < p->n_varies && len < n; v++)
+        len += (size_t)snprintf(out + len, n - len, "%s%s=%s", v ? ", " : "",
+                                p->varies[v].path, sweep_value(p, point, v));
+    return (int)strlen(out);
 }
 
 static void print_verdict(FILE *out, const struct sweep_params *p,
@@ -62,15 +66,21 @@ void sweep_report_print(FILE *out, const struct sweep_params *p,
                         const struct sweep *s)
 {
     print_constraints(out, p);
-    size_t width = 5;
+    /* columns as wide as their widest cell */
+    char text[512];
+    int width = 5, points = 0;
     for (size_t i = 0; i < s->n_labels; i++)
-        if (strlen(s->labels[i]) > width)
-            width = strlen(s->labels[i]);
+        if ((int)strlen(s->labels[i]) > width)
+            width = (int)strlen(s->labels[i]);
+    for (size_t point = 0; point < s->n_points; point++) {
+        int len = point_text(p, point, text, sizeof text);
+        points = len > points ? len : points;
+    }
     for (size_t point = 0; point < s->n_points; point++) {
         const struct sweep_point *pt = &s->points[point];
+        point_text(p, point, text, sizeof text);
         for (size_t i = 0; pt->done && i < pt->n_policies; i++) {
-            print_point(out, p, point);
-            fprintf(out, "  %-*s  ", (int)width, s->labels[i]);
+            fprintf(out, "%-*s  %-*s  ", points, text, width, s->labels[i]);
             print_verdict(out, p, &pt->policies[i]);
         }
     }
