@@ -18,10 +18,11 @@ echo "  timeseries.csv, summary.json, scenario.json   the data"
 echo
 echo "What they show:"
 # Three lines from this run's summary.json (written by stampede with a
-# fixed layout: one "key": value per line).
+# fixed layout: one "key": value per line; the whole run's error_rate
+# comes before the worst window's).
 awk '
 /"label": /          { gsub(/[",]/, "", $2); label = $2 }
-/"error_rate": /     { gsub(/,/, "", $2); err[label] = $2 * 100 }
+/"error_rate": /     { gsub(/,/, "", $2); if (!(label in err)) err[label] = $2 * 100 }
 /"total": /          { gsub(/,/, "", $2); if (!(label in rec)) rec[label] = $2 }
 /"open_at_end": /    { gsub(/,/, "", $2); open[label] = $2 }
 /"peak_inflight": /  { gsub(/,/, "", $2); peak[label] = $2 }
@@ -29,6 +30,8 @@ awk '
 /"polls": /          { gsub(/,/, "", $2); polls[label] = $2 }
 /"early_recomputes": / { gsub(/,/, "", $2); early[label] = $2 }
 /"count": /          { gsub(/,/, "", $2); if (!(label in episodes)) episodes[label] = $2 }
+/"out_of_slo_s": /   { gsub(/,/, "", $2); out[label] = $2 }
+/"recovered": /      { gsub(/,/, "", $2); back[label] = $2 }
 END {
   printf("  none: %.1f%% of requests failed and %d miss episode(s) never ended:" \
          " the expiry flooded the database (%d queries in flight) for good.\n",
@@ -39,4 +42,8 @@ END {
   printf("  per:  %d early refreshes, %d miss episodes, %.1f%% errors: the key" \
          " was refreshed before it expired.\n",
          early["per"], episodes["per"], err["per"])
+  printf("  slo:  out of the scenario'"'"'s slo for %d s with none (%s), %d s" \
+         " with lock (its waiters, at each expiry), %d s with per.\n",
+         out["none"], back["none"] == "true" ? "recovered" : "never recovered",
+         out["lock"], out["per"])
 }' "$out/summary.json"

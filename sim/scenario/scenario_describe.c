@@ -160,6 +160,32 @@ static void describe_timeline(const struct timeline *t, double duration,
     }
 }
 
+/* "slo       p99 <= 250ms, errors <= 0.1%, over 1s windows" */
+static void describe_slo(const struct slo_config *c, FILE *out)
+{
+    if (!c->set)
+        return;
+    char a[32], b[32];
+    const char *sep = "";
+    fprintf(out, "slo       ");
+    if (!isnan(c->limit[SLO_P99])) {
+        fprintf(out, "p99 <= %s", fmt_duration(c->limit[SLO_P99], a));
+        sep = ", ";
+    }
+    if (!isnan(c->limit[SLO_ERROR_RATE])) {
+        fprintf(out, "%serrors <= %g%%", sep, 100 * c->limit[SLO_ERROR_RATE]);
+        sep = ", ";
+    }
+    if (!isnan(c->limit[SLO_HIT_RATIO])) {
+        fprintf(out, "%shits >= %g%%", sep, 100 * c->limit[SLO_HIT_RATIO]);
+        sep = ", ";
+    }
+    if (!isnan(c->limit[SLO_DB_UTILIZATION]))
+        fprintf(out, "%sdatabase utilisation <= %g%%", sep,
+                100 * c->limit[SLO_DB_UTILIZATION]);
+    fprintf(out, "; judged over %s windows\n", fmt_duration(c->window, b));
+}
+
 void scenario_describe(const struct scenario *s, FILE *out)
 {
     describe_run(s, out);
@@ -170,4 +196,5 @@ void scenario_describe(const struct scenario *s, FILE *out)
     describe_stampede(&s->model, out);
     describe_policies(s, out);
     describe_timeline(&s->model.timeline, s->model.duration, out);
+    describe_slo(&s->model.slo, out);
 }

@@ -136,6 +136,17 @@ static cJSON *timeline_json(const struct timeline *t)
     return list;
 }
 
+/* The objectives set, and the SLO window. */
+static cJSON *slo_json(const struct slo_config *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < N_SLO_OBJECTIVES; i++)
+        if (!isnan(c->limit[i]))
+            cJSON_AddNumberToObject(o, SLO_OBJECTIVE_NAMES[i], c->limit[i]);
+    cJSON_AddNumberToObject(o, "window", c->window);
+    return o;
+}
+
 cJSON *scenario_to_json(const struct scenario *s)
 {
     cJSON *o = cJSON_CreateObject();
@@ -153,5 +164,7 @@ cJSON *scenario_to_json(const struct scenario *s)
     cJSON_AddItemToObject(o, "client", client_json(&s->model.client));
     cJSON_AddItemToObject(o, "policies", policies_json(s));
     cJSON_AddItemToObject(o, "timeline", timeline_json(&s->model.timeline));
+    if (s->model.slo.set)
+        cJSON_AddItemToObject(o, "slo", slo_json(&s->model.slo));
     return o;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kernel/strutil.h"
+#include "scenario/scenario_slo.h"
 #include "scenario/scenario_timeline.h"
 
 /* ---- defaults ---- */
@@ -87,7 +88,8 @@ static void integer_or_none(const struct cfg_obj *o, const char *key,
 
 static const char *const TOP_KEYS[] = {
     "name", "description", "duration", "warmup", "window", "seed",
-    "workload", "cache", "database", "client", "policies", "timeline", NULL,
+    "workload", "cache", "database", "client", "policies", "timeline", "slo",
+    NULL,
 };
 
 static bool name_is_safe(const char *name)
@@ -543,4 +545,5 @@ void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
     parse_client(&top, &s->model);
     parse_policies(&top, s);
     scenario_timeline_parse(&top, s);
+    scenario_slo_parse(&top, s);
 }

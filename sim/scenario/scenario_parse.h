@@ -1,7 +1,7 @@
 /*
  * scenario_parse.h — private to sim/scenario/: the schema reader that
  * scenario.c calls once the tree is ready. The "timeline" list is read by
- * scenario_timeline.c.
+ * scenario_timeline.c, the "slo" block by scenario_slo.c.
  */
 #ifndef STAMPEDE_SCENARIO_PARSE_H
 #define STAMPEDE_SCENARIO_PARSE_H

@@ -354,6 +354,14 @@ static const struct bad_input CASES[] = {
      "{file}:1:12: window: a window (120s) cannot be longer than the run "
      "(duration 60s)", {NULL}, 0},
 
+    {"an slo without an objective", ALL, "{\"slo\": {\"window\": \"2s\"}}",
+     NULL, {NULL}, "{file}:1:9: slo: an slo needs at least one objective: "
+                   "p99, error_rate, hit_ratio or db_utilization", {NULL}, 0},
+    {"an SLO window that is not a whole number of windows", ALL,
+     "{\"window\": \"2s\",\n \"slo\": {\"p99\": \"1s\", \"window\": \"3s\"}}",
+     NULL, {NULL}, "{file}:2:33: slo.window: an SLO window is a whole number "
+                   "of the scenario's windows (2s), got 3s", {NULL}, 0},
+
     /* --set */
     {"--set of a field that does not exist", ALL, "{}", NULL,
      {"--set", "database.corez=4", NULL},
@@ -386,6 +394,11 @@ static const struct bad_input CASES[] = {
      "--set policies[none].label=a.b: policies[0].label: a label starts with "
      "a letter, then letters, digits, '-' or '_' (at most 64), got \"a.b\"",
      {NULL}, 0},
+
+    {"--set of a word for the SLO's p99", ALL, "{}", NULL,
+     {"--set", "slo.p99=soon", NULL},
+     "--set slo.p99=soon: slo.p99: bad duration \"soon\": a duration is a "
+     "number followed by a unit, like \"200ms\"", {NULL}, 0},
 
     /* the command line */
     {"--seed below 0", ALL, "{}", NULL, {"--seed", "-1", NULL},
@@ -423,6 +436,27 @@ static const struct bad_input CASES[] = {
     {"--policy with a typo", RUN, "{}", NULL, {"--policy", "none_", NULL},
      "stampede run: --policy none_: the scenario has no policy labelled "
      "\"none_\" (did you mean \"none\"?)", {NULL}, 0},
+    {"--fail-on-slo without an slo", RUN, "{}", NULL, {"--fail-on-slo", NULL},
+     "stampede run: --fail-on-slo: the scenario has no slo to hold (add an "
+     "\"slo\" block, or --set slo.p99=250ms)", {NULL}, 0},
+    {"--max of an unknown metric", SWEEP, "{}", NULL,
+     {"--max", "worst_window.p99=500", NULL},
+     "stampede sweep: --max worst_window.p99=500: no metric "
+     "\"worst_window.p99\" (did you mean \"worst_window.p99_ms\"?) ('stampede "
+     "metrics' lists them)", {NULL}, 0},
+    {"--min of a per-window column", SWEEP, "{}", NULL,
+     {"--min", "db_qps=10", NULL},
+     "stampede sweep: --min db_qps=10: \"db_qps\" is a column of "
+     "timeseries.csv, a figure of each window; bound a field of summary.json "
+     "('stampede metrics' lists them)", {NULL}, 0},
+    {"--min without a number", SWEEP, "{}", NULL,
+     {"--min", "hit_ratio=high", NULL},
+     "stampede sweep: --min hit_ratio=high: expected a number after '=', got "
+     "\"high\"", {NULL}, 0},
+    {"--max of the SLO without an slo", SWEEP, "{}", NULL,
+     {"--max", "slo.out_of_slo_s=0", NULL},
+     "stampede sweep: --max slo.out_of_slo_s=0: the scenario has no slo (add "
+     "an \"slo\" block, or --set slo.p99=250ms)", {NULL}, 0},
     {"-j 0", SWEEP, "{}", NULL, {"-j", "0", NULL},
      "stampede sweep: -j: expected an integer from 1 to 256, got '0'", {NULL},
      0},
