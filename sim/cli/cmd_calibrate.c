@@ -304,7 +304,8 @@ static int resolve_range(const struct scenario *s,
 /* Whether a run of the calibrated policy has the constraint's field: a
  * policy's own metric only for that policy, the SLO's only with an slo.
  * A usage error if not. */
-static int check_measured(const struct scenario *s, const struct policy_ops *ops,
+static int check_measured(const struct scenario *s,
+                          const struct policy_ops *ops,
                           const struct constraint *c)
 {
     char flag[128];

@@ -8,10 +8,10 @@
  * (constraint.h) — not merely on average, so that a re-run agrees. The
  * knob is evaluated on a log grid over its range, then on a finer grid
  * between the first value that holds and the one below it; every value
- * runs the same replications (common random numbers). Constraints need not improve monotonically
- * with the knob (a huge beta refreshes so early that it loads the
- * database; a lock_ttl beyond max_wait lets waiters give up together), so
- * larger values are reported, not assumed to hold.
+ * runs the same replications (common random numbers). Constraints need
+ * not improve monotonically with the knob (a huge beta refreshes so early
+ * that it loads the database; a lock_ttl beyond max_wait lets waiters
+ * give up together), so larger values are reported, not assumed to hold.
  */
 #ifndef STAMPEDE_CALIBRATE_H
 #define STAMPEDE_CALIBRATE_H

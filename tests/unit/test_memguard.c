@@ -121,6 +121,44 @@ START_TEST(estimate_matches_what_a_world_allocates)
 }
 END_TEST
 
+static double world_heap(const struct scenario *s)
+{
+    const struct policy_spec *spec = &s->policies[0];
+    struct world_params wp = {.model = &s->model, .policy = spec->ops,
+                              .knobs = spec->knobs, .label = spec->label,
+                              .seed = 1};
+    char err[256];
+    size_t before = heap_in_use();
+    struct world *w = world_create(&wp, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    double used = (double)(heap_in_use() - before);
+    world_destroy(w);
+    return used;
+}
+
+/* An slo holds its SLO window's windows, each with its two histograms,
+ * until the SLO window closes: the estimate counts them, and a world
+ * with a 100-window SLO window allocates that much more than without. */
+START_TEST(the_windows_an_slo_holds_count)
+{
+    const char *sets[] = {"slo={\"p99\": \"1s\", \"window\": \"100s\"}"};
+    struct scenario *plain = load("{\"duration\": \"200s\"}", NULL, 0);
+    struct scenario *slo = load("{\"duration\": \"200s\"}", sets, 1);
+    const struct policy_ops *ops = plain->policies[0].ops;
+    double more = world_memory_estimate(&slo->model, ops, NULL) -
+                  world_memory_estimate(&plain->model, ops, NULL);
+    ck_assert_double_gt(more, 100 * 2 * sizeof(struct hist));
+    double used = world_heap(slo) - world_heap(plain);
+    /* glibc's malloc only (see above); within 10 % of the estimate */
+    if (heap_in_use() > 0)
+        ck_assert_msg(used > 0.9 * more && used < 1.1 * more,
+                      "an slo of 100 windows allocated %.0f bytes more, "
+                      "estimated %.0f", used, more);
+    scenario_free(plain);
+    scenario_free(slo);
+}
+END_TEST
+
 START_TEST(problems_name_the_field_and_where_it_came_from)
 {
     const char *json = "{\n  \"workload\": {\"keys\": {\"count\": 1000000000, "
@@ -231,6 +269,7 @@ TEST_SUITE(memguard_suite)
     TCase *tc = tcase_create("memory at start");
     tcase_add_test(tc, sizes_parse_and_print);
     tcase_add_test(tc, estimate_matches_what_a_world_allocates);
+    tcase_add_test(tc, the_windows_an_slo_holds_count);
     tcase_add_test(tc, problems_name_the_field_and_where_it_came_from);
     tcase_add_test(tc, commands_refuse_before_running);
     tcase_set_timeout(tc, 60);

@@ -448,7 +448,7 @@ END_TEST
 START_TEST(an_incident_that_ends_gives_a_recovery_near_its_end)
 {
     for (int seed = 1; seed <= 5; seed++) {
-        char seed_text[8];
+        char seed_text[16];
         snprintf(seed_text, sizeof seed_text, "%d", seed);
         const char *extra[] = {"--policy", "lock", "--seed", seed_text, NULL};
         int status;

@@ -40,8 +40,10 @@ START_TEST(recommended_beta_holds_with_more_replications_and_another_seed)
     size_t len;
     char *text = read_scenario(&len);
     static const struct constraint C[] = {
-        {"max-error-rate", "error_rate", "error rate", 0.001},
-        {"max-miss-share", "policy_metrics.miss_share", "miss share", 0.01},
+        {.option = "max-error-rate", .path = "error_rate",
+         .what = "error rate", .limit = 0.001},
+        {.option = "max-miss-share", .path = "policy_metrics.miss_share",
+         .what = "miss share", .limit = 0.01},
     };
     struct calibrate_params p = {
         .sweep = {.file = FILE_NAME, .text = text, .len = len, .reps = 4,
