@@ -396,12 +396,36 @@ static void enter_db(struct db *db, struct query *q)
     db->ops->admit(db->disc, &q->job);
 }
 
+/* When a waiter stops waiting for a connection: its pool deadline, or
+ * its client timeout if that comes first. */
+static double pool_deadline(const struct db *db, const struct query *q)
+{
+    double pool_at = q->submitted + db->cfg.pool_timeout;
+    double at = q->submitted + db->cfg.timeout;
+    return pool_at < at ? pool_at : at;
+}
+
+/* The first waiter whose deadline is still ahead. A deadline at t has
+ * expired at t: a waiter whose deadline is now gets no connection freed
+ * at the same instant (its deadline event, due now, reports it). Every
+ * waiter has the same timeouts, so deadlines grow along the FIFO and the
+ * expired ones are a prefix, walked in O(their number). */
+static struct query *first_live_waiter(const struct db *db)
+{
+    double now = sim_now(db->sim);
+    struct db_job *job = db->pool_wait.head;
+    while (job && pool_deadline(db, query_of(job)) <= now)
+        job = job->next;
+    return query_of(job);
+}
+
 /* Hands free connections to waiters in FIFO order. A refused waiter gives
  * its connection back at once, so the loop goes on. */
 static void pool_dispatch(struct db *db)
 {
-    while (db->free_conns > 0 && db->pool_wait.head) {
-        struct query *q = query_of(db_fifo_pop(&db->pool_wait));
+    struct query *q;
+    while (db->free_conns > 0 && (q = first_live_waiter(db))) {
+        db_fifo_unlink(&db->pool_wait, &q->job);
         db->free_conns--;
         /* the armed event was the pool deadline if that came first */
         if (db->cfg.pool_timeout < db->cfg.timeout)
@@ -596,7 +620,9 @@ db_query_id db_submit(struct db *db, double work, db_done_fn done,
     q->done = done;
     q->owner = owner;
     db->seg.submitted++;
-    if (db->free_conns > 0) {   /* then nobody waits: the FIFO is empty */
+    /* a free connection means nobody waits for one, but waiters whose
+     * deadline is this instant (first_live_waiter) */
+    if (db->free_conns > 0) {
         db->free_conns--;
         arm_deadline(db, q, now + db->cfg.timeout);
         enter_db(db, q);
@@ -605,9 +631,7 @@ db_query_id db_submit(struct db *db, double work, db_done_fn done,
         db_fifo_push(&db->pool_wait, &q->job);
         if (db->pool_wait.len > db->seg.pool_waiting_max)
             db->seg.pool_waiting_max = db->pool_wait.len;
-        double pool_at = now + db->cfg.pool_timeout;
-        double at = now + db->cfg.timeout;
-        arm_deadline(db, q, pool_at < at ? pool_at : at);
+        arm_deadline(db, q, pool_deadline(db, q));
     }
     return query_id(q);
 }

@@ -21,6 +21,15 @@
  * its pool connection is free again, its result is discarded; the database
  * keeps executing it (wasted work) unless cancel_on_timeout.
  *
+ * Ties: a deadline at t has expired at t. A query still waiting for a
+ * connection when its deadline comes fails with DB_POOL_TIMEOUT if its pool
+ * deadline is that instant — with pool_timeout equal to timeout the pool is
+ * charged, as what kept the query from the database — else DB_TIMEOUT. A
+ * connection freed at that same instant (another query timing out, say)
+ * goes to the next waiter, not to one whose deadline is now. So with equal
+ * timeouts a query that never reached the database is a pool timeout, one
+ * that did is a timeout.
+ *
  * Background traffic: a Poisson stream of queries with its own service
  * distribution that shares the database's capacity but not the client's
  * pool, is never refused and never times out.
@@ -77,8 +86,8 @@ enum db_result {
     DB_TIMEOUT,              /* client.timeout expired first (possibly
                                 while still waiting for a connection) */
     DB_POOL_TIMEOUT,         /* no pool connection within pool_timeout
-                                (when pool_timeout <= timeout, a tie
-                                counts as a pool timeout) */
+                                (a tie with timeout counts as a pool
+                                timeout: see Ties above) */
     DB_REFUSED,              /* the database was at max_connections when
                                 the query got its connection */
 };

@@ -419,6 +419,35 @@ START_TEST(timeout_decides_before_pool_timeout)
 }
 END_TEST
 
+/* pool_timeout = timeout = 1, pool of 1: both deadlines of a waiter fall
+ * at the same instant. The rule: a query that never got a connection is a
+ * pool timeout (the pool is what kept it from the database); one that got
+ * a connection is a timeout. A holds the connection past 1 and times out;
+ * B waits for it all along and is a pool timeout; C gets it at 1 (from A)
+ * and times out at 2 with work 5. */
+START_TEST(pool_timeout_equal_to_timeout_charges_the_pool)
+{
+    struct db_config cfg = ps_config(4);
+    cfg.pool_size = 1;
+    cfg.pool_timeout = 1;
+    cfg.timeout = 1;
+    struct ctx *c = ctx_new(&cfg);
+    submit(c, 0, 5);
+    submit(c, 1, 5);
+    run_to(c, 0.5);
+    submit(c, 2, 5);
+    run_to(c, 10);
+    expect(c, 0, 0, DB_TIMEOUT, 1, 1);
+    expect(c, 1, 1, DB_POOL_TIMEOUT, 1, 1);
+    expect(c, 2, 2, DB_TIMEOUT, 1.5, 1);
+    struct db_stats s = collect(c, NULL);
+    ck_assert_uint_eq(s.timeouts, 2);
+    ck_assert_uint_eq(s.pool_timeouts, 1);
+    ck_assert_uint_eq(s.started, 2);
+    ctx_free(c);
+}
+END_TEST
+
 /* ---- timeouts ------------------------------------------------------------ */
 
 /* Two cores, pool of 1, timeout 2. A (work 5) times out at 2 and frees the
@@ -1062,6 +1091,7 @@ TEST_SUITE(database_suite)
     tcase_add_test(tc, pool_is_fifo);
     tcase_add_test(tc, pool_timeout);
     tcase_add_test(tc, timeout_decides_before_pool_timeout);
+    tcase_add_test(tc, pool_timeout_equal_to_timeout_charges_the_pool);
     tcase_add_test(tc, timeout_frees_the_pool_while_the_db_works);
     tcase_add_test(tc, cancel_on_timeout_removes_the_query);
     tcase_add_test(tc, fcfs_timeouts);
