@@ -3,6 +3,7 @@
  * plain answer when nothing works, the same output for any -j, and usage
  * errors.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include <cjson/cJSON.h>
 
 #include "../support.h"
+#include "experiment/aggregate.h"
+#include "experiment/calibrate.h"
 
 /* 20 keys at 20 req/s each, Δ 50 ms: a short per scenario. */
 static const char SCENARIO[] =
@@ -232,6 +235,43 @@ START_TEST(the_figure_has_a_panel_per_constraint_and_cost)
 }
 END_TEST
 
+/* A constraint is judged at the upper end of the metric's 95 % interval,
+ * not on its mean: p99 over three replications of 8, 10 and 12 ms has mean
+ * 10 and half-width t(0.975, 2) * 2 / sqrt(3) = 4.9676, so a limit of 12
+ * ms holds on the mean but not at 14.97. Split replications (some
+ * collapsed) have no interval: nothing can be promised. */
+static void one_run(struct run_summary *s, double p99, double collapsed)
+{
+    s->n = 2;
+    strcpy(s->values[0].path, "latency_ms.p99");
+    s->values[0].value = p99;
+    strcpy(s->values[1].path, "collapsed");
+    s->values[1].value = collapsed;
+}
+
+START_TEST(constraints_are_judged_at_the_upper_end_of_the_interval)
+{
+    static struct run_summary a, b, c;
+    static struct calibrate_point pt;
+    one_run(&a, 8, 0);
+    one_run(&b, 10, 0);
+    one_run(&c, 12, 0);
+    const struct run_summary *runs[] = {&a, &b, &c};
+    aggregate_summaries(runs, 3, &pt.agg);
+    double upper = calibrate_upper(&pt, "latency_ms.p99");
+    ck_assert_double_eq_tol(upper, 10 + 4.302652730 * 2 / sqrt(3), 1e-6);
+    ck_assert(upper > 12);
+    /* one replication: no interval, the mean is all there is */
+    aggregate_summaries(runs + 1, 1, &pt.agg);
+    ck_assert_double_eq(calibrate_upper(&pt, "latency_ms.p99"), 10);
+    /* a metric the runs do not have, and split replications */
+    ck_assert(isinf(calibrate_upper(&pt, "latency_ms.p999")));
+    one_run(&c, 12, 1);
+    aggregate_summaries(runs, 3, &pt.agg);
+    ck_assert(isinf(calibrate_upper(&pt, "latency_ms.p99")));
+}
+END_TEST
+
 TEST_SUITE(calibrate_suite)
 {
     Suite *s = suite_create("calibrate");
@@ -241,6 +281,7 @@ TEST_SUITE(calibrate_suite)
     tcase_add_test(tc, shorthands_are_max_of_their_metric);
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, the_figure_has_a_panel_per_constraint_and_cost);
+    tcase_add_test(tc, constraints_are_judged_at_the_upper_end_of_the_interval);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;

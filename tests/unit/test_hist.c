@@ -99,6 +99,34 @@ START_TEST(reset_empties_and_extremes_are_handled)
 }
 END_TEST
 
+/* Ranks that fall exactly on the end of a bucket (or of the zeros): the
+ * q-quantile is the smallest value with at least q of the values at or
+ * below it, so of {1 s, 2 s} the median is 1 s — half the values are <= 1
+ * s — and only a q above one half reaches 2 s. Each answer is the bucket's
+ * midpoint (at most 1/256 above the value), never beyond the maximum. */
+static bool within_bucket(double got, double value)
+{
+    return got >= value && got <= value * (1 + 1.0 / 256);
+}
+
+START_TEST(quantile_at_a_bucket_boundary)
+{
+    struct hist *h = hist_create();
+    hist_record(h, 1);
+    hist_record(h, 2);
+    ck_assert_msg(within_bucket(hist_quantile(h, 0.5), 1), "p50 of {1, 2}: %g",
+                  hist_quantile(h, 0.5));
+    ck_assert_double_eq(hist_quantile(h, 0.51), 2);
+    /* {0, 1}: the zeros come first; the median is the zero */
+    hist_reset(h);
+    hist_record(h, 0);
+    hist_record(h, 1);
+    ck_assert_double_eq(hist_quantile(h, 0.5), 0);
+    ck_assert(within_bucket(hist_quantile(h, 0.51), 1));
+    hist_destroy(h);
+}
+END_TEST
+
 TEST_SUITE(hist_suite)
 {
     Suite *s = suite_create("hist");
@@ -106,6 +134,7 @@ TEST_SUITE(hist_suite)
     tcase_add_test(tc, quantiles_within_one_percent_of_exact);
     tcase_add_test(tc, merge_equals_recording_everything_in_one);
     tcase_add_test(tc, reset_empties_and_extremes_are_handled);
+    tcase_add_test(tc, quantile_at_a_bucket_boundary);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

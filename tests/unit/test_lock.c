@@ -144,6 +144,61 @@ START_TEST(serve_stale_answers_at_once_and_refreshes_once)
 }
 END_TEST
 
+/* A holder whose recheck finds the value fresh (another holder wrote it
+ * between its missing read and its lock) lets the lock go at once. With a
+ * random cache round trip that happens: a waiter's SET NX can complete
+ * after the holder's write and unlock although its GET completed before
+ * the write. lock_ttl (3 s) outlives the TTL (1 s): a lock kept by such a
+ * holder would make the next expiry's readers wait until it expires. */
+START_TEST(a_recheck_that_finds_the_value_lets_go_at_once)
+{
+    const char *sets[] = {"cache.ttl=1s", "policies[0].lock_ttl=3s",
+                          "cache.latency={\"dist\": \"exponential\", "
+                          "\"mean\": \"500us\"}",
+                          "duration=8s"};
+    struct run_summary r = run(HOT, sets, 4);
+    double lock = test_get(&r, "recomputes.lock");
+    ck_assert(lock >= 5);   /* one per expiry, every ~1.2 s */
+    /* acquisitions that did not recompute: rechecks that found the value */
+    ck_assert(test_get(&r, "policy_metrics.acquisitions") > lock);
+    ck_assert(test_get(&r, "policy_metrics.max_wait_s") < 0.3);
+    ck_assert(test_get(&r, "unfinished") < 150);
+}
+END_TEST
+
+/* The sleep between polls is retry_interval + U(-1, 1) * retry_jitter: on
+ * average retry_interval. Here the cache round trip is a constant c (500
+ * us), nobody gives up and no waiter ever gets the lock (its SET NX always
+ * completes before the holder's unlock), so each poll ends one sleep and
+ * two round trips (SET NX, then GET) of a wait:
+ *     wait_total = polls * 2c + the sum of the sleeps,
+ * exactly. The sleeps are independent draws and whether a waiter polls
+ * again depends only on the draws before (Wald), so the mean sleep is
+ * estimated with standard error sigma / sqrt(polls), sigma = jitter /
+ * sqrt(3) = 28.9 ms for jitter 50 ms. Over ~2000 polls that is ~0.65 ms:
+ * the tolerance is 4 standard errors, computed from the polls counted. A
+ * one-sided jitter would move the mean by 25 ms or more. */
+START_TEST(the_mean_poll_interval_is_retry_interval)
+{
+    const char *sets[] = {"database.service=500ms",
+                          "policies[0].retry_jitter=50ms",
+                          "policies[0].max_wait=none"};
+    struct run_summary r = run(HOT, sets, 3);
+    const double c = 500e-6, interval = 0.050, sigma = 0.050 / sqrt(3);
+    ck_assert_double_eq(test_get(&r, "episodes.open_at_end"), 0);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.give_ups"), 0);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.acquisitions"),
+                        test_get(&r, "recomputes.lock"));
+    double polls = test_get(&r, "policy_metrics.polls");
+    ck_assert(polls > 1000);
+    double sleeps = test_get(&r, "policy_metrics.wait_total_s") - polls * 2 * c;
+    double mean = sleeps / polls, tol = 4 * sigma / sqrt(polls);
+    ck_assert_msg(fabs(mean - interval) <= tol,
+                  "mean sleep %g s over %g polls, expected %g +/- %g", mean,
+                  polls, interval, tol);
+}
+END_TEST
+
 TEST_SUITE(lock_suite)
 {
     Suite *s = suite_create("lock");
@@ -154,6 +209,8 @@ TEST_SUITE(lock_suite)
     tcase_add_test(tc, lock_expiring_under_a_slow_query_lets_another_in);
     tcase_add_test(tc, crashed_holders_end_in_error);
     tcase_add_test(tc, serve_stale_answers_at_once_and_refreshes_once);
+    tcase_add_test(tc, a_recheck_that_finds_the_value_lets_go_at_once);
+    tcase_add_test(tc, the_mean_poll_interval_is_retry_interval);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;

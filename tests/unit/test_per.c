@@ -123,6 +123,46 @@ START_TEST(failed_early_refresh_still_replies_with_the_value)
 }
 END_TEST
 
+/* The run ends before the value expires (5 s), so every read finds it
+ * fresh, and every early refresh fails (timeout 10 ms < Δ 100 ms). Each
+ * refresher replies after its failed query with the value it read: a hit.
+ * So every request is a hit, none computed nor failed, and every failure
+ * is counted as a failed early refresh. */
+START_TEST(a_failed_sync_refresh_is_a_hit_and_counted)
+{
+    const char *sets[] = {"client.timeout=10ms", "duration=4.9s"};
+    struct run_summary r = run(HOT, sets, 2);
+    double failed = test_get(&r, "policy_metrics.failed_early_recomputes");
+    ck_assert(failed >= 10);
+    ck_assert_double_eq(test_get(&r, "outcomes.hit"),
+                        test_get(&r, "requests"));
+    ck_assert_double_eq(test_get(&r, "outcomes.computed"), 0);
+    ck_assert_double_eq(test_get(&r, "outcomes.error"), 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.failed"), failed);
+    ck_assert_double_eq(test_get(&r, "db.timeouts"), failed);
+    /* those still refreshing at the end are the only ones not failed */
+    ck_assert(test_get(&r, "recomputes.early") >= failed);
+    ck_assert(test_get(&r, "recomputes.early") -
+                  test_get(&r, "unfinished") <= failed);
+    /* a refresher replies after its query's timeout */
+    ck_assert(test_get(&r, "latency_ms.max") >= 10);
+}
+END_TEST
+
+/* An early refresh starts on a fresh value on purpose: it is never
+ * counted redundant (that is for a miss or lock recompute of a value
+ * written again since it was read). Two early refreshes of one value
+ * show as overlapping instead. */
+START_TEST(early_refreshes_are_not_redundant)
+{
+    const char *sets[] = {"policies[0].beta=3"};
+    struct run_summary r = run(HOT, sets, 1);
+    ck_assert(test_get(&r, "recomputes.early") >= 4);
+    ck_assert(test_get(&r, "recomputes.overlapping") > 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.redundant"), 0);
+}
+END_TEST
+
 START_TEST(the_initial_values_are_cycles_too)
 {
     /* beta so small no read refreshes early: each value expires, the next
@@ -147,6 +187,8 @@ TEST_SUITE(per_suite)
     tcase_add_test(tc, async_refresh_replies_at_once);
     tcase_add_test(tc, a_larger_fixed_delta_refreshes_earlier);
     tcase_add_test(tc, failed_early_refresh_still_replies_with_the_value);
+    tcase_add_test(tc, a_failed_sync_refresh_is_a_hit_and_counted);
+    tcase_add_test(tc, early_refreshes_are_not_redundant);
     tcase_add_test(tc, the_initial_values_are_cycles_too);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);

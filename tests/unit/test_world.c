@@ -138,6 +138,115 @@ START_TEST(open_loop_arrivals_and_keys_are_common_to_all_policies)
 }
 END_TEST
 
+/* ---- recomputes: the delta written, overlaps ---- */
+
+/* A policy that recomputes every missing read and checks, on every fresh
+ * read, that the delta stored with the value is the response time the
+ * writing request measured itself: from its query's submission (its
+ * missing read) to the result, i.e. to its write's completion less the
+ * write's round trip. */
+struct delta_probe {
+    double latency;          /* the cache round trip (constant) */
+    double written;          /* the delta the last write measured */
+    double max_written;
+    size_t fresh_reads, mismatches;
+};
+
+static void probe_on_read(void *state, struct request *r,
+                          const struct cache_view *v)
+{
+    struct delta_probe *p = state;
+    if (v->state == CACHE_FRESH) {
+        p->fresh_reads++;
+        if (fabs(v->delta - p->written) > 1e-9)
+            p->mismatches++;
+        req_reply(r, OUTCOME_HIT);
+        return;
+    }
+    *(double *)req_policy_data(r) = req_now(r);   /* the query starts now */
+    req_recompute(r, CAUSE_MISS);
+}
+
+static void probe_on_recomputed(void *state, struct request *r,
+                                enum recompute_result result)
+{
+    struct delta_probe *p = state;
+    if (result == RECOMPUTE_OK) {
+        p->written = req_now(r) - p->latency - *(double *)req_policy_data(r);
+        p->max_written = fmax(p->max_written, p->written);
+    }
+    policy_find("none")->on_recomputed(NULL, r, result);
+}
+
+static const struct policy_ops PROBE_OPS = {
+    .name = "probe", .serves_stale = never, .create = log_create,
+    .destroy = log_destroy, .on_read = probe_on_read,
+    .on_recomputed = probe_on_recomputed, .collect = nothing,
+};
+
+/* One core shared by processor sharing: a query that overlaps another
+ * takes longer than its work (100 ms). The delta written is what the
+ * client timed (DESIGN.md §4), which PER then scales its lead time by —
+ * not the work drawn for the query. */
+START_TEST(the_delta_written_is_the_measured_response_time)
+{
+    struct scenario *s = scenario_of(
+        "{\"duration\": \"10s\", \"workload\": {\"arrivals\": {\"rate\": 20}},"
+        " \"cache\": {\"ttl\": \"1s\", \"warm\": \"cold\","
+        "             \"latency\": \"500us\"},"
+        " \"database\": {\"cores\": 1, \"service\": \"100ms\"},"
+        " \"client\": {\"timeout\": \"none\"}}");
+    struct delta_probe p = {.latency = 0.0005};
+    struct outcome_copy res;
+    run_world(s, &PROBE_OPS, &p, NULL, NULL, &res);
+    ck_assert_uint_gt(p.fresh_reads, 50);
+    ck_assert_uint_eq(p.mismatches, 0);
+    /* the case that tells response time from work did happen */
+    ck_assert(p.max_written > 0.15);
+    scenario_free(s);
+}
+END_TEST
+
+/* A policy under which requests 1, 2 and 200 recompute (whatever they
+ * read) and the others reply at once. */
+static void three_on_read(void *state, struct request *r,
+                          const struct cache_view *v)
+{
+    (void)state;
+    (void)v;
+    uint64_t id = req_id(r);
+    if (id == 1 || id == 2 || id == 200)
+        req_recompute(r, CAUSE_MISS);
+    else
+        req_reply(r, OUTCOME_HIT);
+}
+
+static const struct policy_ops THREE_OPS = {
+    .name = "three", .serves_stale = never, .create = log_create,
+    .destroy = log_destroy, .on_read = three_on_read,
+    .on_recomputed = log_on_recomputed, .collect = nothing,
+};
+
+/* Requests 1 and 2 arrive ~10 ms apart and their 300 ms queries run
+ * together: exactly two concurrent recomputes of the key, so one
+ * overlapping (the second). Request 200 (~2 s) recomputes alone. */
+START_TEST(two_concurrent_recomputes_are_one_overlap)
+{
+    struct scenario *s = scenario_of(
+        "{\"duration\": \"3s\", \"workload\": {\"arrivals\": {\"rate\": 100}},"
+        " \"database\": {\"cores\": 10, \"service\": \"300ms\"},"
+        " \"client\": {\"timeout\": \"none\"}}");
+    struct outcome_copy res;
+    static int state;   /* the policy keeps none; create must not be NULL */
+    run_world(s, &THREE_OPS, &state, NULL, NULL, &res);
+    ck_assert_double_eq(summary_get(&res.summary, "recomputes.total"), 3);
+    ck_assert_double_eq(summary_get(&res.summary, "outcomes.computed"), 3);
+    ck_assert_double_eq(summary_get(&res.summary, "recomputes.overlapping"),
+                        1);
+    scenario_free(s);
+}
+END_TEST
+
 /* ---- windows ---- */
 
 struct rows {
@@ -323,6 +432,8 @@ TEST_SUITE(world_suite)
     Suite *s = suite_create("world");
     TCase *tc = tcase_create("world");
     tcase_add_test(tc, open_loop_arrivals_and_keys_are_common_to_all_policies);
+    tcase_add_test(tc, the_delta_written_is_the_measured_response_time);
+    tcase_add_test(tc, two_concurrent_recomputes_are_one_overlap);
     tcase_add_test(tc, windows_cover_the_run_and_the_warmup_is_flagged);
     tcase_add_test(tc, failed_requests_retry_with_backoff_then_fail);
     tcase_add_test(tc, backoff_is_capped_exponential_with_full_jitter);
