@@ -47,11 +47,14 @@ START_TEST(ttl_zero_stores_nothing_and_jitter_spreads_expiries)
 {
     gsl_rng *r = rng_stream_create(2, 0, "cache-test");
     struct dist d = dist_constant(0.2);
-    struct cache_config zero = config(0, 0, 0, WARM_STAGGERED);
+    /* not even for the stale window: nothing is stored at all */
+    struct cache_config zero = config(0, 0, 5, WARM_STAGGERED);
     struct cache *k = cache_create(&zero, 1, &d, r);
     ck_assert_int_eq(cache_get(k, 0, 0).state, LOOKUP_MISSING);
-    cache_set(k, 0, 1, 0.1);
+    ck_assert(cache_set(k, 0, 1, 0.1) == -INFINITY);
+    ck_assert(cache_expiry(k, 0) == -INFINITY);
     ck_assert_int_eq(cache_get(k, 0, 1).state, LOOKUP_MISSING);
+    ck_assert_int_eq(cache_get(k, 0, 3).state, LOOKUP_MISSING);
     cache_destroy(k);
 
     struct cache_config jit = config(10, 0.2, 0, WARM_COLD);

@@ -483,6 +483,14 @@ START_TEST(timeout_frees_the_pool_while_the_db_works)
     ck_assert_double_eq_tol(s.work_done, 5.25, EPS);
     ck_assert_double_eq_tol(s.inflight_area, 5.25, EPS);
     ck_assert_double_eq_tol(s.util_area, 0.5 * 2 + 0.25 + 0.5 * 2.75, EPS);
+    /* C after A has finished: its work is not wasted (A no longer runs
+     * abandoned) */
+    submit(c, 2, 1);
+    run_to(c, 12);
+    expect(c, 2, 2, DB_OK, 11, 1);
+    s = collect(c, NULL);
+    ck_assert_double_eq_tol(s.wasted_work, 0, EPS);
+    ck_assert_double_eq_tol(s.work_done, 1, EPS);
     ctx_free(c);
 }
 END_TEST
@@ -554,6 +562,7 @@ START_TEST(refused_while_an_abandoned_query_runs)
     submit(c, 1, 0.5);
     ck_assert_int_eq(db_queries_held(c->db), 2);
     run_to(c, 6);
+    ck_assert_int_eq(db_queries_held(c->db), 0);   /* A done, B told */
     submit(c, 2, 0.5);
     run_to(c, 10);
     ck_assert_int_eq(c->n, 3);
@@ -745,6 +754,9 @@ START_TEST(fcfs_fewer_cores)
     expect(c, 1, 1, DB_OK, 2, 2);
     expect(c, 2, 2, DB_OK, 3, 3);
     expect(c, 3, 3, DB_OK, 4, 4);
+    /* util never above 1: from 1 to 2 two queries run on 1 core */
+    struct db_stats s = collect(c, NULL);
+    ck_assert_double_eq_tol(s.util_area, 4, EPS);
     ctx_free(c);
 }
 END_TEST

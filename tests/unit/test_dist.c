@@ -296,6 +296,26 @@ START_TEST(spec_round_trips_through_json)
 }
 END_TEST
 
+/* A duration is written in the largest unit it reaches: 1 ms is "1ms",
+ * not "1000us"; 2 minutes and up in minutes, 2 hours and up in hours. */
+START_TEST(durations_are_written_in_the_unit_they_reach)
+{
+    static const struct {
+        double s;
+        const char *text;
+    } cases[] = {
+        {0, "0s"},       {INFINITY, "none"}, {5e-7, "500ns"}, {1e-6, "1us"},
+        {2.5e-4, "250us"}, {1e-3, "1ms"},    {0.05, "50ms"},  {1, "1s"},
+        {90, "90s"},     {120, "2m"},        {5400, "90m"},   {7200, "2h"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[32];
+        duration_format(cases[i].s, out, sizeof out);
+        ck_assert_str_eq(out, cases[i].text);
+    }
+}
+END_TEST
+
 TEST_SUITE(dist_suite)
 {
     Suite *s = suite_create("dist");
@@ -305,6 +325,7 @@ TEST_SUITE(dist_suite)
     tcase_add_test(tc, heavy_tails_match_by_quantiles);
     tcase_add_test(tc, bad_specs_are_explained);
     tcase_add_test(tc, spec_round_trips_through_json);
+    tcase_add_test(tc, durations_are_written_in_the_unit_they_reach);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

@@ -53,12 +53,14 @@ START_TEST(quantiles_within_one_percent_of_exact)
 }
 END_TEST
 
+/* Two histograms merged hold what one that recorded everything holds:
+ * every bucket (the top one of each included), the zeros, the extremes. */
 START_TEST(merge_equals_recording_everything_in_one)
 {
     gsl_rng *r = rng_stream_create(5, 0, "hist-merge");
     struct hist *a = hist_create(), *b = hist_create(), *all = hist_create();
     for (int i = 0; i < 20000; i++) {
-        double v = gsl_ran_exponential(r, i % 2 ? 0.001 : 0.5);
+        double v = i % 7 == 0 ? 0 : gsl_ran_exponential(r, i % 2 ? 0.001 : 0.5);
         hist_record(i % 3 ? a : b, v);
         hist_record(all, v);
     }
@@ -66,6 +68,12 @@ START_TEST(merge_equals_recording_everything_in_one)
     ck_assert_uint_eq(a->count, all->count);
     ck_assert_double_eq(a->min, all->min);
     ck_assert_double_eq(a->max, all->max);
+    ck_assert_uint_eq(a->zeros, all->zeros);
+    ck_assert_uint_eq(a->lo, all->lo);
+    ck_assert_uint_eq(a->hi, all->hi);
+    for (uint32_t k = 0; k < HIST_BUCKETS; k++)
+        ck_assert_uint_eq(a->buckets[k], all->buckets[k]);
+    ck_assert_double_eq_tol(a->sum, all->sum, 1e-9 * all->sum);
     for (double q = 0.05; q < 1; q += 0.05)
         ck_assert_double_eq(hist_quantile(a, q), hist_quantile(all, q));
     hist_destroy(a);
@@ -117,12 +125,49 @@ START_TEST(quantile_at_a_bucket_boundary)
     ck_assert_msg(within_bucket(hist_quantile(h, 0.5), 1), "p50 of {1, 2}: %g",
                   hist_quantile(h, 0.5));
     ck_assert_double_eq(hist_quantile(h, 0.51), 2);
+    /* q = 0 and q = 1 are the exact extremes, not their buckets */
+    ck_assert_double_eq(hist_quantile(h, 0), 1);
+    ck_assert_double_eq(hist_quantile(h, 1), 2);
+    /* 1.007 lies above the middle of its bucket [1, 1 + 1/128): the
+     * midpoint would be below the smallest value; the minimum is reported */
+    hist_reset(h);
+    hist_record(h, 1.007);
+    hist_record(h, 2);
+    ck_assert_double_eq(hist_quantile(h, 0.5), 1.007);
     /* {0, 1}: the zeros come first; the median is the zero */
     hist_reset(h);
     hist_record(h, 0);
     hist_record(h, 1);
     ck_assert_double_eq(hist_quantile(h, 0.5), 0);
     ck_assert(within_bucket(hist_quantile(h, 0.51), 1));
+    /* a negative value (a clock step, say) counts with the zeros, and the
+     * quantiles among them are the minimum when it is negative */
+    hist_reset(h);
+    hist_record(h, -1);
+    hist_record(h, 2);
+    ck_assert_double_eq(hist_quantile(h, 0.5), -1);
+    hist_destroy(h);
+}
+END_TEST
+
+/* A reset forgets every bucket it had, the top one included: after 4 s
+ * and a reset, {1 s, 8 s} has no value between them, so its 0.6-quantile
+ * (the second value) is 8 s. */
+START_TEST(reset_forgets_every_bucket)
+{
+    struct hist *h = hist_create();
+    hist_record(h, 4);
+    hist_reset(h);
+    hist_record(h, 1);
+    hist_record(h, 8);
+    ck_assert_double_eq(hist_quantile(h, 0.6), 8);
+    hist_record(h, 0.5);
+    hist_reset(h);
+    hist_record(h, 2);
+    ck_assert_uint_eq(h->count, 1);
+    ck_assert_double_eq(hist_quantile(h, 0.5), 2);
+    for (uint32_t k = 0; k < HIST_BUCKETS; k++)
+        ck_assert_uint_eq(h->buckets[k], k == hist_bucket_of(2) ? 1 : 0);
     hist_destroy(h);
 }
 END_TEST
@@ -135,6 +180,7 @@ TEST_SUITE(hist_suite)
     tcase_add_test(tc, merge_equals_recording_everything_in_one);
     tcase_add_test(tc, reset_empties_and_extremes_are_handled);
     tcase_add_test(tc, quantile_at_a_bucket_boundary);
+    tcase_add_test(tc, reset_forgets_every_bucket);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

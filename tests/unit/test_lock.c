@@ -3,12 +3,15 @@
  * behaviours a scenario can show in a few simulated seconds.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../runs.h"
 #include "../support.h"
 #include "experiment/experiment.h"
+#include "experiment/summary.h"
 #include "scenario/scenario.h"
+#include "world.h"
 
 static struct scenario *load(const char *json, const char *const *sets,
                              size_t n, struct scenario_errors *errors)
@@ -125,6 +128,11 @@ START_TEST(crashed_holders_end_in_error)
     double crashes = summary_get(&r, "policy_metrics.holder_crashes");
     ck_assert(crashes >= 2);
     ck_assert_double_eq(summary_get(&r, "errors.holder_crash"), crashes);
+    /* a waiter that gets the lock when the crashed holder's expires
+     * (lock_ttl later), and crashes in turn, ends its wait there: with
+     * no value ever written, those are the only waits that end */
+    ck_assert(summary_get(&r, "policy_metrics.waits") >= 1);
+    ck_assert(summary_get(&r, "policy_metrics.waits") <= crashes);
     ck_assert_double_eq(summary_get(&r, "recomputes.total"), 0);
     /* every holder dies: once the key expires nobody is served again */
     ck_assert(summary_get(&r, "unfinished") > 100);
@@ -191,11 +199,214 @@ START_TEST(the_mean_poll_interval_is_retry_interval)
                         test_get(&r, "recomputes.lock"));
     double polls = test_get(&r, "policy_metrics.polls");
     ck_assert(polls > 1000);
+    /* every lock attempt of a waiter fails: its first, and one per poll
+     * that finds the value still missing (all but its last) */
+    ck_assert_double_eq(test_get(&r, "policy_metrics.contended"), polls);
     double sleeps = test_get(&r, "policy_metrics.wait_total_s") - polls * 2 * c;
     double mean = sleeps / polls, tol = 4 * sigma / sqrt(polls);
     ck_assert_msg(fabs(mean - interval) <= tol,
                   "mean sleep %g s over %g polls, expected %g +/- %g", mean,
                   polls, interval, tol);
+}
+END_TEST
+
+/* max_wait 0: a reader gives up at its first missing read — it never
+ * waits, so it never tries the lock — and queries (on_give_up "query"). */
+START_TEST(max_wait_zero_gives_up_at_once)
+{
+    const char *sets[] = {"policies[0].max_wait=0"};
+    struct run_summary r = run(HOT, sets, 1);
+    double misses = test_get(&r, "recomputes.miss");
+    ck_assert(misses > 50);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.give_ups"), misses);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.acquisitions"), 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.lock"), 0);
+}
+END_TEST
+
+/* The lock policy, watched: for each request, whether it has read yet and
+ * whether it has just acquired the lock, so the reads that can end in a
+ * reply are told apart — a first read (a hit if fresh) and a holder's
+ * recheck (if fresh, the value another request computed: waited). */
+enum { READ_ONCE = 1, JUST_ACQUIRED = 2 };
+#define WATCH_IDS (1 << 16)
+
+struct watch {
+    void *inner;
+    unsigned char seen[WATCH_IDS];
+    size_t first_fresh, recheck_fresh;
+};
+
+static const struct policy_ops *lock_ops(void) { return policy_find("lock"); }
+
+/* The knobs the world hands the watched policy: the lock's, and the watch
+ * (the test's, so that it can read it after the run). */
+struct watched {
+    const void *knobs;
+    struct watch *watch;
+};
+
+static void *watch_create(const void *knobs, struct world *w)
+{
+    const struct watched *wd = knobs;
+    wd->watch->inner = lock_ops()->create(wd->knobs, w);
+    return wd->watch->inner ? wd->watch : NULL;
+}
+
+static void watch_destroy(void *state)
+{
+    lock_ops()->destroy(((struct watch *)state)->inner);
+}
+
+static bool watch_serves_stale(const void *knobs)
+{
+    return lock_ops()->serves_stale(((const struct watched *)knobs)->knobs);
+}
+
+static void watch_on_read(void *state, struct request *r,
+                          const struct cache_view *v)
+{
+    struct watch *s = state;
+    uint64_t id = req_id(r);
+    ck_assert_uint_lt(id, WATCH_IDS);
+    bool fresh = v->state == CACHE_FRESH;
+    if (!(s->seen[id] & READ_ONCE))
+        s->first_fresh += fresh;
+    else if (s->seen[id] & JUST_ACQUIRED)
+        s->recheck_fresh += fresh;
+    s->seen[id] = READ_ONCE;
+    lock_ops()->on_read(s->inner, r, v);
+}
+
+static void watch_on_lock(void *state, struct request *r, bool acquired)
+{
+    struct watch *s = state;
+    if (acquired)
+        s->seen[req_id(r)] |= JUST_ACQUIRED;
+    lock_ops()->on_lock(s->inner, r, acquired);
+}
+
+static void watch_on_recomputed(void *state, struct request *r,
+                                enum recompute_result result)
+{
+    lock_ops()->on_recomputed(((struct watch *)state)->inner, r, result);
+}
+
+static void watch_on_wake(void *state, struct request *r)
+{
+    lock_ops()->on_wake(((struct watch *)state)->inner, r);
+}
+
+static void watch_on_unlocked(void *state, struct request *r, bool released)
+{
+    lock_ops()->on_unlocked(((struct watch *)state)->inner, r, released);
+}
+
+static void watch_collect(void *state, double *acc)
+{
+    lock_ops()->collect(((struct watch *)state)->inner, acc);
+}
+
+/* The scenario of a_recheck_that_finds_the_value_lets_go_at_once (a
+ * random round trip, so that holders' rechecks find the value): every first read that finds the value fresh
+ * is a hit, and only those; a holder whose recheck finds it replies
+ * `waited`, as a waiter would. */
+START_TEST(a_recheck_that_finds_the_value_replies_waited)
+{
+    const char *sets[] = {"cache.ttl=1s", "policies[0].lock_ttl=3s",
+                          "cache.latency={\"dist\": \"exponential\", "
+                          "\"mean\": \"500us\"}",
+                          "duration=8s"};
+    struct scenario *s = test_scenario("l.json", HOT, sets, 4);
+    struct policy_ops ops = *lock_ops();
+    ops.create = watch_create;
+    ops.destroy = watch_destroy;
+    ops.serves_stale = watch_serves_stale;
+    ops.on_read = watch_on_read;
+    ops.on_lock = watch_on_lock;
+    ops.on_recomputed = watch_on_recomputed;
+    ops.on_wake = watch_on_wake;
+    ops.on_unlocked = watch_on_unlocked;
+    ops.collect = watch_collect;
+    struct watch *watch = calloc(1, sizeof *watch);
+    ck_assert_ptr_nonnull(watch);
+    struct watched wd = {s->policies[0].knobs, watch};
+    struct world_params p = {
+        .model = &s->model, .policy = &ops, .knobs = &wd,
+        .label = "lock", .seed = s->seed,
+    };
+    char err[128];
+    struct world *w = world_create(&p, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    struct world_result res;
+    world_run(w, &res);
+    ck_assert_int_eq(res.end, WORLD_COMPLETE);
+    struct run_summary r;
+    summary_build(res.totals, &ops, &r);
+    world_destroy(w);
+    ck_assert(watch->recheck_fresh > 0);
+    ck_assert_double_eq(test_get(&r, "errors.timeout"), 0);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.give_ups"), 0);
+    ck_assert_double_eq(test_get(&r, "outcomes.hit"),
+                        (double)watch->first_fresh);
+    ck_assert(test_get(&r, "outcomes.waited") >= (double)watch->recheck_fresh);
+    free(watch);
+    scenario_free(s);
+}
+END_TEST
+
+/* Serving stale: whoever gets the lock refreshes; a reader that does not
+ * get it has replied already and does nothing more — it neither polls nor
+ * waits. A refresher lets the lock go when it has written: with lock_ttl
+ * (3 s) beyond the TTL (1 s), a lock it kept would block the next
+ * expiry's refresh. Every ~1.2 s cycle is refreshed once. */
+START_TEST(stale_readers_do_not_poll_and_refreshers_let_go)
+{
+    const char *sets[] = {"policies[0].serve_stale=true",
+                          "cache.stale_for=10s", "cache.ttl=1s",
+                          "policies[0].lock_ttl=3s"};
+    struct run_summary r = run(HOT, sets, 4);
+    ck_assert(test_get(&r, "policy_metrics.contended") > 0);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.polls"), 0);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.waits"), 0);
+    double refreshes = test_get(&r, "recomputes.lock");
+    ck_assert(refreshes >= 9);   /* 12 s of 1.2 s cycles, the first at 1 s */
+    ck_assert_double_eq(test_get(&r, "recomputes.overlapping"), 0);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.expired_while_held"), 0);
+}
+END_TEST
+
+/* Without recheck, a reader whose GET came before the holder's write and
+ * whose SET NX came after the release recomputes a value already there:
+ * each such recompute is counted redundant, and they are the only
+ * recomputes beyond one per expiry. (With recheck the same reader lets
+ * go: a_recheck_that_finds_the_value_lets_go_at_once.) */
+START_TEST(without_recheck_the_race_recomputes_and_is_counted)
+{
+    const char *sets[] = {"cache.ttl=1s", "policies[0].lock_ttl=3s",
+                          "cache.latency={\"dist\": \"exponential\", "
+                          "\"mean\": \"500us\"}",
+                          "duration=8s", "policies[0].recheck=false"};
+    struct run_summary r = run(HOT, sets, 5);
+    double redundant = test_get(&r, "recomputes.redundant");
+    ck_assert(redundant > 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.total"),
+                        test_get(&r, "episodes.count") + redundant);
+    ck_assert_double_eq(test_get(&r, "recomputes.overlapping"), 0);
+}
+END_TEST
+
+/* A stale value kept by the cache (stale_for) is missing to a lock that
+ * does not serve stale: readers wait for the holder as after any expiry,
+ * and each expiry opens a miss episode. */
+START_TEST(stale_values_are_missing_unless_served)
+{
+    const char *sets[] = {"cache.stale_for=10s"};
+    struct run_summary r = run(HOT, sets, 1);
+    ck_assert_double_eq(test_get(&r, "outcomes.stale"), 0);
+    ck_assert(test_get(&r, "outcomes.waited") > 150);
+    ck_assert_double_eq(test_get(&r, "episodes.count"), 2);
+    ck_assert_double_eq(test_get(&r, "recomputes.lock"), 2);
 }
 END_TEST
 
@@ -211,6 +422,11 @@ TEST_SUITE(lock_suite)
     tcase_add_test(tc, serve_stale_answers_at_once_and_refreshes_once);
     tcase_add_test(tc, a_recheck_that_finds_the_value_lets_go_at_once);
     tcase_add_test(tc, the_mean_poll_interval_is_retry_interval);
+    tcase_add_test(tc, max_wait_zero_gives_up_at_once);
+    tcase_add_test(tc, a_recheck_that_finds_the_value_replies_waited);
+    tcase_add_test(tc, stale_readers_do_not_poll_and_refreshers_let_go);
+    tcase_add_test(tc, without_recheck_the_race_recomputes_and_is_counted);
+    tcase_add_test(tc, stale_values_are_missing_unless_served);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;

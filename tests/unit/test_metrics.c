@@ -103,8 +103,9 @@ static const struct episode_totals *finish(struct bench *b)
  *          e5: missed at 5.0, never again, still open at 10: age 5, no
  *              query; not active (its last missing read is 5 s old).
  *   key 1  e2: missed at 2.0 (exactly the warmup's end: counted), 2
- *              queries, written at 3.4 (1.4 s), then a late query of it at
- *              3.5: size 3.
+ *              queries, written at 3.4 (1.4 s), written again at 3.45 (no
+ *              episode open: that changes nothing), then a late query of
+ *              it at 3.5: size 3.
  *          e3: missed at 4.0, no query when written at 4.2 (0.2 s), then
  *              a late query: size 1.
  *   key 2  e4: missed at 6.0, 1 query, missed again at 9.0 — exactly one
@@ -125,6 +126,7 @@ START_TEST(episodes_late_queries_warmup_and_open_ones)
     advance(b, 3.0);
     metrics_episode_query(b->m, 0, e1);            /* late, warmup's */
     write_at(b, 1, 3.4);
+    write_at(b, 1, 3.45);                          /* none open: nothing */
     advance(b, 3.5);
     metrics_episode_query(b->m, 1, e2);            /* late, counted */
     uint64_t e3 = miss(b, 1, 4.0);

@@ -111,6 +111,11 @@ START_TEST(failed_early_refresh_still_replies_with_the_value)
     ck_assert(failed > 0);
     /* the failed refreshers still got their hit */
     ck_assert(summary_get(&r, "outcomes.hit") > 0);
+    /* after the expiry (5 s) every read misses, and every miss fails:
+     * those requests are errors of the cause that failed them */
+    ck_assert(summary_get(&r, "outcomes.error") > 0);
+    ck_assert_double_eq(summary_get(&r, "errors.timeout"),
+                        summary_get(&r, "outcomes.error"));
     /* every recompute that ended, ended in a timeout */
     ck_assert_double_eq(summary_get(&r, "db.timeouts"),
                         summary_get(&r, "recomputes.failed"));

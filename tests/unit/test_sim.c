@@ -343,6 +343,89 @@ START_TEST(random_schedule_and_cancel)
 }
 END_TEST
 
+/* sim_run(until) runs the events at exactly `until` too. */
+START_TEST(events_at_the_limit_run)
+{
+    struct sim *sim = sim_create();
+    struct trace t = {0};
+    struct mark a = {&t, 1};
+    sim_schedule(sim, 2, record_mark, &a);
+    ck_assert_int_eq(sim_run(sim, 2), SIM_DRAINED);
+    ck_assert_int_eq(t.n, 1);
+    ck_assert_double_eq(sim_now(sim), 2);
+    sim_destroy(sim);
+}
+END_TEST
+
+/* Inside a handler, the event being dispatched is no longer pending. */
+static void count_pending(struct sim *sim, void *p)
+{
+    *(size_t *)p = sim_pending(sim);
+}
+
+START_TEST(a_running_event_is_not_pending)
+{
+    struct sim *sim = sim_create();
+    size_t seen = 99, later = 99;
+    sim_schedule(sim, 1, count_pending, &seen);
+    sim_schedule(sim, 2, count_pending, &later);
+    sim_schedule(sim, 3, count_pending, &later);
+    sim_run(sim, 1);
+    ck_assert_uint_eq(seen, 2);
+    ck_assert_uint_eq(sim_pending(sim), 2);
+    sim_destroy(sim);
+}
+END_TEST
+
+static void nothing(struct sim *sim, void *p)
+{
+    (void)sim;
+    (void)p;
+}
+
+/* Dead events are swept when they are more than half the queue and at
+ * least 4096 — counting only those still in it: 3000 cancelled events
+ * that came up and were dropped no longer count, so 1500 more cancelled
+ * in a queue of 7000 stay (4500 would have been swept). */
+START_TEST(dropped_dead_events_no_longer_count)
+{
+    enum { N = 10000 };
+    struct sim *sim = sim_create();
+    event_id *ids = calloc(N, sizeof *ids);
+    for (int i = 0; i < N; i++)
+        ids[i] = sim_schedule(sim, 1 + i, nothing, NULL);
+    for (int i = 0; i < 3000; i++)
+        ck_assert(sim_cancel(sim, ids[i]));
+    ck_assert_uint_eq(sim_pending(sim), N);
+    sim_run(sim, 3000.5);
+    ck_assert_uint_eq(sim_pending(sim), N - 3000);
+    ck_assert_uint_eq(sim_events(sim), 0);
+    for (int i = 5000; i < 6500; i++)
+        ck_assert(sim_cancel(sim, ids[i]));
+    ck_assert_uint_eq(sim_pending(sim), N - 3000);
+    free(ids);
+    sim_destroy(sim);
+}
+END_TEST
+
+/* heap_build orders any array: here one in decreasing order, of a size
+ * whose last parent has a single child. */
+START_TEST(heap_build_orders_any_array)
+{
+    for (size_t n = 2; n <= 60; n++) {
+        struct heap h;
+        ck_assert(heap_init(&h, 64));
+        for (size_t i = 0; i < n; i++)
+            h.nodes[i] = (struct heap_node){i, (double)(n - i)};
+        h.size = n;
+        heap_build(&h);
+        for (size_t i = 1; i <= n; i++)
+            ck_assert_double_eq(heap_pop(&h).key, (double)i);
+        heap_free(&h);
+    }
+}
+END_TEST
+
 TEST_SUITE(sim_suite)
 {
     Suite *s = suite_create("sim");
@@ -355,6 +438,10 @@ TEST_SUITE(sim_suite)
     tcase_add_test(tc, stop_flag_stops_between_events);
     tcase_add_test(tc, heap_matches_a_sorted_reference);
     tcase_add_test(tc, random_schedule_and_cancel);
+    tcase_add_test(tc, events_at_the_limit_run);
+    tcase_add_test(tc, a_running_event_is_not_pending);
+    tcase_add_test(tc, dropped_dead_events_no_longer_count);
+    tcase_add_test(tc, heap_build_orders_any_array);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

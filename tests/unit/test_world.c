@@ -252,6 +252,7 @@ END_TEST
 struct rows {
     double t[64], span[64];
     bool warmup[64];
+    uint64_t window_arrivals[64];
     uint64_t arrivals;
     size_t n;
 };
@@ -263,6 +264,7 @@ static void count_rows(const struct window_row *row, void *ctx)
         r->t[r->n] = row->t;
         r->span[r->n] = row->span;
         r->warmup[r->n] = row->warmup;
+        r->window_arrivals[r->n] = row->tally->arrivals;
     }
     r->n++;
     r->arrivals += row->tally->arrivals;
@@ -287,6 +289,79 @@ START_TEST(windows_cover_the_run_and_the_warmup_is_flagged)
     /* the summary counts what arrived after the warmup only */
     ck_assert_uint_lt(res.tally.arrivals, r.arrivals);
     ck_assert_double_eq_tol(res.tally.span, 8.0, 1e-9);
+    scenario_free(s);
+}
+END_TEST
+
+/* The largest of each window's figures, apart for the warmup's windows. */
+struct peaks {
+    double qps, cache_ops, warmup_qps;
+    long inflight;
+};
+
+static void track_peaks(const struct window_row *row, void *ctx)
+{
+    struct peaks *p = ctx;
+    if (row->warmup) {
+        p->warmup_qps = fmax(p->warmup_qps, row->db_qps);
+        return;
+    }
+    p->qps = fmax(p->qps, row->db_qps);
+    p->cache_ops = fmax(p->cache_ops, row->cache_ops_per_s);
+    if (row->tally->db.inflight_max > p->inflight)
+        p->inflight = row->tally->db.inflight_max;
+}
+
+/* A cold cache of 2000 keys fills during the warmup: its windows load the
+ * database most. The run's peaks are the largest of the measured windows
+ * only. */
+START_TEST(peaks_are_those_of_the_measured_windows)
+{
+    struct scenario *s = scenario_of(
+        "{\"duration\": \"6s\", \"warmup\": \"2s\", \"window\": \"500ms\","
+        " \"workload\": {\"arrivals\": {\"rate\": 2000},"
+        "              \"keys\": {\"count\": 2000}},"
+        " \"cache\": {\"ttl\": \"1h\", \"warm\": \"cold\"},"
+        " \"database\": {\"cores\": 100, \"service\": \"10ms\"}}");
+    struct peaks p = {0};
+    struct outcome_copy res;
+    run_world(s, s->policies[0].ops, s->policies[0].knobs, track_peaks, &p,
+              &res);
+    ck_assert(p.warmup_qps > 2 * p.qps);
+    ck_assert(p.qps > 0 && p.inflight > 0);
+    ck_assert_double_eq(summary_get(&res.summary, "db.peak_qps"), p.qps);
+    ck_assert_double_eq(summary_get(&res.summary, "db.peak_inflight"),
+                        (double)p.inflight);
+    ck_assert_double_eq(summary_get(&res.summary, "cache.peak_ops_per_s"),
+                        p.cache_ops);
+    scenario_free(s);
+}
+END_TEST
+
+/* --max-in-flight N: at most N requests in flight; the arrival that would
+ * be the N+1-th stops the run as overloaded. A database that answers in
+ * 10 s makes them pile up from the start. */
+START_TEST(the_in_flight_guard_stops_past_its_limit)
+{
+    struct scenario *s = scenario_of(
+        "{\"duration\": \"10s\", \"workload\": {\"arrivals\": {\"rate\": 100}},"
+        " \"cache\": {\"ttl\": 0},"
+        " \"database\": {\"cores\": 100, \"service\": \"10s\"},"
+        " \"client\": {\"timeout\": \"none\", \"pool_size\": 1000}}");
+    struct world_params p = {
+        .model = &s->model, .policy = s->policies[0].ops,
+        .knobs = s->policies[0].knobs, .label = "t", .seed = s->seed,
+        .max_in_flight = 50,
+    };
+    char err[128];
+    struct world *w = world_create(&p, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    struct world_result res;
+    world_run(w, &res);
+    ck_assert_int_eq(res.end, WORLD_OVERLOADED);
+    ck_assert_uint_eq(res.arrivals, 50);
+    ck_assert_ptr_nonnull(strstr(res.reason, "more than 50 requests"));
+    world_destroy(w);
     scenario_free(s);
 }
 END_TEST
@@ -365,7 +440,9 @@ START_TEST(closed_loop_throughput_follows_the_cycle)
 END_TEST
 
 /* A rate rising linearly from 0 to 2000/s over 10 s brings 10^4 arrivals
- * on average: Poisson, sd 100, so within 3 sd = 300. */
+ * on average: Poisson, sd 100, so within 3 sd = 300. The first second
+ * brings 100 (sd 10), the last 1900 (sd 43.6): within 4 sd each — a
+ * thinning that kept the candidates it should drop would swap them. */
 START_TEST(rate_profiles_are_followed_by_thinning)
 {
     struct scenario *s = scenario_of(
@@ -376,6 +453,9 @@ START_TEST(rate_profiles_are_followed_by_thinning)
     run_world(s, s->policies[0].ops, s->policies[0].knobs, count_rows, &r,
               &res);
     ck_assert(fabs((double)r.arrivals - 10000) <= 300);
+    ck_assert_uint_eq(r.n, 10);
+    ck_assert(fabs((double)r.window_arrivals[0] - 100) <= 40);
+    ck_assert(fabs((double)r.window_arrivals[9] - 1900) <= 175);
     scenario_free(s);
 }
 END_TEST
@@ -435,6 +515,8 @@ TEST_SUITE(world_suite)
     tcase_add_test(tc, the_delta_written_is_the_measured_response_time);
     tcase_add_test(tc, two_concurrent_recomputes_are_one_overlap);
     tcase_add_test(tc, windows_cover_the_run_and_the_warmup_is_flagged);
+    tcase_add_test(tc, peaks_are_those_of_the_measured_windows);
+    tcase_add_test(tc, the_in_flight_guard_stops_past_its_limit);
     tcase_add_test(tc, failed_requests_retry_with_backoff_then_fail);
     tcase_add_test(tc, backoff_is_capped_exponential_with_full_jitter);
     tcase_add_test(tc, closed_loop_throughput_follows_the_cycle);
