@@ -12,6 +12,12 @@
 #   make fuzz     libFuzzer over the scenario loader and --set (clang), for
 #                 FUZZ_SECONDS (default 600)
 #   make valgrind the unit tests, then the binary, under valgrind (~5 min)
+#   make mutate   mutation testing: each mutant of tools/mutants.txt (one
+#                 line of models/ or sim/kernel/ made wrong) applied in turn
+#                 to a scratch copy; the unit tests must kill it. The last
+#                 line is `mutants: N killed: K survived: S equivalent: E`;
+#                 fails if S > 0. MUTATE_FILES=... limits it to those files.
+#                 Not part of `make test` (MUTATE_MIN min here).
 #
 # Libraries are found with pkg-config. The top-level targets run
 # tools/deps.sh first, which installs missing Debian packages (as root) or
@@ -46,8 +52,8 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c \
 
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
-.PHONY: all deps demo test bench fuzz valgrind clean check-build unit-tests \
-        validation-tests check-includes
+.PHONY: all deps demo test bench fuzz valgrind mutate clean check-build \
+        unit-tests validation-tests check-includes
 all: $(BUILD)/stampede
 
 deps:
@@ -173,6 +179,12 @@ fuzz:
 	$(BUILD)/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	  -timeout=10 -dict=tests/fuzz/scenario.dict -print_final_stats=1 \
 	  -artifact_prefix=$(BUILD)/fuzz- $(FUZZ_CORPUS)
+
+# ---- mutation testing: see tools/mutate and tools/mutants.txt ----------------
+
+mutate:
+	@tools/deps.sh
+	tools/mutate $(MUTATE_FILES)
 
 bench:
 	@tools/deps.sh
