@@ -825,6 +825,27 @@ END_TEST
 
 /* An id whose callback has run names nothing, even once its record has
  * been reused by another query. */
+/* A query cancelled while its refusal is on its way (max_connections 1, A
+ * at the database): no callback comes, and the database no longer holds
+ * it. */
+START_TEST(cancel_a_query_being_refused)
+{
+    struct db_config cfg = ps_config(1);
+    cfg.max_connections = 1;
+    struct ctx *c = ctx_new(&cfg);
+    submit(c, 0, 1);
+    db_query_id b = submit(c, 1, 1);
+    ck_assert_int_eq(db_queries_held(c->db), 2);
+    db_cancel(c->db, b);
+    ck_assert_int_eq(db_queries_held(c->db), 1);
+    run_to(c, 10);
+    ck_assert_int_eq(c->n, 1);
+    expect(c, 0, 0, DB_OK, 1, 1);
+    ck_assert_int_eq(db_queries_held(c->db), 0);
+    ctx_free(c);
+}
+END_TEST
+
 START_TEST(stale_id_is_harmless)
 {
     struct db_config cfg = ps_config(1);
@@ -1116,6 +1137,7 @@ TEST_SUITE(database_suite)
     tcase_add_test(tc, fcfs_more_cores);
     tcase_add_test(tc, service_multiplier);
     tcase_add_test(tc, cancel_waiter_and_running_query);
+    tcase_add_test(tc, cancel_a_query_being_refused);
     tcase_add_test(tc, stale_id_is_harmless);
     tcase_add_test(tc, segments_by_hand);
     tcase_add_test(tc, collect_accumulates);

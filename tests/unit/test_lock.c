@@ -308,9 +308,9 @@ static void watch_collect(void *state, double *acc)
 }
 
 /* The scenario of a_recheck_that_finds_the_value_lets_go_at_once (a
- * random round trip, so that holders' rechecks find the value): every first read that finds the value fresh
- * is a hit, and only those; a holder whose recheck finds it replies
- * `waited`, as a waiter would. */
+ * random round trip, so that holders' rechecks find the value): every
+ * first read that finds the value fresh is a hit, and only those; a
+ * holder whose recheck finds it replies `waited`, as a waiter would. */
 START_TEST(a_recheck_that_finds_the_value_replies_waited)
 {
     const char *sets[] = {"cache.ttl=1s", "policies[0].lock_ttl=3s",

@@ -178,7 +178,8 @@ TEST_SUITE(metrics_suite)
     Suite *s = suite_create("metrics");
     TCase *tc = tcase_create("episodes");
     tcase_add_test(tc, episodes_late_queries_warmup_and_open_ones);
-    tcase_add_test(tc, an_episode_open_since_the_warmup_is_reported_not_measured);
+    tcase_add_test(tc,
+                   an_episode_open_since_the_warmup_is_reported_not_measured);
     suite_add_tcase(s, tc);
     return s;
 }
