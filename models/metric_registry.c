@@ -459,7 +459,9 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "recomputes.redundant", .unit = "recomputes",
      .label = "redundant recomputes",
      .meaning = "recomputes for a missing value started after another request "
-     "had written it again (the race a lock without recheck loses)",
+     "had written it again (the race a lock without recheck loses); an "
+     "early refresh, which starts on a fresh value on purpose, never is "
+     "(two of one value are overlapping)",
      .fold = FOLD_SUM, TALLY(redundant)},
     {.field = "recomputes.overlap_share", .unit = "ratio",
      .label = "share of recomputes that overlapped another",
