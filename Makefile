@@ -17,7 +17,7 @@
 #                 to a scratch copy; the unit tests must kill it. The last
 #                 line is `mutants: N killed: K survived: S equivalent: E`;
 #                 fails if S > 0. MUTATE_FILES=... limits it to those files.
-#                 Not part of `make test` (MUTATE_MIN min here).
+#                 Not part of `make test` (~5 min here).
 #
 # Libraries are found with pkg-config. The top-level targets run
 # tools/deps.sh first, which installs missing Debian packages (as root) or
