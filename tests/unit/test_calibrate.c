@@ -1,7 +1,8 @@
 /*
- * test_calibrate.c — `stampede calibrate` through the command line: the
- * plain answer when nothing works, the same output for any -j, and usage
- * errors.
+ * test_calibrate.c — `stampede calibrate` (sim/experiment/calibrate.c):
+ * through the command line, the plain answer when nothing works, the same
+ * output for any -j and usage errors; and a constraint judged at the top
+ * of its confidence interval.
  */
 #include <math.h>
 #include <stdio.h>
