@@ -14,6 +14,7 @@
 #include "../support.h"
 #include "experiment/aggregate.h"
 #include "experiment/calibrate.h"
+#include "experiment/constraint.h"
 
 /* 20 keys at 20 req/s each, Δ 50 ms: a short per scenario. */
 static const char SCENARIO[] =
@@ -253,23 +254,32 @@ static void one_run(struct run_summary *s, double p99, double collapsed)
 START_TEST(constraints_are_judged_at_the_upper_end_of_the_interval)
 {
     static struct run_summary a, b, c;
-    static struct calibrate_point pt;
+    static struct aggregate agg;
+    struct constraint max_p99, max_p999, min_p99;
+    constraint_shorthand("max-p99-ms", "latency_ms.p99", 12, &max_p99);
+    constraint_shorthand("max-p999-ms", "latency_ms.p999", 12, &max_p999);
+    min_p99 = max_p99;
+    min_p99.lower = true;
     one_run(&a, 8, 0);
     one_run(&b, 10, 0);
     one_run(&c, 12, 0);
     const struct run_summary *runs[] = {&a, &b, &c};
-    aggregate_summaries(runs, 3, &pt.agg);
-    double upper = calibrate_upper(&pt, "latency_ms.p99");
+    aggregate_summaries(runs, 3, &agg);
+    /* mean 10, sd 2, n 3: half-width t(0.975, 2) * 2 / sqrt(3) */
+    double upper = constraint_bound(&agg, &max_p99);
     ck_assert_double_eq_tol(upper, 10 + 4.302652730 * 2 / sqrt(3), 1e-6);
     ck_assert(upper > 12);
+    ck_assert(!constraint_holds(&agg, &max_p99));   /* the mean, 10, would */
+    ck_assert_double_eq_tol(constraint_bound(&agg, &min_p99),
+                            10 - 4.302652730 * 2 / sqrt(3), 1e-6);
     /* one replication: no interval, the mean is all there is */
-    aggregate_summaries(runs + 1, 1, &pt.agg);
-    ck_assert_double_eq(calibrate_upper(&pt, "latency_ms.p99"), 10);
+    aggregate_summaries(runs + 1, 1, &agg);
+    ck_assert_double_eq(constraint_bound(&agg, &max_p99), 10);
     /* a metric the runs do not have, and split replications */
-    ck_assert(isinf(calibrate_upper(&pt, "latency_ms.p999")));
+    ck_assert(isinf(constraint_bound(&agg, &max_p999)));
     one_run(&c, 12, 1);
-    aggregate_summaries(runs, 3, &pt.agg);
-    ck_assert(isinf(calibrate_upper(&pt, "latency_ms.p99")));
+    aggregate_summaries(runs, 3, &agg);
+    ck_assert(isinf(constraint_bound(&agg, &max_p99)));
 }
 END_TEST
 
