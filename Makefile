@@ -53,7 +53,7 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c \
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
 .PHONY: all deps demo test bench fuzz valgrind mutate clean check-build \
-        unit-tests validation-tests check-includes
+        unit-tests validation-tests check-includes check-mutants
 all: $(BUILD)/stampede
 
 deps:
@@ -121,7 +121,13 @@ check-includes:
 	@tests/check-includes.sh
 	@tools/check-includes
 
-test: check-includes
+# Every mutant of the catalogue still names a line of the code (a
+# catalogue that has rotted would test nothing): a second, not a run.
+check-mutants:
+	@echo "== mutant catalogue (tools/mutate --list)"
+	@tools/mutate --list > /dev/null
+
+test: check-includes check-mutants
 	@tools/deps.sh
 	@$(MAKE) --no-print-directory unit-tests validation-tests
 
