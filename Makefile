@@ -25,7 +25,7 @@
 
 CC      ?= cc
 BUILD   := build
-PKGS    := gsl libcjson
+PKGS    := gsl libcjson zlib
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L
 INC     := -Isim -Imodels

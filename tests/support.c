@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 extern char **environ;
 
@@ -210,6 +211,15 @@ char *write_text_file(const char *dir, const char *name, const char *text)
         abort();
     fputs(text, f);
     fclose(f);
+    return path;
+}
+
+char *write_gzip_file(const char *dir, const char *name, const char *text)
+{
+    char *path = path_in(dir, name);
+    gzFile f = gzopen(path, "wb");
+    if (!f || gzputs(f, text) < 0 || gzclose(f) != Z_OK)
+        abort();
     return path;
 }
 

@@ -58,6 +58,9 @@ size_t count_lines(const char *text);
 /* Writes text to dir/name and returns the full path (free it). */
 char *write_text_file(const char *dir, const char *name, const char *text);
 
+/* The same, gzip-compressed (zlib). */
+char *write_gzip_file(const char *dir, const char *name, const char *text);
+
 /* Reads a whole file (NUL-terminated); NULL if it cannot. *len may be NULL. */
 char *read_text_file(const char *path, size_t *len);
 

@@ -5,8 +5,8 @@
 # else it prints the exact packages to install and stops with status 1.
 set -eu
 
-PACKAGES="gcc libc6-dev make pkg-config libgsl-dev libcjson-dev check \
-gnuplot-nox clang libclang-rt-dev valgrind"
+PACKAGES="gcc libc6-dev make pkg-config libgsl-dev libcjson-dev zlib1g-dev \
+check gnuplot-nox clang libclang-rt-dev valgrind"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -1,8 +1,11 @@
 /*
  * config.c — see config.h.
  */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "kernel/config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +20,13 @@ void cfg_free(struct cfg *cfg)
     for (size_t i = 0; i < cfg->n_errors; i++) {
         free(cfg->errors[i].path);
         free(cfg->errors[i].message);
+        free(cfg->errors[i].file);
     }
     free(cfg->errors);
     free(cfg->raw);
+    for (size_t i = 0; i < cfg->n_kept; i++)
+        free(cfg->kept[i]);
+    free(cfg->kept);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -28,8 +35,16 @@ bool cfg_ok(const struct cfg *cfg)
     return cfg->n_errors == 0 && cfg->n_dropped == 0 && !cfg->out_of_memory;
 }
 
-static void add_error(struct cfg *cfg, const char *path, bool at_key,
-                      unsigned occurrence, const char *fmt, va_list ap)
+/* Where an error points, besides its field path. */
+struct error_place {
+    bool at_key;
+    unsigned occurrence;
+    const char *file;    /* NULL: the scenario itself */
+    long line, col;
+};
+
+static void add_error(struct cfg *cfg, const char *path,
+                      struct error_place at, const char *fmt, va_list ap)
 {
     if (cfg->n_errors == CFG_MAX_ERRORS) {
         cfg->n_dropped++;
@@ -48,11 +63,15 @@ static void add_error(struct cfg *cfg, const char *path, bool at_key,
     struct cfg_error *e = &cfg->errors[cfg->n_errors];
     e->path = str_printf("%s", path);
     e->message = str_vprintf(fmt, ap);
-    e->at_key = at_key;
-    e->occurrence = occurrence;
-    if (!e->path || !e->message) {
+    e->at_key = at.at_key;
+    e->occurrence = at.occurrence;
+    e->file = at.file ? str_printf("%s", at.file) : NULL;
+    e->line = at.line;
+    e->col = at.col;
+    if (!e->path || !e->message || (at.file && !e->file)) {
         free(e->path);
         free(e->message);
+        free(e->file);
         cfg->out_of_memory = true;
         return;
     }
@@ -63,7 +82,7 @@ void cfg_error(struct cfg *cfg, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    add_error(cfg, path, false, 0, fmt, ap);
+    add_error(cfg, path, (struct error_place){0}, fmt, ap);
     va_end(ap);
 }
 
@@ -72,8 +91,45 @@ void cfg_error_at_key(struct cfg *cfg, const char *path, unsigned occurrence,
 {
     va_list ap;
     va_start(ap, fmt);
-    add_error(cfg, path, true, occurrence, fmt, ap);
+    add_error(cfg, path, (struct error_place){true, occurrence, NULL, 0, 0},
+              fmt, ap);
     va_end(ap);
+}
+
+void cfg_error_in_file(struct cfg *cfg, const char *path, const char *file,
+                       long line, long col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_error(cfg, path, (struct error_place){false, 0, file, line, col},
+              fmt, ap);
+    va_end(ap);
+}
+
+bool cfg_keep(struct cfg *cfg, void *p)
+{
+    if (cfg->n_kept == cfg->cap_kept) {
+        size_t cap = cfg->cap_kept ? cfg->cap_kept * 2 : 8;
+        void **k = realloc(cfg->kept, cap * sizeof *k);
+        if (!k) {
+            free(p);
+            cfg->out_of_memory = true;
+            return false;
+        }
+        cfg->kept = k;
+        cfg->cap_kept = cap;
+    }
+    cfg->kept[cfg->n_kept++] = p;
+    return true;
+}
+
+void **cfg_take_kept(struct cfg *cfg, size_t *n)
+{
+    void **kept = cfg->kept;
+    *n = cfg->n_kept;
+    cfg->kept = NULL;
+    cfg->n_kept = cfg->cap_kept = 0;
+    return kept;
 }
 
 void cfg_mark_raw(struct cfg *cfg, const cJSON *node)
@@ -596,6 +652,52 @@ bool cfg_string(const struct cfg_obj *o, const char *key, const char **out,
     }
     *out = node->valuestring;
     return true;
+}
+
+/* base_dir/name, or name itself when it is absolute or there is no
+ * base; NULL if memory runs out. */
+static char *join_base(const char *base, const char *name)
+{
+    if (name[0] == '/' || !base || !base[0] || strcmp(base, ".") == 0)
+        return str_printf("%s", name);
+    size_t n = strlen(base);
+    return str_printf("%s%s%s", base, base[n - 1] == '/' ? "" : "/", name);
+}
+
+char *cfg_file(const struct cfg_obj *o, const char *key, char **shown)
+{
+    if (shown)
+        *shown = NULL;
+    const char *name;
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    if (!cfg_has(o, key)) {
+        cfg_error(o->cfg, o->path, "missing \"%s\" (a file name)", key);
+        return NULL;
+    }
+    if (!cfg_string(o, key, &name, NULL))
+        return NULL;
+    if (!name[0]) {
+        cfg_error(o->cfg, path, "expected a file name, got \"\"");
+        return NULL;
+    }
+    char *joined = join_base(o->cfg->base_dir, name);
+    if (!joined) {
+        o->cfg->out_of_memory = true;
+        return NULL;
+    }
+    char *absolute = realpath(joined, NULL);
+    if (!absolute) {
+        cfg_error(o->cfg, path, "cannot open \"%s\": %s", joined,
+                  strerror(errno));
+        free(joined);
+        return NULL;
+    }
+    if (shown)
+        *shown = joined;
+    else
+        free(joined);
+    return absolute;
 }
 
 bool cfg_enum(const struct cfg_obj *o, const char *key,

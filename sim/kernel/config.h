@@ -31,6 +31,9 @@ struct cfg_error {
     char *message;       /* e.g. "expected an integer >= 1, got 0" */
     bool at_key;         /* points at the key rather than at the value */
     unsigned occurrence; /* 0: first place the path appears; 1: second... */
+    char *file;          /* a data file the field names, when the mistake
+                            is in it (NULL: in the scenario itself) */
+    long line, col;      /* where in that file (1-based) */
 };
 
 /* Errors kept; the rest are only counted (n_dropped), so that a hostile
@@ -45,6 +48,13 @@ struct cfg {
     const cJSON **raw;   /* string nodes holding command-line text */
     size_t n_raw, cap_raw;
     bool out_of_memory;
+    /* The folder data files named by the configuration are read from
+     * (the scenario file's); NULL or "": the working directory. */
+    const char *base_dir;
+    /* Allocations the parsed result points to (the data of empirical
+     * distributions): freed by cfg_free unless taken (cfg_take_kept). */
+    void **kept;
+    size_t n_kept, cap_kept;
 };
 
 /* An object being read: its node (NULL when absent: every field takes its
@@ -77,6 +87,25 @@ void cfg_error(struct cfg *cfg, const char *path, const char *fmt, ...)
 void cfg_error_at_key(struct cfg *cfg, const char *path, unsigned occurrence,
                       const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A mistake inside a data file that the field at `path` names: reported
+ * as FILE:LINE:COL: PATH: MESSAGE. */
+void cfg_error_in_file(struct cfg *cfg, const char *path, const char *file,
+                       long line, long col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Keeps p for as long as what is being parsed lives; false (p freed, the
+ * cfg out of memory) if the list cannot grow. */
+bool cfg_keep(struct cfg *cfg, void *p);
+/* Hands the kept allocations over to the caller (free each, then the
+ * array); the cfg keeps none. */
+void **cfg_take_kept(struct cfg *cfg, size_t *n);
+
+/* The member `key` of o, a file name, as a path to open: relative names
+ * are relative to cfg->base_dir. A new string (*shown: the same, as
+ * messages name the file; may be NULL), or NULL with the problem
+ * recorded (absent, not a string, empty, not found: the path is made
+ * absolute, so that the file is found again from anywhere). */
+char *cfg_file(const struct cfg_obj *o, const char *key, char **shown);
 
 /* Registers a string node whose text came from the command line. */
 void cfg_mark_raw(struct cfg *cfg, const cJSON *node);

@@ -12,13 +12,21 @@
 #include "kernel/strutil.h"
 
 static const char *const KIND_NAMES[] = {
-    "constant", "exponential", "lognormal", "gamma",
-    "uniform",  "weibull",     "pareto",    NULL,
+    "constant", "exponential", "lognormal", "gamma",     "uniform",
+    "weibull",  "pareto",      "empirical", "buckets",   NULL,
 };
 
+/* The parametric keys, then those of the distributions from data. */
 static const char *const SPEC_KEYS[] = {
-    "dist", "mean", "cv", "min", "max", "p50", "p99", "alpha", NULL,
+    "dist", "mean", "cv", "min", "max", "p50", "p99", "alpha",
+    "file", "samples", "unit", "le", "count", "cumulative", NULL,
 };
+#define FIRST_DATA_KEY 8
+
+static bool from_data(enum dist_kind kind)
+{
+    return kind == DIST_EMPIRICAL || kind == DIST_BUCKETS;
+}
 
 /* The two keys of each form, and which forms each kind accepts. */
 static const char *const FORM_KEYS[][2] = {
@@ -38,6 +46,8 @@ static const int KIND_FORMS[][2] = {
     [DIST_UNIFORM] = {DIST_BY_MIN_MAX, NO_FORM},
     [DIST_WEIBULL] = {DIST_BY_MEAN_CV, NO_FORM},
     [DIST_PARETO] = {DIST_BY_MEAN_CV, DIST_BY_MIN_ALPHA},
+    [DIST_EMPIRICAL] = {NO_FORM, NO_FORM},
+    [DIST_BUCKETS] = {NO_FORM, NO_FORM},
 };
 
 /* A Weibull's cv outside this range needs a shape GSL's gamma function
@@ -120,6 +130,10 @@ static void derive(struct dist *d)
         }
         d->mean = d->a * d->b / (d->a - 1);
         break;
+    case DIST_EMPIRICAL:
+    case DIST_BUCKETS:
+        d->mean = dist_data_mean(d->data);
+        break;
     }
 }
 
@@ -133,6 +147,8 @@ double dist_quantile(const struct dist *d, double p)
     case DIST_UNIFORM: return gsl_cdf_flat_Pinv(p, d->a, d->b);
     case DIST_WEIBULL: return gsl_cdf_weibull_Pinv(p, d->a, d->b);
     case DIST_PARETO: return gsl_cdf_pareto_Pinv(p, d->a, d->b);
+    case DIST_EMPIRICAL:
+    case DIST_BUCKETS: return dist_data_quantile(d->data, p);
     }
     return d->mean;
 }
@@ -149,6 +165,8 @@ double dist_cv(const struct dist *d)
     case DIST_WEIBULL: return weibull_cv(d->b);
     case DIST_PARETO:
         return d->a > 2 ? 1 / sqrt(d->a * (d->a - 2)) : INFINITY;
+    case DIST_EMPIRICAL:
+    case DIST_BUCKETS: return dist_data_cv(d->data);
     }
     return 0;
 }
@@ -156,7 +174,7 @@ double dist_cv(const struct dist *d)
 /* "a lognormal", "an exponential" */
 static const char *article(enum dist_kind kind)
 {
-    return kind == DIST_EXPONENTIAL ? "an" : "a";
+    return kind == DIST_EXPONENTIAL || kind == DIST_EMPIRICAL ? "an" : "a";
 }
 
 /* Which of the kind's forms the present keys select; reports an error and
@@ -239,8 +257,35 @@ static bool read_spec(const struct cfg_obj *o, struct dist *d)
         ok = cfg_number(o, "alpha", &d->spec[1], 0,
                         (struct cfg_range){1, INFINITY, true, false}) && ok;
         break;
+    case DIST_FROM_DATA:
+        break;
     }
     return ok;
+}
+
+/* empirical, buckets: no parametric key, then the data. */
+static bool parse_data(const struct cfg_obj *o, struct dist d,
+                       struct dist *out)
+{
+    for (const char *const *k = SPEC_KEYS + 1; k < SPEC_KEYS + FIRST_DATA_KEY;
+         k++) {
+        if (!cfg_has(o, *k))
+            continue;
+        char path[CFG_PATH_MAX];
+        cfg_path_key(path, o->path, *k);
+        cfg_error(o->cfg, path, "%s %s distribution is made from data "
+                  "(file, samples, le, count), not from %s",
+                  article(d.kind), KIND_NAMES[d.kind], *k);
+        return false;
+    }
+    d.data = dist_data_parse(o, d.kind == DIST_EMPIRICAL ? DATA_EMPIRICAL
+                                                         : DATA_BUCKETS);
+    if (!d.data)
+        return false;
+    d.form = DIST_FROM_DATA;
+    derive(&d);
+    *out = d;
+    return true;
 }
 
 bool dist_parse(const struct cfg_obj *parent, const char *key,
@@ -266,13 +311,16 @@ bool dist_parse(const struct cfg_obj *parent, const char *key,
     if (!cfg_has(&o, "dist")) {
         cfg_error(o.cfg, path, "a distribution needs \"dist\" (one of "
                                "constant, exponential, lognormal, gamma, "
-                               "uniform, weibull, pareto)");
+                               "uniform, weibull, pareto, empirical, "
+                               "buckets)");
         return false;
     }
     if (!cfg_enum(&o, "dist", KIND_NAMES, &kind, 0))
         return false;
     struct dist d = {0};
     d.kind = (enum dist_kind)kind;
+    if (from_data(d.kind))
+        return parse_data(&o, d, out);
     int form = choose_form(&o, d.kind);
     if (form == NO_FORM)
         return false;
@@ -288,6 +336,8 @@ cJSON *dist_to_json(const struct dist *d)
 {
     if (d->bare)
         return cJSON_CreateNumber(d->spec[0]);
+    if (d->form == DIST_FROM_DATA)
+        return dist_data_to_json(d->data);
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
@@ -320,8 +370,35 @@ void duration_format(double s, char *out, size_t n)
     }
 }
 
+/* "empirical(n 1000, p50 5ms, p99 41ms, mean 7.2ms)"; a histogram says
+ * how much of it lies past its last finite bound (drawn at that bound). */
+static void describe_data(const struct dist *d, char *out, size_t n)
+{
+    struct dist_data_summary s;
+    dist_data_summarize(d->data, &s);
+    char p50[32], p99[32], mean[32], bound[32], count[48] = "";
+    duration_format(dist_quantile(d, 0.5), p50, sizeof p50);
+    duration_format(dist_quantile(d, 0.99), p99, sizeof p99);
+    duration_format(d->mean, mean, sizeof mean);
+    if (s.kind == DATA_BUCKETS)
+        snprintf(count, sizeof count, "%zu buckets, ", s.buckets);
+    int len = snprintf(out, n, "%s(%sn %.15g, p50 %s, p99 %s, mean %s",
+                       KIND_NAMES[d->kind], count, s.n, p50, p99, mean);
+    if (len >= 0 && (size_t)len < n && s.beyond > 0) {
+        duration_format(s.last_bound, bound, sizeof bound);
+        len += snprintf(out + len, n - (size_t)len, "; %.3g%% above %s, "
+                        "drawn at %s", 100 * s.beyond, bound, bound);
+    }
+    if (len >= 0 && (size_t)len < n)
+        snprintf(out + len, n - (size_t)len, ")");
+}
+
 void dist_describe(const struct dist *d, char *out, size_t n)
 {
+    if (d->form == DIST_FROM_DATA) {
+        describe_data(d, out, n);
+        return;
+    }
     char x[32], y[32];
     duration_format(d->spec[0], x, sizeof x);
     duration_format(d->spec[1], y, sizeof y);
@@ -344,6 +421,8 @@ void dist_describe(const struct dist *d, char *out, size_t n)
         break;
     case DIST_BY_MIN_ALPHA:
         snprintf(out, n, "%s(min %s, alpha %g)", kind, x, d->spec[1]);
+        break;
+    case DIST_FROM_DATA:
         break;
     }
 }

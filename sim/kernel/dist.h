@@ -11,12 +11,14 @@
  *   {"dist": "uniform",     "min": D,  "max": D}
  *   {"dist": "weibull",     "mean": D, "cv": x}
  *   {"dist": "pareto",      "mean": D, "cv": x}   or  "min": D, "alpha": a
+ *   {"dist": "empirical",   "file": F, "unit": u} or  "samples": [...]
+ *   {"dist": "buckets",     "le": [...], "count": [...]}  or  "file": F
  *
  * D is a duration, cv the coefficient of variation (sd / mean). Sampling
  * uses GSL's gsl_ran_* functions, whose parameters are derived once here;
  * a lognormal is exp(a + b Z) with Z from GSL's ziggurat Gaussian, which
  * costs a third of gsl_ran_lognormal's polar method (a lognormal is drawn
- * for most requests).
+ * for most requests). Distributions from data are dist_data.h's.
  */
 #ifndef STAMPEDE_DIST_H
 #define STAMPEDE_DIST_H
@@ -28,6 +30,7 @@
 #include <stdbool.h>
 
 #include "kernel/config.h"
+#include "kernel/dist_data.h"
 
 enum dist_kind {
     DIST_CONSTANT,
@@ -37,6 +40,8 @@ enum dist_kind {
     DIST_UNIFORM,
     DIST_WEIBULL,
     DIST_PARETO,
+    DIST_EMPIRICAL,     /* samples (dist_data.h) */
+    DIST_BUCKETS,       /* a histogram's buckets (dist_data.h) */
 };
 
 /* Which two numbers the user gave (kept to write the spec back out). */
@@ -46,6 +51,7 @@ enum dist_form {
     DIST_BY_MIN_MAX,    /* spec = min, max */
     DIST_BY_P50_P99,    /* spec = p50, p99 */
     DIST_BY_MIN_ALPHA,  /* spec = min, alpha */
+    DIST_FROM_DATA,     /* empirical, buckets: see data */
 };
 
 struct dist {
@@ -55,6 +61,8 @@ struct dist {
     double spec[2];     /* as given, durations in seconds */
     double a, b;        /* the GSL sampler's parameters */
     double mean;        /* seconds */
+    const struct dist_data *data;   /* DIST_FROM_DATA: the numbers (kept
+                                       by the cfg that parsed them) */
 };
 
 /* A constant distribution (defaults in code). */
@@ -71,6 +79,8 @@ static inline double dist_sample(const struct dist *d, gsl_rng *r)
     case DIST_UNIFORM: return gsl_ran_flat(r, d->a, d->b);
     case DIST_WEIBULL: return gsl_ran_weibull(r, d->a, d->b);
     case DIST_PARETO: return gsl_ran_pareto(r, d->a, d->b);
+    case DIST_EMPIRICAL:
+    case DIST_BUCKETS: return dist_data_quantile(d->data, gsl_rng_uniform(r));
     }
     return d->mean;
 }

@@ -28,6 +28,8 @@ struct scenario_source {
     struct json_pos_map *map;
     struct applied_set *sets;
     size_t n_sets;
+    void **kept;               /* what the fields point to (cfg_keep) */
+    size_t n_kept;
 };
 
 /* One error line and where it sorts (file order; --set errors last). */
@@ -245,12 +247,18 @@ static void add_cfg_errors(struct loader *L, const struct cfg *cfg,
         const struct cfg_error *e = &cfg->errors[i];
         const char *sep = e->path[0] ? ": " : "";
         struct origin o = origin_of(src, e->path, e->occurrence, e->at_key);
-        if (o.set)
-            add_line(L, LONG_MAX, (long)(o.set - src->sets),
+        long line = o.set ? LONG_MAX : o.pos.line;
+        long col = o.set ? (long)(o.set - src->sets) : o.pos.col;
+        if (e->file)   /* in a data file the field names: its place */
+            add_line(L, line, col,
+                     str_printf("%s:%ld:%ld: %s%s%s", e->file, e->line,
+                                e->col, e->path, sep, e->message));
+        else if (o.set)
+            add_line(L, line, col,
                      str_printf("--set %s: %s%s%s", o.set->arg, e->path, sep,
                                 e->message));
         else
-            add_line(L, o.pos.line, o.pos.col,
+            add_line(L, line, col,
                      str_printf("%s:%d:%d: %s%s%s", L->path, o.pos.line,
                                 o.pos.col, e->path, sep, e->message));
     }
@@ -291,6 +299,18 @@ static char *default_name(const char *path)
         name = str_printf("scenario");
     }
     return name;
+}
+
+/* The folder of a file's path ("" for a bare name: the working
+ * directory); NULL if memory runs out. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return str_printf("%s", "");
+    if (slash == path)
+        return str_printf("/");
+    return str_printf("%.*s", (int)(slash - path), path);
 }
 
 /* Syntax first (precise messages), then cJSON builds the tree. */
@@ -364,6 +384,9 @@ static void source_free(struct scenario_source *src)
 {
     if (!src)
         return;
+    for (size_t i = 0; i < src->n_kept; i++)
+        free(src->kept[i]);
+    free(src->kept);
     json_pos_free(src->map);
     for (size_t i = 0; i < src->n_sets; i++)
         free(src->sets[i].arg);
@@ -380,6 +403,11 @@ struct scenario *scenario_load_text(const char *path, const char *text,
     struct scenario *s = NULL;
     struct cfg cfg;
     cfg_init(&cfg);
+    /* the data files a scenario names are beside it */
+    char *base_dir = folder_of(path);
+    cfg.base_dir = base_dir;
+    if (!base_dir)
+        L.out_of_memory = true;
     struct scenario_source *src = calloc(1, sizeof *src);
     if (src) {
         src->sets = calloc(n_sets ? n_sets : 1, sizeof *src->sets);
@@ -408,10 +436,12 @@ struct scenario *scenario_load_text(const char *path, const char *text,
         s = NULL;
     } else {
         s->source = src;   /* for scenario_origin */
+        src->kept = cfg_take_kept(&cfg, &src->n_kept);
         src = NULL;
     }
     finish_errors(&L, errors);
     cfg_free(&cfg);
+    free(base_dir);
     cJSON_Delete(root);
     source_free(src);
     return s;

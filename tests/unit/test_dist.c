@@ -239,10 +239,11 @@ START_TEST(bad_specs_are_explained)
          "d.max", "max (0.001 s) must not be below min (0.005 s)"},
         {"{\"d\": {\"dist\": \"normal\", \"mean\": 1}}", "d.dist",
          "expected \"constant\", \"exponential\", \"lognormal\", \"gamma\", "
-         "\"uniform\", \"weibull\" or \"pareto\", got \"normal\""},
+         "\"uniform\", \"weibull\", \"pareto\", \"empirical\" or "
+         "\"buckets\", got \"normal\""},
         {"{\"d\": {\"mean\": 1}}", "d",
          "a distribution needs \"dist\" (one of constant, exponential, "
-         "lognormal, gamma, uniform, weibull, pareto)"},
+         "lognormal, gamma, uniform, weibull, pareto, empirical, buckets)"},
         {"{\"d\": {\"dist\": \"exponential\", \"mean\": 1, \"cv\": 2}}", "d.cv",
          "an exponential distribution takes mean, not cv"},
         {"{\"d\": {\"dist\": \"lognormal\", \"p50\": \"5ms\", \"p99\": \"1ms\"}}",
