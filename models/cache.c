@@ -32,33 +32,48 @@ static void clear_entries(struct cache *c)
 }
 
 /* The lifetime of a value written now: ttl, jittered. */
-static double ttl_draw(struct cache *c)
+static double ttl_draw(const struct cache *c, gsl_rng *rng)
 {
     double ttl = c->config.ttl;
     if (c->config.ttl_jitter > 0)
-        ttl *= 1 + c->config.ttl_jitter * (2 * gsl_rng_uniform(c->rng) - 1);
+        ttl *= 1 + c->config.ttl_jitter * (2 * gsl_rng_uniform(rng) - 1);
     return ttl;
 }
 
-/* The state at t = 0 (DESIGN.md §4 "Initial state"). */
+/* A key's state as `mode` makes it at `now` (DESIGN.md §4 "Initial
+ * state"): staggered, written at a uniformly random moment of the last
+ * TTL; synchronized, written now. */
+static void warm_entry(struct cache *c, struct entry *e, double now,
+                       enum warm_mode mode, const struct dist *recompute,
+                       gsl_rng *rng)
+{
+    if (mode == WARM_COLD || c->config.ttl <= 0)
+        return;
+    double ttl = ttl_draw(c, rng);
+    if (mode == WARM_STAGGERED) {
+        e->expires_at = now + ttl * gsl_rng_uniform(rng);
+        e->written_at = e->expires_at - ttl;
+    } else {
+        e->expires_at = now + ttl;
+        e->written_at = now;
+    }
+    e->delta = dist_sample(recompute, rng);
+    e->version++;
+}
+
+/* The state at t = 0. */
 static void warm_up(struct cache *c, const struct dist *recompute)
 {
     if (c->config.warm == WARM_COLD || c->config.ttl <= 0)
         return;
-    for (long k = 0; k < c->keys; k++) {
-        struct entry *e = &c->entries[k];
-        double ttl = ttl_draw(c);
-        if (c->config.warm == WARM_STAGGERED) {
-            /* written at a uniformly random moment of the last TTL */
-            e->expires_at = ttl * gsl_rng_uniform(c->rng);
-            e->written_at = e->expires_at - ttl;
-        } else {
-            e->expires_at = ttl;
-            e->written_at = 0;
-        }
-        e->delta = dist_sample(recompute, c->rng);
-        e->version = 1;
-    }
+    for (long k = 0; k < c->keys; k++)
+        warm_entry(c, &c->entries[k], 0, c->config.warm, recompute, c->rng);
+}
+
+void cache_warm_key(struct cache *c, long key, double now, enum warm_mode mode,
+                    const struct dist *recompute, gsl_rng *rng)
+{
+    warm_entry(c, &c->entries[key], now, mode, recompute, rng);
 }
 
 double cache_bytes(long keys) { return (double)keys * sizeof(struct entry); }
@@ -125,17 +140,32 @@ struct cache_value cache_get(struct cache *c, long key, double now)
     return v;
 }
 
-double cache_set(struct cache *c, long key, double now, double delta)
+double cache_write(struct cache *c, long key, double now, double delta,
+                   double ttl)
 {
     c->stats.sets++;
-    if (c->config.ttl <= 0)
-        return -INFINITY;   /* ttl 0 stores nothing */
+    if (ttl <= 0) {
+        if (c->config.ttl <= 0)
+            return -INFINITY;   /* ttl 0 stores nothing */
+        ttl = ttl_draw(c, c->rng);
+    }
     struct entry *e = &c->entries[key];
-    e->expires_at = now + ttl_draw(c);
+    e->expires_at = now + ttl;
     e->written_at = now;
     e->delta = delta;
     e->version++;
     return e->expires_at;
+}
+
+double cache_set(struct cache *c, long key, double now, double delta)
+{
+    return cache_write(c, key, now, delta, 0);
+}
+
+void cache_delete(struct cache *c, long key)
+{
+    c->stats.sets++;
+    c->entries[key].expires_at = -INFINITY;
 }
 
 bool cache_lock(struct cache *c, long key, double now, uint64_t token,

@@ -49,7 +49,7 @@ struct cache_stats {
     uint64_t gets;
     uint64_t get_hits;     /* GETs that found a value, fresh or stale (Redis
                               counts a keyspace hit for any value present) */
-    uint64_t sets;
+    uint64_t sets;         /* SET, and a replayed trace's DEL */
     uint64_t lock_ops;     /* SET NX and compare-and-delete */
 };
 
@@ -78,6 +78,17 @@ double cache_expiry(const struct cache *c, long key);
 /* Writes a value computed in `delta` seconds; returns when it expires
  * (-INFINITY when the TTL is 0: nothing is stored). */
 double cache_set(struct cache *c, long key, double now, double delta);
+/* The same with a TTL of the write's own (a replayed trace's), not
+ * jittered; ttl <= 0: the cache's, as cache_set. */
+double cache_write(struct cache *c, long key, double now, double delta,
+                   double ttl);
+/* DEL: drops the key's value (not its lock). Counted as a write. */
+void cache_delete(struct cache *c, long key);
+/* Puts `key` in the state `mode` gives a key at `now` (a replayed key at
+ * its first appearance; the cache must have been created cold), drawing
+ * from rng. Not a command. */
+void cache_warm_key(struct cache *c, long key, double now, enum warm_mode mode,
+                    const struct dist *recompute, gsl_rng *rng);
 /* SET NX PX: true if the lock was free (or expired) and is now the
  * token's until now + ttl. */
 bool cache_lock(struct cache *c, long key, double now, uint64_t token,

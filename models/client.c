@@ -138,6 +138,11 @@ static const struct policy_ops *ops(const struct request *r)
 
 void client_start_request(struct client *c, void *owner)
 {
+    client_start_request_for(c, owner, -1);
+}
+
+void client_start_request_for(struct client *c, void *owner, long key)
+{
     if (c->in_flight >= c->p.max_in_flight) {
         c->overloaded = true;
         sim_halt(c->p.sim);
@@ -156,7 +161,7 @@ void client_start_request(struct client *c, void *owner)
     r->arrival = sim_now(c->p.sim);
     r->owner = owner;
     /* what belongs to the request, in arrival order (common random numbers) */
-    r->key = key_sampler_draw(c->p.sampler, c->p.keys_rng);
+    r->key = key >= 0 ? key : key_sampler_draw(c->p.sampler, c->p.keys_rng);
     /* in a large catalog the key's entry is out of the processor's cache:
      * start loading it now, a round trip before the GET reads it */
     cache_prefetch(c->p.cache, r->key);

@@ -63,6 +63,9 @@ void client_destroy(struct client *c);
  * to on_reply when it replies. Past max_in_flight, or out of memory, it
  * halts the run instead (client_overloaded, client_out_of_memory). */
 void client_start_request(struct client *c, void *owner);
+/* The same for a given key (>= 0; a replayed trace's), or one drawn
+ * (-1). The query's work and the coin are drawn as for any request. */
+void client_start_request_for(struct client *c, void *owner, long key);
 
 bool client_overloaded(const struct client *c);
 bool client_out_of_memory(const struct client *c);

@@ -324,7 +324,8 @@ static const struct metric_def MODEL_METRICS[] = {
      .fold = FOLD_RATIO, ROW(cache_hit_ratio)},
     {.field = "cache.ops_per_s", .column = "cache_ops_per_s", .unit = "1/s",
      .label = "cache commands/s",
-     .meaning = "cache commands per second: GET, SET, lock and unlock",
+     .meaning = "cache commands per second: GET, SET, lock and unlock (and "
+     "a replayed trace's writes and deletes)",
      .fold = FOLD_RATE, ROW(cache_ops_per_s)},
     {.field = "cache.peak_ops_per_s", .unit = "1/s",
      .label = "peak cache commands/s",

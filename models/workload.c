@@ -32,6 +32,8 @@ double workload_rate_at(const struct workload_config *w, double t)
 
 double workload_peak_rate(const struct workload_config *w)
 {
+    if (w->replay)
+        return (double)w->trace.stats.peak_reads * w->trace.speed;
     if (w->n_profile == 0)
         return w->rate;
     double peak = 0;
@@ -58,6 +60,9 @@ static double zipf_normaliser(long n, double s)
 
 double workload_hottest_share(const struct workload_config *w)
 {
+    if (w->replay)
+        return (double)w->trace.stats.hottest_reads /
+               (double)w->trace.stats.reads;
     if (w->popularity == KEYS_ZIPF)
         return 1 / zipf_normaliser(w->keys, w->zipf_s);
     return 1.0 / (double)w->keys;

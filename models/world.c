@@ -53,6 +53,12 @@ struct world {
     double rate_multiplier;
     size_t profile_next;        /* workload_rate_from's cursor */
     event_id next_arrival;
+    /* a replayed trace: its reader, the record due next, the stream its
+     * keys' first states and its writes' deltas are drawn from */
+    struct trace_reader *trace;
+    struct trace_record record;
+    gsl_rng *replay_rng;
+    char trace_failure[200];    /* why the replay stopped early */
     struct worker *workers;
     long n_workers;             /* allocated: the most the run asks for */
     long active_workers;
@@ -115,6 +121,8 @@ static void free_streams(struct world *w)
             gsl_rng_free(all[i]);
     for (int i = 0; i < w->n_policy_streams; i++)
         gsl_rng_free(w->policy_streams[i].rng);
+    if (w->replay_rng)
+        gsl_rng_free(w->replay_rng);
 }
 
 /* ---- building ---- */
@@ -133,6 +141,8 @@ double world_memory_estimate(const struct model_config *m,
     double per_key = cache_bytes(1) + metrics_bytes(1) + client_bytes(1) +
                      (double)policy->key_bytes;
     double built = keys * per_key + key_sampler_bytes(wl);
+    if (wl->replay)
+        built += trace_reader_bytes(&wl->trace.stats);
     /* the alias table is built right after the cache, before the rest */
     double building = cache_bytes(wl->keys) + key_sampler_peak_bytes(wl);
     double by_keys = fmax(built, building);
@@ -193,7 +203,11 @@ static bool create_parts(struct world *w)
     if (!w->sim || !create_streams(w))
         return false;
     sim_set_stop_flag(w->sim, w->p.stop);
-    w->cache = cache_create(&m->cache, m->workload.keys, &m->service,
+    /* a replayed key takes its warm state when it first appears */
+    struct cache_config cache = m->cache;
+    if (m->workload.replay)
+        cache.warm = WARM_COLD;
+    w->cache = cache_create(&cache, m->workload.keys, &m->service,
                             w->cache_state);
     w->db = db_create(w->sim, &m->db, w->bg_arrivals, w->bg_work);
     if (w->db)
@@ -209,6 +223,25 @@ static bool create_parts(struct world *w)
     return w->client != NULL;
 }
 
+/* The replay's reader and stream; false with the problem in err. */
+static bool open_trace(struct world *w, char *err, size_t n)
+{
+    const struct trace_config *t = &w->m->workload.trace;
+    struct data_error e;
+    w->replay_rng = stream(w, "trace");
+    if (!w->replay_rng) {
+        snprintf(err, n, "out of memory");
+        return false;
+    }
+    w->trace = trace_reader_open(t, &e);
+    if (!w->trace) {
+        snprintf(err, n, "cannot replay %s:%ld: %s", t->file, e.line,
+                 e.message);
+        return false;
+    }
+    return true;
+}
+
 struct world *world_create(const struct world_params *p, char *err, size_t n)
 {
     struct world *w = calloc(1, sizeof *w);
@@ -220,6 +253,10 @@ struct world *world_create(const struct world_params *p, char *err, size_t n)
     w->m = p->model;
     w->max_in_flight = p->max_in_flight > 0 ? p->max_in_flight
                                             : WORLD_MAX_IN_FLIGHT;
+    if (w->m->workload.replay && !open_trace(w, err, n)) {
+        world_destroy(w);
+        return NULL;
+    }
     if (!create_parts(w)) {
         snprintf(err, n, "out of memory while building the world (about "
                  "%.0f MB at start)",
@@ -236,6 +273,7 @@ void world_destroy(struct world *w)
         return;
     if (w->policy_state)
         w->p.policy->destroy(w->policy_state);
+    trace_reader_close(w->trace);
     db_destroy(w->db);
     cache_destroy(w->cache);
     key_sampler_destroy(w->sampler);
@@ -317,6 +355,58 @@ static void scale_rate(void *world, double factor)
     restart_arrivals(w);
 }
 
+/* ---- a replayed trace ---- */
+
+/* What one row of the trace does: a read is a request, through the
+ * policy; a write or a delete changes the cache at once (another client's
+ * command, not one of the simulated requests). A key takes its warm state
+ * when it first appears. */
+static void replay(struct world *w, const struct trace_record *rec,
+                   double now)
+{
+    const struct model_config *m = w->m;
+    if (rec->first)
+        cache_warm_key(w->cache, rec->key, now, m->cache.warm, &m->service,
+                       w->replay_rng);
+    switch (rec->op) {
+    case TRACE_READ:
+        client_start_request_for(w->client, NULL, rec->key);
+        break;
+    case TRACE_WRITE:
+        cache_write(w->cache, rec->key, now,
+                    dist_sample(&m->service, w->replay_rng), rec->ttl);
+        metrics_episode_write(w->metrics, rec->key, now);
+        break;
+    case TRACE_DELETE:
+        cache_delete(w->cache, rec->key);
+        break;
+    }
+}
+
+static void on_record(struct sim *sim, void *payload);
+
+/* Reads the next row and schedules it; a row that cannot be read stops
+ * the run (the file changed since the scenario was loaded). */
+static void next_record(struct world *w)
+{
+    struct data_error e;
+    int got = trace_reader_next(w->trace, &w->record, &e);
+    if (got > 0 && sim_schedule(w->sim, w->record.at, on_record, w))
+        return;
+    if (got < 0)
+        snprintf(w->trace_failure, sizeof w->trace_failure, "%.60s:%ld: "
+                 "%.100s", w->m->workload.trace.file, e.line, e.message);
+    if (got != 0)
+        sim_halt(w->sim);
+}
+
+static void on_record(struct sim *sim, void *payload)
+{
+    struct world *w = payload;
+    replay(w, &w->record, sim_now(sim));
+    next_record(w);
+}
+
 /* ---- closed loop ---- */
 
 static void worker_next(struct sim *sim, void *payload)
@@ -358,6 +448,10 @@ static bool start_arrivals(struct world *w)
 {
     const struct workload_config *wl = &w->m->workload;
     w->rate_multiplier = 1;
+    if (wl->replay) {
+        next_record(w);
+        return true;
+    }
     if (wl->process == ARRIVALS_POISSON) {
         restart_arrivals(w);
         return true;
@@ -462,6 +556,11 @@ static void describe_end(struct world *w, enum sim_status status,
                  "database, abandoned or background ones included (it cannot "
                  "keep up; raise the limit with --max-in-flight)",
                  out->ended_at, w->max_in_flight);
+    } else if (w->trace_failure[0]) {
+        out->end = WORLD_INPUT_FAILED;
+        snprintf(out->reason, sizeof out->reason, "stopped at t = %.3f s: "
+                 "the trace could not be read: %.130s", out->ended_at,
+                 w->trace_failure);
     } else if (w->out_of_memory || client_out_of_memory(w->client) ||
                db_out_of_memory(w->db) || status == SIM_OUT_OF_MEMORY) {
         out->end = WORLD_OUT_OF_MEMORY;

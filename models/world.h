@@ -59,6 +59,7 @@ enum world_end {
     WORLD_INTERRUPTED,      /* the stop flag was set */
     WORLD_OVERLOADED,       /* too many requests in flight */
     WORLD_OUT_OF_MEMORY,
+    WORLD_INPUT_FAILED,     /* a replayed trace could not be read on */
 };
 
 struct world_result {
@@ -85,7 +86,8 @@ void world_destroy(struct world *w);
  * loop's workers, the windows an slo holds, and a fixed part (streams,
  * histograms, first blocks).
  * What requests in flight take comes on top, bounded by the overload
- * guard. *keys_part (may be NULL) gets the share that grows with keys. */
+ * guard. A replayed trace adds its reader (its key map). *keys_part (may
+ * be NULL) gets the share that grows with keys. */
 double world_memory_estimate(const struct model_config *m,
                              const struct policy_ops *policy,
                              double *keys_part);

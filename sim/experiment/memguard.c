@@ -167,8 +167,9 @@ char *memguard_problem(const struct scenario *s, const size_t *policies,
     world_memory_estimate(&s->model, s->policies[k].ops, &by_keys);
     const struct workload_config *w = &s->model.workload;
     bool by_workers = w->process == ARRIVALS_CLOSED && one - by_keys > by_keys;
-    const char *path = by_workers ? "workload.arrivals.workers"
-                                  : "workload.keys.count";
+    const char *path = by_workers   ? "workload.arrivals.workers"
+                       : w->replay  ? "workload.trace.file"
+                                    : "workload.keys.count";
     char origin[600], what[64], one_s[32], all_s[32], limit_s[32], more[64];
     scenario_origin(s, path, origin, sizeof origin);
     if (by_workers)

@@ -27,9 +27,35 @@ static void describe_run(const struct scenario *s, FILE *out)
             (unsigned long long)s->seed);
 }
 
+/* What the scan of a replayed trace found. */
+static void describe_trace(const struct workload_config *w, FILE *out)
+{
+    const struct trace_config *t = &w->trace;
+    const struct trace_stats *s = &t->stats;
+    char a[32];
+    fprintf(out, "workload  trace replay: %s (%s), ", t->file,
+            TRACE_FORMAT_NAMES[t->format]);
+    if (t->speed != 1)
+        fprintf(out, "at speed %g, ", t->speed);
+    fprintf(out, "%s of requests%s\n", fmt_duration(s->span / t->speed, a),
+            s->whole_seconds ? " (whole seconds: spread over each)" : "");
+    fprintf(out, "          %llu requests: %llu reads, %llu writes, %llu "
+            "deletes; %.4g reads/s on average, %.4g in the busiest second\n",
+            (unsigned long long)s->rows, (unsigned long long)s->reads,
+            (unsigned long long)s->writes, (unsigned long long)s->deletes,
+            (double)s->reads / s->span * t->speed, workload_peak_rate(w));
+    fprintf(out, "          %ld key%s; the most read has %.3g%% of the "
+            "reads\n", w->keys, w->keys == 1 ? "" : "s",
+            100 * workload_hottest_share(w));
+}
+
 static void describe_workload(const struct workload_config *w, FILE *out)
 {
-    char a[32], d[64];
+    char a[32], d[160];
+    if (w->replay) {
+        describe_trace(w, out);
+        return;
+    }
     fprintf(out, "workload  ");
     if (w->process == ARRIVALS_CLOSED) {
         dist_describe(&w->think, d, sizeof d);
@@ -39,6 +65,10 @@ static void describe_workload(const struct workload_config *w, FILE *out)
                 "%g req/s (last point at %s)\n", w->n_profile,
                 workload_peak_rate(w),
                 fmt_duration(w->profile[w->n_profile - 1].at, a));
+        if (w->profile_file)
+            fprintf(out, "          profile from %s (rates x%g, times / "
+                    "%g)\n", w->profile_file, w->profile_scale,
+                    w->profile_speed);
     } else {
         fprintf(out, "Poisson arrivals at %g req/s\n", w->rate);
     }
@@ -56,7 +86,7 @@ static void describe_cache(const struct cache_config *c, FILE *out)
 {
     static const char *const WARM[] = {"staggered over one TTL",
                                        "all written at t = 0", "empty"};
-    char a[32], b[32], d[64];
+    char a[32], b[32], d[160];
     dist_describe(&c->latency, d, sizeof d);
     fprintf(out, "cache     ttl %s", fmt_duration(c->ttl, a));
     if (c->ttl_jitter > 0)
@@ -70,7 +100,7 @@ static void describe_cache(const struct cache_config *c, FILE *out)
 static void describe_database(const struct model_config *m, FILE *out)
 {
     const struct db_config *db = &m->db;
-    char d[64];
+    char d[160];
     dist_describe(&m->service, d, sizeof d);
     fprintf(out, "database  %s ", db->discipline == DB_PS
                                       ? "processor sharing"

@@ -27,6 +27,11 @@ static cJSON *arrivals_json(const struct workload_config *w)
     if (w->process == ARRIVALS_CLOSED) {
         cJSON_AddNumberToObject(a, "workers", (double)w->workers);
         cJSON_AddItemToObject(a, "think", dist_to_json(&w->think));
+    } else if (w->profile_file) {
+        cJSON *f = cJSON_AddObjectToObject(a, "profile");
+        cJSON_AddStringToObject(f, "file", w->profile_file);
+        cJSON_AddNumberToObject(f, "scale", w->profile_scale);
+        cJSON_AddNumberToObject(f, "speed", w->profile_speed);
     } else if (w->n_profile > 0) {
         cJSON *list = cJSON_AddArrayToObject(a, "profile");
         for (size_t i = 0; i < w->n_profile; i++) {
@@ -44,6 +49,14 @@ static cJSON *arrivals_json(const struct workload_config *w)
 static cJSON *workload_json(const struct workload_config *w)
 {
     cJSON *o = cJSON_CreateObject();
+    if (w->replay) {
+        cJSON *t = cJSON_AddObjectToObject(o, "trace");
+        cJSON_AddStringToObject(t, "file", w->trace.file);
+        cJSON_AddStringToObject(t, "format",
+                                TRACE_FORMAT_NAMES[w->trace.format]);
+        cJSON_AddNumberToObject(t, "speed", w->trace.speed);
+        return o;
+    }
     cJSON_AddItemToObject(o, "arrivals", arrivals_json(w));
     cJSON *k = cJSON_AddObjectToObject(o, "keys");
     cJSON_AddNumberToObject(k, "count", (double)w->keys);

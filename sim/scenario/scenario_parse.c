@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kernel/strutil.h"
+#include "scenario/scenario_inputs.h"
 #include "scenario/scenario_slo.h"
 #include "scenario/scenario_timeline.h"
 
@@ -119,10 +120,19 @@ static void parse_name(const struct cfg_obj *o, const char *default_name,
     s->description = copy(description);
 }
 
+/* A replayed trace lasts as long as it does on the replay clock. */
+static double default_duration(const struct workload_config *w)
+{
+    if (!w->replay || !(w->trace.stats.span > 0))
+        return DEFAULT_DURATION;
+    return w->trace.stats.span / w->trace.speed;
+}
+
 static void parse_run(const struct cfg_obj *o, struct scenario *s)
 {
     struct model_config *m = &s->model;
-    cfg_duration(o, "duration", &m->duration, DEFAULT_DURATION,
+    cfg_duration(o, "duration", &m->duration,
+                 default_duration(&m->workload),
                  (struct cfg_range){0, MAX_DURATION, true, false});
     /* a run shorter than the default window is one window: the resolved
      * scenario then says so, and loads again */
@@ -147,7 +157,8 @@ static void parse_run(const struct cfg_obj *o, struct scenario *s)
 
 /* ---- workload ---- */
 
-static const char *const WORKLOAD_KEYS[] = {"arrivals", "keys", NULL};
+static const char *const WORKLOAD_KEYS[] = {"arrivals", "keys", "trace",
+                                            NULL};
 static const char *const ARRIVAL_KEYS[] = {"process", "rate", "profile",
                                            "workers", "think", NULL};
 static const char *const PROFILE_KEYS[] = {"at", "rate", NULL};
@@ -218,7 +229,10 @@ static void parse_arrivals(const struct cfg_obj *parent,
                  "(\"process\": \"closed\")");
         not_here(&o, "think", "think applies to closed arrivals only "
                  "(\"process\": \"closed\")");
-        if (cfg_has(&o, "profile")) {
+        if (cJSON_IsObject(cfg_member(&o, "profile"))) {
+            not_here(&o, "rate", "give rate or profile, not both");
+            scenario_profile_file(&o, w);
+        } else if (cfg_has(&o, "profile")) {
             not_here(&o, "rate", "give rate or profile, not both");
             parse_profile(&o, w);
         } else {
@@ -268,6 +282,16 @@ static void parse_workload(const struct cfg_obj *top, struct workload_config *w)
     w->rate = DEFAULT_RATE;
     w->workers = DEFAULT_WORKERS;
     w->think = dist_constant(DEFAULT_THINK);
+    w->profile_scale = w->profile_speed = 1;
+    if (cfg_has(&o, "trace")) {
+        /* arrivals and keys come from the trace */
+        not_here(&o, "arrivals", "arrivals come from the trace: give "
+                 "workload.trace or workload.arrivals, not both");
+        not_here(&o, "keys", "keys come from the trace: give workload.trace "
+                 "or workload.keys, not both");
+        scenario_trace_parse(&o, w, MAX_KEYS, MAX_DURATION);
+        return;
+    }
     parse_arrivals(&o, w);
     parse_keys(&o, w);
 }
@@ -537,8 +561,8 @@ void scenario_parse_tree(struct cfg *cfg, const cJSON *root,
     cfg_open(cfg, root, "", &top);
     cfg_check_keys(&top, TOP_KEYS);
     parse_name(&top, default_name, s);
+    parse_workload(&top, &s->model.workload);   /* a trace sets the duration */
     parse_run(&top, s);
-    parse_workload(&top, &s->model.workload);
     parse_cache(&top, &s->model.cache);
     check_time_advances(&top, &s->model);
     parse_database(&top, &s->model);

@@ -62,6 +62,12 @@ static void parse_traffic(const struct cfg_obj *o, const struct model_config *m,
     only_for(o, DATABASE, "database");
     int given = cfg_has(o, "rate") + cfg_has(o, "rate_multiplier") +
                 cfg_has(o, "workers");
+    if (m->workload.replay) {
+        cfg_error(o->cfg, o->path, "a traffic event changes generated "
+                  "arrivals; a replayed trace brings its own (replay it "
+                  "faster with workload.trace.speed)");
+        return;
+    }
     if (given != 1) {
         cfg_error(o->cfg, o->path, "a traffic event takes exactly one of "
                   "rate, rate_multiplier or workers");
