@@ -13,6 +13,7 @@ int cmd_run(int argc, char **argv, const struct cli_env *env);
 int cmd_sweep(int argc, char **argv, const struct cli_env *env);
 int cmd_calibrate(int argc, char **argv, const struct cli_env *env);
 int cmd_check(int argc, char **argv, const struct cli_env *env);
+int cmd_fit(int argc, char **argv, const struct cli_env *env);
 int cmd_bench(int argc, char **argv, const struct cli_env *env);
 int cmd_plot(int argc, char **argv, const struct cli_env *env);
 int cmd_metrics(int argc, char **argv, const struct cli_env *env);
