@@ -8,6 +8,8 @@
 #   make check-includes  the #include graph of sim/ and models/ against the
 #                 layers of DESIGN.md §2: no cycle between modules, no
 #                 include upwards, no two files of one name (POSIX sh + awk)
+#   make samples  write the sample data files of scenarios/data/ again
+#                 (build/gen-samples; a unit test checks they match)
 #   make bench    the benchmark suite
 #   make fuzz     libFuzzer over the scenario loader and --set (clang), for
 #                 FUZZ_SECONDS (default 600)
@@ -53,7 +55,7 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c \
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
 .PHONY: all deps demo test bench fuzz valgrind mutate clean check-build \
-        unit-tests validation-tests check-includes check-mutants
+        unit-tests validation-tests check-includes check-mutants samples
 all: $(BUILD)/stampede
 
 deps:
@@ -91,13 +93,21 @@ $(BUILD)/test-unit-san: $(call obj,san,$(LIB_SRC) $(UNIT_SRC))
 $(BUILD)/test-validation: $(call obj,opt,$(LIB_SRC) $(VAL_SRC))
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS) $(CHECK_LIBS)
 
+# The generator of the sample data files (scenarios/data/).
+$(BUILD)/gen-samples: $(call obj,opt,tools/gen_samples.c)
+	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
+
+samples: $(BUILD)/gen-samples
+	$(BUILD)/gen-samples scenarios/data
+
 # ---- top-level jobs --------------------------------------------------------
 
 check-build: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
-             $(BUILD)/test-unit-san $(BUILD)/test-validation
+             $(BUILD)/test-unit-san $(BUILD)/test-validation \
+             $(BUILD)/gen-samples
 
 unit-tests: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
-            $(BUILD)/test-unit-san
+            $(BUILD)/test-unit-san $(BUILD)/gen-samples
 	@echo "== unit tests"
 	STAMPEDE=$(BUILD)/stampede $(BUILD)/test-unit
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
