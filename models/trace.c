@@ -132,6 +132,14 @@ static bool read_header(struct cursor *c, char *line, struct data_error *err)
     return true;
 }
 
+static void cursor_close(struct cursor *c)
+{
+    datafile_close(c->file);
+    c->file = NULL;
+}
+
+/* Opens the file and, for csv, reads its header; closes it again if
+ * either fails. */
 static bool cursor_open(struct cursor *c, const char *path,
                         enum trace_format format, struct data_error *err)
 {
@@ -154,20 +162,15 @@ static bool cursor_open(struct cursor *c, const char *path,
     while ((st = datafile_next(c->file, &line, &len)) == DATAFILE_LINE &&
            csv_blank(line))
         ;
-    if (st == DATAFILE_LINE)
-        return read_header(c, line, err);
+    if (st == DATAFILE_LINE && read_header(c, line, err))
+        return true;
     if (st == DATAFILE_ERROR)
         data_error_from(err, c->file);
-    else
+    else if (st == DATAFILE_END)
         data_error_set(err, 0, 0, "empty file: a csv trace starts with a row "
                        "naming its columns (time,key,op,ttl)");
+    cursor_close(c);
     return false;
-}
-
-static void cursor_close(struct cursor *c)
-{
-    datafile_close(c->file);
-    c->file = NULL;
 }
 
 /* The fields of a data row into *r. */
