@@ -48,3 +48,18 @@ double test_get(const struct run_summary *r, const char *path)
     ck_assert_msg(summary_has(r, path), "the summary has no %s", path);
     return summary_get(r, path);
 }
+
+struct dist test_dist(const char *json, struct cfg *cfg)
+{
+    cJSON *root = cJSON_Parse(json);
+    ck_assert_msg(root != NULL, "not JSON: %s", json);
+    cfg_init(cfg);
+    struct cfg_obj o;
+    cfg_open(cfg, root, "", &o);
+    struct dist def = dist_constant(1), d;
+    bool ok = dist_parse(&o, "d", &d, &def) && cfg_ok(cfg);
+    cJSON_Delete(root);
+    ck_assert_msg(ok, "%s: %s", json,
+                  cfg->n_errors ? cfg->errors[0].message : "?");
+    return d;
+}

@@ -24,6 +24,11 @@ struct run_summary test_run_policy(const struct scenario *s, size_t index,
 struct run_summary test_run_text(const char *file, const char *json,
                                  const char *const *sets, size_t n_sets);
 
+/* The distribution in member "d" of `json` ({"d": SPEC}); the test fails
+ * if it does not parse. cfg keeps the data of a distribution from data:
+ * cfg_free it once the distribution is no longer used. */
+struct dist test_dist(const char *json, struct cfg *cfg);
+
 /* A value the summary must have (summary_get is NaN for a missing path). */
 double test_get(const struct run_summary *r, const char *path);
 

@@ -106,6 +106,19 @@ void cfg_error_in_file(struct cfg *cfg, const char *path, const char *file,
     va_end(ap);
 }
 
+void cfg_file_problem(const struct cfg_obj *o, const char *key,
+                      const char *shown, long line, long col,
+                      const char *message)
+{
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    if (line > 0)
+        cfg_error_in_file(o->cfg, path, shown, line, col > 0 ? col : 1, "%s",
+                          message);
+    else
+        cfg_error(o->cfg, path, "%s: %s", shown, message);
+}
+
 bool cfg_keep(struct cfg *cfg, void *p)
 {
     if (cfg->n_kept == cfg->cap_kept) {

@@ -93,6 +93,14 @@ void cfg_error_in_file(struct cfg *cfg, const char *path, const char *file,
                        long line, long col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* A problem a reader found in the data file that member `key` of o names
+ * (`shown`: the file as messages name it): at its line and column when it
+ * has one (col 0: the line's start), else at the field, "FILE: message"
+ * (opening or reading it). */
+void cfg_file_problem(const struct cfg_obj *o, const char *key,
+                      const char *shown, long line, long col,
+                      const char *message);
+
 /* Keeps p for as long as what is being parsed lives; false (p freed, the
  * cfg out of memory) if the list cannot grow. */
 bool cfg_keep(struct cfg *cfg, void *p);

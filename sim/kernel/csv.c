@@ -4,6 +4,8 @@
  */
 #include "kernel/csv.h"
 
+#include <string.h>
+
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 bool csv_blank(const char *line)
@@ -76,4 +78,48 @@ size_t csv_split(char *line, struct csv_field *fields, size_t max,
             return n;
         p = next + 1;
     }
+}
+
+/* Hands one line with text to the reader: the header, or a row. */
+static bool take_line(const struct csv_rows *r, char *line, long at,
+                      bool first, struct data_error *err)
+{
+    if (first && r->header && r->header(line))
+        return true;
+    struct csv_field f[CSV_ROW_FIELDS];
+    long col = 0;
+    const char *why = NULL;
+    size_t n = csv_split(line, f, CSV_ROW_FIELDS, &col, &why);
+    if (n == 0) {
+        data_error_set(err, at, col, "%s", why);
+        return false;
+    }
+    return r->row(f, n, at, r->ctx, err);
+}
+
+bool csv_read_rows(const char *path, const struct csv_rows *r,
+                   struct data_error *err)
+{
+    char why[200];
+    struct datafile *f = datafile_open(path, why, sizeof why);
+    if (!f) {
+        data_error_set(err, 0, 0, "%s", why);
+        return false;
+    }
+    bool ok = true, first = true;
+    char *line;
+    size_t len;
+    enum datafile_status st = DATAFILE_END;
+    while (ok && (st = datafile_next(f, &line, &len)) == DATAFILE_LINE) {
+        if (csv_blank(line) || line[strspn(line, " \t")] == '#')
+            continue;
+        ok = take_line(r, line, datafile_line(f), first, err);
+        first = false;
+    }
+    if (ok && st == DATAFILE_ERROR) {
+        data_error_from(err, f);
+        ok = false;
+    }
+    datafile_close(f);
+    return ok;
 }

@@ -262,19 +262,6 @@ static bool list_value(const struct cfg_obj *o, const char *key, size_t i,
     return ok;
 }
 
-/* Reports a data file's problem at the field that names it. */
-static void file_error(const struct cfg_obj *o, const char *shown,
-                       const struct data_error *e)
-{
-    char path[CFG_PATH_MAX];
-    cfg_path_key(path, o->path, "file");
-    if (e->line > 0)
-        cfg_error_in_file(o->cfg, path, shown, e->line, e->col > 0 ? e->col : 1,
-                          "%s", e->message);
-    else
-        cfg_error(o->cfg, path, "%s: %s", shown, e->message);
-}
-
 /* The numbers come from "file" or from the inline keys (all of them),
  * never both: "takes file, or le and count". */
 static bool one_source(const struct cfg_obj *o, const char *kind,
@@ -312,7 +299,7 @@ static const struct dist_data *parse_empirical(const struct cfg_obj *o,
         ok = (file = cfg_file(o, "file", &shown)) &&
              samples_read(file, seconds, DIST_MAX_SAMPLES, &v, &n, &e);
         if (file && !ok)
-            file_error(o, shown, &e);
+            cfg_file_problem(o, "file", shown, e.line, e.col, e.message);
     } else {
         const cJSON *list = list_member(o, "samples", DIST_MAX_SAMPLES, &n);
         ok = list && (v = malloc(n * sizeof *v));
@@ -393,7 +380,7 @@ static const struct dist_data *parse_buckets(const struct cfg_obj *o,
              buckets_read(file, seconds, cumulative, DIST_MAX_BUCKETS, &le,
                           &count, &n, &e);
         if (file && !ok)
-            file_error(o, shown, &e);
+            cfg_file_problem(o, "file", shown, e.line, e.col, e.message);
     } else {
         ok = inline_buckets(o, seconds, cumulative, &le, &count, &n);
     }

@@ -66,64 +66,30 @@ static bool push(struct values *a, double x)
     return true;
 }
 
-static bool letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-/* What every reader does with a line before its own fields: whether it
- * holds data (not blank, not a comment, not the header). */
-static bool is_data(const char *line, bool *seen_data)
+static bool letter(char c)
 {
-    const char *p = line;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (!*p || *p == '#')
-        return false;
-    bool header = !*seen_data && letter(*p) && !is_inf(p) &&
-                  strncmp(p, "Inf,", 4) && strncmp(p, "inf,", 4);
-    *seen_data = true;
-    return !header;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Reads the file, handing each data line's fields to `row`; stops at the
- * first problem. */
-typedef bool (*row_fn)(struct csv_field *f, size_t n, long line, void *ctx,
-                       struct data_error *err);
-
-static bool read_rows(const char *path, size_t width, row_fn row, void *ctx,
-                      struct data_error *err)
+/* A first line starting with a letter names its column(s); "Inf,..." is
+ * a bucket's row. */
+static bool is_header(const char *line)
 {
-    char why[200];
-    struct datafile *f = datafile_open(path, why, sizeof why);
-    if (!f) {
-        data_error_set(err, 0, 0, "%s", why);
-        return false;
-    }
-    bool ok = true, seen = false;
-    char *line;
-    size_t len;
-    enum datafile_status st = DATAFILE_END;
-    while (ok && (st = datafile_next(f, &line, &len)) == DATAFILE_LINE) {
-        if (!is_data(line, &seen))
-            continue;
-        struct csv_field fields[3];
-        long col = 0;
-        const char *bad = NULL;
-        size_t n = csv_split(line, fields, 3, &col, &bad);
-        long at = datafile_line(f);
-        if (n == 0)
-            data_error_set(err, at, col, "%s", bad);
-        else if (n != width)
-            data_error_set(err, at, n > width ? fields[width].col - 1 : 1,
-                           "expected %s a line, got %zu field%s",
-                           width == 1 ? "one value" : "two values (le,count)",
-                           n, n == 1 ? "" : "s");
-        ok = n == width && row(fields, n, at, ctx, err);
-    }
-    if (ok && st == DATAFILE_ERROR) {
-        data_error_from(err, f);
-        ok = false;
-    }
-    datafile_close(f);
-    return ok;
+    const char *p = line + strspn(line, " \t\"");
+    return letter(*p) && strncmp(p, "Inf", 3) && strncmp(p, "inf", 3);
+}
+
+/* A row of `width` fields, or the error. */
+static bool width_is(const struct csv_field *f, size_t n, size_t width,
+                     long line, struct data_error *err)
+{
+    if (n == width)
+        return true;
+    data_error_set(err, line, n > width ? f[width].col - 1 : 1,
+                   "expected %s a line, got %zu field%s",
+                   width == 1 ? "one value" : "two values (le,count)", n,
+                   n == 1 ? "" : "s");
+    return false;
 }
 
 struct sample_ctx {
@@ -135,10 +101,11 @@ struct sample_ctx {
 static bool sample_row(struct csv_field *f, size_t n, long line, void *ctx,
                        struct data_error *err)
 {
-    (void)n;
     struct sample_ctx *c = ctx;
     const char *why;
     double v;
+    if (!width_is(f, n, 1, line, err))
+        return false;
     if (!sample_parse(f[0].text, c->unit, false, &v, &why)) {
         data_error_set(err, line, f[0].col, "%s, got \"%.40s\"", why,
                        f[0].text);
@@ -159,7 +126,8 @@ bool samples_read(const char *path, double unit, size_t max, double **out,
                   size_t *n, struct data_error *err)
 {
     struct sample_ctx c = {{0}, unit, max};
-    bool ok = read_rows(path, 1, sample_row, &c, err);
+    struct csv_rows rows = {is_header, sample_row, &c};
+    bool ok = csv_read_rows(path, &rows, err);
     if (ok && c.values.n == 0) {
         data_error_set(err, 0, 0, "no sample in the file");
         ok = false;
@@ -207,10 +175,11 @@ struct bucket_ctx {
 static bool bucket_row(struct csv_field *f, size_t n, long line, void *ctx,
                        struct data_error *err)
 {
-    (void)n;
     struct bucket_ctx *c = ctx;
     const char *why;
     double le, count;
+    if (!width_is(f, n, 2, line, err))
+        return false;
     if (!sample_parse(f[0].text, c->unit, true, &le, &why)) {
         data_error_set(err, line, f[0].col, "le: %s, got \"%.40s\"", why,
                        f[0].text);
@@ -246,7 +215,8 @@ bool buckets_read(const char *path, double unit, bool cumulative, size_t max,
                   struct data_error *err)
 {
     struct bucket_ctx c = {{0}, {0}, unit, cumulative, max};
-    bool ok = read_rows(path, 2, bucket_row, &c, err);
+    struct csv_rows rows = {is_header, bucket_row, &c};
+    bool ok = csv_read_rows(path, &rows, err);
     if (ok && c.le.n == 0) {
         data_error_set(err, 0, 0, "no bucket in the file");
         ok = false;

@@ -41,9 +41,10 @@ static bool push_point(struct profile_rows *p, struct rate_point pt)
 }
 
 /* One data row `t,rate`. */
-static bool profile_row(struct profile_rows *p, struct csv_field *f,
-                        size_t n, long line, struct data_error *err)
+static bool profile_row(struct csv_field *f, size_t n, long line, void *ctx,
+                        struct data_error *err)
 {
+    struct profile_rows *p = ctx;
     struct timestamp t;
     const char *why;
     double rate;
@@ -85,14 +86,10 @@ static bool profile_row(struct profile_rows *p, struct csv_field *f,
     return true;
 }
 
-/* Whether a line is a header: the first line with text, whose first
- * field is not a time. */
-static bool is_header(char *line, const struct profile_rows *p, bool seen)
+/* The first line with text is a header when its first field is not a
+ * time. */
+static bool is_header(const char *line)
 {
-    if (seen || p->n > 0)
-        return false;
-    struct timestamp t;
-    const char *why;
     char first[64];
     size_t len = strcspn(line, ",");
     snprintf(first, sizeof first, "%.*s", (int)(len < 63 ? len : 63), line);
@@ -100,60 +97,34 @@ static bool is_header(char *line, const struct profile_rows *p, bool seen)
     while (*s == ' ' || *s == '"')
         s++;
     s[strcspn(s, " \"")] = '\0';
+    struct timestamp t;
+    const char *why;
     return !timestamp_parse(s, &t, &why);
 }
 
 static bool read_profile(const char *path, struct profile_rows *p,
                          struct data_error *err)
 {
-    char why[200];
-    struct datafile *f = datafile_open(path, why, sizeof why);
-    if (!f) {
-        data_error_set(err, 0, 0, "%s", why);
+    struct csv_rows rows = {is_header, profile_row, p};
+    if (!csv_read_rows(path, &rows, err))
+        return false;
+    if (p->n == 0) {
+        data_error_set(err, 0, 0, "no row in the file");
         return false;
     }
-    bool ok = true, seen = false;
-    char *line;
-    size_t len;
-    enum datafile_status st = DATAFILE_END;
-    while (ok && (st = datafile_next(f, &line, &len)) == DATAFILE_LINE) {
-        if (csv_blank(line) || line[strspn(line, " \t")] == '#')
-            continue;
-        bool header = is_header(line, p, seen);
-        seen = true;
-        if (header)
-            continue;
-        struct csv_field fields[3];
-        long col = 0;
-        const char *bad = NULL;
-        size_t n = csv_split(line, fields, 3, &col, &bad);
-        if (n == 0)
-            data_error_set(err, datafile_line(f), col, "%s", bad);
-        ok = n > 0 && profile_row(p, fields, n, datafile_line(f), err);
-    }
-    if (ok && st == DATAFILE_ERROR) {
-        data_error_from(err, f);
-        ok = false;
-    }
-    datafile_close(f);
-    if (ok && p->n == 0) {
-        data_error_set(err, 0, 0, "no row in the file");
-        ok = false;
-    }
-    return ok;
+    return true;
 }
 
-/* A data file's problem, at the field naming the file. */
-static void file_problem(const struct cfg_obj *o, const char *shown,
-                         const struct data_error *e)
+/* The member "file" of o, resolved and kept as long as the scenario;
+ * NULL (reported) if it cannot be. *shown is the caller's to free. */
+static char *kept_file(const struct cfg_obj *o, char **shown)
 {
-    char path[CFG_PATH_MAX];
-    cfg_path_key(path, o->path, "file");
-    if (e->line > 0)
-        cfg_error_in_file(o->cfg, path, shown, e->line, e->col > 0 ? e->col : 1,
-                          "%s", e->message);
-    else
-        cfg_error(o->cfg, path, "%s: %s", shown, e->message);
+    char *file = cfg_file(o, "file", shown);
+    if (file && cfg_keep(o->cfg, file))
+        return file;
+    free(*shown);
+    *shown = NULL;
+    return NULL;
 }
 
 void scenario_profile_file(const struct cfg_obj *arrivals,
@@ -164,17 +135,15 @@ void scenario_profile_file(const struct cfg_obj *arrivals,
     cfg_check_keys(&o, PROFILE_FILE_KEYS);
     cfg_number(&o, "scale", &w->profile_scale, 1, CFG_POSITIVE);
     cfg_number(&o, "speed", &w->profile_speed, 1, CFG_POSITIVE);
-    char *shown = NULL;
-    char *file = cfg_file(&o, "file", &shown);
-    if (!file || !cfg_keep(o.cfg, file)) {
-        free(shown);
+    char *shown;
+    const char *file = kept_file(&o, &shown);
+    if (!file)
         return;
-    }
     w->profile_file = file;
     struct profile_rows p = {0};
     struct data_error e;
     if (!read_profile(file, &p, &e)) {
-        file_problem(&o, shown, &e);
+        cfg_file_problem(&o, "file", shown, e.line, e.col, e.message);
         free(p.v);
         free(shown);
         return;
@@ -212,18 +181,16 @@ void scenario_trace_parse(const struct cfg_obj *workload,
     w->replay = true;
     w->keys = 1;
     w->popularity = KEYS_UNIFORM;
-    char *shown = NULL;
-    char *file = cfg_file(&o, "file", &shown);
-    if (!file || !cfg_keep(o.cfg, file)) {
-        free(shown);
+    char *shown;
+    const char *file = kept_file(&o, &shown);
+    if (!file)
         return;
-    }
     t->file = file;
     struct data_error e;
     char path[CFG_PATH_MAX];
     cfg_path_key(path, o.path, "file");
     if (!trace_scan(file, t->format, &t->stats, &e))
-        file_problem(&o, shown, &e);
+        cfg_file_problem(&o, "file", shown, e.line, e.col, e.message);
     else if (t->stats.keys > max_keys)
         cfg_error(o.cfg, path, "%ld keys in %s, more than %ld",
                   t->stats.keys, shown, max_keys);

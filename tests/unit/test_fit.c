@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../runs.h"
 #include "../support.h"
 #include "kernel/dist.h"
 #include "kernel/fit.h"
@@ -120,21 +121,14 @@ START_TEST(the_command_prints_a_snippet_that_loads)
     char spec[256];
     snprintf(spec, sizeof spec, "{\"d\": %.*s}",
              (int)(strchr(snippet, '\n') - snippet), snippet);
-    cJSON *root = cJSON_Parse(spec);
-    ck_assert_msg(root != NULL, "%s", spec);
     struct cfg cfg;
-    cfg_init(&cfg);
-    struct cfg_obj o;
-    cfg_open(&cfg, root, "", &o);
-    struct dist def = dist_constant(1), d;
-    ck_assert(dist_parse(&o, "d", &d, &def) && cfg_ok(&cfg));
+    struct dist d = test_dist(spec, &cfg);
     struct fit_result f;
     ck_assert(fit_model(FIT_LOGNORMAL, x, N, &f));
     /* printed with 4 significant digits */
     ck_assert_double_eq_tol(d.mean, f.mean, 1e-3 * f.mean);
     ck_assert_double_eq_tol(dist_cv(&d), f.cv, 1e-3 * f.cv);
     cfg_free(&cfg);
-    cJSON_Delete(root);
     uint32_t w, h;
     test_png_size(png, &w, &h);
     ck_assert_uint_eq(w, 900);

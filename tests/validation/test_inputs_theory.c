@@ -137,6 +137,15 @@ static char *samples_file(const char *dir, const double *x)
     return path;
 }
 
+/* The input written to dir/samples.txt (*path), returned sorted. */
+static double *sorted_input(const char *dir, char **path)
+{
+    double *x = input_samples();
+    *path = samples_file(dir, x);
+    qsort(x, INPUT_N, sizeof *x, by_value);
+    return x;
+}
+
 static const double PS[] = {0.01, 0.1, 0.5, 0.9, 0.99, 0.999};
 #define N_PS (sizeof PS / sizeof PS[0])
 
@@ -152,20 +161,13 @@ static double input_quantile(const double *sorted, double p)
  * sqrt(p(1-p)/n) (six comparisons). */
 START_TEST(empirical_draws_reproduce_the_input_quantiles)
 {
-    char *tmp = make_temp_dir();
-    double *x = input_samples();
-    char *path = samples_file(tmp, x);
-    qsort(x, INPUT_N, sizeof *x, by_value);
+    char *tmp = make_temp_dir(), *path;
+    double *x = sorted_input(tmp, &path);
     char spec[512];
     snprintf(spec, sizeof spec, "{\"d\": {\"dist\": \"empirical\", \"file\": "
              "\"%s\", \"unit\": \"ms\"}}", path);
-    cJSON *root = cJSON_Parse(spec);
     struct cfg cfg;
-    cfg_init(&cfg);
-    struct cfg_obj o;
-    cfg_open(&cfg, root, "", &o);
-    struct dist def = dist_constant(1), d;
-    ck_assert(dist_parse(&o, "d", &d, &def) && cfg_ok(&cfg));
+    struct dist d = test_dist(spec, &cfg);
     const size_t n = 1000000;
     size_t below[N_PS] = {0};
     gsl_rng *r = rng_stream_create(9, 0, "draws");
@@ -182,7 +184,6 @@ START_TEST(empirical_draws_reproduce_the_input_quantiles)
     }
     gsl_rng_free(r);
     cfg_free(&cfg);
-    cJSON_Delete(root);
     free(path);
     free(x);
     remove_tree(tmp);
@@ -199,10 +200,8 @@ END_TEST
  * 1 % relative error. */
 START_TEST(empirical_recompute_times_reach_the_database)
 {
-    char *tmp = make_temp_dir();
-    double *x = input_samples();
-    char *path = samples_file(tmp, x);
-    qsort(x, INPUT_N, sizeof *x, by_value);
+    char *tmp = make_temp_dir(), *path;
+    double *x = sorted_input(tmp, &path);
     char json[1024];
     snprintf(json, sizeof json, "{\"duration\": \"100s\", \"workload\": "
              "{\"arrivals\": {\"rate\": 2000}}, \"cache\": {\"ttl\": 0}, "
@@ -245,13 +244,8 @@ START_TEST(bucket_draws_follow_the_stated_rule)
     const char *spec = "{\"d\": {\"dist\": \"buckets\", \"le\": [\"2ms\", "
                        "\"8ms\", \"64ms\", \"+Inf\"], \"count\": [10, 40, 45, "
                        "5], \"cumulative\": false}}";
-    cJSON *root = cJSON_Parse(spec);
     struct cfg cfg;
-    cfg_init(&cfg);
-    struct cfg_obj o;
-    cfg_open(&cfg, root, "", &o);
-    struct dist def = dist_constant(1), d;
-    ck_assert(dist_parse(&o, "d", &d, &def) && cfg_ok(&cfg));
+    struct dist d = test_dist(spec, &cfg);
     const struct {
         double x, share;
     } CHECKS[] = {
@@ -278,7 +272,6 @@ START_TEST(bucket_draws_follow_the_stated_rule)
     ck_assert_double_le(fabs(got - 0.05), 4 * sqrt(0.05 * 0.95 / (double)n));
     gsl_rng_free(r);
     cfg_free(&cfg);
-    cJSON_Delete(root);
 }
 END_TEST
 
