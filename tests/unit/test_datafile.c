@@ -206,6 +206,8 @@ START_TEST(times_as_seconds_and_rfc3339)
     ck_assert(timestamp_parse("2024-05-01 14:00:00.25+02:00", &t, &why));
     ck_assert_double_eq(t.seconds, 1714564800.25);
     ck_assert(!t.whole);
+    ck_assert(timestamp_parse("2024-05-01T08:30:00-03:30", &t, &why));
+    ck_assert_double_eq(t.seconds, 1714564800);
     ck_assert(timestamp_parse("2024-05-01T12:00:00", &t, &why));   /* UTC */
     ck_assert_double_eq(t.seconds, 1714564800);
     /* a leap day, and before the epoch */

@@ -293,6 +293,56 @@ START_TEST(writes_and_deletes_change_the_cache)
 }
 END_TEST
 
+/* Before a key appears in the trace it holds nothing, whatever
+ * cache.warm says (as a policy's create sees the cache): warm applies at
+ * the first appearance, not at t = 0. */
+START_TEST(no_key_is_cached_before_it_appears)
+{
+    free(write_text_file(tmp, "later.csv", "time,key\n5.0,a\n6.0,b\n"));
+    const char *json = "{\"workload\": {\"trace\": {\"file\": "
+                       "\"later.csv\"}}, \"cache\": {\"warm\": "
+                       "\"synchronized\"}}";
+    char *file = scenario_file("later.json", json);
+    struct scenario *s = test_scenario(file, json, NULL, 0);
+    struct world_params wp = {.model = &s->model, .policy = s->policies[0].ops,
+                              .knobs = s->policies[0].knobs,
+                              .label = s->policies[0].label, .seed = 1};
+    char err[256];
+    struct world *w = world_create(&wp, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    ck_assert_int_eq(world_keys(w), 2);
+    for (long k = 0; k < 2; k++)
+        ck_assert(world_value_expiry(w, k) == -INFINITY);
+    world_destroy(w);
+    scenario_free(s);
+    free(file);
+}
+END_TEST
+
+/* A trace's write ends the key's miss episode: the read at 0 s finds the
+ * key missing and starts a query of 10 s, which the run (5 s) never sees
+ * end; the write at 2 s closes the episode, which then lasted 2 s (the
+ * GET's round trip less). */
+START_TEST(a_trace_write_ends_a_miss_episode)
+{
+    free(write_text_file(tmp, "ep.csv", "time,key,op\n0.0,a,get\n"
+                                        "2.0,a,set\n"));
+    const char *json = "{\"workload\": {\"trace\": {\"file\": \"ep.csv\"}}, "
+                       "\"duration\": \"5s\", \"cache\": {\"warm\": \"cold\", "
+                       "\"latency\": \"1ms\"}, \"database\": {\"service\": "
+                       "\"10s\"}, \"client\": {\"timeout\": \"none\"}}";
+    char *file = scenario_file("ep.json", json);
+    struct scenario *s = test_scenario(file, json, NULL, 0);
+    struct run_summary sum = test_run_policy(s, 0, NULL, NULL);
+    ck_assert_double_eq(test_get(&sum, "episodes.count"), 1);
+    ck_assert_double_eq(test_get(&sum, "episodes.open_at_end"), 0);
+    ck_assert_double_eq_tol(test_get(&sum, "episodes.max_duration_s"), 1.999,
+                            1e-9);
+    scenario_free(s);
+    free(file);
+}
+END_TEST
+
 /* cache.warm applies to a key when it first appears: "synchronized"
  * writes it then, so every first read hits; "cold" leaves it missing. */
 START_TEST(warm_applies_at_a_keys_first_appearance)
@@ -554,6 +604,8 @@ TEST_SUITE(trace_suite)
     tcase_add_test(tc, a_replay_gives_the_trace_arrivals_and_its_key_popularity);
     tcase_add_test(tc, writes_and_deletes_change_the_cache);
     tcase_add_test(tc, warm_applies_at_a_keys_first_appearance);
+    tcase_add_test(tc, a_trace_write_ends_a_miss_episode);
+    tcase_add_test(tc, no_key_is_cached_before_it_appears);
     tcase_add_test(tc, a_trace_changed_after_loading_stops_the_run);
     tcase_add_test(tc, gzip_and_twemcache_give_the_same_outputs);
     tcase_add_test(tc, scenario_json_replays_the_same);
