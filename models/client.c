@@ -6,11 +6,15 @@
  * cache round trip, one query, or one timer; `pending` counts those under
  * way. A request is done when it has replied and nothing is pending: it
  * may keep working after its reply (a background refresh, an unlock).
- * Requests come from a free list, so steady state allocates nothing.
+ * Requests come from a free list, so steady state allocates nothing; each
+ * ends with the running policy's per-request state (request_bytes), so a
+ * request is as large as that policy needs and no larger.
  */
 #include "client.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +34,14 @@ struct request {
     int pending;            /* actions under way (cache ops, query, sleep) */
     bool replied;
     bool coin_used;
-    double op_arg;          /* the lock TTL of a try-lock; the delta of a write */
+    double lock_ttl;        /* the TTL of its try-lock under way */
+    double write_delta;     /* the delta its write stores: its query's
+                               response time */
     double written_expiry;  /* expiry of the value its last recompute wrote */
     void *owner;            /* closed loop: the worker whose request it is */
     struct request *next_free;
-    _Alignas(8) unsigned char policy_data[REQUEST_POLICY_DATA];
+    /* the policy's own (req_state): request_bytes, zeroed at arrival */
+    _Alignas(max_align_t) unsigned char policy_state[];
 };
 
 struct client {
@@ -42,6 +49,8 @@ struct client {
     struct tally *count;        /* the metrics' current segment */
     uint32_t *active;           /* per key: recomputes that may still write */
     /* requests */
+    size_t state_bytes;         /* the policy's request_bytes */
+    size_t stride;              /* bytes between two requests of a block */
     struct request *free_requests;
     void **blocks;              /* allocations the requests come from */
     size_t n_blocks, cap_blocks;
@@ -58,6 +67,11 @@ struct client *client_create(const struct client_params *p)
     if (!c)
         return NULL;
     c->p = *p;
+    c->state_bytes = p->policy->request_bytes;
+    /* rounded up so that every request of a block is aligned as the first */
+    size_t align = _Alignof(struct request);
+    c->stride = (offsetof(struct request, policy_state) + c->state_bytes +
+                 align - 1) / align * align;
     c->count = metrics_current(p->metrics);
     c->active = calloc((size_t)p->keys, sizeof *c->active);
     if (!c->active) {
@@ -86,13 +100,14 @@ static bool add_block(struct client *c)
         c->blocks = b;
         c->cap_blocks = cap;
     }
-    struct request *block = malloc(REQUESTS_PER_BLOCK * sizeof *block);
+    unsigned char *block = malloc(REQUESTS_PER_BLOCK * c->stride);
     if (!block)
         return false;
     c->blocks[c->n_blocks++] = block;
-    for (int i = 0; i < REQUESTS_PER_BLOCK; i++) {
-        block[i].next_free = c->free_requests;
-        c->free_requests = &block[i];
+    for (size_t i = 0; i < REQUESTS_PER_BLOCK; i++) {
+        struct request *r = (struct request *)(block + i * c->stride);
+        r->next_free = c->free_requests;
+        c->free_requests = r;
     }
     return true;
 }
@@ -154,8 +169,9 @@ void client_start_request_for(struct client *c, void *owner, long key)
         sim_halt(c->p.sim);
         return;
     }
-    memset(r, 0, offsetof(struct request, policy_data));
-    memset(r->policy_data, 0, sizeof r->policy_data);
+    memset(r, 0, offsetof(struct request, policy_state));
+    if (c->state_bytes)
+        memset(r->policy_state, 0, c->state_bytes);
     r->c = c;
     r->id = ++c->next_request_id;
     r->arrival = sim_now(c->p.sim);
@@ -175,7 +191,18 @@ void client_start_request_for(struct client *c, void *owner, long key)
 
 /* ---- what a policy reads ---- */
 
-void *req_policy_data(struct request *r) { return r->policy_data; }
+void *req_state(struct request *r, size_t bytes)
+{
+    if (bytes > r->c->state_bytes) {
+        /* a policy reading past its slot would write into the next
+         * request: stop before it does */
+        fprintf(stderr, "stampede: policy \"%s\" reads %zu bytes of "
+                "per-request state but declares request_bytes %zu\n",
+                r->c->p.policy->name, bytes, r->c->state_bytes);
+        abort();
+    }
+    return r->policy_state;
+}
 long req_key(const struct request *r) { return r->key; }
 double req_now(const struct request *r) { return sim_now(r->c->p.sim); }
 double req_arrival(const struct request *r) { return r->arrival; }
@@ -247,7 +274,7 @@ static void on_set_done(struct sim *sim, void *payload)
     struct client *c = r->c;
     r->pending--;
     double now = sim_now(sim);
-    r->written_expiry = cache_set(c->p.cache, r->key, now, r->op_arg);
+    r->written_expiry = cache_set(c->p.cache, r->key, now, r->write_delta);
     metrics_episode_write(c->p.metrics, r->key, now);
     end_recompute(r);
     ops(r)->on_recomputed(c->p.policy_state, r, RECOMPUTE_OK);
@@ -263,7 +290,7 @@ static void on_query_result(void *owner, enum db_result result,
     if (result == DB_OK) {
         /* the value is written with the query's duration as its delta,
          * as the client would time it (DESIGN.md §4) */
-        r->op_arg = response_time;
+        r->write_delta = response_time;
         cache_round_trip(r, on_set_done);
         return;
     }
@@ -304,14 +331,14 @@ static void on_lock_done(struct sim *sim, void *payload)
     struct client *c = r->c;
     r->pending--;
     bool acquired =
-        cache_lock(c->p.cache, r->key, sim_now(sim), r->id, r->op_arg);
+        cache_lock(c->p.cache, r->key, sim_now(sim), r->id, r->lock_ttl);
     ops(r)->on_lock(c->p.policy_state, r, acquired);
     settle(r);
 }
 
 void req_try_lock(struct request *r, double ttl)
 {
-    r->op_arg = ttl;
+    r->lock_ttl = ttl;
     cache_round_trip(r, on_lock_done);
 }
 
@@ -321,8 +348,7 @@ static void on_unlock_done(struct sim *sim, void *payload)
     struct client *c = r->c;
     r->pending--;
     bool released = cache_unlock(c->p.cache, r->key, sim_now(sim), r->id);
-    if (ops(r)->on_unlocked)
-        ops(r)->on_unlocked(c->p.policy_state, r, released);
+    ops(r)->on_unlocked(c->p.policy_state, r, released);
     settle(r);
 }
 

@@ -43,7 +43,8 @@ struct client_params {
     struct db *db;
     struct key_sampler *sampler;
     struct metrics *metrics;
-    const struct policy_ops *policy;
+    const struct policy_ops *policy;   /* complete: no callback NULL
+                                          (policy_complete) */
     void *policy_state;
     bool serves_stale;            /* reads show the policy stale values */
     gsl_rng *keys_rng, *work_rng, *coin_rng, *latency_rng, *backoff_rng;

@@ -599,15 +599,19 @@ static const struct metric_def MODEL_METRICS[] = {
 
 /* ---- iteration ---- */
 
-static size_t policy_metric_count(void)
+/* Metrics of every registered policy. */
+static size_t registered_policy_metrics(void)
 {
     size_t n = 0;
     for (const struct policy_ops *const *p = policy_all(); *p; p++)
-        n += (*p)->n_metrics;
+        n += policy_metric_count(*p);
     return n;
 }
 
-size_t metric_count(void) { return N_MODEL_METRICS + policy_metric_count(); }
+size_t metric_count(void)
+{
+    return N_MODEL_METRICS + registered_policy_metrics();
+}
 
 size_t metric_model_count(void) { return N_MODEL_METRICS; }
 
@@ -642,7 +646,7 @@ static void set_sweep(const struct metric_def *d, struct metric_info *out)
 void metric_policy_info(const struct policy_ops *p, size_t index,
                         struct metric_info *out)
 {
-    const struct policy_metric *pm = &p->metrics[index];
+    const struct policy_metric *pm = policy_metric_at(p, index, NULL);
     memset(out, 0, sizeof *out);
     out->policy = p;
     out->index = index;
@@ -665,11 +669,12 @@ void metric_get(size_t i, struct metric_info *out)
     }
     i -= N_MODEL_METRICS;
     for (const struct policy_ops *const *p = policy_all(); *p; p++) {
-        if (i < (*p)->n_metrics) {
+        size_t n = policy_metric_count(*p);
+        if (i < n) {
             metric_policy_info(*p, i, out);
             return;
         }
-        i -= (*p)->n_metrics;
+        i -= n;
     }
 }
 

@@ -20,6 +20,9 @@ struct key_episode {
 
 struct metrics {
     struct metrics_params p;
+    struct policy_ops policy;     /* p.policy, defaults filled in: its
+                                     collect is called every segment */
+    size_t n_policy;              /* its metrics */
     bool slo;                     /* the run has an slo */
     struct tally seg, total;
     /* The windows of the SLO window under way: held[n_held] is being
@@ -100,8 +103,7 @@ static void tally_add(const struct policy_ops *ops, struct tally *into,
     cache_stats_add(&into->cache, &from->cache);
     db_stats_add(&into->db, &from->db);
     hist_merge(into->latency, from->latency);
-    policy_metrics_add(ops->metrics, ops->n_metrics, into->policy,
-                       from->policy);
+    policy_metrics_add_all(ops, into->policy, from->policy);
 }
 
 static uint64_t completed_of(const struct tally *t)
@@ -166,7 +168,9 @@ struct metrics *metrics_create(const struct metrics_params *p)
         return NULL;
     m->p = *p;
     m->slo = p->slo && p->slo->set;
-    size_t np = p->policy->n_metrics;
+    policy_complete(p->policy, &m->policy);
+    m->n_policy = policy_metric_count(p->policy);
+    size_t np = m->n_policy;
     m->keys = calloc((size_t)p->keys, sizeof *m->keys);
     bool ok = m->keys && tally_init(&m->seg, np) &&
               tally_init(&m->total, np) && create_held(m, np);
@@ -257,8 +261,8 @@ static void close_window(struct metrics *m)
     struct window_row *row = &m->rows[m->n_held];
     row->warmup = m->win_start < m->p.warmup;
     if (m->slo && !row->warmup)
-        tally_add(m->p.policy, &m->slo_win, t);
-    policy_metrics_finish(m->p.policy, t->policy);
+        tally_add(&m->policy, &m->slo_win, t);
+    policy_metrics_finish(&m->policy, t->policy);
     fill_row(m, t, row);
     row->t = m->win_start;
     slo_verdict_none(&row->slo);
@@ -303,11 +307,11 @@ static void release_windows(struct metrics *m)
         }
         if (m->p.sink)
             m->p.sink(row, m->p.sink_ctx);
-        tally_reset(&m->held[i], m->p.policy->n_metrics);
+        tally_reset(&m->held[i], m->n_policy);
     }
     m->n_held = 0;
     if (m->slo)
-        tally_reset(&m->slo_win, m->p.policy->n_metrics);
+        tally_reset(&m->slo_win, m->n_policy);
 }
 
 void metrics_close_segment(struct metrics *m, double now, struct db *db,
@@ -317,11 +321,11 @@ void metrics_close_segment(struct metrics *m, double now, struct db *db,
     s->span = now - m->seg_start;
     db_stats_collect(db, &s->db);
     cache_stats_collect(cache, &s->cache);
-    m->p.policy->collect(policy_state, s->policy);
-    tally_add(m->p.policy, win, s);
+    m->policy.collect(policy_state, s->policy);
+    tally_add(&m->policy, win, s);
     if (m->seg_start >= m->p.warmup)
-        tally_add(m->p.policy, &m->total, s);
-    tally_reset(s, m->p.policy->n_metrics);
+        tally_add(&m->policy, &m->total, s);
+    tally_reset(s, m->n_policy);
     m->seg_start = now;
     /* Window ends are k * window, computed from k so they do not drift. */
     double end = fmin((double)(m->win_index + 1) * m->p.window, m->p.duration);
@@ -424,7 +428,7 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
 {
     finish_episodes(m, now);
     struct run_totals *r = &m->totals;
-    policy_metrics_finish(m->p.policy, m->total.policy);
+    policy_metrics_finish(&m->policy, m->total.policy);
     fill_row(m, &m->total, &r->all);
     r->all.t = m->p.warmup;
     r->measured = m->total.span;

@@ -113,7 +113,8 @@ struct metrics_params {
     const char *label;
     double warmup, window, duration;
     long keys;
-    const struct policy_ops *policy;
+    const struct policy_ops *policy;   /* its collect is called (or the
+                                          default, if it has none) */
     window_sink sink;          /* may be NULL */
     void *sink_ctx;
     const struct slo_config *slo;   /* NULL or !set: none */

@@ -1,9 +1,12 @@
 /*
- * policy.c — helpers shared by every policy and its callers.
+ * policy.c — helpers shared by every policy and its callers: the names of
+ * outcomes and causes, the check and the defaults of an ops table, and the
+ * folding of a policy's metrics.
  */
 #include "policy.h"
 
 #include <math.h>
+#include <stdio.h>
 
 const char *const OUTCOME_NAMES[N_OUTCOMES] = {
     "hit", "stale", "waited", "computed", "error",
@@ -16,27 +19,249 @@ const char *const RECOMPUTE_CAUSE_NAMES[N_RECOMPUTE_CAUSES] = {
     "miss", "early", "lock",
 };
 
-void policy_metrics_add(const struct policy_metric *metrics, size_t n,
-                        double *into, const double *from)
+/* ---- defaults of the optional callbacks (policy.h says why each) ---- */
+
+static const char *const NO_KNOBS[] = {NULL};
+
+static void no_parse(const struct cfg_obj *o, void *knobs)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (metrics[i].fold == FOLD_SUM)
+    (void)o;
+    (void)knobs;
+}
+
+static void no_write(const void *knobs, cJSON *object)
+{
+    (void)knobs;
+    (void)object;
+}
+
+static void no_describe(const void *knobs, char *out, size_t n)
+{
+    (void)knobs;
+    snprintf(out, n, "no knobs");
+}
+
+static bool never_stale(const void *knobs)
+{
+    (void)knobs;
+    return false;
+}
+
+static void *knobs_as_state(const void *knobs, struct world *w)
+{
+    (void)w;
+    return (void *)knobs;
+}
+
+static void no_destroy(void *state) { (void)state; }
+
+static void release_lock(void *state, struct request *r, bool acquired)
+{
+    (void)state;
+    if (acquired)
+        req_unlock(r);
+}
+
+static void read_again(void *state, struct request *r)
+{
+    (void)state;
+    req_read(r);
+}
+
+static void ignore_unlock(void *state, struct request *r, bool released)
+{
+    (void)state;
+    (void)r;
+    (void)released;
+}
+
+static void no_collect(void *state, double *acc)
+{
+    (void)state;
+    (void)acc;
+}
+
+void policy_complete(const struct policy_ops *ops, struct policy_ops *out)
+{
+    *out = *ops;
+    if (!out->knobs)
+        out->knobs = NO_KNOBS;
+    if (!out->parse)
+        out->parse = no_parse;
+    if (!out->write)
+        out->write = no_write;
+    if (!out->describe)
+        out->describe = no_describe;
+    if (!out->serves_stale)
+        out->serves_stale = never_stale;
+    if (!out->create)
+        out->create = knobs_as_state;
+    if (!out->destroy)
+        out->destroy = no_destroy;
+    if (!out->on_lock)
+        out->on_lock = release_lock;
+    if (!out->on_wake)
+        out->on_wake = read_again;
+    if (!out->on_unlocked)
+        out->on_unlocked = ignore_unlock;
+    if (!out->collect)
+        out->collect = no_collect;
+}
+
+/* ---- the loader's calls ---- */
+
+const char *const *policy_knob_names(const struct policy_ops *ops)
+{
+    return ops->knobs ? ops->knobs : NO_KNOBS;
+}
+
+void policy_knob_parse(const struct policy_ops *ops, const struct cfg_obj *o,
+                       void *knobs)
+{
+    (ops->parse ? ops->parse : no_parse)(o, knobs);
+}
+
+void policy_knob_write(const struct policy_ops *ops, const void *knobs,
+                       cJSON *object)
+{
+    (ops->write ? ops->write : no_write)(knobs, object);
+}
+
+void policy_knob_describe(const struct policy_ops *ops, const void *knobs,
+                          char *out, size_t n)
+{
+    (ops->describe ? ops->describe : no_describe)(knobs, out, n);
+}
+
+/* ---- the check ---- */
+
+static bool check_table(const struct policy_ops *ops,
+                        const struct policy_metric_table *t, char *err,
+                        size_t n)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const struct policy_metric *m = &t->metrics[i];
+        if (!m->name || !m->unit || !m->label || !m->meaning) {
+            snprintf(err, n, "policy \"%s\": metric %zu of a table lacks a "
+                     "name, unit, label or meaning", ops->name, i);
+            return false;
+        }
+        if (m->fold != FOLD_SUM && m->fold != FOLD_MAX &&
+            m->fold != FOLD_RATIO) {
+            snprintf(err, n, "policy \"%s\": metric %s folds as %d (a "
+                     "policy's metric is a sum, a max or a ratio)", ops->name,
+                     m->name, (int)m->fold);
+            return false;
+        }
+        bool sums = m->num >= 0 && (size_t)m->num < t->n && m->den >= 0 &&
+                    (size_t)m->den < t->n &&
+                    t->metrics[m->num].fold == FOLD_SUM &&
+                    t->metrics[m->den].fold == FOLD_SUM;
+        if (m->fold == FOLD_RATIO && !sums) {
+            snprintf(err, n, "policy \"%s\": metric %s is a ratio of "
+                     "entries %d and %d of its table, which are not both "
+                     "sums", ops->name, m->name, m->num, m->den);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool check_metrics(const struct policy_ops *ops, char *err, size_t n)
+{
+    for (size_t k = 0; k < POLICY_MAX_METRIC_TABLES && ops->metrics[k]; k++)
+        if (!check_table(ops, ops->metrics[k], err, n))
+            return false;
+    if (policy_metric_count(ops) > 0 && !ops->collect) {
+        snprintf(err, n, "policy \"%s\" has metrics but no collect (they "
+                 "would stay 0)", ops->name);
+        return false;
+    }
+    return true;
+}
+
+bool policy_check(const struct policy_ops *ops, char *err, size_t n)
+{
+    if (!ops->name || !ops->name[0]) {
+        snprintf(err, n, "a policy without a name");
+        return false;
+    }
+    const char *missing = !ops->on_read ? "on_read"
+                          : !ops->on_recomputed ? "on_recomputed" : NULL;
+    bool has_knobs = ops->knobs && ops->knobs[0];
+    if (!missing && has_knobs)
+        missing = !ops->parse ? "parse" : !ops->write ? "write" : NULL;
+    if (missing) {
+        snprintf(err, n, "policy \"%s\" has no %s (required%s)", ops->name,
+                 missing, has_knobs ? "; it has knobs" : "");
+        return false;
+    }
+    return check_metrics(ops, err, n);
+}
+
+/* ---- metrics ---- */
+
+size_t policy_metric_count(const struct policy_ops *ops)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < POLICY_MAX_METRIC_TABLES && ops->metrics[k]; k++)
+        n += ops->metrics[k]->n;
+    return n;
+}
+
+const struct policy_metric *policy_metric_at(const struct policy_ops *ops,
+                                             size_t index, size_t *base)
+{
+    size_t first = 0;
+    for (size_t k = 0; k < POLICY_MAX_METRIC_TABLES && ops->metrics[k]; k++) {
+        const struct policy_metric_table *t = ops->metrics[k];
+        if (index - first < t->n) {
+            if (base)
+                *base = first;
+            return &t->metrics[index - first];
+        }
+        first += t->n;
+    }
+    return NULL;
+}
+
+void policy_metrics_add(const struct policy_metric_table *t, double *into,
+                        const double *from)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->metrics[i].fold == FOLD_SUM)
             into[i] += from[i];
-        else if (metrics[i].fold == FOLD_MAX && from[i] > into[i])
+        else if (t->metrics[i].fold == FOLD_MAX && from[i] > into[i])
             into[i] = from[i];
+    }
+}
+
+void policy_metrics_add_all(const struct policy_ops *ops, double *into,
+                            const double *from)
+{
+    size_t first = 0;
+    for (size_t k = 0; k < POLICY_MAX_METRIC_TABLES && ops->metrics[k]; k++) {
+        policy_metrics_add(ops->metrics[k], into + first, from + first);
+        first += ops->metrics[k]->n;
     }
 }
 
 void policy_metrics_finish(const struct policy_ops *ops, double *acc)
 {
-    for (size_t i = 0; i < ops->n_metrics; i++) {
-        const struct policy_metric *m = &ops->metrics[i];
-        if (m->fold != FOLD_RATIO)
-            continue;
-        double den = acc[m->den];
-        /* nothing to divide by: undefined (null in the outputs), not 0,
-         * so that "no cycle seen" never reads as "no cycle missed" */
-        acc[i] = den > 0 ? acc[m->num] / den : NAN;
+    size_t first = 0;
+    for (size_t k = 0; k < POLICY_MAX_METRIC_TABLES && ops->metrics[k]; k++) {
+        const struct policy_metric_table *t = ops->metrics[k];
+        double *a = acc + first;
+        for (size_t i = 0; i < t->n; i++) {
+            const struct policy_metric *m = &t->metrics[i];
+            if (m->fold != FOLD_RATIO)
+                continue;
+            double den = a[m->den];
+            /* nothing to divide by: undefined (null in the outputs), not
+             * 0, so that "no cycle seen" never reads as "no cycle missed" */
+            a[i] = den > 0 ? a[m->num] / den : NAN;
+        }
+        first += t->n;
     }
 }
 

@@ -4,12 +4,21 @@
  * A policy decides, after each cache read, what a request does next. It
  * sees the world only through the request actions below (read, recompute,
  * try-lock, unlock, sleep, reply, fail) and the results they bring back
- * (on_read, on_recomputed, on_lock, on_wake, on_unlocked). It parses its own knobs from
- * the scenario, keeps its own per-run state and per-request scratch space,
- * and contributes its own counters to the outputs.
+ * (on_read, on_recomputed, on_lock, on_wake, on_unlocked). It parses its
+ * own knobs from the scenario, keeps its own per-run state and its own
+ * per-request state (a slot of request_bytes it declares), and contributes
+ * its own counters to the outputs.
+ *
+ * Only name, on_read and on_recomputed are required; every other callback
+ * may be left NULL and has the default written next to it below.
+ * policy_check() says, once, what a table lacks; nothing calls a policy
+ * through NULL: a run calls the table policy_complete() filled in, the
+ * scenario loader calls policy_knob_*().
  *
  * Adding a policy: one file in models/policies/, one line in
- * policies/registry.c, one test file. Nothing else names a policy.
+ * policies/registry.c, one test file, one row in the README (its
+ * "Adding a policy" section walks through none.c). Nothing else names a
+ * policy.
  */
 #ifndef STAMPEDE_POLICY_H
 #define STAMPEDE_POLICY_H
@@ -95,6 +104,16 @@ struct policy_metric {
     const char *meaning;         /* one line */
 };
 
+/* Metrics declared together: a policy's own, or a helper's that every
+ * policy using the helper reports (locking.h). */
+struct policy_metric_table {
+    const struct policy_metric *metrics;
+    size_t n;
+};
+
+/* The most tables a policy reports: its own and its helpers'. */
+#define POLICY_MAX_METRIC_TABLES 4
+
 /* ---- calibration ---- */
 
 /* What `stampede calibrate` needs to know of a policy: the knob it tunes by
@@ -118,46 +137,62 @@ struct policy_calibration {
 /* ---- the ops table ---- */
 
 struct policy_ops {
-    const char *name;             /* "none", "lock", "per" */
+    const char *name;             /* "none", "lock", "per"; required */
     const char *summary;          /* one line, for --help and check */
-    const char *const *knobs;     /* its JSON fields, NULL-terminated */
+    /* Its JSON fields, NULL-terminated. NULL: it has no knobs. */
+    const char *const *knobs;
     const struct policy_calibration *calibration;   /* NULL: no knob to tune */
     size_t knobs_size;            /* bytes of its parsed knobs */
     size_t key_bytes;             /* bytes of per-key state its create
                                      allocates (the memory estimate) */
+    /* Bytes of its per-request state (req_state): zeroed when a request
+     * arrives, aligned for any type, touched by the policy alone. 0: it
+     * keeps none. */
+    size_t request_bytes;
 
     /* Reads the knobs from the policy's object (defaults where absent);
-     * errors go to o->cfg. Unknown keys are checked by the caller. */
+     * errors go to o->cfg. Unknown keys are checked by the caller.
+     * Required if it has knobs. */
     void (*parse)(const struct cfg_obj *o, void *knobs);
-    /* Adds the resolved knobs to the policy's JSON object. */
+    /* Adds the resolved knobs to the policy's JSON object. Required if it
+     * has knobs. */
     void (*write)(const void *knobs, cJSON *object);
-    /* One line describing the knobs, for `check`. */
+    /* One line describing the knobs, for `check`. NULL: "no knobs". */
     void (*describe)(const void *knobs, char *out, size_t n);
-    /* Whether reads show it stale values (else stale reads as missing). */
+    /* Whether reads show it stale values (else stale reads as missing).
+     * NULL: never. */
     bool (*serves_stale)(const void *knobs);
 
-    /* Per-run state; NULL if memory runs out. */
+    /* Per-run state; NULL if memory runs out. NULL create: it keeps no
+     * per-run state, and its callbacks are handed its knobs as `state`.
+     * NULL destroy: nothing to free. */
     void *(*create)(const void *knobs, struct world *w);
     void (*destroy)(void *state);
 
-    /* A read completed (first read, re-read, or a retry's read). */
+    /* A read completed (first read, re-read, or a retry's read).
+     * Required. */
     void (*on_read)(void *state, struct request *r, const struct cache_view *v);
-    /* A recompute this request started has ended. */
+    /* A recompute this request started has ended. Required. */
     void (*on_recomputed)(void *state, struct request *r,
                           enum recompute_result result);
-    /* A try-lock completed. */
+    /* A try-lock completed. NULL: a lock it got is released at once
+     * (none stays held until its TTL for nothing), and the request does
+     * nothing more — a policy that locks says what follows. */
     void (*on_lock)(void *state, struct request *r, bool acquired);
-    /* A sleep ended. */
+    /* A sleep ended. NULL: the request reads the value again. */
     void (*on_wake)(void *state, struct request *r);
     /* An unlock completed: released is false when the lock had expired
-     * (or another request held it). May be NULL. */
+     * (or another request held it). NULL: nothing follows. */
     void (*on_unlocked)(void *state, struct request *r, bool released);
 
-    /* Its metrics; raw accumulators are collected per window. */
-    const struct policy_metric *metrics;
-    size_t n_metrics;
-    /* Adds the window's raw values into acc (SUM: +=, MAX: max) and
-     * starts a new window. RATIO entries are left alone. */
+    /* Its metrics: the entries of these tables, one after the other (the
+     * first NULL ends the list), as the accumulators collect fills and
+     * as the outputs show them. A RATIO's num and den index its own
+     * table. */
+    const struct policy_metric_table *metrics[POLICY_MAX_METRIC_TABLES];
+    /* Adds the segment's raw values into acc (SUM: +=, MAX: max), in the
+     * order of the tables, and starts a new segment. RATIO entries are
+     * left alone. Required if it has metrics. */
     void (*collect)(void *state, double *acc);
 };
 
@@ -165,20 +200,53 @@ struct policy_ops {
 const struct policy_ops *policy_find(const char *name);
 const struct policy_ops *const *policy_all(void);
 
+/* What the table lacks, once, before it is used: false, with a message
+ * naming the policy and the callback or metric, if a required callback
+ * is missing or its metrics are inconsistent (a ratio of entries that
+ * are not sums, a table without collect). */
+bool policy_check(const struct policy_ops *ops, char *err, size_t n);
+/* `ops` with every optional callback left NULL set to its default: the
+ * table a run calls (world.c). */
+void policy_complete(const struct policy_ops *ops, struct policy_ops *out);
+
+/* The loader's calls, defaults included. */
+const char *const *policy_knob_names(const struct policy_ops *ops);
+void policy_knob_parse(const struct policy_ops *ops, const struct cfg_obj *o,
+                       void *knobs);
+void policy_knob_write(const struct policy_ops *ops, const void *knobs,
+                       cJSON *object);
+void policy_knob_describe(const struct policy_ops *ops, const void *knobs,
+                          char *out, size_t n);
+
+/* ---- its metrics ---- */
+
+/* Metrics it reports: those of its tables. */
+size_t policy_metric_count(const struct policy_ops *ops);
+/* The index-th of them (< policy_metric_count); *base, if not NULL, is
+ * the index of its table's first entry (a RATIO's num and den are
+ * relative to it). */
+const struct policy_metric *policy_metric_at(const struct policy_ops *ops,
+                                             size_t index, size_t *base);
 /* Completes RATIO entries of a collected accumulator. */
 void policy_metrics_finish(const struct policy_ops *ops, double *acc);
 /* Adds the metrics `from` into `into` by their kind: sums add, maxima
- * keep the larger; ratios are left for policy_metrics_finish. What
- * collect does with a policy's own counters, and metrics.c with
- * segments. */
-void policy_metrics_add(const struct policy_metric *metrics, size_t n,
-                        double *into, const double *from);
+ * keep the larger; ratios are left for policy_metrics_finish. What a
+ * collect does with one table's counters (`into` at the table's first
+ * entry); policy_metrics_add_all does it for every table (metrics.c,
+ * with segments). */
+void policy_metrics_add(const struct policy_metric_table *t, double *into,
+                        const double *from);
+void policy_metrics_add_all(const struct policy_ops *ops, double *into,
+                            const double *from);
 
 /* ---- request actions (implemented by the client model) ---- */
 
-/* Scratch space for the policy, zeroed when the request arrives. */
-#define REQUEST_POLICY_DATA 48
-void *req_policy_data(struct request *r);
+/* The policy's per-request state, of its request_bytes; `bytes` is what
+ * the caller reads it as, at most request_bytes (asking for more is a bug
+ * in the policy: the run stops at once, saying so). REQ_STATE gives it
+ * typed. */
+void *req_state(struct request *r, size_t bytes);
+#define REQ_STATE(r, type) ((type *)req_state((r), sizeof(type)))
 
 long req_key(const struct request *r);
 double req_now(const struct request *r);

@@ -43,6 +43,8 @@ struct world {
     struct db *db;
     struct key_sampler *sampler;
     struct metrics *metrics;
+    struct policy_ops policy;   /* p.policy with its defaults filled in:
+                                   what the run calls */
     void *policy_state;
     struct client *client;
     long max_in_flight;
@@ -170,9 +172,9 @@ static struct client *create_client(struct world *w)
         .db = w->db,
         .sampler = w->sampler,
         .metrics = w->metrics,
-        .policy = w->p.policy,
+        .policy = &w->policy,
         .policy_state = w->policy_state,
-        .serves_stale = w->p.policy->serves_stale(w->p.knobs),
+        .serves_stale = w->policy.serves_stale(w->p.knobs),
         .keys_rng = w->keys,
         .work_rng = w->work,
         .coin_rng = w->coin,
@@ -193,7 +195,7 @@ static bool create_parts(struct world *w)
         .window = m->window,
         .duration = m->duration,
         .keys = m->workload.keys,
-        .policy = w->p.policy,
+        .policy = &w->policy,
         .sink = w->p.sink,
         .sink_ctx = w->p.sink_ctx,
         .slo = &m->slo,
@@ -216,8 +218,9 @@ static bool create_parts(struct world *w)
     w->metrics = metrics_create(&mp);
     if (!w->cache || !w->db || !w->sampler || !w->metrics)
         return false;
-    w->policy_state = w->p.policy->create(w->p.knobs, w);
-    if (!w->policy_state)
+    w->policy_state = w->policy.create(w->p.knobs, w);
+    /* without a create of its own, the state is its knobs (maybe NULL) */
+    if (!w->policy_state && w->p.policy->create)
         return false;
     w->client = create_client(w);
     return w->client != NULL;
@@ -249,7 +252,12 @@ struct world *world_create(const struct world_params *p, char *err, size_t n)
         snprintf(err, n, "out of memory");
         return NULL;
     }
+    if (!policy_check(p->policy, err, n)) {
+        free(w);
+        return NULL;
+    }
     w->p = *p;
+    policy_complete(p->policy, &w->policy);
     w->m = p->model;
     w->max_in_flight = p->max_in_flight > 0 ? p->max_in_flight
                                             : WORLD_MAX_IN_FLIGHT;
@@ -272,7 +280,7 @@ void world_destroy(struct world *w)
     if (!w)
         return;
     if (w->policy_state)
-        w->p.policy->destroy(w->policy_state);
+        w->policy.destroy(w->policy_state);
     trace_reader_close(w->trace);
     db_destroy(w->db);
     cache_destroy(w->cache);

@@ -75,7 +75,8 @@ struct world_result {
 
 struct world;
 
-/* NULL with a message in err if memory runs out. */
+/* NULL with a message in err if memory runs out, or if the policy's ops
+ * table lacks what policy_check requires. */
 struct world *world_create(const struct world_params *p, char *err, size_t n);
 void world_run(struct world *w, struct world_result *out);
 void world_destroy(struct world *w);

@@ -109,7 +109,7 @@ enum {
     N_METRICS,
 };
 
-static const struct policy_metric METRICS[N_METRICS] = {
+static const struct policy_metric METRIC_LIST[N_METRICS] = {
     [M_ACQUIRED] = {"acquisitions", FOLD_SUM, 0, 0, "locks",
                     "lock acquisitions", "try-locks that took the lock"},
     [M_CONTENDED] = {"contended", FOLD_SUM, 0, 0, "locks",
@@ -136,6 +136,8 @@ static const struct policy_metric METRICS[N_METRICS] = {
     [M_MAX_WAIT] = {"max_wait_s", FOLD_MAX, 0, 0, "s",
                     "longest wait for a holder (s)", "the longest wait"},
 };
+
+static const struct policy_metric_table METRICS = {METRIC_LIST, N_METRICS};
 
 /* ---- per run, per request ---- */
 
@@ -165,9 +167,7 @@ struct lock_request {
 
 static struct lock_request *data(struct request *r)
 {
-    _Static_assert(sizeof(struct lock_request) <= REQUEST_POLICY_DATA,
-                   "per-request data too large");
-    return req_policy_data(r);
+    return REQ_STATE(r, struct lock_request);
 }
 
 static void *lock_create(const void *knobs, struct world *w)
@@ -190,7 +190,7 @@ static void lock_destroy(void *state) { free(state); }
 static void lock_collect(void *state, double *acc)
 {
     struct lock_state *s = state;
-    policy_metrics_add(METRICS, N_METRICS, acc, s->m);
+    policy_metrics_add(&METRICS, acc, s->m);
     memset(s->m, 0, sizeof s->m);
 }
 
@@ -395,6 +395,7 @@ const struct policy_ops policy_lock = {
     .knobs = KNOBS,
     .calibration = &CALIBRATION,
     .knobs_size = sizeof(struct lock_knobs),
+    .request_bytes = sizeof(struct lock_request),
     .parse = lock_parse,
     .write = lock_write,
     .describe = lock_describe,
@@ -406,7 +407,6 @@ const struct policy_ops policy_lock = {
     .on_lock = lock_on_lock,
     .on_wake = lock_on_wake,
     .on_unlocked = lock_on_unlocked,
-    .metrics = METRICS,
-    .n_metrics = N_METRICS,
+    .metrics = {&METRICS},
     .collect = lock_collect,
 };

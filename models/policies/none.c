@@ -1,22 +1,11 @@
 /*
  * none.c — no protection: every miss queries the database and writes the
- * cache. The baseline every other policy is compared with.
+ * cache. The baseline every other policy is compared with, and the
+ * smallest policy: no knobs, no state, no metrics, so it sets only what
+ * every policy must (a name and its two decisions) and says what it does
+ * for `check`. Every callback it leaves out has its default (policy.h).
  */
 #include "policies.h"
-
-static const char *const KNOBS[] = {NULL};
-
-static void none_parse(const struct cfg_obj *o, void *knobs)
-{
-    (void)o;
-    (void)knobs;
-}
-
-static void none_write(const void *knobs, cJSON *object)
-{
-    (void)knobs;
-    (void)object;
-}
 
 static void none_describe(const void *knobs, char *out, size_t n)
 {
@@ -24,20 +13,7 @@ static void none_describe(const void *knobs, char *out, size_t n)
     snprintf(out, n, "every miss queries the database");
 }
 
-static bool none_serves_stale(const void *knobs)
-{
-    (void)knobs;
-    return false;
-}
-
-static void *none_create(const void *knobs, struct world *w)
-{
-    (void)knobs;
-    return w;   /* no state: any non-NULL pointer */
-}
-
-static void none_destroy(void *state) { (void)state; }
-
+/* After a read: a fresh value is the reply; anything else is recomputed. */
 static void none_on_read(void *state, struct request *r,
                          const struct cache_view *v)
 {
@@ -48,6 +24,7 @@ static void none_on_read(void *state, struct request *r,
         req_recompute(r, CAUSE_MISS);
 }
 
+/* After the recompute: its value is the reply; a failure may be retried. */
 static void none_on_recomputed(void *state, struct request *r,
                                enum recompute_result result)
 {
@@ -58,30 +35,10 @@ static void none_on_recomputed(void *state, struct request *r,
         req_fail(r, recompute_error(result), true);
 }
 
-static void none_collect(void *state, double *acc)
-{
-    (void)state;
-    (void)acc;
-}
-
 const struct policy_ops policy_none = {
     .name = "none",
     .summary = "no protection: every miss queries the database",
-    .knobs = KNOBS,
-    .calibration = NULL,
-    .knobs_size = 0,
-    .parse = none_parse,
-    .write = none_write,
     .describe = none_describe,
-    .serves_stale = none_serves_stale,
-    .create = none_create,
-    .destroy = none_destroy,
     .on_read = none_on_read,
     .on_recomputed = none_on_recomputed,
-    .on_lock = NULL,
-    .on_wake = NULL,
-    .on_unlocked = NULL,
-    .metrics = NULL,
-    .n_metrics = 0,
-    .collect = none_collect,
 };

@@ -73,12 +73,6 @@ static void per_describe(const void *knobs, char *out, size_t n)
              REFRESH_NAMES[k->refresh], delta);
 }
 
-static bool per_serves_stale(const void *knobs)
-{
-    (void)knobs;
-    return false;
-}
-
 /* ---- metrics ---- */
 
 enum {
@@ -93,7 +87,7 @@ enum {
     N_METRICS,
 };
 
-static const struct policy_metric METRICS[N_METRICS] = {
+static const struct policy_metric METRIC_LIST[N_METRICS] = {
     [M_EARLY] = {"early_recomputes", FOLD_SUM, 0, 0, "recomputes",
                  "early refreshes", "early refreshes started (a read "
                  "recomputed a fresh value before its expiry)"},
@@ -126,6 +120,8 @@ static const struct policy_metric METRICS[N_METRICS] = {
                            "/ cycles"},
 };
 
+static const struct policy_metric_table METRICS = {METRIC_LIST, N_METRICS};
+
 /* ---- state ---- */
 
 /* The value a key holds (as its last write set it), and whether an early
@@ -148,9 +144,7 @@ struct per_request {
 
 static struct per_request *data(struct request *r)
 {
-    _Static_assert(sizeof(struct per_request) <= REQUEST_POLICY_DATA,
-                   "per-request data too large");
-    return req_policy_data(r);
+    return REQ_STATE(r, struct per_request);
 }
 
 static void *per_create(const void *knobs, struct world *w)
@@ -184,7 +178,7 @@ static void per_destroy(void *state)
 static void per_collect(void *state, double *acc)
 {
     struct per_state *s = state;
-    policy_metrics_add(METRICS, N_METRICS, acc, s->m);
+    policy_metrics_add(&METRICS, acc, s->m);
     memset(s->m, 0, sizeof s->m);
 }
 
@@ -309,18 +303,15 @@ const struct policy_ops policy_per = {
     .calibration = &CALIBRATION,
     .knobs_size = sizeof(struct per_knobs),
     .key_bytes = sizeof(struct version),
+    .request_bytes = sizeof(struct per_request),
     .parse = per_parse,
     .write = per_write,
     .describe = per_describe,
-    .serves_stale = per_serves_stale,
+
     .create = per_create,
     .destroy = per_destroy,
     .on_read = per_on_read,
     .on_recomputed = per_on_recomputed,
-    .on_lock = NULL,
-    .on_wake = NULL,
-    .on_unlocked = NULL,
-    .metrics = METRICS,
-    .n_metrics = N_METRICS,
+    .metrics = {&METRICS},
     .collect = per_collect,
 };

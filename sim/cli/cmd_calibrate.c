@@ -264,7 +264,7 @@ static int resolve_knob(const struct scenario *s, struct calibrate_options *o,
     bool bare = !strpbrk(knob, ".[");
     if (bare) {
         bool known = false;
-        for (const char *const *k = ops->knobs; *k; k++)
+        for (const char *const *k = policy_knob_names(ops); *k; k++)
             known |= strcmp(*k, knob) == 0;
         if (!known)
             return cli_usage_error("calibrate", "--knob %s: the %s policy has "
@@ -313,8 +313,8 @@ static int check_measured(const struct scenario *s,
     const char *metric = strncmp(c->path, "policy_metrics.", 15) == 0
                              ? c->path + 15 : NULL;
     bool measured = !metric;
-    for (size_t m = 0; metric && m < ops->n_metrics; m++)
-        measured |= strcmp(ops->metrics[m].name, metric) == 0;
+    for (size_t m = 0; metric && m < policy_metric_count(ops); m++)
+        measured |= strcmp(policy_metric_at(ops, m, NULL)->name, metric) == 0;
     if (!measured)
         return cli_usage_error("calibrate", "%s: the %s policy does not "
                                "measure the %s", flag, ops->name, c->what);

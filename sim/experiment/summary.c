@@ -31,7 +31,8 @@ void summary_build(const struct run_totals *t, const struct policy_ops *ops,
         if (m.field[0] && (!m.slo || t->slo.set))
             put(out, &m, metric_run_value(&m, t, ops));
     }
-    for (size_t i = 0; i < ops->n_metrics; i++) {
+    size_t n = policy_metric_count(ops);
+    for (size_t i = 0; i < n; i++) {
         metric_policy_info(ops, i, &m);
         put(out, &m, metric_run_value(&m, t, ops));
     }

@@ -55,7 +55,7 @@ static bool resolve_columns(struct timeseries *ts, char *err, size_t n)
             return false;
         }
     for (size_t k = 0; k < ts->n_types; k++)
-        for (size_t i = 0; i < ts->types[k]->n_metrics; i++) {
+        for (size_t i = 0; i < policy_metric_count(ts->types[k]); i++) {
             if (ts->n_metrics == TIMESERIES_MAX_COLUMNS) {
                 snprintf(err, n, "timeseries.csv: more than %d columns",
                          TIMESERIES_MAX_COLUMNS);
@@ -202,7 +202,7 @@ static void write_policy(struct json_out *j, const struct policy_result *pr)
         summary_json_write_nested(j, &pr->reps[0].summary, write_reps_leaf,
                                   &leaf);
     }
-    if (pr->spec->ops->n_metrics == 0) {
+    if (policy_metric_count(pr->spec->ops) == 0) {
         json_out_key(j, "policy_metrics");
         json_out_begin_object(j);
         json_out_end_object(j);

@@ -172,7 +172,7 @@ static void describe_policies(const struct scenario *s, FILE *out)
     for (size_t i = 0; i < s->n_policies; i++) {
         char knobs[256];
         const struct policy_spec *p = &s->policies[i];
-        p->ops->describe(p->knobs, knobs, sizeof knobs);
+        policy_knob_describe(p->ops, p->knobs, knobs, sizeof knobs);
         fprintf(out, "%-9s %-12s %-6s %s\n", i == 0 ? "policies" : "",
                 p->label, p->ops->name, knobs);
     }

@@ -116,7 +116,7 @@ static cJSON *policies_json(const struct scenario *s)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "policy", p->ops->name);
         cJSON_AddStringToObject(o, "label", p->label);
-        p->ops->write(p->knobs, o);
+        policy_knob_write(p->ops, p->knobs, o);
         cJSON_AddItemToArray(list, o);
     }
     return list;

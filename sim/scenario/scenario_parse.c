@@ -436,8 +436,9 @@ static const struct policy_ops *parse_policy_name(const struct cfg_obj *o)
 /* The keys a policy object may hold: policy, label and its knobs. */
 static const char **policy_keys(const struct policy_ops *ops)
 {
+    const char *const *knobs = policy_knob_names(ops);
     size_t n = 0;
-    while (ops->knobs[n])
+    while (knobs[n])
         n++;
     const char **keys = calloc(n + 3, sizeof *keys);
     if (!keys)
@@ -445,7 +446,7 @@ static const char **policy_keys(const struct policy_ops *ops)
     keys[0] = "policy";
     keys[1] = "label";
     for (size_t i = 0; i < n; i++)
-        keys[i + 2] = ops->knobs[i];
+        keys[i + 2] = knobs[i];
     return keys;
 }
 
@@ -479,7 +480,7 @@ static void parse_one_policy(struct cfg *cfg, const cJSON *node,
         cfg->out_of_memory = true;
         return;
     }
-    spec->ops->parse(&o, spec->knobs);
+    policy_knob_parse(spec->ops, &o, spec->knobs);
 }
 
 static void check_unique_labels(struct cfg *cfg, const struct scenario *s)

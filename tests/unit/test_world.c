@@ -37,9 +37,9 @@ static void log_on_read(void *state, struct request *r,
                         const struct cache_view *v)
 {
     struct arrival_log *log = state;
-    if (req_now(r) - req_arrival(r) < 0.0011 && log->n < 20000 &&
-        !*(bool *)req_policy_data(r)) {
-        *(bool *)req_policy_data(r) = true;
+    bool *logged = REQ_STATE(r, bool);
+    if (req_now(r) - req_arrival(r) < 0.0011 && log->n < 20000 && !*logged) {
+        *logged = true;
         log->arrival[log->n] = req_arrival(r);
         log->key[log->n] = req_key(r);
         log->coin[log->n] = req_coin(r, NULL);
@@ -71,7 +71,8 @@ static void nothing(void *state, double *acc)
 }
 
 static const struct policy_ops LOG_OPS = {
-    .name = "log", .serves_stale = never, .create = log_create,
+    .name = "log", .request_bytes = sizeof(bool), .serves_stale = never,
+    .create = log_create,
     .destroy = log_destroy, .on_read = log_on_read,
     .on_recomputed = log_on_recomputed, .collect = nothing,
 };
@@ -163,7 +164,7 @@ static void probe_on_read(void *state, struct request *r,
         req_reply(r, OUTCOME_HIT);
         return;
     }
-    *(double *)req_policy_data(r) = req_now(r);   /* the query starts now */
+    *REQ_STATE(r, double) = req_now(r);   /* the query starts now */
     req_recompute(r, CAUSE_MISS);
 }
 
@@ -172,14 +173,15 @@ static void probe_on_recomputed(void *state, struct request *r,
 {
     struct delta_probe *p = state;
     if (result == RECOMPUTE_OK) {
-        p->written = req_now(r) - p->latency - *(double *)req_policy_data(r);
+        p->written = req_now(r) - p->latency - *REQ_STATE(r, double);
         p->max_written = fmax(p->max_written, p->written);
     }
     policy_find("none")->on_recomputed(NULL, r, result);
 }
 
 static const struct policy_ops PROBE_OPS = {
-    .name = "probe", .serves_stale = never, .create = log_create,
+    .name = "probe", .request_bytes = sizeof(double), .serves_stale = never,
+    .create = log_create,
     .destroy = log_destroy, .on_read = probe_on_read,
     .on_recomputed = probe_on_recomputed, .collect = nothing,
 };
