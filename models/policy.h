@@ -7,7 +7,9 @@
  * (on_read, on_recomputed, on_lock, on_wake, on_unlocked). It parses its
  * own knobs from the scenario, keeps its own per-run state and its own
  * per-request state (a slot of request_bytes it declares), and contributes
- * its own counters to the outputs.
+ * its own counters to the outputs. A policy that takes a lock does it
+ * through the lock helper (locking.h), which brings its own knobs, state
+ * and metrics.
  *
  * Only name, on_read and on_recomputed are required; every other callback
  * may be left NULL and has the default written next to it below.
