@@ -17,10 +17,10 @@
  * through NULL: a run calls the table policy_complete() filled in, the
  * scenario loader calls policy_knob_*().
  *
- * Adding a policy: one file in models/policies/, one line in
- * policies/registry.c, one test file, one row in the README (its
- * "Adding a policy" section walks through none.c). Nothing else names a
- * policy.
+ * Adding a policy: one file in models/policies/, one row in
+ * policies/registry.c, one test file, one row in the README's table of
+ * policies (docs/adding-a-policy.md walks through none.c). Nothing else
+ * names a policy.
  */
 #ifndef STAMPEDE_POLICY_H
 #define STAMPEDE_POLICY_H

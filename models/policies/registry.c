@@ -5,16 +5,19 @@
 
 #include "policies.h"
 
-extern const struct policy_ops policy_none;
-extern const struct policy_ops policy_lock;
-extern const struct policy_ops policy_per;
+/* One row per policy, in the order messages and outputs list them:
+ * X(name) is the `const struct policy_ops policy_name` of
+ * models/policies/name.c. Adding a policy adds its row, nothing else. */
+#define POLICIES(X) \
+    X(none)         \
+    X(lock)         \
+    X(per)
 
-static const struct policy_ops *const REGISTRY[] = {
-    &policy_none,
-    &policy_lock,
-    &policy_per,
-    NULL,
-};
+#define DECLARE(name) extern const struct policy_ops policy_##name;
+POLICIES(DECLARE)
+
+#define ENTRY(name) &policy_##name,
+static const struct policy_ops *const REGISTRY[] = {POLICIES(ENTRY) NULL};
 
 const struct policy_ops *const *policy_all(void) { return REGISTRY; }
 

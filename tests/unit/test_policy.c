@@ -182,6 +182,34 @@ START_TEST(the_check_names_what_a_table_lacks)
 }
 END_TEST
 
+/* The recipe of docs/adding-a-policy.md, checked for every registered
+ * policy: a test file of its own and a row in the README's table of
+ * policies. (Run from the top of the tree, as make does.) */
+START_TEST(every_registered_policy_has_a_test_file_and_a_readme_row)
+{
+    FILE *fp = fopen("README.md", "r");
+    ck_assert_ptr_nonnull(fp);
+    static char readme[1 << 20];
+    size_t n = fread(readme, 1, sizeof readme - 1, fp);
+    readme[n] = '\0';
+    fclose(fp);
+    const char *table = strstr(readme, "### Policies\n\n| policy |");
+    ck_assert_ptr_nonnull(table);
+    table += strlen("### Policies\n");
+    const char *end = strstr(table + 1, "\n\n");
+    ck_assert_ptr_nonnull(end);
+    for (const struct policy_ops *const *p = policy_all(); *p; p++) {
+        char row[64], test[128];
+        snprintf(row, sizeof row, "\n| `%s` |", (*p)->name);
+        const char *at = strstr(table, row);
+        ck_assert_msg(at && at < end, "README.md: no row for %s under "
+                      "Policies", (*p)->name);
+        snprintf(test, sizeof test, "tests/unit/test_%s.c", (*p)->name);
+        ck_assert_msg(access(test, R_OK) == 0, "no %s", test);
+    }
+}
+END_TEST
+
 /* ---- the defaults ---- */
 
 /* The knob callbacks the loader calls, for a policy with none of them. */
@@ -483,6 +511,7 @@ TEST_SUITE(policy_suite)
     TCase *tc = tcase_create("policy interface");
     tcase_add_test(tc, a_policy_without_optional_callbacks_runs_a_scenario);
     tcase_add_test(tc, the_check_names_what_a_table_lacks);
+    tcase_add_test(tc, every_registered_policy_has_a_test_file_and_a_readme_row);
     tcase_add_test(tc, a_policy_without_knobs_has_nothing_to_read_or_write);
     tcase_add_test(tc, without_on_wake_a_sleep_ends_in_a_read);
     tcase_add_test(tc, without_on_lock_a_lock_got_is_released);
