@@ -10,7 +10,8 @@
  *
  * The registry is the model's metrics (metric_def, below) followed by
  * each registered policy's own (policy.h: struct policy_metric), read
- * from the policy's table, so that it names no policy: a policy's metric
+ * from the tables its ops list (its own, and the lock helper's for a
+ * policy that locks), so that it names no policy: a policy's metric
  * `polls` is the field `policy_metrics.polls` and the column `lock_polls`.
  */
 #ifndef STAMPEDE_METRIC_REGISTRY_H
@@ -73,9 +74,9 @@ struct metric_info {
 size_t metric_count(void);
 /* The model's alone: the first metric_model_count() of them. */
 size_t metric_model_count(void);
-/* The index-th metric of a policy's own table, registered or not (a
- * policy's values are read from its own table: a copy of a policy's ops,
- * as tests make, reports its metrics too). */
+/* The index-th metric of a policy's tables (policy_metric_at),
+ * registered or not (a policy's values are read from its own tables: a
+ * copy of a policy's ops, as tests make, reports its metrics too). */
 void metric_policy_info(const struct policy_ops *p, size_t index,
                         struct metric_info *out);
 /* The i-th (i < metric_count()). */
