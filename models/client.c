@@ -46,6 +46,8 @@ struct request {
 
 struct client {
     struct client_params p;     /* what the world handed it */
+    struct policy_ops policy;   /* p.policy, defaults filled in: what a
+                                   request calls */
     struct tally *count;        /* the metrics' current segment */
     uint32_t *active;           /* per key: recomputes that may still write */
     /* requests */
@@ -67,6 +69,7 @@ struct client *client_create(const struct client_params *p)
     if (!c)
         return NULL;
     c->p = *p;
+    policy_complete(p->policy, &c->policy);
     c->state_bytes = p->policy->request_bytes;
     /* rounded up so that every request of a block is aligned as the first */
     size_t align = _Alignof(struct request);
@@ -146,7 +149,7 @@ static void settle(struct request *r)
 
 static const struct policy_ops *ops(const struct request *r)
 {
-    return r->c->p.policy;
+    return &r->c->policy;
 }
 
 /* ---- arrival ---- */

@@ -43,8 +43,7 @@ struct client_params {
     struct db *db;
     struct key_sampler *sampler;
     struct metrics *metrics;
-    const struct policy_ops *policy;   /* complete: no callback NULL
-                                          (policy_complete) */
+    const struct policy_ops *policy;   /* checked (policy_check) */
     void *policy_state;
     bool serves_stale;            /* reads show the policy stale values */
     gsl_rng *keys_rng, *work_rng, *coin_rng, *latency_rng, *backoff_rng;

@@ -13,9 +13,11 @@
  *
  * Only name, on_read and on_recomputed are required; every other callback
  * may be left NULL and has the default written next to it below.
- * policy_check() says, once, what a table lacks; nothing calls a policy
- * through NULL: a run calls the table policy_complete() filled in, the
- * scenario loader calls policy_knob_*().
+ * policy_check() says, once, what a table lacks (world_create runs it);
+ * nothing calls a policy through NULL: what calls one during a run (the
+ * world, the client, the metrics) keeps the table policy_complete()
+ * filled in, made when it is created, and the scenario loader calls
+ * policy_knob_*().
  *
  * Adding a policy: one file in models/policies/, one row in
  * policies/registry.c, one test file, one row in the README's table of
@@ -208,7 +210,7 @@ const struct policy_ops *const *policy_all(void);
  * are not sums, a table without collect). */
 bool policy_check(const struct policy_ops *ops, char *err, size_t n);
 /* `ops` with every optional callback left NULL set to its default: the
- * table a run calls (world.c). */
+ * table a run calls (world.c, client.c, metrics.c). */
 void policy_complete(const struct policy_ops *ops, struct policy_ops *out);
 
 /* The loader's calls, defaults included. */

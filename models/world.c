@@ -43,8 +43,8 @@ struct world {
     struct db *db;
     struct key_sampler *sampler;
     struct metrics *metrics;
-    struct policy_ops policy;   /* p.policy with its defaults filled in:
-                                   what the run calls */
+    struct policy_ops policy;   /* p.policy, defaults filled in: its
+                                   create, destroy and serves_stale */
     void *policy_state;
     struct client *client;
     long max_in_flight;
@@ -172,7 +172,7 @@ static struct client *create_client(struct world *w)
         .db = w->db,
         .sampler = w->sampler,
         .metrics = w->metrics,
-        .policy = &w->policy,
+        .policy = w->p.policy,
         .policy_state = w->policy_state,
         .serves_stale = w->policy.serves_stale(w->p.knobs),
         .keys_rng = w->keys,
@@ -195,7 +195,7 @@ static bool create_parts(struct world *w)
         .window = m->window,
         .duration = m->duration,
         .keys = m->workload.keys,
-        .policy = &w->policy,
+        .policy = w->p.policy,
         .sink = w->p.sink,
         .sink_ctx = w->p.sink_ctx,
         .slo = &m->slo,
