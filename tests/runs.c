@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#include "experiment/summary.h"
 #include "support.h"
+#include "world.h"
 
 struct scenario *test_scenario(const char *file, const char *json,
                                const char *const *sets, size_t n_sets)
@@ -40,6 +42,26 @@ struct run_summary test_run_text(const char *file, const char *json,
     struct scenario *s = test_scenario(file, json, sets, n_sets);
     struct run_summary out = test_run_policy(s, 0, NULL, NULL);
     scenario_free(s);
+    return out;
+}
+
+struct run_summary test_run_ops(const struct scenario *s,
+                                const struct policy_ops *ops,
+                                const void *knobs)
+{
+    struct world_params p = {
+        .model = &s->model, .policy = ops, .knobs = knobs, .label = ops->name,
+        .seed = s->seed,
+    };
+    char err[256];
+    struct world *w = world_create(&p, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    struct world_result res;
+    world_run(w, &res);
+    ck_assert_int_eq(res.end, WORLD_COMPLETE);
+    struct run_summary out;
+    summary_build(res.totals, ops, &out);
+    world_destroy(w);
     return out;
 }
 

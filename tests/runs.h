@@ -29,6 +29,13 @@ struct run_summary test_run_text(const char *file, const char *json,
  * cfg_free it once the distribution is no longer used. */
 struct dist test_dist(const char *json, struct cfg *cfg);
 
+/* Runs a policy of the test's own (`ops`, not in the registry) with its
+ * `knobs` over s once; the run must reach its end (world_create refuses
+ * a table policy_check refuses: the test fails with its message). */
+struct run_summary test_run_ops(const struct scenario *s,
+                                const struct policy_ops *ops,
+                                const void *knobs);
+
 /* A value the summary must have (summary_get is NaN for a missing path). */
 double test_get(const struct run_summary *r, const char *path);
 

@@ -25,9 +25,7 @@
 
 #include "../runs.h"
 #include "../support.h"
-#include "experiment/summary.h"
 #include "locking.h"
-#include "world.h"
 
 #define C 0.001   /* the cache round trip */
 #define EPS 1e-9  /* sums of milliseconds in binary floating point */
@@ -275,6 +273,9 @@ static const char ONE_RETRY[] =
 
 /* No stale window, the cache empty at the start. */
 static const char COLD[] = "\"warm\": \"cold\"";
+/* The value written at 0 expired at 1 s, and is kept 10 s more. */
+static const char STALE[] =
+    "\"ttl\": \"1s\", \"stale_for\": \"10s\", \"warm\": \"synchronized\"";
 /* Polls every 50 ms exactly. */
 static const char NO_JITTER[] = "{\"retry_jitter\": 0}";
 
@@ -322,20 +323,7 @@ static struct run_summary run_harness(const struct scenario *s,
 {
     memset(tr, 0, sizeof *tr);
     struct harness_knobs k = {knobs_of(knobs_json), tr, bypass};
-    struct world_params p = {
-        .model = &s->model, .policy = &HARNESS, .knobs = &k,
-        .label = "harness", .seed = s->seed,
-    };
-    char err[256];
-    struct world *w = world_create(&p, err, sizeof err);
-    ck_assert_msg(w != NULL, "%s", err);
-    struct world_result res;
-    world_run(w, &res);
-    ck_assert_int_eq(res.end, WORLD_COMPLETE);
-    struct run_summary sum;
-    summary_build(res.totals, &HARNESS, &sum);
-    world_destroy(w);
-    return sum;
+    return test_run_ops(s, &HARNESS, &k);
 }
 
 static struct trace *new_trace(void)
@@ -675,10 +663,7 @@ END_TEST
 START_TEST(stale_readers_reply_and_one_refreshes)
 {
     const double starts[] = {0.020};
-    struct scenario *s = scripted(starts, 1,
-                                  "\"ttl\": \"1s\", \"stale_for\": \"10s\","
-                                  " \"warm\": \"synchronized\"",
-                                  "100ms", "2s");
+    struct scenario *s = scripted(starts, 1, STALE, "100ms", "2s");
     struct trace *tr = new_trace();
     struct run_summary r = run_harness(
         s, "{\"retry_jitter\": 0, \"serve_stale\": true}", 0, tr);
@@ -700,10 +685,7 @@ END_TEST
 START_TEST(refresher_lock_expires_under_a_slow_refresh)
 {
     const double starts[] = {0.070};
-    struct scenario *s = scripted(starts, 1,
-                                  "\"ttl\": \"1s\", \"stale_for\": \"10s\","
-                                  " \"warm\": \"synchronized\"",
-                                  "100ms", "2s");
+    struct scenario *s = scripted(starts, 1, STALE, "100ms", "2s");
     struct trace *tr = new_trace();
     struct run_summary r = run_harness(
         s, "{\"retry_jitter\": 0, \"serve_stale\": true,"
@@ -725,10 +707,7 @@ END_TEST
 START_TEST(refresher_recheck_that_finds_the_value_fresh_lets_go)
 {
     const double starts[] = {0.1005};
-    struct scenario *s = scripted(starts, 1,
-                                  "\"ttl\": \"1s\", \"stale_for\": \"10s\","
-                                  " \"warm\": \"synchronized\"",
-                                  "100ms", "2s");
+    struct scenario *s = scripted(starts, 1, STALE, "100ms", "2s");
     struct trace *tr = new_trace();
     struct run_summary r = run_harness(
         s, "{\"retry_jitter\": 0, \"serve_stale\": true}", 1, tr);

@@ -6,7 +6,6 @@
  * defined in this file and run through the world as a registered one is.
  */
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,6 @@
 
 #include "../runs.h"
 #include "../support.h"
-#include "experiment/summary.h"
 #include "locking.h"
 #include "world.h"
 
@@ -25,19 +23,7 @@ static struct run_summary run_toy(const char *json,
                                   const void *knobs)
 {
     struct scenario *s = test_scenario("toy.json", json, NULL, 0);
-    struct world_params p = {
-        .model = &s->model, .policy = ops, .knobs = knobs, .label = "toy",
-        .seed = s->seed,
-    };
-    char err[256];
-    struct world *w = world_create(&p, err, sizeof err);
-    ck_assert_msg(w != NULL, "%s", err);
-    struct world_result res;
-    world_run(w, &res);
-    ck_assert_int_eq(res.end, WORLD_COMPLETE);
-    struct run_summary sum;
-    summary_build(res.totals, ops, &sum);
-    world_destroy(w);
+    struct run_summary sum = test_run_ops(s, ops, knobs);
     scenario_free(s);
     return sum;
 }
