@@ -4,9 +4,10 @@
  * to read it from a window or from the whole run.
  *
  * The outputs (timeseries.csv, summary.json, the run table, sweep.csv,
- * calibration's constraints and costs, `stampede metrics`, the README's
- * tables) take names, units and values from here; where they choose which
- * metrics to show and in what order, they name them by field or column.
+ * calibration's constraints and costs, `stampede metrics`, the tables of
+ * docs/outputs.md) take names, units and values from here; where they
+ * choose which metrics to show and in what order, they name them by field
+ * or column.
  *
  * The registry is the model's metrics (metric_def, below) followed by
  * each registered policy's own (policy.h: struct policy_metric), read

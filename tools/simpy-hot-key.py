@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # A hand-written SimPy (2.x, Debian's python3-simpy) model of the hot key,
-# for comparing speeds (README, "Performance"): hit path and misses:
+# for comparing speeds (docs/performance.md): hit path and misses:
 # Poisson arrivals, one GET round trip, a miss queries a database with
 # a fixed number of cores; measures simulated requests per second of wall.
 import random, time

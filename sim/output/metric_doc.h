@@ -1,6 +1,6 @@
 /*
  * metric_doc.h — the metric registry written out for people and tools:
- * `stampede metrics` as text, Markdown (the README's tables are this
+ * `stampede metrics` as text, Markdown (the tables of docs/outputs.md are this
  * output, pasted between markers; a test compares them) or JSON (every
  * column of timeseries.csv and every field of summary.json by name).
  */

@@ -1,5 +1,5 @@
 /*
- * report.c — see report.h. The README documents every column and field
+ * report.c — see report.h. docs/outputs.md documents every column and field
  * written here; change both together.
  */
 #include "output/report.h"

@@ -2,7 +2,7 @@
  * sweep_csv.h — sweep.csv: one row per point and policy label, the varied
  * values first, then each metric's mean and 95 % half-width over the
  * replications, and with constraints (--max, --min) whether the point
- * meets them and which binds. The README documents the columns.
+ * meets them and which binds. docs/outputs.md documents the columns.
  */
 #ifndef STAMPEDE_SWEEP_CSV_H
 #define STAMPEDE_SWEEP_CSV_H

@@ -2,7 +2,7 @@
  * scenario_parse.c — the scenario schema: every field, its type, default
  * and range, read strictly from the JSON tree into a struct scenario.
  *
- * The README's "Scenario files" section documents the same table; change
+ * docs/scenarios.md documents the same table; change
  * both together (and every file in scenarios/, and the tests).
  */
 #include "scenario/scenario_parse.h"

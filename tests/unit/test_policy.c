@@ -179,9 +179,9 @@ START_TEST(every_registered_policy_has_a_test_file_and_a_readme_row)
     size_t n = fread(readme, 1, sizeof readme - 1, fp);
     readme[n] = '\0';
     fclose(fp);
-    const char *table = strstr(readme, "### Policies\n\n| policy |");
+    const char *table = strstr(readme, "## Policies\n\n| policy |");
     ck_assert_ptr_nonnull(table);
-    table += strlen("### Policies\n");
+    table += strlen("## Policies\n");
     const char *end = strstr(table + 1, "\n\n");
     ck_assert_ptr_nonnull(end);
     for (const struct policy_ops *const *p = policy_all(); *p; p++) {
