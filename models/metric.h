@@ -5,8 +5,9 @@
  * A run's figure is made from its windows, and a window's from the
  * segments it holds; the fold says how parts make a whole. Over
  * replications every metric is summarised the same way (the mean of the
- * replications' values and its 95 % Student-t half-width), so that is
- * not a per-metric choice.
+ * replications' values and its 95 % Student-t half-width); a share is
+ * also a proportion of the pooled counts, which constraints judge with a
+ * binomial interval (experiment/constraint.h).
  */
 #ifndef STAMPEDE_METRIC_H
 #define STAMPEDE_METRIC_H
@@ -18,6 +19,11 @@ enum metric_fold {
     FOLD_MIN,        /* the smallest part */
     FOLD_RATIO,      /* a ratio of two sums, made again from the pooled
                         parts (undefined when the denominator is 0) */
+    FOLD_SHARE,      /* a ratio whose numerator counts some of the events
+                        its denominator counts (errors of requests, missed
+                        cycles of cycles): folded as a ratio, and over
+                        replications a proportion, with a binomial
+                        interval on the pooled counts */
     FOLD_RATE,       /* per second: the pooled count / the pooled seconds */
     FOLD_TIME_MEAN,  /* a time average: the parts weighted by their span */
     FOLD_HISTOGRAM,  /* a quantile or mean of the merged histogram */

@@ -146,18 +146,18 @@ static bool check_table(const struct policy_ops *ops,
                      "name, unit, label or meaning", ops->name, i);
             return false;
         }
-        if (m->fold != FOLD_SUM && m->fold != FOLD_MAX &&
-            m->fold != FOLD_RATIO) {
+        bool ratio = m->fold == FOLD_RATIO || m->fold == FOLD_SHARE;
+        if (m->fold != FOLD_SUM && m->fold != FOLD_MAX && !ratio) {
             snprintf(err, n, "policy \"%s\": metric %s folds as %d (a "
-                     "policy's metric is a sum, a max or a ratio)", ops->name,
-                     m->name, (int)m->fold);
+                     "policy's metric is a sum, a max, a ratio or a share)",
+                     ops->name, m->name, (int)m->fold);
             return false;
         }
         bool sums = m->num >= 0 && (size_t)m->num < t->n && m->den >= 0 &&
                     (size_t)m->den < t->n &&
                     t->metrics[m->num].fold == FOLD_SUM &&
                     t->metrics[m->den].fold == FOLD_SUM;
-        if (m->fold == FOLD_RATIO && !sums) {
+        if (ratio && !sums) {
             snprintf(err, n, "policy \"%s\": metric %s is a ratio of "
                      "entries %d and %d of its table, which are not both "
                      "sums", ops->name, m->name, m->num, m->den);
@@ -254,7 +254,7 @@ void policy_metrics_finish(const struct policy_ops *ops, double *acc)
         double *a = acc + first;
         for (size_t i = 0; i < t->n; i++) {
             const struct policy_metric *m = &t->metrics[i];
-            if (m->fold != FOLD_RATIO)
+            if (m->fold != FOLD_RATIO && m->fold != FOLD_SHARE)
                 continue;
             double den = a[m->den];
             /* nothing to divide by: undefined (null in the outputs), not

@@ -101,8 +101,11 @@ extern const char *const RECOMPUTE_CAUSE_NAMES[N_RECOMPUTE_CAUSES];
  * as the field policy_metrics.NAME and the column POLICY_NAME. */
 struct policy_metric {
     const char *name;            /* JSON field and CSV column suffix */
-    enum metric_fold fold;       /* FOLD_SUM, FOLD_MAX or FOLD_RATIO */
-    int num, den;                /* FOLD_RATIO: indices of two FOLD_SUMs */
+    enum metric_fold fold;       /* FOLD_SUM, FOLD_MAX, FOLD_RATIO or
+                                    FOLD_SHARE */
+    int num, den;                /* FOLD_RATIO, FOLD_SHARE: indices of two
+                                    FOLD_SUMs (a share's num counts some
+                                    of the events den counts) */
     const char *unit;            /* as in the registry: "s", "ratio", ... */
     const char *label;           /* short, with its unit where it has one */
     const char *meaning;         /* one line */

@@ -13,13 +13,17 @@
  * the query runs in the background. A missing value is handled as `none`.
  *
  * It also counts TTL cycles — the lifetime of each written value — and
- * those in which no early recompute started before the expiry. A value
- * ends when the next one is written: its cycle counts as refreshed early
- * if an early recompute started while it was the key's value, as missed if
- * it expired first. A value replaced while still fresh by a write that was
- * not its early refresh (the second write of a stampede) is not a cycle of
- * its own. Every write of a key comes from a recompute of this policy, so
- * on_recomputed sees them all.
+ * those that missed. A value ends when the next one is written. Its cycle
+ * is covered when that write is the value's own early refresh and lands
+ * before the value expires; it is missed when the value expired first,
+ * whether or not an early refresh had started (one that starts less than
+ * a recompute before the expiry lands after it, and the readers of the
+ * gap miss). A value replaced while still fresh by a write that is not
+ * its own early refresh (the second write of a stampede, or a late
+ * refresh of an older value) is not a cycle of its own. Each cycle also
+ * says whether an early refresh *started* before the expiry: XFetch's
+ * formula is about that event (tests/validation). Every write of a key
+ * comes from a recompute of this policy, so on_recomputed sees them all.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -84,6 +88,8 @@ enum {
     M_CYCLES_MISSED,
     M_MISS_SHARE,
     M_EARLY_PER_CYCLE,
+    M_CYCLES_UNSTARTED,
+    M_UNSTARTED_SHARE,
     N_METRICS,
 };
 
@@ -103,21 +109,32 @@ static const struct policy_metric METRIC_LIST[N_METRICS] = {
                      "how long before the expiry an early refresh starts, "
                      "on average: lead_total_s / early_recomputes"},
     [M_CYCLES] = {"cycles", FOLD_SUM, 0, 0, "cycles", "TTL cycles",
-                  "values that ended (replaced by a write) after an early "
-                  "refresh started or after they expired"},
+                  "values that ended: expired before the next write, or "
+                  "replaced before their expiry by their own early refresh"},
     [M_CYCLES_MISSED] = {"cycles_missed", FOLD_SUM, 0, 0, "cycles",
                          "TTL cycles missed",
-                         "cycles in which the value expired with no early "
-                         "refresh started"},
-    [M_MISS_SHARE] = {"miss_share", FOLD_RATIO, M_CYCLES_MISSED, M_CYCLES,
+                         "cycles whose value expired before an early "
+                         "refresh had written the next"},
+    [M_MISS_SHARE] = {"miss_share", FOLD_SHARE, M_CYCLES_MISSED, M_CYCLES,
                       "ratio",
-                      "share of TTL cycles with no early refresh before "
-                      "expiry", "cycles that expired with no early refresh "
-                      "started, as a share: cycles_missed / cycles"},
+                      "share of TTL cycles not refreshed before expiry",
+                      "cycles whose value expired before an early refresh "
+                      "had written the next, as a share: cycles_missed / "
+                      "cycles"},
     [M_EARLY_PER_CYCLE] = {"early_per_cycle", FOLD_RATIO, M_EARLY, M_CYCLES,
                            "ratio", "early recomputes per TTL cycle",
                            "early refreshes per TTL cycle: early_recomputes "
                            "/ cycles"},
+    [M_CYCLES_UNSTARTED] = {"cycles_unstarted", FOLD_SUM, 0, 0, "cycles",
+                            "TTL cycles with no early start",
+                            "cycles in which no early refresh started before "
+                            "the expiry (one that started may still land "
+                            "late: cycles_missed counts those too)"},
+    [M_UNSTARTED_SHARE] = {"unstarted_share", FOLD_SHARE, M_CYCLES_UNSTARTED,
+                           M_CYCLES, "ratio",
+                           "share of TTL cycles with no early refresh "
+                           "started before expiry",
+                           "XFetch's miss: cycles_unstarted / cycles"},
 };
 
 static const struct policy_metric_table METRICS = {METRIC_LIST, N_METRICS};
@@ -128,7 +145,7 @@ static const struct policy_metric_table METRICS = {METRIC_LIST, N_METRICS};
  * recompute started while it did. 16 bytes per key. */
 struct version {
     double expires_at;   /* -INFINITY: no value (a cold start) */
-    bool early;
+    bool started;
 };
 
 struct per_state {
@@ -140,6 +157,7 @@ struct per_state {
 
 struct per_request {
     bool early;           /* its recompute is an early one */
+    double refreshes;     /* early: the expiry of the value it refreshes */
 };
 
 static struct per_request *data(struct request *r)
@@ -184,26 +202,30 @@ static void per_collect(void *state, double *acc)
 
 /* ---- cycles ---- */
 
-/* A write replaces the key's value: count the cycle that ends. */
+/* A write at `now` replaces the key's value: count the cycle that ends.
+ * `refreshed` is the expiry of the value the write's early refresh
+ * started on (NAN: not an early refresh): the same as the value's own,
+ * it is that value's refresh. */
 static void end_cycle(struct per_state *s, long key, double now,
-                      double new_expiry)
+                      double new_expiry, double refreshed)
 {
     struct version *v = &s->versions[key];
-    if (v->early || (v->expires_at != -INFINITY && now >= v->expires_at)) {
+    bool expired = v->expires_at != -INFINITY && now >= v->expires_at;
+    if (expired || refreshed == v->expires_at) {
         s->m[M_CYCLES]++;
-        if (!v->early)
-            s->m[M_CYCLES_MISSED]++;
+        s->m[M_CYCLES_MISSED] += expired;
+        s->m[M_CYCLES_UNSTARTED] += !v->started;
     }
     *v = (struct version){new_expiry, false};
 }
 
 /* An early recompute starts on the value a read saw (the key's value of
  * that moment: reads and writes take effect at their completion). */
-static void mark_early(struct per_state *s, long key, double expires_at)
+static void mark_started(struct per_state *s, long key, double expires_at)
 {
     struct version *v = &s->versions[key];
     if (v->expires_at == expires_at)
-        v->early = true;
+        v->started = true;
 }
 
 /* ---- decisions ---- */
@@ -240,8 +262,9 @@ static void per_on_read(void *state, struct request *r,
     }
     s->m[M_EARLY]++;
     s->m[M_LEAD_TOTAL] += v->expires_at - req_now(r);
-    mark_early(s, req_key(r), v->expires_at);
+    mark_started(s, req_key(r), v->expires_at);
     data(r)->early = true;
+    data(r)->refreshes = v->expires_at;
     if (s->k->refresh == REFRESH_ASYNC)
         req_reply(r, OUTCOME_HIT);
     req_recompute(r, CAUSE_EARLY);
@@ -252,7 +275,8 @@ static void per_on_recomputed(void *state, struct request *r,
 {
     struct per_state *s = state;
     if (result == RECOMPUTE_OK)
-        end_cycle(s, req_key(r), req_now(r), req_written_expiry(r));
+        end_cycle(s, req_key(r), req_now(r), req_written_expiry(r),
+                  data(r)->early ? data(r)->refreshes : NAN);
     if (data(r)->early) {
         data(r)->early = false;
         if (result != RECOMPUTE_OK)

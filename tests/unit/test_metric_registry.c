@@ -233,7 +233,8 @@ START_TEST(declared_folds_hold)
             ck_assert_msg(fabs(folded - run) <= 1e-9 * fabs(run),
                           "%s: windows fold to %.12g, the run says %.12g",
                           m.field, folded, run);
-        else if (fold == FOLD_RATIO || fold == FOLD_HISTOGRAM)
+        else if (fold == FOLD_RATIO || fold == FOLD_SHARE ||
+                 fold == FOLD_HISTOGRAM)
             /* a pooled ratio (a mediant) and a quantile of a merged
              * histogram lie between the windows' own */
             ck_assert_msg(isnan(run) || (run >= lo - 1e-12 &&

@@ -77,7 +77,15 @@ START_TEST(sync_refresh_makes_its_reader_wait)
     /* lead: E[lead] ~ βΔ ln(λβΔ) = 0.1 * ln 50 ~ 0.4 s */
     double lead = summary_get(&r, "policy_metrics.mean_lead_s");
     ck_assert(lead > 0.1 && lead < 1.5);
+    /* every value is replaced by its own early refresh before it expires:
+     * each is a cycle, none missed, every one with a refresh started (the
+     * writes of the refreshes that overlapped the first, on a value
+     * already replaced, end no cycle of their own). The values live about
+     * 5 s less the lead: four end in 21 s. */
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles"), 4);
     ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles_missed"), 0);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles_unstarted"),
+                        0);
 }
 END_TEST
 
@@ -180,6 +188,33 @@ START_TEST(the_initial_values_are_cycles_too)
     ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles"), 4);
     ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles_missed"), 4);
     ck_assert_double_eq(summary_get(&r, "policy_metrics.miss_share"), 1);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.unstarted_share"), 1);
+}
+END_TEST
+
+/* A refresh that starts too late to land: delta fixed at 10 ms while the
+ * query takes 100 ms, at 5000 req/s. Reads refresh early with probability
+ * exp(-lead / 10 ms), so one starts in every cycle (none starts with
+ * probability exp(-λβΔ) = exp(-50)) and within about 40 ms of the expiry:
+ * one that starts more than 100 ms before it has probability λβΔ e^-10 =
+ * 0.2 % a cycle. Each lands after the expiry, so every cycle is missed
+ * though every one had its early refresh started; the readers of the gap
+ * query, as with none (a pool large enough for all of them keeps each
+ * query at 100 ms: the writes end four cycles, near 5.1, 10.2, 15.3 and
+ * 20.4 s). */
+START_TEST(a_refresh_that_lands_after_the_expiry_misses)
+{
+    const char *sets[] = {"workload.arrivals.rate=5000",
+                          "policies[0].delta=10ms", "client.pool_size=1000"};
+    struct run_summary r = run(HOT, sets, 3);
+    ck_assert(summary_get(&r, "recomputes.early") >= 4);
+    ck_assert(summary_get(&r, "recomputes.miss") > 0);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles"), 4);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles_missed"), 4);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.miss_share"), 1);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.cycles_unstarted"),
+                        0);
+    ck_assert_double_eq(summary_get(&r, "policy_metrics.unstarted_share"), 0);
 }
 END_TEST
 
@@ -195,6 +230,7 @@ TEST_SUITE(per_suite)
     tcase_add_test(tc, a_failed_sync_refresh_is_a_hit_and_counted);
     tcase_add_test(tc, early_refreshes_are_not_redundant);
     tcase_add_test(tc, the_initial_values_are_cycles_too);
+    tcase_add_test(tc, a_refresh_that_lands_after_the_expiry_misses);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;

@@ -300,9 +300,10 @@ END_TEST
  * exp(-(T - t)/(βΔ)), so no early refresh starts before the expiry with
  * probability
  *     P = exp(-λβΔ (1 - exp(-T/(βΔ)))).
- * Cycles are independent (each starts afresh with a write); over n cycles
- * the share has standard error sqrt(P(1-P)/n): about 0.0034 at P = 0.37
- * and n = 20 000, and the tolerance is three of them.
+ * per counts that event as cycles_unstarted (unstarted_share). Cycles
+ * are independent (each starts afresh with a write); over n cycles the
+ * share has standard error sqrt(P(1-P)/n): about 0.0034 at P = 0.37 and
+ * n = 20 000, and the tolerance is three of them.
  *
  * Δ here is the delta per uses: the measured query duration stored with
  * the value, which on an idle database is the work (100 ms) exactly.
@@ -327,7 +328,7 @@ static void check_xfetch(double lambda, double beta)
     struct scenario *s = scenario_of(json, NULL, 0);
     struct run_summary r = run_policy(s, 0);
     double cycles = test_get(&r, "policy_metrics.cycles");
-    double share = test_get(&r, "policy_metrics.miss_share");
+    double share = test_get(&r, "policy_metrics.unstarted_share");
     double se = sqrt(predicted * (1 - predicted) / cycles);
     ck_assert_msg(cycles >= 20000, "only %g cycles", cycles);
     ck_assert_msg(fabs(share - predicted) <= 3 * se,
@@ -341,6 +342,66 @@ START_TEST(per_no_early_refresh_probability_matches_xfetch)
     check_xfetch(2, 1);     /* P = 0.819 */
     check_xfetch(10, 1);    /* P = 0.368 */
     check_xfetch(10, 2);    /* P = 0.137 */
+}
+END_TEST
+
+/*
+ * A cycle is covered only when an early refresh has *written* the next
+ * value before the expiry. With a fixed delta Δ = 100 ms (the knob, so
+ * βΔ is known exactly), a constant query of Δ on an uncontended database
+ * and a constant cache round trip r = 0.2 ms, a refresh decided by a read
+ * that completes at lead L (seconds before the expiry) writes at lead
+ * L - D, D = Δ + r: the query, then the SET, which takes effect when it
+ * completes. It lands in time only if L > D. Reads at lead L refresh
+ * with probability exp(-L/(βΔ)), independently (each has its own coin),
+ * so the refreshes decided at leads in [D, T] are a Poisson count of mean
+ *     m = λ ∫_D^T exp(-L/(βΔ)) dL = λβΔ (exp(-D/(βΔ)) - exp(-T/(βΔ))),
+ * and the cycle is missed with probability exp(-m) — above the XFetch
+ * probability that none *starts*, exp(-λβΔ(1 - exp(-T/(βΔ)))), by the
+ * refreshes that start less than D before the expiry. A warmup of 2 s
+ * leaves out the values the cache started with (staggered: they live
+ * less than a TTL). Tolerance: three binomial standard errors, as above.
+ */
+static void check_written(double lambda, double beta)
+{
+    double delta = 0.1, ttl = 1.0, d = delta + 0.0002, scale = beta * delta;
+    double predicted = exp(-lambda * scale * (exp(-d / scale) -
+                                              exp(-ttl / scale)));
+    double started = exp(-lambda * scale * (1 - exp(-ttl / scale)));
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"duration\": \"402s\", \"warmup\": \"2s\", \"seed\": 7,"
+             " \"workload\": {\"arrivals\": {\"rate\": %g},"
+             "  \"keys\": {\"count\": 100}},"
+             " \"cache\": {\"ttl\": \"1s\", \"latency\": \"0.2ms\"},"
+             " \"database\": {\"cores\": 10000, \"service\": \"100ms\","
+             "  \"max_connections\": \"none\"},"
+             " \"client\": {\"pool_size\": 100000, \"timeout\": \"none\"},"
+             " \"policies\": [{\"policy\": \"per\", \"beta\": %g,"
+             "  \"delta\": \"100ms\"}]}",
+             lambda * 100, beta);
+    struct scenario *s = scenario_of(json, NULL, 0);
+    struct run_summary r = run_policy(s, 0);
+    double cycles = test_get(&r, "policy_metrics.cycles");
+    double missed = test_get(&r, "policy_metrics.miss_share");
+    double unstarted = test_get(&r, "policy_metrics.unstarted_share");
+    ck_assert_msg(cycles >= 20000, "only %g cycles", cycles);
+    double se = sqrt(predicted * (1 - predicted) / cycles);
+    ck_assert_msg(fabs(missed - predicted) <= 3 * se,
+                  "lambda %g beta %g: missed %g, predicted %g (se %g, %g "
+                  "cycles)", lambda, beta, missed, predicted, se, cycles);
+    se = sqrt(started * (1 - started) / cycles);
+    ck_assert_msg(fabs(unstarted - started) <= 3 * se,
+                  "lambda %g beta %g: unstarted %g, predicted %g (se %g)",
+                  lambda, beta, unstarted, started, se);
+    scenario_free(s);
+}
+
+START_TEST(per_refresh_written_before_expiry_matches_its_closed_form)
+{
+    check_written(10, 1);     /* written 0.693, started 0.368 */
+    check_written(10, 2);     /* written 0.302, started 0.137 */
+    check_written(20, 0.5);   /* written 0.874, started 0.368 */
 }
 END_TEST
 
@@ -385,6 +446,7 @@ TEST_SUITE(policy_theory_suite)
     tcase_add_test(tc, stale_serving_lock_refreshes_once_per_expiry);
     tcase_add_test(tc, crashed_holder_stalls_its_waiters_for_lock_ttl);
     tcase_add_test(tc, per_no_early_refresh_probability_matches_xfetch);
+    tcase_add_test(tc, per_refresh_written_before_expiry_matches_its_closed_form);
     tcase_add_test(tc, per_with_tiny_beta_recomputes_like_none);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
