@@ -178,6 +178,13 @@ static double recomputes_of(const struct window_row *r, int arg)
     return (double)r->tally->recomputes[arg];
 }
 
+/* Undefined for a window of no time (none is written). */
+static double recomputes_per_s(const struct window_row *r, int arg)
+{
+    (void)arg;
+    return r->span > 0 ? (double)tally_recomputes(r->tally) / r->span : NAN;
+}
+
 static double overlap_share(const struct window_row *r, int arg)
 {
     (void)arg;
@@ -312,12 +319,13 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "error_rate", .column = "error_rate", .unit = "ratio",
      .label = "error rate",
      .meaning = "errors / requests (a window in which nothing completed: 0)",
-     .fold = FOLD_RATIO, .table = "errors %", .of_window = error_rate,
-     .of_run = run_error_rate},
+     .fold = FOLD_SHARE, .table = "errors %", .of_window = error_rate,
+     .of_run = run_error_rate, .num = "outcomes.error", .den = "requests"},
     {.field = "hit_ratio", .column = "hit_ratio", .unit = "ratio",
      .label = "hit ratio",
      .meaning = "(hit + stale) / requests",
-     .fold = FOLD_RATIO, .table = "hit %", ROW(hit_ratio)},
+     .fold = FOLD_SHARE, .table = "hit %", ROW(hit_ratio),
+     .num = "outcomes.hit+outcomes.stale", .den = "requests"},
     /* the cache */
     {.field = "cache.hit_ratio", .column = "cache_hit_ratio", .unit = "ratio",
      .label = "cache hit ratio",
@@ -440,6 +448,12 @@ static const struct metric_def MODEL_METRICS[] = {
      .meaning = "recomputes started (all causes)",
      .fold = FOLD_SUM, .sweep = "recomputes", .table = "recomputes",
      .of_window = recomputes_total},
+    {.field = "recomputes.per_s", .unit = "1/s",
+     .label = "recomputes per second",
+     .meaning = "recomputes started per measured second, all causes: the "
+     "database queries the cached values cost (duplicates of a stampede and "
+     "early refreshes included)",
+     .fold = FOLD_RATE, .of_window = recomputes_per_s},
     {.field = "recomputes.miss", .unit = "recomputes",
      .label = "miss recomputes",
      .meaning = "recomputes of a missing value",
@@ -469,7 +483,8 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "recomputes.overlap_share", .unit = "ratio",
      .label = "share of recomputes that overlapped another",
      .meaning = "recomputes.overlapping / recomputes.total",
-     .fold = FOLD_RATIO, .of_window = overlap_share},
+     .fold = FOLD_SHARE, .of_window = overlap_share,
+     .num = "recomputes.overlapping", .den = "recomputes.total"},
     {.field = "recomputes.failed", .unit = "recomputes",
      .label = "failed recomputes",
      .meaning = "recomputes that wrote nothing (their query failed)",
@@ -630,6 +645,8 @@ static void from_def(const struct metric_def *d, struct metric_info *out)
     out->fold = d->fold;
     out->slo = d->slo;
     out->boolean = d->boolean;
+    snprintf(out->num, sizeof out->num, "%s", d->num ? d->num : "");
+    snprintf(out->den, sizeof out->den, "%s", d->den ? d->den : "");
 }
 
 /* The sweep stem: given, or the field with '_' for '.'. */
@@ -648,7 +665,8 @@ static void set_sweep(const struct metric_def *d, struct metric_info *out)
 void metric_policy_info(const struct policy_ops *p, size_t index,
                         struct metric_info *out)
 {
-    const struct policy_metric *pm = policy_metric_at(p, index, NULL);
+    size_t base;
+    const struct policy_metric *pm = policy_metric_at(p, index, &base);
     memset(out, 0, sizeof *out);
     out->policy = p;
     out->index = index;
@@ -658,6 +676,13 @@ void metric_policy_info(const struct policy_ops *p, size_t index,
     out->label = pm->label;
     out->meaning = pm->meaning;
     out->fold = pm->fold;
+    if (pm->fold == FOLD_SHARE) {
+        /* num and den index the metric's own table */
+        snprintf(out->num, sizeof out->num, "policy_metrics.%s",
+                 policy_metric_at(p, base + (size_t)pm->num, NULL)->name);
+        snprintf(out->den, sizeof out->den, "policy_metrics.%s",
+                 policy_metric_at(p, base + (size_t)pm->den, NULL)->name);
+    }
     set_sweep(NULL, out);
 }
 

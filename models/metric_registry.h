@@ -52,6 +52,9 @@ struct metric_def {
                               (summary.json has no such field without) */
     bool boolean;          /* a yes/no: true/false in summary.json (over
                               replications, the mean is the share of yes) */
+    /* FOLD_SHARE: the fields that count its events and its trials; num
+     * may add fields up ("outcomes.hit+outcomes.stale"). */
+    const char *num, *den;
 };
 
 #define METRIC_NAME_MAX 64
@@ -69,6 +72,10 @@ struct metric_info {
     enum metric_fold fold;
     bool slo;                          /* only with an slo */
     bool boolean;                      /* a yes/no */
+    /* A share (FOLD_SHARE): the summary fields of its events (several
+     * joined by '+') and of its trials; "" for other metrics. */
+    char num[2 * METRIC_NAME_MAX];
+    char den[METRIC_NAME_MAX];
 };
 
 /* Metrics in the registry: the model's, then each policy's. */

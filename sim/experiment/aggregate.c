@@ -39,6 +39,7 @@ void aggregate_summaries(const struct run_summary *const *runs, size_t n,
     out->n = n;
     out->mean = *first;
     out->ci95 = *first;
+    out->total = *first;
     double collapsed = 0;
     for (size_t i = 0; i < n; i++)
         collapsed += summary_get(runs[i], "collapsed") > 0;
@@ -48,10 +49,13 @@ void aggregate_summaries(const struct run_summary *const *runs, size_t n,
         /* every run of one policy has the same paths in the same order */
         for (size_t i = 0; values && i < n; i++)
             values[i] = runs[i]->values[m].value;
-        double mean = NAN, hw = NAN;
+        double mean = NAN, hw = NAN, sum = 0;
         if (values)
             aggregate_values(values, n, &mean, &hw);
+        for (size_t i = 0; values && i < n; i++)
+            sum += isnan(values[i]) ? 0 : values[i];
         out->mean.values[m].value = mean;
+        out->total.values[m].value = values ? sum : NAN;
         out->ci95.values[m].value = out->bimodal ? NAN : hw;
     }
     free(values);

@@ -4,7 +4,8 @@
  * (Student t, from GSL), and whether the replications split into runs
  * that collapsed and runs that did not (then an interval would mean
  * nothing: the distribution is bimodal, and the share of collapsed runs is
- * the answer).
+ * the answer). It also keeps each metric's sum over the replications:
+ * the pooled counts a share's interval is made of (constraint.h).
  */
 #ifndef STAMPEDE_AGGREGATE_H
 #define STAMPEDE_AGGREGATE_H
@@ -19,6 +20,8 @@ struct aggregate {
     size_t n;                     /* replications */
     struct run_summary mean;      /* same paths as one run's summary */
     struct run_summary ci95;      /* half-widths; NaN when n < 2 or bimodal */
+    struct run_summary total;     /* sums over the replications (NaN values
+                                     left out); meaningful for counts */
     double collapsed_share;       /* replications that collapsed / n */
     bool bimodal;                 /* some collapsed, some did not */
 };

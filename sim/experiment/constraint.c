@@ -8,9 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
+#include "experiment/proportion.h"
 #include "kernel/config.h"
 #include "kernel/strutil.h"
 #include "metric_registry.h"
+
+#define LEVEL 0.95
+
+const char *const VERDICT_NAMES[] = {"holds", "undecided", "fails"};
+
+/* What the registry knows of the metric: its share's counts. */
+static void take_share(const struct metric_info *m, struct constraint *c)
+{
+    if (m->fold != FOLD_SHARE)
+        return;
+    snprintf(c->num, sizeof c->num, "%s", m->num);
+    snprintf(c->den, sizeof c->den, "%s", m->den);
+    struct metric_info den;
+    c->trials_unit = metric_find(m->den, &den) ? den.unit : "trials";
+}
 
 /* Every field of the registry, NULL-terminated, for "did you mean" (free
  * the array; the names live in `store`). */
@@ -78,6 +96,7 @@ bool constraint_parse(const char *arg, bool lower, struct constraint *out,
     out->what = m.label;
     out->lower = lower;
     out->slo = m.slo;
+    take_share(&m, out);
     return true;
 }
 
@@ -89,6 +108,9 @@ void constraint_shorthand(const char *option, const char *path, double limit,
     snprintf(out->path, sizeof out->path, "%s", path);
     out->what = metric_label(path);
     out->limit = limit;
+    struct metric_info m;
+    if (metric_find(path, &m))
+        take_share(&m, out);
 }
 
 /* Given as --max or --min rather than a shorthand. */
@@ -114,22 +136,119 @@ void constraint_flag(const struct constraint *c, char *out, size_t n)
         snprintf(out, n, "--%s", c->option);
 }
 
-double constraint_bound(const struct aggregate *a, const struct constraint *c)
+/* ---- judging ---- */
+
+/* The pooled events of a share: its fields added up. */
+static double pooled_events(const struct aggregate *a, const char *num)
 {
-    double fail = c->lower ? -INFINITY : INFINITY;
+    double sum = 0;
+    char copy[2 * SUMMARY_PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", num);
+    for (char *save, *f = strtok_r(copy, "+", &save); f;
+         f = strtok_r(NULL, "+", &save))
+        sum += summary_get(&a->total, f);
+    return sum;
+}
+
+static enum verdict verdict_of(double lo, double hi,
+                               const struct constraint *c)
+{
+    if (c->lower)
+        return lo >= c->limit ? VERDICT_HOLDS
+               : hi < c->limit ? VERDICT_FAILS : VERDICT_UNDECIDED;
+    return hi <= c->limit ? VERDICT_HOLDS
+           : lo > c->limit ? VERDICT_FAILS : VERDICT_UNDECIDED;
+}
+
+/* Replications after which a Student-t interval of this spread would
+ * clear the limit: the least R with t(R-1) s / sqrt(R) < |mean - limit|,
+ * s the replications' standard deviation (hw = t(n-1) s / sqrt(n)). */
+static double reps_for_t(double mean, double hw, size_t n, double limit)
+{
+    double gap = fabs(mean - limit);
+    if (!(hw > gap))
+        return (double)n;
+    if (!(gap > 0) || n < 2)
+        return INFINITY;
+    double s = hw * sqrt((double)n) / gsl_cdf_tdist_Pinv(0.975, n - 1.0);
+    double r = (double)n;
+    while (gsl_cdf_tdist_Pinv(0.975, r - 1) * s / sqrt(r) >= gap) {
+        r = ceil(r * 1.1);
+        if (r > 1e9)
+            return INFINITY;
+    }
+    return r;
+}
+
+/* A share: the Clopper–Pearson interval of the pooled counts, widened to
+ * the replications' own where that is wider. */
+static void judge_share(const struct aggregate *a, const struct constraint *c,
+                        double mean, double hw, struct judgement *out)
+{
+    out->events = pooled_events(a, c->num);
+    out->trials = summary_get(&a->total, c->den);
+    if (!(out->trials > 0)) {
+        out->verdict = VERDICT_UNDECIDED;
+        out->reps_to_decide = INFINITY;
+        return;
+    }
+    out->estimate = out->events / out->trials;
+    proportion_interval(out->events, out->trials, LEVEL, &out->lo, &out->hi);
+    if (isfinite(mean) && isfinite(hw)) {
+        out->lo = fmin(out->lo, mean - hw);
+        out->hi = fmax(out->hi, mean + hw);
+    }
+    out->verdict = verdict_of(out->lo, out->hi, c);
+    if (out->verdict != VERDICT_UNDECIDED)
+        return;
+    double per_rep = out->trials / (double)a->n;
+    double trials = proportion_trials_to_decide(out->events, out->trials,
+                                                c->limit, LEVEL);
+    double reps = ceil(trials / per_rep);
+    if (isfinite(mean) && isfinite(hw))
+        reps = fmax(reps, reps_for_t(mean, hw, a->n, c->limit));
+    out->reps_to_decide = fmax(reps, (double)a->n + 1);
+}
+
+void constraint_judge(const struct aggregate *a, const struct constraint *c,
+                      struct judgement *out)
+{
     double mean = summary_get(&a->mean, c->path);
     double hw = summary_get(&a->ci95, c->path);
-    if (a->bimodal || !isfinite(mean))
-        return fail;
-    if (!isfinite(hw))
-        return mean;
-    return c->lower ? mean - hw : mean + hw;
+    *out = (struct judgement){VERDICT_FAILS, mean, NAN, NAN, NAN, NAN,
+                              (double)a->n};
+    if (a->bimodal)
+        return;
+    if (c->den[0]) {
+        judge_share(a, c, mean, hw, out);
+        return;
+    }
+    if (!isfinite(mean))
+        return;
+    /* one replication: no interval, the mean is all there is */
+    out->lo = isfinite(hw) ? mean - hw : mean;
+    out->hi = isfinite(hw) ? mean + hw : mean;
+    out->verdict = verdict_of(out->lo, out->hi, c);
+    if (out->verdict == VERDICT_UNDECIDED)
+        out->reps_to_decide = fmax(reps_for_t(mean, hw, a->n, c->limit),
+                                   (double)a->n + 1);
+}
+
+double constraint_bound(const struct aggregate *a, const struct constraint *c)
+{
+    struct judgement j;
+    constraint_judge(a, c, &j);
+    double b = c->lower ? j.lo : j.hi;
+    if (isnan(b))
+        return c->lower ? -INFINITY : INFINITY;
+    return b;
 }
 
 bool constraint_holds(const struct aggregate *a, const struct constraint *c)
 {
-    double b = constraint_bound(a, c);
-    return c->lower ? b >= c->limit : b <= c->limit;
+    struct judgement j;
+    constraint_judge(a, c, &j);
+    return j.verdict == VERDICT_HOLDS;
 }
 
 int constraint_first_broken(const struct aggregate *a,

@@ -45,7 +45,7 @@ double memguard_estimate(const struct scenario *s, const size_t *policies,
 
 /* What a command keeps of its results besides the worlds: a summary per
  * replication and policy (7 KB each) for run, an aggregate per point and
- * policy (14 KB each) for sweep (sweep_results_memory, sweep.h). 10,000
+ * policy (21 KB each) for sweep (sweep_results_memory, sweep.h). 10,000
  * replications of 32 policies, or a grid of a million points, would
  * otherwise exhaust memory as they finish. */
 struct memguard_results {

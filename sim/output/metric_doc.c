@@ -45,7 +45,9 @@ static void write_text(FILE *out)
         fprintf(out, "%s%s: %s", f > FOLD_SUM ? "; " : "",
                 METRIC_FOLD_NAMES[f], METRIC_FOLD_MEANINGS[f]);
     fprintf(out, ".\nOver replications, every metric is the mean of the "
-            "replications' values, with its 95 %% Student-t half-width.\n");
+            "replications' values, with its 95 %% Student-t half-width; "
+            "--max and --min also judge a share on the Clopper-Pearson "
+            "interval of its counts pooled over the replications.\n");
 }
 
 /* ---- Markdown ---- */

@@ -11,7 +11,7 @@ static void print_constraints(FILE *out, const struct sweep_params *p)
     bool lower = false;
     for (size_t i = 0; i < p->n_constraints; i++)
         lower |= p->constraints[i].lower;
-    fprintf(out, "Constraints, at the %s of the 95 %% interval%s:\n",
+    fprintf(out, "Constraints, proven at the %s of the 95 %% interval%s:\n",
             lower ? "far end" : "upper end",
             lower ? " (the upper for --max, the lower for --min)" : "");
     for (size_t i = 0; i < p->n_constraints; i++) {
@@ -50,16 +50,25 @@ static void print_verdict(FILE *out, const struct sweep_params *p,
     const struct constraint *c = &p->constraints[pp->binding];
     char name[96];
     constraint_name(c, name, sizeof name);
-    double b = constraint_bound(&pp->agg, c);
+    struct judgement j;
+    constraint_judge(&pp->agg, c, &j);
+    const char *verdict = j.verdict == VERDICT_UNDECIDED ? "unproven"
+                                                         : "fails";
+    double b = c->lower ? j.lo : j.hi;
     if (pp->agg.bimodal)
         fprintf(out, "fails: %s (the replications split: some collapsed)\n",
                 name);
     else if (!isfinite(b))
-        fprintf(out, "fails: %s (undefined)\n", name);
+        fprintf(out, "%s: %s (undefined)\n", verdict, name);
+    else if (j.verdict == VERDICT_UNDECIDED)
+        fprintf(out, "unproven: %s (%s %.4g %s %g, %s %.4g)\n", name,
+                c->lower ? "lower" : "upper", b, c->lower ? "<" : ">",
+                c->limit, c->lower ? "upper" : "lower",
+                c->lower ? j.hi : j.lo);
     else
         fprintf(out, "fails: %s (%s %.4g %s %g)\n", name,
-                c->lower ? "lower" : "upper", b, c->lower ? "<" : ">",
-                c->limit);
+                c->lower ? "upper" : "lower", c->lower ? j.hi : j.lo,
+                c->lower ? "<" : ">", c->limit);
 }
 
 void sweep_report_print(FILE *out, const struct sweep_params *p,

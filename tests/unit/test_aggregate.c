@@ -53,6 +53,10 @@ START_TEST(split_replications_withhold_the_interval)
     ck_assert(!agg.bimodal);
     ck_assert_double_eq(agg.collapsed_share, 0);
     ck_assert(isfinite(summary_get(&agg.ci95, "hit_ratio")));
+    /* the totals pool the replications: the counts a share is made of */
+    ck_assert_double_eq_tol(summary_get(&agg.total, "hit_ratio"), 1.82,
+                            1e-12);
+    ck_assert_double_eq(summary_get(&agg.total, "collapsed"), 0);
 }
 END_TEST
 

@@ -260,6 +260,61 @@ START_TEST(declared_folds_hold)
 }
 END_TEST
 
+/* The sum of a share's event fields ("a+b"), from a summary. */
+static double events_of(const struct run_summary *r, const char *num)
+{
+    double sum = 0;
+    char copy[2 * METRIC_NAME_MAX];
+    snprintf(copy, sizeof copy, "%s", num);
+    for (char *save, *f = strtok_r(copy, "+", &save); f;
+         f = strtok_r(NULL, "+", &save))
+        sum += test_get(r, f);
+    return sum;
+}
+
+/* A share names the fields of its events and of its trials: they exist,
+ * the events are some of the trials, and the share is their quotient —
+ * for the model's shares (a lock run: overlaps, errors, hits) and a
+ * policy's (per's missed and unstarted cycles). Another fold has none. */
+START_TEST(shares_name_their_events_and_trials)
+{
+    static const char PER[] =
+        "{\"duration\": \"30s\", \"workload\": {\"arrivals\": {\"rate\": 400},"
+        " \"keys\": {\"count\": 20}}, \"cache\": {\"ttl\": \"2s\"},"
+        " \"database\": {\"cores\": 8, \"service\": \"100ms\"},"
+        " \"policies\": [{\"policy\": \"per\", \"beta\": 0.5}]}";
+    struct run_summary runs[2] = {test_run_text("folds.json", FOLDS, NULL, 0),
+                                  test_run_text("per.json", PER, NULL, 0)};
+    size_t n = metric_count(), shares = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct metric_info m;
+        metric_get(i, &m);
+        ck_assert_msg((m.fold == FOLD_SHARE) == (m.num[0] && m.den[0]),
+                      "%s: a share, and only a share, has num and den",
+                      m.field);
+        if (m.fold != FOLD_SHARE)
+            continue;
+        struct metric_info den;
+        ck_assert_msg(metric_find(m.den, &den) && den.fold == FOLD_SUM,
+                      "%s: den %s", m.field, m.den);
+        for (int k = 0; k < 2; k++) {
+            if (!summary_has(&runs[k], m.field))
+                continue;
+            double events = events_of(&runs[k], m.num);
+            double trials = test_get(&runs[k], m.den);
+            ck_assert_msg(trials > 0 && events <= trials, "%s: %g of %g",
+                          m.field, events, trials);
+            ck_assert_double_eq_tol(test_get(&runs[k], m.field),
+                                    events / trials, 1e-12);
+            shares++;
+        }
+    }
+    /* error_rate, hit_ratio, overlap_share twice; per's two */
+    ck_assert_uint_eq(shares, 8);
+    ck_assert(test_get(&runs[1], "policy_metrics.cycles_missed") > 0);
+}
+END_TEST
+
 START_TEST(labels_and_unknown_names)
 {
     ck_assert_str_eq(metric_label("latency_ms.p99"), "p99 latency (ms)");
@@ -284,6 +339,7 @@ TEST_SUITE(metric_registry_suite)
     tcase_add_test(tc, layouts_name_registered_metrics);
     tcase_add_test(tc, summaries_hold_every_field);
     tcase_add_test(tc, declared_folds_hold);
+    tcase_add_test(tc, shares_name_their_events_and_trials);
     tcase_add_test(tc, labels_and_unknown_names);
     suite_add_tcase(s, tc);
     return s;
