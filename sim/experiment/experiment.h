@@ -28,6 +28,9 @@ struct experiment_params {
     const size_t *policies;       /* indices into scenario->policies */
     size_t n_policies;
     unsigned replications;        /* >= 1 */
+    unsigned first_replication;   /* the first one's index (its random
+                                     streams): replications first,
+                                     first + 1, ... run */
     const volatile sig_atomic_t *stop;
     long max_in_flight;           /* 0: the world's default */
     row_sink sink;
