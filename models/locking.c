@@ -91,6 +91,13 @@ static const struct policy_metric METRICS[LOCKING_N_METRICS] = {
     [LOCKING_MAX_WAIT] = {"max_wait_s", FOLD_MAX, 0, 0, "s",
                           "longest wait for a holder (s)",
                           "the longest wait"},
+    [LOCKING_CRASH_STALL] = {"crash_stall_s", FOLD_MAX, 0, 0, "s",
+                             "stall after a holder crash (s)",
+                             "how long a holder that dies with the lock keeps "
+                             "its waiters from the value: lock_ttl, or "
+                             "max_wait if shorter (they give up and query); "
+                             "a setting, not a count: the cost calibrate "
+                             "weighs lock_ttl by"},
 };
 
 const struct policy_metric_table LOCKING_METRICS = {
@@ -106,6 +113,12 @@ struct locking {
     double m[LOCKING_N_METRICS];
 };
 
+/* The stall a crash would cause, in every segment. */
+static void set_crash_stall(struct locking *l)
+{
+    l->m[LOCKING_CRASH_STALL] = fmin(l->k->lock_ttl, l->k->max_wait);
+}
+
 struct locking *locking_create(const struct locking_knobs *k,
                                struct world *w)
 {
@@ -119,6 +132,7 @@ struct locking *locking_create(const struct locking_knobs *k,
         free(l);
         return NULL;
     }
+    set_crash_stall(l);
     return l;
 }
 
@@ -128,6 +142,7 @@ void locking_collect(struct locking *l, double *acc)
 {
     policy_metrics_add(&LOCKING_METRICS, acc, l->m);
     memset(l->m, 0, sizeof l->m);
+    set_crash_stall(l);
 }
 
 /* ---- per request ---- */

@@ -85,6 +85,8 @@ enum {
     LOCKING_WAIT_TOTAL,    /* seconds */
     LOCKING_MEAN_WAIT,     /* ratio of the two above */
     LOCKING_MAX_WAIT,      /* seconds */
+    LOCKING_CRASH_STALL,   /* seconds a crashed holder blocks its key: a
+                              setting (lock_ttl, or max_wait if shorter) */
     LOCKING_N_METRICS,
 };
 extern const struct policy_metric_table LOCKING_METRICS;

@@ -123,22 +123,34 @@ struct policy_metric_table {
 
 /* ---- calibration ---- */
 
-/* What `stampede calibrate` needs to know of a policy: the knob it tunes by
- * default (whose cost grows with it, so the smallest value that meets the
- * constraints is the answer), a default range, the policy's own
- * constraint, and what a value costs. */
+/* The recompute time under the scenario's load, in seconds: measured by
+ * calibrate's pilot, or else the quantiles of database.service. */
+struct recompute_time {
+    double p50, p99, p999;
+    bool measured;       /* by the pilot */
+};
+
+/* What `stampede calibrate` needs to know of a policy: the knob it tunes
+ * by default, a default range, the policy's own constraint, and the cost
+ * the knob trades against the constraints — the recommendation is the
+ * value of least cost among those proven to meet them. */
 struct policy_calibration {
     const char *knob;             /* a JSON field of the policy */
     /* The default range of the knob, given the recompute time. */
-    void (*default_range)(const struct dist *recompute, double *lo,
+    void (*default_range)(const struct recompute_time *recompute, double *lo,
                           double *hi);
     const char *range_help;       /* that range, in words, for --help */
+    /* The range starts from the recompute time measured under the
+     * scenario's load (calibrate runs a pilot for it). */
+    bool pilot;
     const char *guard_option;     /* "max-miss-share" (a calibrate flag) */
     const char *guard_path;       /* the summary metric it bounds */
     double guard_default;         /* its default limit */
-    const char *const *costs;     /* fields of the registry reported as
-                                     costs of the calibrated value */
-    size_t n_costs;
+    const char *cost;             /* the registry field minimised */
+    const char *cost_help;        /* why it is the cost, for --help */
+    const char *const *explains;  /* fields reported beside the cost: what
+                                     makes it, value by value */
+    size_t n_explains;
 };
 
 /* ---- the ops table ---- */

@@ -76,32 +76,38 @@ static void lock_on_unlocked(void *state, struct request *r, bool released)
 
 /* ---- calibration ---- */
 
-/* lock_ttl from the median recompute (below it most holders would lose
- * the lock) to a hundred times the 99th percentile. */
-static void lock_range(const struct dist *recompute, double *lo, double *hi)
+/* lock_ttl from the median recompute time under load (below it most
+ * holders would lose the lock) to ten times its 99.9th percentile. */
+static void lock_range(const struct recompute_time *recompute, double *lo,
+                       double *hi)
 {
-    *lo = dist_quantile(recompute, 0.5);
-    *hi = 100 * dist_quantile(recompute, 0.99);
+    *lo = recompute->p50;
+    *hi = 10 * recompute->p999;
     if (!(*lo > 0))
         *lo = 1e-3;
     if (!(*hi > *lo))
         *hi = 1000 * *lo;
 }
 
-static const char *const COSTS[] = {
-    "db.response_ms.p99", "db.response_ms.max", "policy_metrics.max_wait_s",
+static const char *const EXPLAINS[] = {
+    "db.response_ms.p99", "policy_metrics.max_wait_s",
 };
 
 static const struct policy_calibration CALIBRATION = {
     .knob = "lock_ttl",
     .default_range = lock_range,
-    .range_help = "the median recompute time to 100 times its 99th "
+    .range_help = "the median recompute time under the scenario's load "
+                  "(measured by a pilot run) to 10 times its 99.9th "
                   "percentile",
+    .pilot = true,
     .guard_option = "max-overlap",
     .guard_path = "recomputes.overlap_share",
     .guard_default = 0.01,
-    .costs = COSTS,
-    .n_costs = sizeof COSTS / sizeof COSTS[0],
+    .cost = "policy_metrics.crash_stall_s",
+    .cost_help = "the stall a holder crash causes, which grows with "
+                 "lock_ttl: the smallest value that holds wins",
+    .explains = EXPLAINS,
+    .n_explains = sizeof EXPLAINS / sizeof EXPLAINS[0],
 };
 
 const struct policy_ops policy_lock = {

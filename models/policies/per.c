@@ -294,29 +294,39 @@ static void per_on_recomputed(void *state, struct request *r,
 
 /* ---- calibration ---- */
 
-/* beta from a tenth to ten: below, early refreshes all but vanish; above,
- * values are refreshed many delta before they expire. */
-static void per_range(const struct dist *recompute, double *lo, double *hi)
+/* beta from a tenth to thirty. What a value costs — the recomputes it
+ * makes — has a minimum between: a small beta refreshes so close to the
+ * expiry that many readers refresh at once (XFetch's overlap grows like
+ * e^(1/beta)) or too late to land in time, a large one refreshes long
+ * before the expiry (the lead grows like beta delta ln(lambda beta
+ * delta)), shortening every value's life. */
+static void per_range(const struct recompute_time *recompute, double *lo,
+                      double *hi)
 {
     (void)recompute;
     *lo = 0.1;
-    *hi = 10;
+    *hi = 30;
 }
 
-static const char *const COSTS[] = {
-    "policy_metrics.early_per_cycle", "policy_metrics.mean_lead_s",
-    "db.queries",
+static const char *const EXPLAINS[] = {
+    "recomputes.overlap_share", "policy_metrics.early_per_cycle",
+    "policy_metrics.mean_lead_s",
 };
 
 static const struct policy_calibration CALIBRATION = {
     .knob = "beta",
     .default_range = per_range,
-    .range_help = "0.1 to 10",
+    .range_help = "0.1 to 30",
     .guard_option = "max-miss-share",
     .guard_path = "policy_metrics.miss_share",
     .guard_default = 0.01,
-    .costs = COSTS,
-    .n_costs = sizeof COSTS / sizeof COSTS[0],
+    .cost = "recomputes.per_s",
+    .cost_help = "the database queries the policy makes (misses, early "
+                 "refreshes and their duplicates) per second: too small a "
+                 "beta refreshes many times at once, too large a beta long "
+                 "before the expiry",
+    .explains = EXPLAINS,
+    .n_explains = sizeof EXPLAINS / sizeof EXPLAINS[0],
 };
 
 const struct policy_ops policy_per = {

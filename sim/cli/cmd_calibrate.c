@@ -10,6 +10,7 @@
 
 #include "metric_registry.h"
 #include "experiment/calibrate.h"
+#include "experiment/pilot.h"
 #include "output/calibrate_report.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -21,26 +22,39 @@
 
 static const char USAGE_HEAD[] =
     "Usage: stampede calibrate SCENARIO --policy LABEL [--knob PATH]\n"
-    "         [--range LO:HI] [--max METRIC=X]... [--min METRIC=X]...\n"
-    "         [--max-db-inflight N] [--max-p99-ms X] [--max-error-rate E]\n"
-    "         [--max-GUARD X] [--reps N] [-j N] [--seed N]\n"
-    "         [--set PATH=VALUE]... [--out DIR] [--quiet] [--no-plot]\n"
-    "         [--max-memory SIZE] [--max-in-flight N]\n"
+    "         [--range LO:HI] [--cost METRIC] [--max METRIC=X]...\n"
+    "         [--min METRIC=X]... [--max-db-inflight N] [--max-p99-ms X]\n"
+    "         [--max-error-rate E] [--max-GUARD X] [--budget SECONDS]\n"
+    "         [--reps N] [-j N] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
+    "         [--quiet] [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
     "\n"
-    "Finds the smallest value of a policy's knob whose constraints hold at\n"
-    "the far end of their 95 % confidence interval (the report says so\n"
-    "when a larger value evaluated fails again). The knob's cost grows with\n"
-    "it (earlier refreshes for beta, longer stalls after a holder crash for\n"
-    "lock_ttl), so the smallest safe value is the answer. The knob is\n"
+    "Recommends the value of a policy's knob that costs least among those\n"
+    "whose every constraint is proven to hold: its 95 % confidence interval\n"
+    "lies within the limit (for a share such as the error rate, the\n"
+    "Clopper-Pearson interval of the counts pooled over the replications:\n"
+    "0 errors in n requests bound the rate by about 3.7/n). A value whose\n"
+    "interval straddles the limit is undecided, never \"holds\". The knob is\n"
     "evaluated on a log grid of 8 values over the range, then on 6 more\n"
-    "between the first value that holds and the one below it, each with N\n"
-    "replications on common random numbers.\n"
+    "around the cheapest value not failing, each with --reps replications\n"
+    "on common random numbers; then, cheapest first, undecided values get\n"
+    "the replications that would decide them, until the cheapest value not\n"
+    "failing is proven or the budget is spent. For the lock's TTL, a pilot\n"
+    "first measures the recompute time under the scenario's load (3000\n"
+    "samples: enough that their maximum reaches the p99.9 with 95 %\n"
+    "confidence), and the range starts there.\n"
     "\n"
     "Options:\n"
     "  --policy LABEL        the policy to calibrate (required)\n"
     "  --knob PATH           the knob: a field of the policy or a full path;\n"
     "                        default the policy's own\n"
-    "  --range LO:HI         the values to try (durations allowed)\n"
+    "  --range LO:HI         the values to try (durations allowed); no pilot\n"
+    "  --cost METRIC         the field of summary.json to minimise; default\n"
+    "                        the policy's cost of its own knob (below), or\n"
+    "                        the knob's value itself for another knob\n"
+    "  --budget SECONDS      simulated time it may spend in all: pilot,\n"
+    "                        search and evidence (seconds, or a duration:\n"
+    "                        50h); default 300 runs of the scenario (300 x\n"
+    "                        its duration)\n"
     "  --max METRIC=X        any field of summary.json ('stampede metrics'),\n"
     "                        at most X at the upper end of its interval:\n"
     "                        --max worst_window.p99_ms=500, --max\n"
@@ -54,8 +68,10 @@ static const char USAGE_HEAD[] =
     "  --max-error-rate E    errors / requests (error_rate; default 0.001)\n";
 
 static const char USAGE_TAIL[] =
-    "  --reps N              replications per value (default 5, at least 2)\n"
-    "  -j N                  worker processes (default: the number of CPUs)\n"
+    "  --reps N              replications per value to start with (default\n"
+    "                        4, at least 2)\n"
+    "  -j N                  worker processes (default: the number of CPUs);\n"
+    "                        the output is the same for any N\n"
     "  --seed N              the random seed (same as --set seed=N)\n"
     "  --set PATH=VALUE      override a field of the scenario\n"
     "  --out DIR             where to write calibrate.json, calibrate.csv and\n"
@@ -72,9 +88,9 @@ static const char USAGE_TAIL[] =
     "                        1000000); its value then counts as failing\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit status: 0 done (also when no value meets the constraints: the\n"
-    "answer says so), 1 failure while running, 2 bad usage or scenario,\n"
-    "130/143 interrupted.\n";
+    "Exit status: 0 done (also when no value is proven: the answer says\n"
+    "\"unproven\" and calibrate.json's \"recommended\" is null), 1 failure\n"
+    "while running, 2 bad usage or scenario, 130/143 interrupted.\n";
 
 /* "  FLAG    text", the text wrapped to the help's columns. */
 static void print_option(const char *flag, const char *text)
@@ -109,11 +125,12 @@ static void print_usage(void)
         const struct policy_calibration *cal = (*p)->calibration;
         if (!cal)
             continue;
-        char flag[64], text[512];
+        char flag[64], text[1024];
         snprintf(flag, sizeof flag, "--%s X", cal->guard_option);
         snprintf(text, sizeof text, "%s: %s (default %g); its knob %s, by "
-                 "default from %s", (*p)->name, metric_label(cal->guard_path),
-                 cal->guard_default, cal->knob, cal->range_help);
+                 "default from %s; its cost %s: %s", (*p)->name,
+                 metric_label(cal->guard_path), cal->guard_default, cal->knob,
+                 cal->range_help, cal->cost, cal->cost_help);
         print_option(flag, text);
     }
     fputs(USAGE_TAIL, stdout);
@@ -133,9 +150,6 @@ static const struct {
 #define N_KNOWN (sizeof KNOWN / sizeof KNOWN[0])
 #define MAX_CONSTRAINTS 16
 
-/* getopt_long's values of --max and --min (the shorthands return their
- * index, below MAX_CONSTRAINTS). */
-enum { OPT_MAX = 1000, OPT_MIN };
 
 /* The shorthand flags: KNOWN, then each calibrated policy's guard (its
  * default limit applies only when that policy is calibrated). */
@@ -157,15 +171,22 @@ static size_t all_constraints(struct constraint *out)
 
 struct calibrate_options {
     struct world_options w;
-    const char *label, *knob, *range;
+    const char *label, *knob, *range, *cost;
     size_t policy;                    /* the label's index in the scenario */
     struct constraint flags[MAX_CONSTRAINTS];
     double limits[MAX_CONSTRAINTS];   /* given on the command line; NAN: not */
     size_t n_flags;
     struct constraint given[MAX_CONSTRAINTS];   /* --max and --min */
     size_t n_given;
+    double budget;                    /* NAN: the default */
+    char cost_field[METRIC_NAME_MAX]; /* --cost, as a field */
     bool no_plot;
 };
+
+/* Runs of the scenario the default budget allows. */
+#define DEFAULT_BUDGET_RUNS 300
+/* The pilot's share of the budget. */
+#define PILOT_SHARE 0.1
 
 static int parse_limit(struct calibrate_options *o, size_t k, const char *text)
 {
@@ -192,12 +213,46 @@ static int parse_bound(struct calibrate_options *o, bool lower,
     return EXIT_OK;
 }
 
+static int parse_budget(struct calibrate_options *o, const char *text)
+{
+    if (!number_or_duration_parse(text, &o->budget) ||
+        !(o->budget > 0 && isfinite(o->budget)))
+        return cli_usage_error("calibrate", "--budget: expected simulated "
+                               "seconds > 0 (a number or a duration such as "
+                               "50h), got '%s'", text);
+    return EXIT_OK;
+}
+
+/* getopt_long's values of the options without a short form (the
+ * shorthands return their index, below MAX_CONSTRAINTS). */
+enum { OPT_MAX = 1000, OPT_MIN, OPT_BUDGET, OPT_COST };
+
+static int take_option(struct calibrate_options *o, int c, char **argv)
+{
+    if (c >= 0 && c < (int)o->n_flags)
+        return parse_limit(o, (size_t)c, optarg);
+    switch (c) {
+    case OPT_MAX: return parse_bound(o, false, optarg);
+    case OPT_MIN: return parse_bound(o, true, optarg);
+    case OPT_BUDGET: return parse_budget(o, optarg);
+    case OPT_COST: o->cost = optarg; return EXIT_OK;
+    case 'p': o->label = optarg; return EXIT_OK;
+    case 'k': o->knob = optarg; return EXIT_OK;
+    case 'R': o->range = optarg; return EXIT_OK;
+    case 'N': o->no_plot = true; return EXIT_OK;
+    case 'h': print_usage(); return -1;
+    default: return world_option("calibrate", c, optarg, argv, &o->w);
+    }
+}
+
 static int parse_options(int argc, char **argv, struct calibrate_options *o)
 {
     static const struct option FIXED[] = {
         WORLD_LONG_OPTIONS,
         {"max", required_argument, NULL, OPT_MAX},
         {"min", required_argument, NULL, OPT_MIN},
+        {"budget", required_argument, NULL, OPT_BUDGET},
+        {"cost", required_argument, NULL, OPT_COST},
         {"policy", required_argument, NULL, 'p'},
         {"knob", required_argument, NULL, 'k'},
         {"range", required_argument, NULL, 'R'},
@@ -215,28 +270,15 @@ static int parse_options(int argc, char **argv, struct calibrate_options *o)
         o->limits[k] = NAN;
     }
     options[N_FIXED + o->n_flags] = (struct option){NULL, 0, NULL, 0};
+    o->budget = NAN;
     /* a confidence interval needs two replications */
-    world_options_init(&o->w, 5, 2);
+    world_options_init(&o->w, 4, 2);
     int c, st = EXIT_OK;
     opterr = 0;
     optind = 1;
     while (st == EXIT_OK &&
-           (c = getopt_long(argc, argv, ":hqj:", options, NULL)) != -1) {
-        if (c >= 0 && c < (int)o->n_flags) {
-            st = parse_limit(o, (size_t)c, optarg);
-            continue;
-        }
-        switch (c) {
-        case OPT_MAX: st = parse_bound(o, false, optarg); break;
-        case OPT_MIN: st = parse_bound(o, true, optarg); break;
-        case 'p': o->label = optarg; break;
-        case 'k': o->knob = optarg; break;
-        case 'R': o->range = optarg; break;
-        case 'N': o->no_plot = true; break;
-        case 'h': print_usage(); return -1;
-        default: st = world_option("calibrate", c, optarg, argv, &o->w);
-        }
-    }
+           (c = getopt_long(argc, argv, ":hqj:", options, NULL)) != -1)
+        st = take_option(o, c, argv);
     if (st != EXIT_OK ||
         (st = world_options_finish("calibrate", argc, argv, &o->w)) != EXIT_OK)
         return st;
@@ -277,9 +319,36 @@ static int resolve_knob(const struct scenario *s, struct calibrate_options *o,
     return EXIT_OK;
 }
 
+/* The knob's own calibration applies: the policy's knob, not another. */
+static bool own_knob(const struct calibrate_options *o,
+                     const struct policy_calibration *cal,
+                     const struct calibrate_params *p)
+{
+    char path[CFG_PATH_MAX];
+    if (!cal)
+        return false;
+    snprintf(path, sizeof path, "policies[%s].%s", o->label, cal->knob);
+    return strcmp(path, p->knob_path) == 0;
+}
+
+/* The recompute time the default range starts from: the pilot's, or the
+ * service distribution's quantiles. */
+static struct recompute_time recompute_time_of(const struct scenario *s,
+                                               const struct pilot *pilot)
+{
+    if (pilot && pilot->measured)
+        return (struct recompute_time){pilot->p50, pilot->p99, pilot->p999,
+                                       true};
+    return (struct recompute_time){dist_quantile(&s->model.service, 0.5),
+                                   dist_quantile(&s->model.service, 0.99),
+                                   dist_quantile(&s->model.service, 0.999),
+                                   false};
+}
+
 static int resolve_range(const struct scenario *s,
                          const struct calibrate_options *o,
                          const struct policy_calibration *cal,
+                         const struct pilot *pilot,
                          struct calibrate_params *p)
 {
     if (o->range) {
@@ -289,8 +358,9 @@ static int resolve_range(const struct scenario *s,
             !number_or_duration_parse(hi, &p->hi))
             return cli_usage_error("calibrate", "--range: expected LO:HI, "
                                    "got '%s'", o->range);
-    } else if (cal && !o->knob) {
-        cal->default_range(&s->model.service, &p->lo, &p->hi);
+    } else if (own_knob(o, cal, p)) {
+        struct recompute_time t = recompute_time_of(s, pilot);
+        cal->default_range(&t, &p->lo, &p->hi);
     } else {
         return cli_usage_error("calibrate", "give --range LO:HI for the knob "
                                "%s", p->knob_path);
@@ -301,28 +371,36 @@ static int resolve_range(const struct scenario *s,
     return EXIT_OK;
 }
 
-/* Whether a run of the calibrated policy has the constraint's field: a
- * policy's own metric only for that policy, the SLO's only with an slo.
- * A usage error if not. */
+/* Whether a run of the calibrated policy has the field: a policy's own
+ * metric only for that policy, the SLO's only with an slo. A usage error
+ * (naming `flag`) if not. */
+static int check_field(const struct scenario *s, const struct policy_ops *ops,
+                       const char *path, const char *flag)
+{
+    struct metric_info m;
+    const char *metric = strncmp(path, "policy_metrics.", 15) == 0
+                             ? path + 15 : NULL;
+    bool measured = !metric;
+    for (size_t k = 0; metric && k < policy_metric_count(ops); k++)
+        measured |= strcmp(policy_metric_at(ops, k, NULL)->name, metric) == 0;
+    if (!measured)
+        return cli_usage_error("calibrate", "%s: the %s policy does not "
+                               "measure the %s", flag, ops->name,
+                               metric_label(path));
+    if (metric_find(path, &m) && m.slo && !s->model.slo.set)
+        return cli_usage_error("calibrate", "%s: the scenario has no slo (add "
+                               "an \"slo\" block, or --set slo.p99=250ms)",
+                               flag);
+    return EXIT_OK;
+}
+
 static int check_measured(const struct scenario *s,
                           const struct policy_ops *ops,
                           const struct constraint *c)
 {
     char flag[128];
     constraint_flag(c, flag, sizeof flag);
-    const char *metric = strncmp(c->path, "policy_metrics.", 15) == 0
-                             ? c->path + 15 : NULL;
-    bool measured = !metric;
-    for (size_t m = 0; metric && m < policy_metric_count(ops); m++)
-        measured |= strcmp(policy_metric_at(ops, m, NULL)->name, metric) == 0;
-    if (!measured)
-        return cli_usage_error("calibrate", "%s: the %s policy does not "
-                               "measure the %s", flag, ops->name, c->what);
-    if (c->slo && !s->model.slo.set)
-        return cli_usage_error("calibrate", "%s: the scenario has no slo (add "
-                               "an \"slo\" block, or --set slo.p99=250ms)",
-                               flag);
-    return EXIT_OK;
+    return check_field(s, ops, c->path, flag);
 }
 
 /* The constraints: the shorthands given, the error rate's default, the
@@ -356,56 +434,74 @@ static int build_constraints(const struct scenario *s,
     return st;
 }
 
-static void show_progress(size_t done, void *ctx)
+/* The field minimised: --cost, the policy's for its own knob, or none
+ * (the knob's value). */
+static int resolve_cost(const struct scenario *s,
+                        struct calibrate_options *o,
+                        const struct policy_calibration *cal,
+                        struct calibrate_params *p)
 {
-    progress_update(ctx, done);
+    struct metric_info m;
+    if (!o->cost) {
+        p->cost = own_knob(o, cal, p) ? cal->cost : NULL;
+        return EXIT_OK;
+    }
+    if (!metric_find(o->cost, &m) || !m.field[0])
+        return cli_usage_error("calibrate", "--cost %s: no field of "
+                               "summary.json of that name ('stampede metrics' "
+                               "lists them)", o->cost);
+    snprintf(o->cost_field, sizeof o->cost_field, "%s", m.field);
+    p->cost = o->cost_field;
+    return check_field(s, s->policies[o->policy].ops, p->cost, "--cost");
+}
+
+static void show_progress(double spent, void *ctx)
+{
+    progress_update(ctx, (size_t)spent);
 }
 
 /* NULL when the -j workers' worlds of s fit in max_memory; else the
- * message. The knob does not change what a world holds at start, but
- * checking both ends costs nothing. */
-static char *too_large(const struct calibrate_params *p,
+ * message. */
+static char *too_large(const struct calibrate_options *o,
                        const struct scenario *s)
 {
-    int k = scenario_policy_index(s, p->label);
-    if (p->sweep.max_memory <= 0 || k < 0)
+    int k = scenario_policy_index(s, o->label);
+    if (o->w.max_memory <= 0 || k < 0)
         return NULL;
     size_t idx = (size_t)k;
-    unsigned parallel = p->sweep.jobs < CALIBRATE_GRID ? p->sweep.jobs
-                                                       : CALIBRATE_GRID;
-    return memguard_problem(s, &idx, 1, parallel, NULL, p->sweep.max_memory);
+    return memguard_problem(s, &idx, 1, o->w.jobs, NULL, o->w.max_memory);
 }
 
 /* Loads the scenario at both ends of the range: a value the scenario
  * refuses, or worlds too large for --max-memory, is a usage error,
  * before anything runs. */
-static int check_ends(const struct calibrate_params *p)
+static int check_ends(const struct calibrate_params *p,
+                      const struct calibrate_options *o)
 {
     double ends[2] = {p->lo, p->hi};
     for (int i = 0; i < 2; i++) {
         char value[64];
         calibrate_value_text(ends[i], value, sizeof value);
         char *set = str_printf("%s=%s", p->knob_path, value);
-        const char **sets = calloc(p->sweep.n_sets + 1, sizeof *sets);
+        const char **sets = calloc(p->n_sets + 1, sizeof *sets);
         if (!set || !sets) {
             free(set);
             free(sets);
             return EXIT_FAILED;
         }
-        for (size_t k = 0; k < p->sweep.n_sets; k++)
-            sets[k] = p->sweep.sets[k];
-        sets[p->sweep.n_sets] = set;
+        for (size_t k = 0; k < p->n_sets; k++)
+            sets[k] = p->sets[k];
+        sets[p->n_sets] = set;
         struct scenario_errors errors = {0};
-        struct scenario *s = scenario_load_text(p->sweep.file, p->sweep.text,
-                                                p->sweep.len, sets,
-                                                p->sweep.n_sets + 1, &errors);
+        struct scenario *s = scenario_load_text(p->file, p->text, p->len,
+                                                sets, p->n_sets + 1, &errors);
         scenario_errors_print(&errors, stderr);
         scenario_errors_free(&errors);
         free(set);
         free(sets);
         if (!s)
             return EXIT_USAGE;
-        char *problem = too_large(p, s);
+        char *problem = too_large(o, s);
         scenario_free(s);
         if (problem) {
             fprintf(stderr, "%s\n", problem);
@@ -416,42 +512,132 @@ static int check_ends(const struct calibrate_params *p)
     return EXIT_OK;
 }
 
+/* The budget: given or the default, at least what the search needs after
+ * the pilot's share. */
+static int resolve_budget(const struct scenario *s,
+                          const struct calibrate_options *o, bool pilot,
+                          struct calibrate_params *p)
+{
+    p->duration = s->model.duration;
+    p->budget = isnan(o->budget) ? DEFAULT_BUDGET_RUNS * p->duration
+                                 : o->budget;
+    double search = calibrate_search_cost(p);
+    double need = pilot ? search / (1 - PILOT_SHARE) : search;
+    if (p->budget < need)
+        return cli_usage_error("calibrate", "--budget %g: the search alone "
+                               "takes %g simulated s (%d values x %u "
+                               "replications x %g s%s); give at least %g",
+                               p->budget, search, CALIBRATE_MAX_POINTS,
+                               p->reps, p->duration,
+                               pilot ? ", and the pilot a tenth of the "
+                                       "budget" : "", ceil(need));
+    return EXIT_OK;
+}
+
+static int run_pilot(const struct calibrate_params *p, struct pilot *pilot,
+                     struct progress *bar)
+{
+    struct pilot_params pp = {
+        .file = p->file, .text = p->text, .len = p->len, .sets = p->sets,
+        .n_sets = p->n_sets, .label = p->label, .jobs = p->jobs,
+        .max_in_flight = p->max_in_flight, .stop = p->stop,
+        .allowance = PILOT_SHARE * p->budget};
+    char err[256];
+    if (!pilot_run(&pp, pilot, err, sizeof err)) {
+        progress_finish(bar);
+        fprintf(stderr, "stampede calibrate: %s\n", err);
+        return EXIT_FAILED;
+    }
+    progress_update(bar, (size_t)pilot->spent);
+    return EXIT_OK;
+}
+
+static int report(const struct calibrate_report *r,
+                  const struct calibrate_options *o,
+                  const struct cli_env *env)
+{
+    char err[512];
+    calibrate_print(r, stdout);
+    fflush(stdout);
+    if (!calibrate_write(r, !o->no_plot, o->w.quiet, err, sizeof err)) {
+        fprintf(stderr, "stampede calibrate: %s\n", err);
+        return EXIT_FAILED;
+    }
+    return r->result->stopped ? cli_signal_status(env) : EXIT_OK;
+}
+
 static int calibrate_and_report(struct calibrate_params *p,
                                 const struct scenario *s,
                                 const struct policy_calibration *cal,
+                                const struct pilot *pilot,
                                 const struct calibrate_options *o,
+                                struct progress *bar,
                                 const struct cli_env *env)
 {
     char err[512];
     char *dir = o->w.out_dir ? str_printf("%s", o->w.out_dir)
                            : str_printf("results/%s-calibrate-%s", s->name,
                                         o->label);
-    struct progress bar;
-    progress_init(&bar, "calibrate", "values", CALIBRATE_MAX_POINTS, o->w.quiet,
-                  env->stderr_is_tty);
     p->progress = show_progress;
-    p->progress_ctx = &bar;
-    struct calibration c;
+    p->progress_ctx = bar;
+    p->spent = pilot ? pilot->spent : 0;
+    /* ~22 KB a value: not on the stack */
+    struct calibration *c = calloc(1, sizeof *c);
     int status = EXIT_FAILED;
-    if (!dir || !outfile_mkdirs(dir, err, sizeof err)) {
-        fprintf(stderr, "stampede calibrate: %s\n", dir ? err : "out of memory");
-    } else if (!calibrate_run(p, &c, err, sizeof err)) {
-        progress_finish(&bar);
+    if (!dir || !c || !outfile_mkdirs(dir, err, sizeof err)) {
+        progress_finish(bar);
+        fprintf(stderr, "stampede calibrate: %s\n",
+                dir && c ? err : "out of memory");
+    } else if (!calibrate_run(p, c, err, sizeof err)) {
+        progress_finish(bar);
         fprintf(stderr, "stampede calibrate: %s\n", err);
     } else {
-        progress_finish(&bar);
-        struct calibrate_report r = {s, p, cal, &c, dir};
-        calibrate_print(&r, stdout);
-        fflush(stdout);
-        status = calibrate_write(&r, !o->no_plot, o->w.quiet, err, sizeof err)
-                     ? EXIT_OK : EXIT_FAILED;
-        if (status != EXIT_OK)
-            fprintf(stderr, "stampede calibrate: %s\n", err);
-        else if (c.stopped)
-            status = cli_signal_status(env);
+        progress_finish(bar);
+        struct calibrate_report r = {s, p, cal, c, pilot, dir};
+        status = report(&r, o, env);
     }
+    if (c)
+        calibration_free(c);
+    free(c);
     free(dir);
     return status;
+}
+
+/* Everything from the loaded scenario on. */
+static int calibrate_scenario(struct calibrate_options *o,
+                              const struct scenario *s, const char *text,
+                              size_t len, const struct cli_env *env)
+{
+    struct calibrate_params p = {
+        .file = o->w.file, .text = text, .len = len,
+        .sets = (const char *const *)o->w.args.sets, .n_sets = o->w.args.n_sets,
+        .label = o->label, .reps = o->w.reps, .jobs = o->w.jobs,
+        .stop = env->stop, .max_in_flight = o->w.max_in_flight};
+    const struct policy_calibration *cal = NULL;
+    struct constraint constraints[MAX_CONSTRAINTS];
+    int status;
+    if ((status = resolve_knob(s, o, &p, &cal)) != EXIT_OK ||
+        (status = build_constraints(s, o, cal, constraints,
+                                    &p.n_constraints)) != EXIT_OK ||
+        (status = resolve_cost(s, o, cal, &p)) != EXIT_OK)
+        return status;
+    p.constraints = constraints;
+    bool want_pilot = !o->range && own_knob(o, cal, &p) && cal->pilot;
+    if ((status = resolve_budget(s, o, want_pilot, &p)) != EXIT_OK)
+        return status;
+    struct progress bar;
+    progress_init(&bar, "calibrate", "simulated s", (size_t)p.budget,
+                  o->w.quiet, env->stderr_is_tty);
+    struct pilot pilot;
+    if (want_pilot && (status = run_pilot(&p, &pilot, &bar)) != EXIT_OK)
+        return status;
+    const struct pilot *used = want_pilot ? &pilot : NULL;
+    if ((status = resolve_range(s, o, cal, used, &p)) != EXIT_OK ||
+        (status = check_ends(&p, o)) != EXIT_OK) {
+        progress_finish(&bar);
+        return status;
+    }
+    return calibrate_and_report(&p, s, cal, used, o, &bar, env);
 }
 
 int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
@@ -473,24 +659,7 @@ int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
         status = EXIT_USAGE;
         goto out;
     }
-    struct calibrate_params p = {
-        .sweep = {.file = o.w.file, .text = text, .len = len,
-                  .sets = o.w.args.sets, .n_sets = o.w.args.n_sets,
-                  .reps = o.w.reps, .jobs = o.w.jobs, .stop = env->stop,
-                  .max_in_flight = o.w.max_in_flight,
-                  .max_memory = o.w.max_memory},
-        .label = o.label,
-    };
-    const struct policy_calibration *cal = NULL;
-    struct constraint constraints[MAX_CONSTRAINTS];
-    if ((status = resolve_knob(s, &o, &p, &cal)) != EXIT_OK ||
-        (status = resolve_range(s, &o, cal, &p)) != EXIT_OK ||
-        (status = build_constraints(s, &o, cal, constraints,
-                                    &p.n_constraints)) != EXIT_OK ||
-        (status = check_ends(&p)) != EXIT_OK)
-        goto out;
-    p.constraints = constraints;
-    status = calibrate_and_report(&p, s, cal, &o, env);
+    status = calibrate_scenario(&o, s, text, len, env);
 out:
     scenario_errors_free(&errors);
     scenario_free(s);

@@ -15,8 +15,6 @@
 #include "kernel/strutil.h"
 #include "metric_registry.h"
 
-#define LEVEL 0.95
-
 const char *const VERDICT_NAMES[] = {"holds", "undecided", "fails"};
 
 /* What the registry knows of the metric: its share's counts. */
@@ -160,19 +158,36 @@ static enum verdict verdict_of(double lo, double hi,
            : lo > c->limit ? VERDICT_FAILS : VERDICT_UNDECIDED;
 }
 
+/* The two-sided Student-t quantile of `level` with df degrees of
+ * freedom. */
+static double t_quantile(double level, double df)
+{
+    return gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df);
+}
+
+/* The half-width at `level` of an interval whose 95 % half-width over n
+ * replications is hw95. */
+static double widen(double hw95, size_t n, double level)
+{
+    if (!isfinite(hw95) || n < 2 || level == 0.95)
+        return hw95;
+    return hw95 * t_quantile(level, n - 1.0) / t_quantile(0.95, n - 1.0);
+}
+
 /* Replications after which a Student-t interval of this spread would
  * clear the limit: the least R with t(R-1) s / sqrt(R) < |mean - limit|,
  * s the replications' standard deviation (hw = t(n-1) s / sqrt(n)). */
-static double reps_for_t(double mean, double hw, size_t n, double limit)
+static double reps_for_t(double mean, double hw, size_t n, double limit,
+                         double level)
 {
     double gap = fabs(mean - limit);
     if (!(hw > gap))
         return (double)n;
     if (!(gap > 0) || n < 2)
         return INFINITY;
-    double s = hw * sqrt((double)n) / gsl_cdf_tdist_Pinv(0.975, n - 1.0);
+    double s = hw * sqrt((double)n) / t_quantile(level, n - 1.0);
     double r = (double)n;
-    while (gsl_cdf_tdist_Pinv(0.975, r - 1) * s / sqrt(r) >= gap) {
+    while (t_quantile(level, r - 1) * s / sqrt(r) >= gap) {
         r = ceil(r * 1.1);
         if (r > 1e9)
             return INFINITY;
@@ -183,7 +198,8 @@ static double reps_for_t(double mean, double hw, size_t n, double limit)
 /* A share: the Clopper–Pearson interval of the pooled counts, widened to
  * the replications' own where that is wider. */
 static void judge_share(const struct aggregate *a, const struct constraint *c,
-                        double mean, double hw, struct judgement *out)
+                        double mean, double hw, double level,
+                        struct judgement *out)
 {
     out->events = pooled_events(a, c->num);
     out->trials = summary_get(&a->total, c->den);
@@ -193,34 +209,36 @@ static void judge_share(const struct aggregate *a, const struct constraint *c,
         return;
     }
     out->estimate = out->events / out->trials;
-    proportion_interval(out->events, out->trials, LEVEL, &out->lo, &out->hi);
+    proportion_interval(out->events, out->trials, level, &out->lo, &out->hi);
     if (isfinite(mean) && isfinite(hw)) {
-        out->lo = fmin(out->lo, mean - hw);
-        out->hi = fmax(out->hi, mean + hw);
+        /* a share lies in [0, 1], whatever a t interval says */
+        out->lo = fmax(0, fmin(out->lo, mean - hw));
+        out->hi = fmin(1, fmax(out->hi, mean + hw));
     }
     out->verdict = verdict_of(out->lo, out->hi, c);
     if (out->verdict != VERDICT_UNDECIDED)
         return;
     double per_rep = out->trials / (double)a->n;
     double trials = proportion_trials_to_decide(out->events, out->trials,
-                                                c->limit, LEVEL);
+                                                c->limit, level);
     double reps = ceil(trials / per_rep);
     if (isfinite(mean) && isfinite(hw))
-        reps = fmax(reps, reps_for_t(mean, hw, a->n, c->limit));
+        reps = fmax(reps, reps_for_t(mean, hw, a->n, c->limit, level));
     out->reps_to_decide = fmax(reps, (double)a->n + 1);
 }
 
-void constraint_judge(const struct aggregate *a, const struct constraint *c,
-                      struct judgement *out)
+void constraint_judge_at(const struct aggregate *a,
+                         const struct constraint *c, double level,
+                         struct judgement *out)
 {
     double mean = summary_get(&a->mean, c->path);
-    double hw = summary_get(&a->ci95, c->path);
+    double hw = widen(summary_get(&a->ci95, c->path), a->n, level);
     *out = (struct judgement){VERDICT_FAILS, mean, NAN, NAN, NAN, NAN,
                               (double)a->n};
     if (a->bimodal)
         return;
     if (c->den[0]) {
-        judge_share(a, c, mean, hw, out);
+        judge_share(a, c, mean, hw, level, out);
         return;
     }
     if (!isfinite(mean))
@@ -230,8 +248,15 @@ void constraint_judge(const struct aggregate *a, const struct constraint *c,
     out->hi = isfinite(hw) ? mean + hw : mean;
     out->verdict = verdict_of(out->lo, out->hi, c);
     if (out->verdict == VERDICT_UNDECIDED)
-        out->reps_to_decide = fmax(reps_for_t(mean, hw, a->n, c->limit),
+        out->reps_to_decide = fmax(reps_for_t(mean, hw, a->n, c->limit,
+                                              level),
                                    (double)a->n + 1);
+}
+
+void constraint_judge(const struct aggregate *a, const struct constraint *c,
+                      struct judgement *out)
+{
+    constraint_judge_at(a, c, 0.95, out);
 }
 
 double constraint_bound(const struct aggregate *a, const struct constraint *c)

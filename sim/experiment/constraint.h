@@ -10,7 +10,8 @@
  *   fails      the whole interval is beyond it (lower end > X for --max);
  *   undecided  the interval straddles it: more evidence could go either
  *              way. Nothing undecided is reported as holding.
- * Each verdict is then wrong with probability at most 2.5 %.
+ * Each verdict is then wrong with probability at most 2.5 % (with a
+ * level other than 95 %, half of what the level leaves out).
  *
  * The interval: the mean of the replications' values and its Student-t
  * half-width; for a share (FOLD_SHARE in the registry: errors of
@@ -89,9 +90,15 @@ void constraint_name(const struct constraint *c, char *out, size_t n);
 /* The flag that gave it: "--max-p99-ms", "--max worst_window.p99_ms=500". */
 void constraint_flag(const struct constraint *c, char *out, size_t n);
 
-/* The point's verdict on c, with the figures it rests on. */
+/* The point's verdict on c, with the figures it rests on: at 95 %, or
+ * with intervals of another two-sided `level` (a search that picks the
+ * best of several values makes each interval wider, so that all hold
+ * together at 95 %: calibrate.h). */
 void constraint_judge(const struct aggregate *a, const struct constraint *c,
                       struct judgement *out);
+void constraint_judge_at(const struct aggregate *a,
+                         const struct constraint *c, double level,
+                         struct judgement *out);
 
 /* The end of the judged interval farthest from satisfying c: the upper
  * one for a --max, the lower one for a --min; one that always fails (+inf

@@ -1,184 +1,283 @@
 /*
- * calibrate_report.c — see calibrate_report.h.
+ * calibrate_report.c — see calibrate_report.h. The terminal's report;
+ * the files are written by calibrate_files.c.
  */
-#include "metric_registry.h"
 #include "output/calibrate_report.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/json_out.h"
-#include "kernel/strutil.h"
-#include "output/outfile.h"
-#include "output/plot.h"
+#include "kernel/dist.h"
+#include "metric_registry.h"
+#include "output/calibrate_text.h"
 
-/* The knob's name: the last component of its path. */
-static const char *knob_name(const struct calibrate_params *p)
+/* ---- the pilot ---- */
+
+static void print_pilot(const struct calibrate_report *r, FILE *out)
 {
-    const char *dot = strrchr(p->knob_path, '.');
-    return dot ? dot + 1 : p->knob_path;
+    const struct pilot *pl = r->pilot;
+    if (!pl)
+        return;
+    char ttl[32], sttl[32];
+    duration_format(pl->ttl, ttl, sizeof ttl);
+    duration_format(pl->scenario_ttl, sttl, sizeof sttl);
+    fprintf(out, "Recompute time under load, from a pilot of %u run%s (%.0f "
+            "simulated s)", pl->runs, pl->runs == 1 ? "" : "s", pl->spent);
+    if (pl->ttl != pl->scenario_ttl)
+        fprintf(out, " with cache.ttl %s instead of %s, so that values are "
+                "recomputed often enough (database utilisation %.1f %%; "
+                "%.1f %% in the scenario)", ttl, sttl, 100 * pl->util,
+                100 * pl->scenario_util);
+    char p999[32] = "-";
+    if (pl->measured)
+        snprintf(p999, sizeof p999, "%.1f ms", 1e3 * pl->p999);
+    fprintf(out, ":\n  n %llu, p50 %.1f ms, p99 %.1f ms, p99.9 %s, max %.1f "
+            "ms\n", (unsigned long long)pl->n, 1e3 * pl->p50, 1e3 * pl->p99,
+            p999, 1e3 * pl->max);
+    if (pl->measured) {
+        fprintf(out, "  (%d samples or more: their maximum reaches the p99.9 "
+                "with 95 %% confidence); the range starts at its p50.\n",
+                PILOT_SAMPLES);
+        return;
+    }
+    fprintf(out, "  The pilot could not estimate the p99.9: %s. The range "
+            "comes from database.service instead (p50 %.1f ms, p99.9 %.1f "
+            "ms).\n", pl->why,
+            1e3 * dist_quantile(&r->scenario->model.service, 0.5),
+            1e3 * dist_quantile(&r->scenario->model.service, 0.999));
 }
 
-static double mean_of(const struct calibrate_point *pt, const char *path)
-{
-    return summary_get(&pt->agg.mean, path);
-}
+/* ---- the table ---- */
 
-/* The metrics reported at each value: the constraints, then the costs. */
-static size_t n_metrics(const struct calibrate_report *r)
-{
-    return r->params->n_constraints + (r->cal ? r->cal->n_costs : 0);
-}
-
-static const char *metric_path(const struct calibrate_report *r, size_t i)
-{
-    const struct calibrate_params *p = r->params;
-    return i < p->n_constraints ? p->constraints[i].path
-                                : r->cal->costs[i - p->n_constraints];
-}
-
-/* A constraint's short name (constraint_name), for tables and messages. */
-struct name_buf {
-    char text[96];
-};
-
-static struct name_buf short_name(const struct constraint *c)
-{
-    struct name_buf b;
-    constraint_name(c, b.text, sizeof b.text);
-    return b;
-}
-
-/* The binding constraint as calibrate.json names it: the shorthand's
- * option ("max-p99-ms"), or "max worst_window.p99_ms". */
-static void binding_text(const struct constraint *c, char *out, size_t n)
-{
-    if (strcmp(c->option, "max") == 0 || strcmp(c->option, "min") == 0)
-        constraint_name(c, out, n);
-    else
-        snprintf(out, n, "%s", c->option);
-}
-
-/* ---- the terminal ---- */
-
-/* A constraint's column: 22 characters, or its name's length. */
+/* A constraint's column: its short name, at least 24 wide. */
 static int column_width(const struct constraint *c)
 {
-    int len = (int)strlen(short_name(c).text);
-    return len > 22 ? len : 22;
+    char name[96];
+    constraint_name(c, name, sizeof name);
+    int len = (int)strlen(name);
+    return len > 24 ? len : 24;
 }
 
 static void print_header(const struct calibrate_report *r, FILE *out)
 {
     const struct calibrate_params *p = r->params;
-    fprintf(out, "Calibrating %s of policy %s on %s: %u replications per "
-            "value, seed %llu.\n", knob_name(p), p->label, r->scenario->name,
-            p->sweep.reps, (unsigned long long)r->scenario->seed);
-    bool lower = false;
-    for (size_t i = 0; i < p->n_constraints; i++)
-        lower |= p->constraints[i].lower;
-    fprintf(out, "Constraints, at the %s of the 95 %% interval%s:\n",
-            lower ? "far end" : "upper end",
-            lower ? " (the upper for --max, the lower for --min)" : "");
+    char cost[160];
+    calibrate_cost_label(r->params, cost, sizeof cost);
+    fprintf(out, "\nCalibrating %s of policy %s on %s (seed %llu): the value "
+            "of least cost among those proven to meet every constraint.\n",
+            calibrate_knob_name(p), p->label, r->scenario->name,
+            (unsigned long long)r->scenario->seed);
+    fprintf(out, "Cost: %s.\n", cost);
+    fprintf(out, "Constraints, proven at the far end of the 95 %% interval (a "
+            "share: Clopper-Pearson on the counts pooled over the "
+            "replications):\n");
     for (size_t i = 0; i < p->n_constraints; i++) {
         const struct constraint *k = &p->constraints[i];
         char flag[128];
         constraint_flag(k, flag, sizeof flag);
-        fprintf(out, "  %-58s %s %g   (%s)\n", k->what, k->lower ? ">=" : "<=",
+        fprintf(out, "  %-56s %s %g   (%s)\n", k->what, k->lower ? ">=" : "<=",
                 k->limit, flag);
     }
-    fprintf(out, "\n%12s", knob_name(p));
-    for (size_t i = 0; i < p->n_constraints; i++)
-        fprintf(out, " %*s", column_width(&p->constraints[i]),
-                short_name(&p->constraints[i]).text);
-    fprintf(out, "\n");
+    fprintf(out, "Evidence: %u replications of %g s per value to start; "
+            "budget %.0f simulated s, %.0f spent.\n\n", p->reps, p->duration,
+            p->budget, r->result->spent);
+    fprintf(out, "%12s %24s", calibrate_knob_name(p), "cost");
+    for (size_t i = 0; i < p->n_constraints; i++) {
+        char name[96];
+        constraint_name(&p->constraints[i], name, sizeof name);
+        fprintf(out, " %*s", column_width(&p->constraints[i]), name);
+    }
+    fprintf(out, " %5s %9s %9s  %s\n", "reps", "requests", "recomp.",
+            "verdict");
+}
+
+static void print_verdict(const struct calibrate_report *r, size_t k,
+                          FILE *out)
+{
+    const struct calibrate_point *pt = &r->result->points[k];
+    char name[96] = "";
+    if (pt->binding >= 0)
+        constraint_name(&r->params->constraints[pt->binding], name,
+                        sizeof name);
+    switch (pt->verdict) {
+    case VERDICT_HOLDS:
+        fprintf(out, "holds%s\n", (int)k == r->result->recommended
+                                      ? "  <- recommended" : "");
+        return;
+    case VERDICT_FAILS:
+        fprintf(out, "fails: %s\n", pt->binding >= 0 ? name
+                                    : "a run stopped early (overloaded)");
+        return;
+    case VERDICT_UNDECIDED:
+        break;
+    }
+    if (isinf(pt->reps_to_decide))
+        fprintf(out, "undecided: %s (no amount decides it)\n", name);
+    else
+        fprintf(out, "undecided: %s (~%.0f reps would decide%s)\n", name,
+                pt->reps_to_decide, pt->passed_over ? "; beyond the budget"
+                                                     : "");
 }
 
 static void print_points(const struct calibrate_report *r, FILE *out)
 {
     const struct calibrate_params *p = r->params;
-    const struct calibration *c = r->result;
-    for (size_t k = 0; k < c->n; k++) {
-        const struct calibrate_point *pt = &c->points[k];
+    for (size_t k = 0; k < r->result->n; k++) {
+        const struct calibrate_point *pt = &r->result->points[k];
+        char cell[96], a[24], b[24];
         fprintf(out, "%12.6g", pt->value);
+        calibrate_cost_cell(pt, cell, sizeof cell);
+        fprintf(out, " %24s", cell);
         for (size_t i = 0; i < p->n_constraints; i++) {
-            const char *path = p->constraints[i].path;
-            char cell[64];
-            double hw = summary_get(&pt->agg.ci95, path);
-            if (pt->agg.bimodal)
-                snprintf(cell, sizeof cell, "%.4g (split)", mean_of(pt, path));
-            else
-                snprintf(cell, sizeof cell, "%.4g ±%.2g", mean_of(pt, path),
-                         isfinite(hw) ? hw : 0);
+            calibrate_judgement_cell(&pt->judged[i], &pt->agg, cell,
+                                     sizeof cell);
             fprintf(out, " %*s", column_width(&p->constraints[i]), cell);
         }
-        if (pt->feasible)
-            fprintf(out, "   holds%s\n", (int)k == c->recommended
-                                             ? "  <- recommended" : "");
-        else if (!pt->complete)
-            fprintf(out, "   incomplete\n");
-        else
-            fprintf(out, "   fails: %s\n",
-                    short_name(&p->constraints[pt->binding]).text);
+        calibrate_count(summary_get(&pt->agg.total, "requests"), a, sizeof a);
+        calibrate_count(summary_get(&pt->agg.total, "recomputes.total"), b,
+                        sizeof b);
+        fprintf(out, " %5u %9s %9s  ", pt->reps, a, b);
+        print_verdict(r, k, out);
     }
+}
+
+/* The last component of a field: "overlap_share". */
+static const char *short_field(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot ? dot + 1 : path;
+}
+
+/* What makes the cost, value by value (the policy's `explains`): short
+ * headers, then their meaning. */
+static void print_explains(const struct calibrate_report *r, FILE *out)
+{
+    if (!r->cal || r->cal->n_explains == 0 || !r->params->cost)
+        return;
+    const char *const *e = r->cal->explains;
+    size_t n = r->cal->n_explains;
+    fprintf(out, "\nWhat makes the cost:\n%12s", calibrate_knob_name(r->params));
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, " %16s", short_field(e[i]));
+    fputc('\n', out);
+    for (size_t k = 0; k < r->result->n; k++) {
+        const struct calibrate_point *pt = &r->result->points[k];
+        fprintf(out, "%12.6g", pt->value);
+        for (size_t i = 0; i < n; i++)
+            fprintf(out, " %16.4g", summary_get(&pt->agg.mean, e[i]));
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s: %s", i ? "; " : "  (", short_field(e[i]),
+                metric_label(e[i]));
+    fprintf(out, ")\n");
+}
+
+/* ---- the answer ---- */
+
+/* "error-rate: 0 of 97.2M requests, upper 3.8e-08 <= 0.001" */
+static void print_proof(const struct calibrate_report *r,
+                        const struct calibrate_point *pt, FILE *out)
+{
+    const struct calibrate_params *p = r->params;
+    for (size_t i = 0; i < p->n_constraints; i++) {
+        char text[256];
+        calibrate_judgement_text(&p->constraints[i], &pt->judged[i], text,
+                                 sizeof text);
+        fprintf(out, "  %s %s\n", i ? "       " : "proven:", text);
+    }
+}
+
+/* The cheapest value on one side of the recommendation that is not
+ * failing; else the nearest (which fails); -1 if the side is empty. */
+static int runner_up(const struct calibration *c, int rec, int step)
+{
+    int best = -1;
+    for (int k = rec + step; k >= 0 && k < (int)c->n; k += step) {
+        const struct calibrate_point *pt = &c->points[k];
+        if (pt->verdict == VERDICT_FAILS)
+            continue;
+        if (best < 0 || pt->cost < c->points[best].cost)
+            best = k;
+    }
+    if (best < 0 && rec + step >= 0 && rec + step < (int)c->n)
+        best = rec + step;
+    return best;
+}
+
+static void print_runner_up(const struct calibrate_report *r, int k,
+                            const char *side, FILE *out)
+{
+    const struct calibration *c = r->result;
+    if (k < 0) {
+        fprintf(out, "  runner-up %s: none evaluated (--range can go %s)\n",
+                side, strcmp(side, "below") == 0 ? "lower" : "higher");
+        return;
+    }
+    const struct calibrate_point *pt = &c->points[k];
+    const struct calibrate_point *rec = &c->points[c->recommended];
+    char why[256] = "";
+    if (pt->binding >= 0)
+        calibrate_judgement_text(&r->params->constraints[pt->binding],
+                                 &pt->judged[pt->binding], why, sizeof why);
+    fprintf(out, "  runner-up %s: %s = %.6g %s, cost %.4g (%+.0f %%)%s%s%s\n",
+            side, calibrate_knob_name(r->params), pt->value,
+            VERDICT_NAMES[pt->verdict], pt->cost,
+            100 * (pt->cost / rec->cost - 1), why[0] ? " — " : "", why,
+            pt->verdict == VERDICT_FAILS && pt->binding < 0
+                ? " — a run stopped early" : "");
 }
 
 static void print_recommendation(const struct calibrate_report *r, FILE *out)
 {
-    const struct calibrate_params *p = r->params;
     const struct calibration *c = r->result;
     const struct calibrate_point *pt = &c->points[c->recommended];
-    fprintf(out, "\nRecommended: %s = %.6g\n", knob_name(p), pt->value);
-    fprintf(out, "  margins:");
-    for (size_t i = 0; i < p->n_constraints; i++) {
-        const struct constraint *k = &p->constraints[i];
-        double b = constraint_bound(&pt->agg, k), lim = k->limit;
-        if (k->lower)
-            fprintf(out, "%s %s %.4g above %g (lower %.4g)", i ? ";" : "",
-                    short_name(k).text, b - lim, lim, b);
+    char cell[96];
+    calibrate_cost_cell(pt, cell, sizeof cell);
+    fprintf(out, "\nRecommended: %s = %.6g\n", calibrate_knob_name(r->params),
+            pt->value);
+    fprintf(out, "  cost:   %s (%u replications, %.0f simulated s)\n", cell,
+            pt->reps, pt->reps * r->params->duration);
+    print_proof(r, pt, out);
+    print_runner_up(r, runner_up(c, c->recommended, -1), "below", out);
+    print_runner_up(r, runner_up(c, c->recommended, +1), "above", out);
+    if (c->recommended == 0 || (size_t)c->recommended + 1 == c->n)
+        fprintf(out, "  note:   it is at the %s end of the range: --range "
+                "can look further\n", c->recommended == 0 ? "low" : "high");
+}
+
+/* Values left undecided, cheaper than the answer (or all, without one),
+ * and what would decide them. */
+static void print_undecided(const struct calibrate_report *r, FILE *out)
+{
+    const struct calibration *c = r->result;
+    const struct calibrate_params *p = r->params;
+    double cap = c->recommended >= 0 ? c->points[c->recommended].cost
+                                     : INFINITY;
+    bool first = true;
+    for (size_t k = 0; k < c->n; k++) {
+        const struct calibrate_point *pt = &c->points[k];
+        if (pt->verdict != VERDICT_UNDECIDED || !(pt->cost < cap || isnan(cap)
+                                                  || isinf(cap)))
+            continue;
+        if (first)
+            fprintf(out, "%s:\n", c->recommended >= 0
+                                      ? "  cheaper, but undecided"
+                                      : "Undecided");
+        first = false;
+        char text[256];
+        calibrate_judgement_text(&p->constraints[pt->binding],
+                                 &pt->judged[pt->binding], text, sizeof text);
+        fprintf(out, "    %s = %.6g (cost %.4g): %s", calibrate_knob_name(p),
+                pt->value, pt->cost, text);
+        if (isinf(pt->reps_to_decide))
+            fprintf(out, "; no amount of evidence decides it\n");
         else
-            fprintf(out, "%s %s %.4g below %g (upper %.4g)", i ? ";" : "",
-                    short_name(k).text, lim - b, lim, b);
+            fprintf(out, "; ~%.0f replications more (%.0f simulated s) would "
+                    "decide it\n", pt->reps_to_decide - pt->reps,
+                    (pt->reps_to_decide - pt->reps) * p->duration);
     }
-    fprintf(out, "\n");
-    if (r->cal && r->cal->n_costs > 0) {
-        fprintf(out, "  costs:  ");
-        for (size_t i = 0; i < r->cal->n_costs; i++)
-            fprintf(out, "%s %s %.4g", i ? ";" : "",
-                    metric_label(r->cal->costs[i]),
-                    mean_of(pt, r->cal->costs[i]));
-        fprintf(out, "\n");
-    }
-    if (c->recommended > 0) {
-        const struct calibrate_point *below = &c->points[c->recommended - 1];
-        const struct constraint *k = &p->constraints[below->binding];
-        fprintf(out, "  below:   %.6g fails (%s: %s %.4g %s %g)\n",
-                below->value, short_name(k).text, k->lower ? "lower" : "upper",
-                constraint_bound(&below->agg, k), k->lower ? "<" : ">",
-                k->limit);
-    } else {
-        fprintf(out, "  below:   nothing evaluated: it is the low end of the "
-                "range (--range can go lower)\n");
-    }
-    if ((size_t)c->recommended + 1 < c->n) {
-        const struct calibrate_point *above = &c->points[c->recommended + 1];
-        if (above->feasible)
-            fprintf(out, "  above:   %.6g holds too\n", above->value);
-        else
-            fprintf(out, "  above:   %.6g fails (%s): larger is not safer "
-                    "here\n", above->value,
-                    above->binding >= 0
-                        ? short_name(&p->constraints[above->binding]).text
-                        : "incomplete");
-    }
-    size_t failing_above = 0;
-    for (size_t k = (size_t)c->recommended + 1; k < c->n; k++)
-        failing_above += !c->points[k].feasible;
-    if (failing_above > 0)
-        fprintf(out, "  note:    %zu larger value%s fail%s: see the table\n",
-                failing_above, failing_above == 1 ? "" : "s",
-                failing_above == 1 ? "s" : "");
 }
 
 /* No value holds: which constraint binds at the top of the range, and
@@ -188,8 +287,8 @@ static void print_infeasible(const struct calibrate_report *r, FILE *out)
     const struct calibrate_params *p = r->params;
     const struct calibration *c = r->result;
     const struct calibrate_point *lo = &c->points[0], *hi = &c->points[c->n - 1];
-    fprintf(out, "\nNo value of %s in [%g, %g] meets the constraints.\n",
-            knob_name(p), p->lo, p->hi);
+    fprintf(out, "\nNo value of %s in [%g, %g] meets the constraints "
+            "(recommended: none).\n", calibrate_knob_name(p), p->lo, p->hi);
     if (hi->binding < 0) {
         fprintf(out, "  the runs did not complete (see --max-in-flight)\n");
         return;
@@ -198,229 +297,57 @@ static void print_infeasible(const struct calibrate_report *r, FILE *out)
     double at_hi = constraint_bound(&hi->agg, k);
     double at_lo = constraint_bound(&lo->agg, k);
     fprintf(out, "  binding: %s: %.4g at %s = %g, %s the limit %g%s\n",
-            k->what, at_hi, knob_name(p), hi->value,
+            k->what, at_hi, calibrate_knob_name(p), hi->value,
             k->lower ? "under" : "over", k->limit,
             hi->agg.bimodal ? " (some replications collapsed)" : "");
-    double util = mean_of(hi, "db.utilization");
-    /* how far the knob moved it towards the limit, and how far is left */
+    double util = summary_get(&hi->agg.mean, "db.utilization");
     double sign = k->lower ? -1 : 1;
     double drop = sign * (at_lo - at_hi), gap = sign * (at_hi - k->limit);
     if (!hi->agg.bimodal && drop >= gap) {
         fprintf(out, "  it %s as %s grows (%.4g at %g): a wider --range "
                 "may reach it.\n", k->lower ? "rises" : "falls",
-                knob_name(p), at_lo, lo->value);
+                calibrate_knob_name(p), at_lo, lo->value);
         return;
     }
     fprintf(out, "  %s hardly moves it (%.4g at %g): this knob cannot fix it.\n",
-            knob_name(p), at_lo, lo->value);
-    if (util > 0.8)
-        fprintf(out, "  The database runs at %.0f %% of its capacity: more "
-                "capacity (database.cores), a longer cache.ttl or less "
-                "traffic would.\n", 100 * util);
-    else
-        fprintf(out, "  The database runs at %.0f %% of its capacity: the "
-                "limit is set by something else (the cache round trip, the "
-                "client timeout, the traffic); loosen the constraint or "
-                "change the scenario.\n", 100 * util);
+            calibrate_knob_name(p), at_lo, lo->value);
+    fprintf(out, "  The database runs at %.0f %% of its capacity: %s\n",
+            100 * util, util > 0.8
+                ? "more capacity (database.cores), a longer cache.ttl or less "
+                  "traffic would."
+                : "the limit is set by something else (the cache round trip, "
+                  "the client timeout, the traffic); loosen the constraint or "
+                  "change the scenario.");
+}
+
+static void print_unproven(const struct calibrate_report *r, FILE *out)
+{
+    const struct calibration *c = r->result;
+    fprintf(out, "\nUnproven: no value of %s was proven to meet the "
+            "constraints%s (recommended: none).\n",
+            calibrate_knob_name(r->params),
+            c->budget_spent ? " before the budget was spent" : "");
+    print_undecided(r, out);
 }
 
 void calibrate_print(const struct calibrate_report *r, FILE *out)
 {
+    const struct calibration *c = r->result;
+    print_pilot(r, out);
     print_header(r, out);
     print_points(r, out);
-    if (r->result->stopped)
-        fprintf(out, "\nInterrupted: no recommendation.\n");
-    else if (r->result->recommended >= 0)
-        print_recommendation(r, out);
-    else if (r->result->n > 0)
-        print_infeasible(r, out);
-}
-
-/* ---- files ---- */
-
-/* "latency_ms.p99" -> "latency_ms_p99", for CSV columns. */
-static void column_of(const char *path, char *out, size_t n)
-{
-    snprintf(out, n, "%s", path);
-    for (char *c = out; *c; c++)
-        if (*c == '.')
-            *c = '_';
-}
-
-static void write_csv(FILE *fp, const struct calibrate_report *r)
-{
-    const struct calibrate_params *p = r->params;
-    char col[80];
-    fprintf(fp, "%s,feasible,binding", knob_name(p));
-    for (size_t i = 0; i < n_metrics(r); i++) {
-        column_of(metric_path(r, i), col, sizeof col);
-        fprintf(fp, ",%s_mean,%s_ci95", col, col);
-    }
-    fputc('\n', fp);
-    for (size_t k = 0; k < r->result->n; k++) {
-        const struct calibrate_point *pt = &r->result->points[k];
-        char num[64];
-        json_format_exact(pt->value, num, sizeof num);
-        fprintf(fp, "%s,%d,%s", num, pt->feasible ? 1 : 0,
-                pt->binding >= 0 ? short_name(&p->constraints[pt->binding]).text
-                                 : "");
-        for (size_t i = 0; i < n_metrics(r); i++) {
-            const char *path = metric_path(r, i);
-            json_csv_cell(fp, mean_of(pt, path));
-            json_csv_cell(fp, summary_get(&pt->agg.ci95, path));
-        }
-        fputc('\n', fp);
-    }
-}
-
-static void write_point(struct json_out *j, const struct calibrate_report *r,
-                        const struct calibrate_point *pt)
-{
-    const struct calibrate_params *p = r->params;
-    json_out_begin_object(j);
-    json_out_key(j, "value");
-    json_out_number(j, pt->value);
-    json_out_key(j, "feasible");
-    json_out_bool(j, pt->feasible);
-    json_out_key(j, "binding");
-    char binding[128];
-    if (pt->binding >= 0) {
-        binding_text(&p->constraints[pt->binding], binding, sizeof binding);
-        json_out_string(j, binding);
-    } else {
-        json_out_null(j);
-    }
-    json_out_key(j, "collapsed_share");
-    json_out_number(j, pt->agg.collapsed_share);
-    json_out_key(j, "metrics");
-    json_out_begin_object(j);
-    for (size_t i = 0; i < n_metrics(r); i++) {
-        const char *path = metric_path(r, i);
-        json_out_key(j, path);
-        json_out_begin_object(j);
-        json_out_key(j, "mean");
-        json_out_number(j, mean_of(pt, path));
-        json_out_key(j, "ci95");
-        json_out_number(j, summary_get(&pt->agg.ci95, path));
-        json_out_end_object(j);
-    }
-    json_out_end_object(j);
-    json_out_end_object(j);
-}
-
-static void write_json(FILE *fp, const struct calibrate_report *r)
-{
-    const struct calibrate_params *p = r->params;
-    const struct calibration *c = r->result;
-    struct json_out j;
-    json_out_init(&j, fp);
-    json_out_begin_object(&j);
-    json_out_provenance(&j, r->scenario->name, r->scenario->seed);
-    json_out_key(&j, "policy");
-    json_out_string(&j, p->label);
-    json_out_key(&j, "knob");
-    json_out_string(&j, p->knob_path);
-    json_out_key(&j, "range");
-    json_out_begin_array(&j);
-    json_out_number(&j, p->lo);
-    json_out_number(&j, p->hi);
-    json_out_end_array(&j);
-    json_out_key(&j, "replications");
-    json_out_number(&j, p->sweep.reps);
-    json_out_key(&j, "complete");
-    json_out_bool(&j, !c->stopped);
-    json_out_key(&j, "constraints");
-    json_out_begin_array(&j);
-    for (size_t i = 0; i < p->n_constraints; i++) {
-        json_out_begin_object(&j);
-        json_out_key(&j, "option");
-        json_out_string(&j, p->constraints[i].option);
-        json_out_key(&j, "metric");
-        json_out_string(&j, p->constraints[i].path);
-        json_out_key(&j, "bound");
-        json_out_string(&j, p->constraints[i].lower ? "min" : "max");
-        json_out_key(&j, "limit");
-        json_out_number(&j, p->constraints[i].limit);
-        json_out_end_object(&j);
-    }
-    json_out_end_array(&j);
-    json_out_key(&j, "recommended");
-    if (c->recommended >= 0 && !c->stopped)
-        json_out_number(&j, c->points[c->recommended].value);
-    else
-        json_out_null(&j);
-    json_out_key(&j, "points");
-    json_out_begin_array(&j);
+    print_explains(r, out);
+    bool undecided = false;
     for (size_t k = 0; k < c->n; k++)
-        write_point(&j, r, &c->points[k]);
-    json_out_end_array(&j);
-    json_out_end_object(&j);
-}
-
-/* The trade-off figure: each constrained metric and cost against the knob,
- * with the limits and the recommendation (plots/calibrate.gp). */
-static bool write_figure(const struct calibrate_report *r, const char *csv,
-                         bool quiet, char *err, size_t n)
-{
-    const struct calibrate_params *p = r->params;
-    char metrics[512] = "", limits[512] = "";
-    for (size_t i = 0; i < n_metrics(r); i++) {
-        char col[80], lim[32];
-        column_of(metric_path(r, i), col, sizeof col);
-        if (i < p->n_constraints)
-            snprintf(lim, sizeof lim, "%.10g", p->constraints[i].limit);
-        else
-            snprintf(lim, sizeof lim, "-");
-        size_t lm = strlen(metrics), ll = strlen(limits);
-        snprintf(metrics + lm, sizeof metrics - lm, "%s%s", i ? " " : "", col);
-        snprintf(limits + ll, sizeof limits - ll, "%s%s", i ? " " : "", lim);
+        undecided |= c->points[k].verdict == VERDICT_UNDECIDED;
+    if (c->stopped) {
+        fprintf(out, "\nInterrupted: no recommendation.\n");
+    } else if (c->recommended >= 0) {
+        print_recommendation(r, out);
+        print_undecided(r, out);
+    } else if (undecided) {
+        print_unproven(r, out);
+    } else if (c->n > 0) {
+        print_infeasible(r, out);
     }
-    char rec[32] = "";
-    if (r->result->recommended >= 0)
-        snprintf(rec, sizeof rec, "%.10g",
-                 r->result->points[r->result->recommended].value);
-    char *png = str_printf("%s/calibrate.png", r->dir);
-    const char *extra[] = {knob_name(p), metrics, limits, rec, "",
-                           r->scenario->name};
-    if (!png) {
-        snprintf(err, n, "out of memory");
-        return false;
-    }
-    struct plot_error perr;
-    enum plot_status st = plot_script("calibrate", csv, png, extra, 6, r->dir,
-                                      &perr);
-    if (st == PLOT_OK && !quiet)
-        fprintf(stderr, "stampede: %s\n", png);
-    else if (st != PLOT_OK)
-        snprintf(err, n, "%s%s%s", perr.message, perr.detail ? "\n" : "",
-                 perr.detail ? perr.detail : "");
-    plot_error_free(&perr);
-    free(png);
-    return st == PLOT_OK;
-}
-
-bool calibrate_write(const struct calibrate_report *r, bool figure,
-                     bool quiet, char *err, size_t n)
-{
-    char *json = str_printf("%s/calibrate.json", r->dir);
-    char *csv = str_printf("%s/calibrate.csv", r->dir);
-    struct outfile f;
-    bool ok = json && csv && outfile_open(&f, json, err, n);
-    if (ok) {
-        write_json(f.fp, r);
-        ok = outfile_commit(&f, err, n);
-    }
-    if (ok && (ok = outfile_open(&f, csv, err, n))) {
-        write_csv(f.fp, r);
-        ok = outfile_commit(&f, err, n);
-    }
-    if (ok && !quiet)
-        fprintf(stderr, "stampede: %s, %s\n", json, csv);
-    if (ok && figure && r->result->n > 1)
-        ok = write_figure(r, csv, quiet, err, n);
-    if (!json || !csv)
-        snprintf(err, n, "out of memory");
-    free(json);
-    free(csv);
-    return ok;
 }

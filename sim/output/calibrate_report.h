@@ -1,8 +1,11 @@
 /*
  * calibrate_report.h — what `stampede calibrate` says and writes: the
- * table of evaluated values, the recommendation with its margins, costs
- * and neighbours (or, when no value holds, which constraint binds and what
- * would help), calibrate.json, calibrate.csv and the trade-off figure.
+ * pilot's recompute time (lock_ttl), the table of evaluated values (cost,
+ * each constraint's interval with the counts it rests on, the evidence,
+ * the verdict), the recommendation with its runners-up on each side, the
+ * values left undecided and what would decide them (or, when every value
+ * fails, which constraint binds and what would help), calibrate.json,
+ * calibrate.csv and the figure.
  */
 #ifndef STAMPEDE_CALIBRATE_REPORT_H
 #define STAMPEDE_CALIBRATE_REPORT_H
@@ -11,6 +14,7 @@
 #include <stdio.h>
 
 #include "experiment/calibrate.h"
+#include "experiment/pilot.h"
 #include "scenario/scenario.h"
 
 struct calibrate_report {
@@ -18,6 +22,7 @@ struct calibrate_report {
     const struct calibrate_params *params;
     const struct policy_calibration *cal;   /* may be NULL (--knob) */
     const struct calibration *result;
+    const struct pilot *pilot;              /* NULL: none ran */
     const char *dir;
 };
 

@@ -69,6 +69,11 @@ START_TEST(zero_events_bound_a_share_by_the_pooled_trials)
     ck_assert_msg(j.reps_to_decide == 37, "%g", j.reps_to_decide);
     ck_assert(!constraint_holds(&a, &c));
     ck_assert_double_eq_tol(constraint_bound(&a, &c), 0.115703308222, 1e-9);
+    /* simultaneous intervals for 14 values: each at 1 - 0.05 / 14, so
+     * 0 of 30 is bounded by 1 - (0.05 / 28)^(1/30) = 19.05 % */
+    constraint_judge_at(&a, &c, 1 - 0.05 / 14, &j);
+    ck_assert_double_eq_tol(j.hi, 1 - pow(0.05 / 28, 1.0 / 30), 1e-9);
+    ck_assert(j.hi > 0.19 && j.hi < 0.191);
     /* with 0.2 (the upper end 11.6 % is below): proven */
     c.limit = 0.2;
     constraint_judge(&a, &c, &j);
