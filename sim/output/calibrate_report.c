@@ -69,9 +69,10 @@ static void print_header(const struct calibrate_report *r, FILE *out)
             calibrate_knob_name(p), p->label, r->scenario->name,
             (unsigned long long)r->scenario->seed);
     fprintf(out, "Cost: %s.\n", cost);
-    fprintf(out, "Constraints, proven at the far end of the 95 %% interval (a "
-            "share: Clopper-Pearson on the counts pooled over the "
-            "replications):\n");
+    fprintf(out, "Constraints, proven at the far end of intervals that hold "
+            "together at 95 %% over the values (each %.2f %%; a share: "
+            "Clopper-Pearson on the counts pooled over the replications):\n",
+            100 * CALIBRATE_LEVEL);
     for (size_t i = 0; i < p->n_constraints; i++) {
         const struct constraint *k = &p->constraints[i];
         char flag[128];

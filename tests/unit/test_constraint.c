@@ -54,7 +54,7 @@ static struct constraint miss_share(double limit)
 START_TEST(zero_events_bound_a_share_by_the_pooled_trials)
 {
     static struct aggregate a;
-    const double zero[] = {0, 0, 0};
+    const double zero[] = {0, 0, 0, 0};
     struct constraint c = miss_share(0.01);
     ck_assert_str_eq(c.den, "policy_metrics.cycles");
     ck_assert_str_eq(c.trials_unit, "cycles");
