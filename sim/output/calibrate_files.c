@@ -278,13 +278,15 @@ static void json_value_or_null(struct json_out *j, const char *key,
         json_out_null(j);
 }
 
-/* The nearest value on each side of the recommendation. */
-static void json_neighbours(struct json_out *j, const struct calibration *c)
+/* The runner-up on each side of the recommendation (as stdout names
+ * them). */
+static void json_runners_up(struct json_out *j, const struct calibration *c)
 {
     int rec = c->recommended;
-    json_value_or_null(j, "below", c, rec > 0 ? rec - 1 : -1);
-    json_value_or_null(j, "above", c, rec >= 0 && (size_t)rec + 1 < c->n
-                                          ? rec + 1 : -1);
+    json_value_or_null(j, "below", c,
+                       rec >= 0 ? calibrate_runner_up(c, rec, -1) : -1);
+    json_value_or_null(j, "above", c,
+                       rec >= 0 ? calibrate_runner_up(c, rec, +1) : -1);
 }
 
 static void write_json(FILE *fp, const struct calibrate_report *r)
@@ -316,9 +318,9 @@ static void write_json(FILE *fp, const struct calibrate_report *r)
     json_pilot(&j, r->pilot);
     json_constraints(&j, p);
     json_value_or_null(&j, "recommended", c, c->stopped ? -1 : c->recommended);
-    json_out_key(&j, "neighbours");
+    json_out_key(&j, "runners_up");
     json_out_begin_object(&j);
-    json_neighbours(&j, c);
+    json_runners_up(&j, c);
     json_out_end_object(&j);
     json_out_key(&j, "points");
     json_out_begin_array(&j);

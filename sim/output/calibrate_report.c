@@ -190,23 +190,6 @@ static void print_proof(const struct calibrate_report *r,
     }
 }
 
-/* The cheapest value on one side of the recommendation that is not
- * failing; else the nearest (which fails); -1 if the side is empty. */
-static int runner_up(const struct calibration *c, int rec, int step)
-{
-    int best = -1;
-    for (int k = rec + step; k >= 0 && k < (int)c->n; k += step) {
-        const struct calibrate_point *pt = &c->points[k];
-        if (pt->verdict == VERDICT_FAILS)
-            continue;
-        if (best < 0 || pt->cost < c->points[best].cost)
-            best = k;
-    }
-    if (best < 0 && rec + step >= 0 && rec + step < (int)c->n)
-        best = rec + step;
-    return best;
-}
-
 static void print_runner_up(const struct calibrate_report *r, int k,
                             const char *side, FILE *out)
 {
@@ -241,8 +224,8 @@ static void print_recommendation(const struct calibrate_report *r, FILE *out)
     fprintf(out, "  cost:   %s (%u replications, %.0f simulated s)\n", cell,
             pt->reps, pt->reps * r->params->duration);
     print_proof(r, pt, out);
-    print_runner_up(r, runner_up(c, c->recommended, -1), "below", out);
-    print_runner_up(r, runner_up(c, c->recommended, +1), "above", out);
+    print_runner_up(r, calibrate_runner_up(c, c->recommended, -1), "below", out);
+    print_runner_up(r, calibrate_runner_up(c, c->recommended, +1), "above", out);
     if (c->recommended == 0 || (size_t)c->recommended + 1 == c->n)
         fprintf(out, "  note:   it is at the %s end of the range: --range "
                 "can look further\n", c->recommended == 0 ? "low" : "high");

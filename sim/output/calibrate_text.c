@@ -37,6 +37,21 @@ void calibrate_cost_cell(const struct calibrate_point *pt, char *out,
         snprintf(out, n, "%.4g", pt->cost);
 }
 
+int calibrate_runner_up(const struct calibration *c, int rec, int step)
+{
+    int best = -1;
+    for (int k = rec + step; k >= 0 && k < (int)c->n; k += step) {
+        const struct calibrate_point *pt = &c->points[k];
+        if (pt->verdict == VERDICT_FAILS)
+            continue;
+        if (best < 0 || pt->cost < c->points[best].cost)
+            best = k;
+    }
+    if (best < 0 && rec + step >= 0 && rec + step < (int)c->n)
+        best = rec + step;
+    return best;
+}
+
 void calibrate_count(double v, char *out, size_t n)
 {
     if (!isfinite(v))

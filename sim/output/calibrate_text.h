@@ -35,6 +35,11 @@ void calibrate_judgement_cell(const struct judgement *j,
 void calibrate_judgement_text(const struct constraint *c,
                               const struct judgement *j, char *out, size_t n);
 
+/* The runner-up on one side (step -1: smaller values, +1: larger) of
+ * point `rec`: the cheapest there that does not fail, else the nearest
+ * (which fails); -1 when there is no value on that side. */
+int calibrate_runner_up(const struct calibration *c, int rec, int step);
+
 /* 412, 97.2k, 6.43M: a count in at most 6 characters. */
 void calibrate_count(double v, char *out, size_t n);
 

@@ -80,6 +80,26 @@ static void assert_cheapest_proven(const cJSON *j)
         proven += holds;
     }
     ck_assert(!isnan(at));
+    /* the runner-up on each side: the cheapest value there that does not
+     * fail */
+    const cJSON *up = cJSON_GetObjectItem(j, "runners_up");
+    for (int side = -1; side <= 1; side += 2) {
+        const cJSON *v = cJSON_GetObjectItem(up, side < 0 ? "below" : "above");
+        double best = INFINITY, best_value = NAN;
+        cJSON_ArrayForEach(pt, cJSON_GetObjectItem(j, "points")) {
+            double value = cJSON_GetObjectItem(pt, "value")->valuedouble;
+            double cost = cJSON_GetObjectItem(cJSON_GetObjectItem(pt, "cost"),
+                                              "mean")->valuedouble;
+            if ((value - rec->valuedouble) * side > 0 &&
+                strcmp(cJSON_GetObjectItem(pt, "verdict")->valuestring,
+                       "fails") != 0 && cost < best) {
+                best = cost;
+                best_value = value;
+            }
+        }
+        if (!isnan(best_value))
+            ck_assert_double_eq(v->valuedouble, best_value);
+    }
     cJSON_ArrayForEach(pt, cJSON_GetObjectItem(j, "points"))
         if (strcmp(cJSON_GetObjectItem(pt, "verdict")->valuestring,
                    "holds") == 0)
