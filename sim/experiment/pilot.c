@@ -35,9 +35,9 @@ struct pilot_job {
     const struct pilot_params *p;
     unsigned first;       /* replication of job 0 */
     double ttl;           /* NAN: the scenario's */
-    struct hist *merged;
-    double util_sum;
-    unsigned util_n;
+    struct hist *merged;  /* counts add up in any order */
+    double *util;         /* [job]: summed in job order afterwards, so
+                             that any -j gives the same figure */
     unsigned done, incomplete;
 };
 
@@ -110,14 +110,10 @@ static void take_job(size_t index, void *result, size_t size, size_t done,
 {
     struct pilot_job *job = ctx;
     struct pilot_out *out = result;
-    (void)index;
     (void)done;
     if (size == sizeof *out) {
         hist_merge(job->merged, &out->h);
-        if (!isnan(out->util)) {
-            job->util_sum += out->util;
-            job->util_n++;
-        }
+        job->util[index] = out->util;
         job->done++;
         job->incomplete += !out->complete;
     }
@@ -131,17 +127,30 @@ static bool run_batch(const struct pilot_params *p, unsigned first,
                       struct hist *merged, struct pilot *out, double *util,
                       char *err, size_t n)
 {
-    struct pilot_job job = {p, first, ttl, merged, 0, 0, 0, 0};
-    enum workers_status st = workers_run(count, p->jobs, run_job, take_job,
-                                         &job, p->stop);
+    struct pilot_job job = {p, first, ttl, merged,
+                            calloc(count, sizeof *job.util), 0, 0};
+    for (unsigned i = 0; job.util && i < count; i++)
+        job.util[i] = NAN;
+    enum workers_status st = job.util ? workers_run(count, p->jobs, run_job,
+                                                    take_job, &job, p->stop)
+                                      : WORKERS_FAILED;
     if (st == WORKERS_FAILED) {
+        free(job.util);
         snprintf(err, n, "a pilot run failed (out of memory, or killed)");
         return false;
     }
     out->stopped |= st == WORKERS_STOPPED;
     out->runs += job.done;
     out->spent += job.done * duration;
-    *util = job.util_n ? job.util_sum / job.util_n : NAN;
+    double sum = 0;
+    unsigned measured = 0;
+    for (unsigned i = 0; i < count; i++)
+        if (!isnan(job.util[i])) {
+            sum += job.util[i];
+            measured++;
+        }
+    *util = measured ? sum / measured : NAN;
+    free(job.util);
     if (job.incomplete && !out->why[0])
         snprintf(out->why, sizeof out->why, "%u of its runs stopped early "
                  "(overloaded)", job.incomplete);

@@ -522,6 +522,36 @@ START_TEST(the_lock_pilot_measures_the_recompute_time)
 }
 END_TEST
 
+/* The pilot's runs, like calibration's, are jobs of the workers: -j 1
+ * and -j 2 give the same pilot, the same answer, the same files. */
+START_TEST(the_lock_answer_is_the_same_for_any_number_of_workers)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "l.json", LOCKS);
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    const char *args_a[] = {"calibrate", file, "--policy", "lock", "-j", "1",
+                            "--budget", "6000", "--quiet", "--no-plot",
+                            "--out", a, NULL};
+    const char *args_b[] = {"calibrate", file, "--policy", "lock", "-j", "2",
+                            "--budget", "6000", "--quiet", "--no-plot",
+                            "--out", b, NULL};
+    struct cmd_result ra = run_stampede(args_a);
+    struct cmd_result rb = run_stampede(args_b);
+    ck_assert_msg(ra.status == 0 && rb.status == 0, "%s%s", ra.err, rb.err);
+    ck_assert_str_eq(ra.out, rb.out);
+    ck_assert_ptr_nonnull(strstr(ra.out, "Recompute time under load"));
+    assert_same_file(a, b, "calibrate.json");
+    assert_same_file(a, b, "calibrate.csv");
+    cmd_result_free(&ra);
+    cmd_result_free(&rb);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 /* Values all written at the start with a TTL longer than the run: no
  * recompute to time. The pilot says so, and the range comes from
  * database.service's quantiles. */
@@ -563,6 +593,7 @@ TEST_SUITE(calibrate_suite)
     tcase_add_test(tc, too_little_evidence_is_unproven);
     tcase_add_test(tc, the_lock_pilot_measures_the_recompute_time);
     tcase_add_test(tc, a_pilot_with_nothing_to_time_says_so);
+    tcase_add_test(tc, the_lock_answer_is_the_same_for_any_number_of_workers);
     tcase_add_test(tc, an_impossible_constraint_gets_a_plain_answer);
     tcase_add_test(tc, shorthands_are_max_of_their_metric);
     tcase_add_test(tc, usage_errors);
