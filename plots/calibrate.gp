@@ -1,8 +1,9 @@
 # calibrate.gp — a calibrated knob, value by value (log axis): the cost it
 # minimises on top (log axis), then each constraint with its limit, then
-# what makes the cost. Each panel draws the estimate in its 95 % band; each value's
-# point says its verdict (green disc: proven to hold; orange circle:
-# undecided; red cross: fails); the recommended value is a green
+# what makes the cost. Each panel draws the estimate in its band (for a
+# constraint, the interval it was judged on; otherwise the 95 % one);
+# each value's point says its verdict (green disc: proven to hold; orange
+# circle: undecided; red cross: fails); the recommended value is a green
 # vertical line, the limits red dashed lines.
 #
 #   gnuplot -c plots/calibrate.gp CALIBRATE.CSV OUT.PNG KNOB METRICS LIMITS
@@ -61,7 +62,7 @@ set format x "%g"
 set grid
 set style fill transparent solid 0.2 noborder
 set key top right
-set multiplot layout N, 1 title (strlen(A[8]) ? A[8].": " : "")."calibrating ".KNOB." (95 % bands; green: proven, orange: undecided, red: fails; line: recommended)"
+set multiplot layout N, 1 title (strlen(A[8]) ? A[8].": " : "")."calibrating ".KNOB." (bands: the intervals judged; green: proven, orange: undecided, red: fails; line: recommended)"
 set lmargin 12
 do for [i = 1:N] {
     M = word(METRICS, i)
