@@ -723,12 +723,25 @@ const char *metric_label(const char *name)
     return metric_find(name, &m) ? m.label : name;
 }
 
+long metric_policy_index(const struct metric_info *m,
+                         const struct policy_ops *policy)
+{
+    if (!m->policy || !policy)
+        return -1;
+    if (m->policy == policy)
+        return (long)m->index;
+    return policy_metric_index(policy,
+                               policy_metric_at(m->policy, m->index, NULL)->name);
+}
+
 double metric_window_value(const struct metric_info *m,
                            const struct window_row *row,
                            const struct policy_ops *policy)
 {
-    if (m->policy)
-        return m->policy == policy ? row->tally->policy[m->index] : NAN;
+    if (m->policy) {
+        long i = metric_policy_index(m, policy);
+        return i >= 0 ? row->tally->policy[i] : NAN;
+    }
     if (!m->def->of_window)
         return NAN;
     return m->def->of_window(row, m->def->arg);
@@ -738,8 +751,10 @@ double metric_run_value(const struct metric_info *m,
                         const struct run_totals *t,
                         const struct policy_ops *policy)
 {
-    if (m->policy)
-        return m->policy == policy ? t->all.tally->policy[m->index] : NAN;
+    if (m->policy) {
+        long i = metric_policy_index(m, policy);
+        return i >= 0 ? t->all.tally->policy[i] : NAN;
+    }
     if (m->def->of_run)
         return m->def->of_run(t, m->def->arg);
     if (!m->def->field || !m->def->of_window)

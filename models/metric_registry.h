@@ -89,19 +89,28 @@ void metric_policy_info(const struct policy_ops *p, size_t index,
                         struct metric_info *out);
 /* The i-th (i < metric_count()). */
 void metric_get(size_t i, struct metric_info *out);
-/* By field, column or sweep name; false if none has it. */
+/* By field, column or sweep name; false if none has it. A field two
+ * policies share is found as the first's (read it for a run of either
+ * with metric_run_value). */
 bool metric_find(const char *name, struct metric_info *out);
 
 /* The label of the metric of that name; the name itself if none has it. */
 const char *metric_label(const char *name);
 
+/* Where a policy's metric is among the metrics of `policy`: by its name,
+ * so that a metric two policies share (the lock helper's `polls`, found
+ * as lock's by metric_find) is read from each policy's own tables; -1
+ * if `policy` has no metric of that name, or m is the model's. */
+long metric_policy_index(const struct metric_info *m,
+                         const struct policy_ops *policy);
+
 /* Its value in a window of a run of `policy` (NaN: undefined, or a
- * metric of another policy, or of the whole run only). */
+ * metric `policy` does not have, or of the whole run only). */
 double metric_window_value(const struct metric_info *m,
                            const struct window_row *row,
                            const struct policy_ops *policy);
-/* Its value over a whole run of `policy` (NaN: undefined, or a metric of
- * another policy, or per window only). */
+/* Its value over a whole run of `policy` (NaN: undefined, or a metric
+ * `policy` does not have, or per window only). */
 double metric_run_value(const struct metric_info *m,
                         const struct run_totals *t,
                         const struct policy_ops *policy);

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *const OUTCOME_NAMES[N_OUTCOMES] = {
     "hit", "stale", "waited", "computed", "error",
@@ -167,11 +168,29 @@ static bool check_table(const struct policy_ops *ops,
     return true;
 }
 
+/* Its metrics are its outputs' fields and columns: one name, one metric
+ * (O(n^2) over a few dozen, once per run). */
+static bool check_names(const struct policy_ops *ops, char *err, size_t n)
+{
+    size_t count = policy_metric_count(ops);
+    for (size_t i = 0; i < count; i++) {
+        const char *name = policy_metric_at(ops, i, NULL)->name;
+        if ((size_t)policy_metric_index(ops, name) != i) {
+            snprintf(err, n, "policy \"%s\" has two metrics named %s (its "
+                     "tables must not share a name)", ops->name, name);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool check_metrics(const struct policy_ops *ops, char *err, size_t n)
 {
     for (size_t k = 0; k < POLICY_MAX_METRIC_TABLES && ops->metrics[k]; k++)
         if (!check_table(ops, ops->metrics[k], err, n))
             return false;
+    if (!check_names(ops, err, n))
+        return false;
     if (policy_metric_count(ops) > 0 && !ops->collect) {
         snprintf(err, n, "policy \"%s\" has metrics but no collect (they "
                  "would stay 0)", ops->name);
@@ -223,6 +242,15 @@ const struct policy_metric *policy_metric_at(const struct policy_ops *ops,
         first += t->n;
     }
     return NULL;
+}
+
+long policy_metric_index(const struct policy_ops *ops, const char *name)
+{
+    size_t count = policy_metric_count(ops);
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(policy_metric_at(ops, i, NULL)->name, name) == 0)
+            return (long)i;
+    return -1;
 }
 
 void policy_metrics_add(const struct policy_metric_table *t, double *into,

@@ -222,7 +222,7 @@ const struct policy_ops *const *policy_all(void);
 /* What the table lacks, once, before it is used: false, with a message
  * naming the policy and the callback or metric, if a required callback
  * is missing or its metrics are inconsistent (a ratio of entries that
- * are not sums, a table without collect). */
+ * are not sums, two metrics of one name, a table without collect). */
 bool policy_check(const struct policy_ops *ops, char *err, size_t n);
 /* `ops` with every optional callback left NULL set to its default: the
  * table a run calls (world.c, client.c, metrics.c). */
@@ -246,6 +246,10 @@ size_t policy_metric_count(const struct policy_ops *ops);
  * relative to it). */
 const struct policy_metric *policy_metric_at(const struct policy_ops *ops,
                                              size_t index, size_t *base);
+/* The index of its metric called `name` (names are unique within a
+ * policy: policy_check says so); -1 if it has none. Two policies may
+ * share a name (both list the lock helper's table): each has its own. */
+long policy_metric_index(const struct policy_ops *ops, const char *name);
 /* Completes RATIO entries of a collected accumulator. */
 void policy_metrics_finish(const struct policy_ops *ops, double *acc);
 /* Adds the metrics `from` into `into` by their kind: sums add, maxima

@@ -382,9 +382,7 @@ static int check_field(const struct scenario *s, const struct policy_ops *ops,
     struct metric_info m;
     const char *metric = strncmp(path, "policy_metrics.", 15) == 0
                              ? path + 15 : NULL;
-    bool measured = !metric;
-    for (size_t k = 0; metric && k < policy_metric_count(ops); k++)
-        measured |= strcmp(policy_metric_at(ops, k, NULL)->name, metric) == 0;
+    bool measured = !metric || policy_metric_index(ops, metric) >= 0;
     if (!measured)
         return cli_usage_error("calibrate", "%s: the %s policy does not "
                                "measure the %s", flag, ops->name,

@@ -274,12 +274,11 @@ static int check_constraint(const struct scenario *s,
         bool run = o->n_labels == 0;
         for (size_t l = 0; l < o->n_labels; l++)
             run |= strcmp(o->labels[l], s->policies[k].label) == 0;
-        measured |= run && s->policies[k].ops == m.policy;
+        measured |= run && metric_policy_index(&m, s->policies[k].ops) >= 0;
     }
     if (!measured)
-        return cli_usage_error("sweep", "%s: no policy of the sweep is a %s "
-                               "policy, which alone measures it", flag,
-                               m.policy->name);
+        return cli_usage_error("sweep", "%s: no policy of the sweep measures "
+                               "it (a %s policy does)", flag, m.policy->name);
     return EXIT_OK;
 }
 

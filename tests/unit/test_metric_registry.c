@@ -11,6 +11,7 @@
 #include "../runs.h"
 #include "../support.h"
 #include "experiment/summary.h"
+#include "locking.h"
 #include "metric_registry.h"
 #include "output/report.h"
 #include "output/sweep_csv.h"
@@ -330,6 +331,61 @@ START_TEST(labels_and_unknown_names)
 }
 END_TEST
 
+/* A metric two policies share (the lock helper's, listed by lock and
+ * by a policy of this test after a table of its own) is found as the
+ * first registered's; a run of the other reads its own value from its
+ * own tables, where the name sits elsewhere — never NaN, never the first
+ * policy's slot. A policy without the name reads NaN. */
+static const struct policy_metric OWN_LIST[] = {
+    {"own", FOLD_SUM, 0, 0, "things", "own things", "a count of its own"},
+};
+static const struct policy_metric_table OWN = {OWN_LIST, 1};
+
+static void no_read(void *state, struct request *r,
+                    const struct cache_view *v)
+{
+    (void)state;
+    (void)v;
+    req_reply(r, OUTCOME_HIT);
+}
+
+static void no_recompute(void *state, struct request *r,
+                         enum recompute_result result)
+{
+    (void)state;
+    (void)result;
+    req_reply(r, OUTCOME_COMPUTED);
+}
+
+START_TEST(a_shared_metric_is_read_from_each_policys_tables)
+{
+    static const struct policy_ops SHARER = {
+        .name = "sharer", .on_read = no_read, .on_recomputed = no_recompute,
+        .metrics = {&OWN, &LOCKING_METRICS},
+    };
+    struct metric_info m;
+    ck_assert(metric_find("policy_metrics.polls", &m));
+    ck_assert_str_eq(m.policy->name, "lock");
+    ck_assert_int_eq(metric_policy_index(&m, policy_find("lock")),
+                     LOCKING_POLLS);
+    ck_assert_int_eq(metric_policy_index(&m, &SHARER), 1 + LOCKING_POLLS);
+    ck_assert_int_eq(metric_policy_index(&m, policy_find("none")), -1);
+    double acc[1 + LOCKING_N_METRICS] = {0};
+    for (size_t i = 0; i < 1 + LOCKING_N_METRICS; i++)
+        acc[i] = 10 + (double)i;
+    struct tally tally = {.policy = acc};
+    struct run_totals t = {.all = {.tally = &tally}};
+    ck_assert_double_eq(metric_run_value(&m, &t, &SHARER),
+                        11 + LOCKING_POLLS);
+    ck_assert_double_eq(metric_window_value(&m, &t.all, &SHARER),
+                        11 + LOCKING_POLLS);
+    ck_assert_double_eq(metric_run_value(&m, &t, policy_find("lock")),
+                        10 + LOCKING_POLLS);
+    ck_assert(isnan(metric_run_value(&m, &t, policy_find("none"))));
+    ck_assert(isnan(metric_window_value(&m, &t.all, policy_find("none"))));
+}
+END_TEST
+
 TEST_SUITE(metric_registry_suite)
 {
     Suite *s = suite_create("metric_registry");
@@ -341,6 +397,7 @@ TEST_SUITE(metric_registry_suite)
     tcase_add_test(tc, declared_folds_hold);
     tcase_add_test(tc, shares_name_their_events_and_trials);
     tcase_add_test(tc, labels_and_unknown_names);
+    tcase_add_test(tc, a_shared_metric_is_read_from_each_policys_tables);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -156,6 +156,12 @@ START_TEST(the_check_names_what_a_table_lacks)
           .collect = nothing_collected},
          "policy \"toy\": metric per_peak is a ratio of entries 0 and 1 of "
          "its table, which are not both sums"},
+        {{.name = "toy", .on_read = toy_on_read,
+          .on_recomputed = toy_on_recomputed,
+          .metrics = {&LOCKING_METRICS, &COUNTS, &LOCKING_METRICS},
+          .collect = nothing_collected},
+         "policy \"toy\" has two metrics named acquisitions (its tables "
+         "must not share a name)"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert(!policy_check(&bad[i].ops, err, sizeof err));
@@ -468,6 +474,12 @@ START_TEST(metrics_of_two_tables_follow_each_other)
                      "polls");
     ck_assert_uint_eq(base, 2);
     ck_assert_ptr_null(policy_metric_at(&TWO, 2 + LOCKING_N_METRICS, NULL));
+    /* by name, wherever its table starts */
+    ck_assert_int_eq(policy_metric_index(&TWO, "polls"), 2 + LOCKING_POLLS);
+    ck_assert_int_eq(policy_metric_index(&TWO, "things"), 0);
+    ck_assert_int_eq(policy_metric_index(&TWO, "max_wait_s"),
+                     2 + LOCKING_MAX_WAIT);
+    ck_assert_int_eq(policy_metric_index(&TWO, "no_such"), -1);
 
     double acc[2 + LOCKING_N_METRICS] = {0};
     double seg[2 + LOCKING_N_METRICS] = {0};
