@@ -15,18 +15,35 @@
 
 static const char *const GIVE_UP_NAMES[] = {"query", "error", NULL};
 
-void locking_parse(const struct cfg_obj *o, struct locking_knobs *k)
+/* The knobs a refresher uses, read by both parsers. */
+static void parse_lock_ttl(const struct cfg_obj *o, struct locking_knobs *k)
 {
     cfg_duration(o, "lock_ttl", &k->lock_ttl, 2.0, CFG_POSITIVE);
+}
+
+static void parse_recheck(const struct cfg_obj *o, struct locking_knobs *k)
+{
+    cfg_bool(o, "recheck", &k->recheck, true);
+}
+
+static void parse_holder_failure(const struct cfg_obj *o,
+                                 struct locking_knobs *k)
+{
+    cfg_number(o, "holder_failure", &k->holder_failure, 0, CFG_FRACTION);
+}
+
+void locking_parse(const struct cfg_obj *o, struct locking_knobs *k)
+{
+    parse_lock_ttl(o, k);
     cfg_duration(o, "retry_interval", &k->retry_interval, 0.050, CFG_POSITIVE);
     cfg_duration(o, "retry_jitter", &k->retry_jitter, 0.010, CFG_NONNEG);
     cfg_duration_or_none(o, "max_wait", &k->max_wait, 5.0, CFG_NONNEG);
     int give_up;
     cfg_enum(o, "on_give_up", GIVE_UP_NAMES, &give_up, LOCKING_GIVE_UP_QUERY);
     k->on_give_up = (enum locking_give_up)give_up;
-    cfg_bool(o, "recheck", &k->recheck, true);
+    parse_recheck(o, k);
     cfg_bool(o, "serve_stale", &k->serve_stale, false);
-    cfg_number(o, "holder_failure", &k->holder_failure, 0, CFG_FRACTION);
+    parse_holder_failure(o, k);
     if (k->retry_jitter > k->retry_interval) {
         char path[CFG_PATH_MAX];
         cfg_path_key(path, o->path, "retry_jitter");
@@ -34,6 +51,23 @@ void locking_parse(const struct cfg_obj *o, struct locking_knobs *k)
                   "retry_interval (%gs): a sleep cannot be negative",
                   k->retry_jitter, k->retry_interval);
     }
+}
+
+void locking_parse_refresh(const struct cfg_obj *o, struct locking_knobs *k)
+{
+    /* a refresher never waits: the waiters' knobs keep their defaults */
+    *k = (struct locking_knobs){.retry_interval = 0.050,
+                                .retry_jitter = 0.010, .max_wait = 5.0};
+    parse_lock_ttl(o, k);
+    parse_recheck(o, k);
+    parse_holder_failure(o, k);
+}
+
+void locking_write_refresh(const struct locking_knobs *k, cJSON *o)
+{
+    cJSON_AddNumberToObject(o, "lock_ttl", k->lock_ttl);
+    cJSON_AddBoolToObject(o, "recheck", k->recheck);
+    cJSON_AddNumberToObject(o, "holder_failure", k->holder_failure);
 }
 
 void locking_write(const struct locking_knobs *k, cJSON *o)
@@ -110,6 +144,8 @@ struct locking {
     const struct locking_knobs *k;
     gsl_rng *holder;    /* draws holder failures */
     gsl_rng *jitter;    /* draws sleep jitter */
+    locking_start_fn start;   /* a refresher's recompute */
+    void *start_ctx;
     double m[LOCKING_N_METRICS];
 };
 
@@ -119,6 +155,12 @@ static void set_crash_stall(struct locking *l)
     l->m[LOCKING_CRASH_STALL] = fmin(l->k->lock_ttl, l->k->max_wait);
 }
 
+static void start_lock_recompute(void *ctx, struct request *r)
+{
+    (void)ctx;
+    req_recompute(r, CAUSE_LOCK);
+}
+
 struct locking *locking_create(const struct locking_knobs *k,
                                struct world *w)
 {
@@ -126,6 +168,7 @@ struct locking *locking_create(const struct locking_knobs *k,
     if (!l)
         return NULL;
     l->k = k;
+    l->start = start_lock_recompute;
     l->holder = world_stream(w, "lock.holder");
     l->jitter = world_stream(w, "lock.jitter");
     if (!l->holder || !l->jitter) {
@@ -137,6 +180,12 @@ struct locking *locking_create(const struct locking_knobs *k,
 }
 
 void locking_destroy(struct locking *l) { free(l); }
+
+void locking_on_refresh(struct locking *l, locking_start_fn start, void *ctx)
+{
+    l->start = start ? start : start_lock_recompute;
+    l->start_ctx = ctx;
+}
 
 void locking_collect(struct locking *l, double *acc)
 {
@@ -153,8 +202,9 @@ enum role {
     RECHECKING,  /* holds the lock, re-reading the value */
     HOLDER,      /* holds the lock, recomputing */
     GAVE_UP,     /* querying after max_wait */
-    REFRESHER,   /* replied already, refreshing in the background */
-    REFRESHER_RECHECKING,   /* replied already, holds the lock, re-reading */
+    REFRESHER,   /* refreshing a value it read (stale, or fresh before its
+                    expiry): trying the lock once, or recomputing */
+    REFRESHER_RECHECKING,   /* a refresher holding the lock, re-reading */
 };
 
 /* A waiter's wait ends (served, gave up, or got the lock and crashed):
@@ -205,18 +255,44 @@ static void on_missing(struct locking *l, struct locking_request *q,
     req_try_lock(r, l->k->lock_ttl);
 }
 
-/* A refresher got the lock; its re-read says whether the refresh is still
- * needed (it replied, stale, already). */
-static void recheck_refresh(struct locking_request *q, struct request *r,
-                            const struct cache_view *v)
+bool locking_engaged(const struct locking_request *q)
 {
-    if (v->state == CACHE_FRESH) {
-        /* the previous holder wrote it after our stale read: let go */
+    return q->role != READER;
+}
+
+/* A refresh ends without the refresher's own value: a request that has
+ * not replied yet (a sync early refresher) replies with the fresh value
+ * it read. One that served the stale value has replied already. */
+static void end_refresh(struct locking_request *q, struct request *r)
+{
+    q->role = READER;
+    if (!req_replied(r))
+        req_reply(r, OUTCOME_HIT);
+}
+
+/* A refresher got the lock; its re-read says whether the refresh is still
+ * needed: not if it shows a fresh value other than the one it set out to
+ * refresh (another holder wrote it meanwhile). A stale value never becomes
+ * fresh again, so for a stale read any fresh value is another's; for an
+ * early refresh the value it read may still be fresh, and is refreshed. */
+static void recheck_refresh(struct locking *l, struct locking_request *q,
+                            struct request *r, const struct cache_view *v)
+{
+    if (v->state == CACHE_FRESH && v->expires_at != q->refreshing) {
         req_unlock(r);
+        end_refresh(q, r);
         return;
     }
     q->role = REFRESHER;
-    req_recompute(r, CAUSE_LOCK);
+    l->start(l->start_ctx, r);
+}
+
+void locking_refresh(struct locking *l, struct locking_request *q,
+                     struct request *r, const struct cache_view *v)
+{
+    q->role = REFRESHER;
+    q->refreshing = v->expires_at;
+    req_try_lock(r, l->k->lock_ttl);
 }
 
 void locking_on_read(struct locking *l, struct locking_request *q,
@@ -225,7 +301,7 @@ void locking_on_read(struct locking *l, struct locking_request *q,
     if (q->role == WAITER)
         l->m[LOCKING_POLLS]++;
     if (q->role == REFRESHER_RECHECKING) {
-        recheck_refresh(q, r, v);
+        recheck_refresh(l, q, r, v);
         return;
     }
     if (v->state == CACHE_FRESH) {
@@ -242,8 +318,7 @@ void locking_on_read(struct locking *l, struct locking_request *q,
         /* served at once; whoever gets the lock refreshes it */
         end_wait(l, q, r);
         req_reply(r, OUTCOME_STALE);
-        q->role = REFRESHER;
-        req_try_lock(r, l->k->lock_ttl);
+        locking_refresh(l, q, r, v);
     } else {
         on_missing(l, q, r);
     }
@@ -266,7 +341,7 @@ static void on_acquired(struct locking *l, struct locking_request *q,
         q->role = REFRESHER_RECHECKING;
         req_read(r);
     } else if (q->role == REFRESHER) {
-        req_recompute(r, CAUSE_LOCK);
+        l->start(l->start_ctx, r);
     } else if (l->k->recheck) {
         q->role = RECHECKING;
         req_read(r);
@@ -284,8 +359,10 @@ void locking_on_lock(struct locking *l, struct locking_request *q,
         return;
     }
     l->m[LOCKING_CONTENDED]++;
-    if (q->role == REFRESHER)
+    if (q->role == REFRESHER) {
+        end_refresh(q, r);
         return;   /* someone else refreshes: nothing more to do */
+    }
     q->role = WAITER;
     q->contended = true;
     /* symmetric: the mean sleep is retry_interval */
@@ -306,8 +383,14 @@ void locking_on_recomputed(struct locking *l, struct locking_request *q,
 {
     if (q->role == HOLDER || q->role == REFRESHER)
         req_unlock(r);
-    if (q->role == REFRESHER)
-        return;   /* it replied (stale) already */
+    if (q->role == REFRESHER) {
+        /* a failed refresh leaves the value it read: a sync refresher
+         * replies with it (a stale one has replied already) */
+        if (result == RECOMPUTE_OK && !req_replied(r))
+            req_reply(r, OUTCOME_COMPUTED);
+        end_refresh(q, r);
+        return;   /* it has replied: what follows is a holder's */
+    }
     end_wait(l, q, r);
     if (result == RECOMPUTE_OK) {
         req_reply(r, OUTCOME_COMPUTED);

@@ -19,6 +19,17 @@
  * the value stale replies with it at once, and whoever gets the lock
  * refreshes it in the background.
  *
+ * A refresh (locking_refresh: the stale reader's above, or a policy's
+ * early refresh of a value still fresh) tries the lock once and never
+ * waits: lock held, nothing more. The refresher that gets it re-reads
+ * (with recheck) and lets go if the value is by then a fresh one other
+ * than the one it set out to refresh (another holder wrote it);
+ * otherwise it recomputes, writes and releases. A refresher that had not
+ * replied yet (a sync early refresh) replies when its refresh ends:
+ * `computed` if its recompute wrote the value, else `hit` with the fresh
+ * value it read (a lock held, a value refreshed by another, a failed
+ * query), or `holder_crash` if it died with the lock.
+ *
  * A policy using it: its knobs struct holds a struct locking_knobs, its
  * KNOBS list starts with LOCKING_KNOB_NAMES, its per-run state holds the
  * struct locking * of locking_create, its per-request state a struct
@@ -67,6 +78,13 @@ struct locking_knobs {
 void locking_parse(const struct cfg_obj *o, struct locking_knobs *k);
 /* Adds them, resolved, to the policy's JSON object. */
 void locking_write(const struct locking_knobs *k, cJSON *o);
+
+/* A policy whose requests only refresh under the lock (never wait for
+ * it) has only the knobs a refresher uses, read and written by these
+ * (the others keep their defaults, unused). */
+#define LOCKING_REFRESH_KNOB_NAMES "lock_ttl", "recheck", "holder_failure"
+void locking_parse_refresh(const struct cfg_obj *o, struct locking_knobs *k);
+void locking_write_refresh(const struct locking_knobs *k, cJSON *o);
 /* One line for `check`. */
 void locking_describe(const struct locking_knobs *k, char *out, size_t n);
 
@@ -104,6 +122,13 @@ void locking_destroy(struct locking *l);
  * the policy's ops put LOCKING_METRICS) and starts a new segment. */
 void locking_collect(struct locking *l, double *acc);
 
+/* How a refresher that holds the lock (and, with recheck, found the
+ * value still to refresh) starts its recompute: start(ctx, r) must call
+ * req_recompute, and may count the refresh first. By default (start
+ * NULL) req_recompute(r, CAUSE_LOCK). */
+typedef void (*locking_start_fn)(void *ctx, struct request *r);
+void locking_on_refresh(struct locking *l, locking_start_fn start, void *ctx);
+
 /* ---- per request ---- */
 
 /* The lock's part of a request: in the policy's per-request state, zeroed
@@ -114,7 +139,20 @@ struct locking_request {
     bool missed;          /* first_miss is set */
     bool contended;       /* it has waited for another holder */
     double first_miss;    /* its first missing read: waits count from it */
+    double refreshing;    /* a refresher: the expiry of the value it
+                             refreshes (which value it is) */
 };
+
+/* Whether the lock's state machine has the request: false for a reader
+ * that has not met the lock (or whose lock business is over), whose next
+ * read the policy may decide itself. */
+bool locking_engaged(const struct locking_request *q);
+
+/* r refreshes the value v showed it (stale or fresh) in the background
+ * of its reply, under the lock: one try, no wait (above). The policy
+ * hands its later callbacks to the locking_on_* below. */
+void locking_refresh(struct locking *l, struct locking_request *q,
+                     struct request *r, const struct cache_view *v);
 
 /* The transitions: each is the policy callback of the same name, for a
  * request whose fate the lock decides. `q` is its struct locking_request. */

@@ -114,12 +114,23 @@ struct harness_knobs {
     struct locking_knobs lock;
     struct trace *trace;
     uint64_t bypass;    /* a request that takes no lock (0: none) */
+    bool early;         /* a fresh read refreshes under the lock (sync) */
+    bool hook;          /* refreshers start through harness_start */
 };
 
 struct harness {
     const struct harness_knobs *k;
     struct locking *lock;
 };
+
+/* A policy's own start of a refresher's recompute: recorded, then an
+ * early recompute. */
+static void harness_start(void *ctx, struct request *r)
+{
+    struct harness *h = ctx;
+    record(h->k->trace, r, "start");
+    req_recompute(r, CAUSE_EARLY);
+}
 
 static void *harness_create(const void *knobs, struct world *w)
 {
@@ -132,6 +143,8 @@ static void *harness_create(const void *knobs, struct world *w)
         free(h);
         return NULL;
     }
+    if (h->k->hook)
+        locking_on_refresh(h->lock, harness_start, h);
     return h;
 }
 
@@ -160,7 +173,10 @@ static void harness_on_read(void *state, struct request *r,
 {
     struct harness *h = state;
     record(h->k->trace, r, VIEW[v->state]);
-    if (req_id(r) != h->k->bypass)
+    if (req_id(r) != h->k->bypass && h->k->early &&
+        v->state == CACHE_FRESH && !locking_engaged(part(r)))
+        locking_refresh(h->lock, part(r), r, v);
+    else if (req_id(r) != h->k->bypass)
         locking_on_read(h->lock, part(r), r, v);
     else if (v->state == CACHE_FRESH)
         req_reply(r, OUTCOME_HIT);
@@ -322,7 +338,19 @@ static struct run_summary run_harness(const struct scenario *s,
                                       uint64_t bypass, struct trace *tr)
 {
     memset(tr, 0, sizeof *tr);
-    struct harness_knobs k = {knobs_of(knobs_json), tr, bypass};
+    struct harness_knobs k = {knobs_of(knobs_json), tr, bypass, false,
+                              false};
+    return test_run_ops(s, &HARNESS, &k);
+}
+
+/* The same, every fresh read of a request the lock does not have
+ * refreshing the value under it, sync; through harness_start if hook. */
+static struct run_summary run_early(const struct scenario *s,
+                                    const char *knobs_json, bool hook,
+                                    struct trace *tr)
+{
+    memset(tr, 0, sizeof *tr);
+    struct harness_knobs k = {knobs_of(knobs_json), tr, 0, true, hook};
     return test_run_ops(s, &HARNESS, &k);
 }
 
@@ -748,6 +776,136 @@ START_TEST(failed_recompute_releases_and_fails)
 }
 END_TEST
 
+/* A value fresh until 2 s (written at 0, TTL 2 s). */
+static const char FRESH[] = "\"ttl\": \"2s\", \"warm\": \"synchronized\"";
+
+/* An early refresh of a fresh value, sync: A reads it fresh (1.001),
+ * takes the lock (1.002), and its recheck (1.003) finds the same value
+ * still fresh — the one it set out to refresh — so it recomputes (a
+ * stale-era recheck would have let go here), writes (1.104: its reply,
+ * computed) and releases (1.105). B, reading at 1.021, finds the lock
+ * held and replies with the fresh value it read (1.022): one try, no
+ * wait, no poll. Through a policy's own start, the recompute is that
+ * policy's (an early one here). */
+START_TEST(early_refresh_recomputes_a_value_still_fresh)
+{
+    const double starts[] = {0.020};
+    struct scenario *s = scripted(starts, 1, FRESH, "100ms", "2s");
+    struct trace *tr = new_trace();
+    struct run_summary r = run_early(s, NO_JITTER, false, tr);
+    assert_trace(tr, 1, "read:fresh lock:got read:fresh recomputed:ok* "
+                        "unlocked:released");
+    assert_time(tr, 1, 3, 1.1 + 4 * C);
+    assert_trace(tr, 2, "read:fresh lock:held*");
+    assert_time(tr, 2, 1, 1.020 + 2 * C);
+    ck_assert_double_eq(test_get(&r, "outcomes.computed"), 1);
+    ck_assert_double_eq(test_get(&r, "outcomes.hit"), 1);
+    ck_assert_double_eq(test_get(&r, "recomputes.lock"), 1);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.contended"), 1);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.polls"), 0);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.waits"), 0);
+
+    r = run_early(s, NO_JITTER, true, tr);
+    assert_trace(tr, 1, "read:fresh lock:got read:fresh start "
+                        "recomputed:ok* unlocked:released");
+    ck_assert_double_eq(test_get(&r, "recomputes.early"), 1);
+    ck_assert_double_eq(test_get(&r, "recomputes.lock"), 0);
+    /* without recheck: straight from the lock to the recompute */
+    r = run_early(s, "{\"recheck\": false}", true, tr);
+    assert_trace(tr, 1, "read:fresh lock:got start recomputed:ok* "
+                        "unlocked:released");
+    free(tr);
+    scenario_free(s);
+}
+END_TEST
+
+/* An early refresher whose recheck shows a fresh value other than the
+ * one it read lets go: A's lock (lock_ttl 50 ms) expires at 1.052 while
+ * its query runs; C reads the old value at 1.1035, just before A's write
+ * (1.104), takes the lock at 1.1045, and its recheck (1.1055) shows A's
+ * value: C releases the lock, runs no query and replies with the value it
+ * read (hit). A's unlock (1.105) finds C's lock: gone. */
+START_TEST(early_refresher_lets_go_of_a_value_refreshed_by_another)
+{
+    const double starts[] = {0.1025};
+    struct scenario *s = scripted(starts, 1, FRESH, "100ms", "2s");
+    struct trace *tr = new_trace();
+    struct run_summary r = run_early(
+        s, "{\"retry_jitter\": 0, \"lock_ttl\": \"50ms\"}", false, tr);
+    assert_trace(tr, 1, "read:fresh lock:got read:fresh recomputed:ok* "
+                        "unlocked:gone");
+    assert_trace(tr, 2, "read:fresh lock:got read:fresh* unlocked:released");
+    assert_time(tr, 2, 2, 1.1025 + 3 * C);
+    ck_assert_double_eq(test_get(&r, "recomputes.total"), 1);
+    ck_assert_double_eq(test_get(&r, "outcomes.hit"), 1);
+    ck_assert_double_eq(test_get(&r, "outcomes.computed"), 1);
+    free(tr);
+    scenario_free(s);
+}
+END_TEST
+
+/* A sync early refresher whose query fails (timeout 50 ms) releases the
+ * lock and replies with the fresh value it read (hit, no error, no
+ * retry); one that dies with the lock ends in holder_crash. */
+START_TEST(early_refresher_that_fails_replies_with_the_value_it_read)
+{
+    struct scenario *s = scripted_with(NULL, 0, FRESH, "100ms", "2s",
+                                       "\"timeout\": \"50ms\", "
+                                       "\"retries\": 1, \"backoff\": 0");
+    struct trace *tr = new_trace();
+    struct run_summary r = run_early(s, NO_JITTER, false, tr);
+    assert_trace(tr, 1, "read:fresh lock:got read:fresh recomputed:failed* "
+                        "unlocked:released");
+    ck_assert_double_eq(test_get(&r, "outcomes.hit"), 1);
+    ck_assert_double_eq(test_get(&r, "outcomes.error"), 0);
+    ck_assert_double_eq(test_get(&r, "recomputes.failed"), 1);
+
+    r = run_early(s, "{\"holder_failure\": 1}", false, tr);
+    assert_trace(tr, 1, "read:fresh lock:got*");
+    ck_assert_double_eq(test_get(&r, "errors.holder_crash"), 1);
+    ck_assert_double_eq(test_get(&r, "recomputes.total"), 0);
+    free(tr);
+    scenario_free(s);
+}
+END_TEST
+
+/* The refresher's knobs alone: lock_ttl, recheck and holder_failure are
+ * read and written, in that order; the waiters' keep their defaults. */
+START_TEST(refresh_knobs_are_the_refreshers_own)
+{
+    cJSON *node = cJSON_Parse("{\"lock_ttl\": \"300ms\", \"recheck\": false,"
+                              " \"holder_failure\": 0.5}");
+    struct cfg cfg;
+    cfg_init(&cfg);
+    struct cfg_obj o;
+    ck_assert(cfg_open(&cfg, node, "p", &o));
+    struct locking_knobs k;
+    memset(&k, 0xff, sizeof k);
+    locking_parse_refresh(&o, &k);
+    ck_assert(cfg_ok(&cfg));
+    ck_assert_double_eq(k.lock_ttl, 0.3);
+    ck_assert(!k.recheck);
+    ck_assert_double_eq(k.holder_failure, 0.5);
+    ck_assert_double_eq(k.retry_interval, 0.050);
+    ck_assert_double_eq(k.retry_jitter, 0.010);
+    ck_assert_double_eq(k.max_wait, 5.0);
+    ck_assert(!k.serve_stale);
+    static const char *const NAMES[] = {LOCKING_REFRESH_KNOB_NAMES, NULL};
+    cJSON *out = cJSON_CreateObject();
+    locking_write_refresh(&k, out);
+    size_t i = 0;
+    for (const cJSON *f = out->child; f; f = f->next, i++)
+        ck_assert_str_eq(f->string, NAMES[i]);
+    ck_assert_ptr_null(NAMES[i]);
+    ck_assert_double_eq(cJSON_GetObjectItem(out, "lock_ttl")->valuedouble,
+                        0.3);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(out, "recheck")));
+    cJSON_Delete(out);
+    cfg_free(&cfg);
+    cJSON_Delete(node);
+}
+END_TEST
+
 TEST_SUITE(locking_suite)
 {
     Suite *s = suite_create("locking");
@@ -764,6 +922,10 @@ TEST_SUITE(locking_suite)
     tcase_add_test(tc, refresher_lock_expires_under_a_slow_refresh);
     tcase_add_test(tc, refresher_recheck_that_finds_the_value_fresh_lets_go);
     tcase_add_test(tc, failed_recompute_releases_and_fails);
+    tcase_add_test(tc, early_refresh_recomputes_a_value_still_fresh);
+    tcase_add_test(tc, early_refresher_lets_go_of_a_value_refreshed_by_another);
+    tcase_add_test(tc, early_refresher_that_fails_replies_with_the_value_it_read);
+    tcase_add_test(tc, refresh_knobs_are_the_refreshers_own);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
