@@ -26,6 +26,7 @@ struct request {
     struct client *c;
     uint64_t id;            /* unique in the run; the lock token */
     long key;
+    long instance;          /* the application instance it landed on */
     double arrival;
     double work;            /* the query's work, drawn at arrival */
     double coin;            /* U(0, 1] for the first read, drawn at arrival */
@@ -186,6 +187,9 @@ void client_start_request_for(struct client *c, void *owner, long key)
     cache_prefetch(c->p.cache, r->key);
     r->work = dist_sample(c->p.service, c->p.work_rng);
     r->coin = rng_uniform_pos1(c->p.coin_rng);
+    /* one instance: nothing drawn, so no stream moves */
+    if (c->p.fleet)
+        r->instance = fleet_pick(c->p.fleet, c->p.instance_rng);
     c->count->arrivals++;
     c->unreplied++;
     c->in_flight++;
@@ -207,6 +211,7 @@ void *req_state(struct request *r, size_t bytes)
     return r->policy_state;
 }
 long req_key(const struct request *r) { return r->key; }
+long req_instance(const struct request *r) { return r->instance; }
 double req_now(const struct request *r) { return sim_now(r->c->p.sim); }
 double req_arrival(const struct request *r) { return r->arrival; }
 uint64_t req_id(const struct request *r) { return r->id; }
@@ -319,7 +324,7 @@ void req_recompute(struct request *r, enum recompute_cause cause)
     if (cause != CAUSE_EARLY)
         metrics_episode_query(c->p.metrics, r->key, r->episode);
     r->pending++;
-    if (db_submit(c->p.db, r->work, on_query_result, r) == 0) {
+    if (db_submit(c->p.db, r->instance, r->work, on_query_result, r) == 0) {
         if (!db_over_limit(c->p.db))
             c->out_of_memory = true;
         sim_halt(c->p.sim);

@@ -17,6 +17,7 @@
 
 #include "cache.h"
 #include "database.h"
+#include "fleet.h"
 #include "kernel/dist.h"
 #include "kernel/sim.h"
 #include "metrics.h"
@@ -24,7 +25,8 @@
 #include "workload.h"
 
 struct client_config {
-    long pool_size;       /* connections to the database */
+    struct fleet_config fleet;   /* the application instances */
+    long pool_size;       /* connections to the database, per instance */
     double pool_timeout;  /* seconds to wait for one; INFINITY: forever */
     double timeout;       /* one query, submission to result; INFINITY: none */
     long retries;         /* a failed request is retried this many times */
@@ -47,6 +49,10 @@ struct client_params {
     void *policy_state;
     bool serves_stale;            /* reads show the policy stale values */
     gsl_rng *keys_rng, *work_rng, *coin_rng, *latency_rng, *backoff_rng;
+    /* More than one instance: who picks a request's, from which stream.
+     * NULL with one instance (every request is on instance 0). */
+    struct fleet_picker *fleet;
+    gsl_rng *instance_rng;
     long max_in_flight;           /* more requests than this: overloaded */
     /* A request started with an owner has replied (closed loop: the
      * worker thinks, then sends the next one). */

@@ -44,7 +44,15 @@ struct query {
     void *owner;
     event_id ev;           /* deadline or refusal event of a client query */
     uint32_t gen;          /* >= 1, so an id is never 0 */
+    uint32_t pool;         /* a client query's pool (its instance's) */
     bool client;
+};
+
+/* One application instance's connection pool. */
+struct pool {
+    long free;             /* connections not in use */
+    long peak;             /* the most in use at once in the segment */
+    struct db_fifo wait;   /* client queries waiting for one, FIFO */
 };
 
 /* The record a job (from a FIFO, the free list or a discipline) is part
@@ -69,9 +77,10 @@ struct db {
     bool over_limit;       /* a record was refused for the limit */
     bool out_of_memory;    /* a record could not be allocated */
     long refusing;         /* records in Q_REFUSING */
-    /* the client's pool */
-    long free_conns;
-    struct db_fifo pool_wait;
+    /* the client's pools, one per instance */
+    struct pool *pools;
+    long n_pools;
+    long waiting;          /* client queries waiting, all pools */
     /* the database */
     long inflight;         /* all queries at the db, queued or executing */
     long clients;          /* client queries at the db (max_connections) */
@@ -173,6 +182,8 @@ const char *db_config_error(const struct db_config *c)
         return "background rate must be a finite number >= 0";
     if (c->pool_size < 1)
         return "pool_size must be at least 1";
+    if (c->pools < 1)
+        return "pools must be at least 1";
     if (!(c->pool_timeout >= 0))
         return "pool_timeout must be >= 0";
     if (!(c->timeout >= 0))
@@ -370,7 +381,7 @@ static void arm_deadline(struct db *db, struct query *q, double at)
 static void refuse(struct db *db, struct query *q)
 {
     db->seg.refused++;
-    db->free_conns++;
+    db->pools[q->pool].free++;
     q->job.state = Q_REFUSING;
     db->refusing++;
     sim_cancel(db->sim, q->ev);
@@ -410,23 +421,40 @@ static double pool_deadline(const struct db *db, const struct query *q)
  * at the same instant (its deadline event, due now, reports it). Every
  * waiter has the same timeouts, so deadlines grow along the FIFO and the
  * expired ones are a prefix, walked in O(their number). */
-static struct query *first_live_waiter(const struct db *db)
+static struct query *first_live_waiter(const struct db *db,
+                                       const struct pool *p)
 {
     double now = sim_now(db->sim);
-    struct db_job *job = db->pool_wait.head;
+    struct db_job *job = p->wait.head;
     while (job && pool_deadline(db, query_of(job)) <= now)
         job = job->next;
     return query_of(job);
 }
 
-/* Hands free connections to waiters in FIFO order. A refused waiter gives
- * its connection back at once, so the loop goes on. */
-static void pool_dispatch(struct db *db)
+/* A connection of q's pool goes to q. */
+static void take_connection(struct db *db, struct query *q)
+{
+    struct pool *p = &db->pools[q->pool];
+    p->free--;
+    if (db->cfg.pool_size - p->free > p->peak)
+        p->peak = db->cfg.pool_size - p->free;
+}
+
+static void unwait(struct db *db, struct query *q)
+{
+    db_fifo_unlink(&db->pools[q->pool].wait, &q->job);
+    db->waiting--;
+}
+
+/* Hands the pool's free connections to its waiters in FIFO order. A
+ * refused waiter gives its connection back at once, so the loop goes
+ * on. */
+static void pool_dispatch(struct db *db, struct pool *p)
 {
     struct query *q;
-    while (db->free_conns > 0 && (q = first_live_waiter(db))) {
-        db_fifo_unlink(&db->pool_wait, &q->job);
-        db->free_conns--;
+    while (p->free > 0 && (q = first_live_waiter(db, p))) {
+        unwait(db, q);
+        take_connection(db, q);
         /* the armed event was the pool deadline if that came first */
         if (db->cfg.pool_timeout < db->cfg.timeout)
             arm_deadline(db, q, q->submitted + db->cfg.timeout);
@@ -434,10 +462,11 @@ static void pool_dispatch(struct db *db)
     }
 }
 
-static void pool_release(struct db *db)
+static void pool_release(struct db *db, uint32_t pool)
 {
-    db->free_conns++;
-    pool_dispatch(db);
+    struct pool *p = &db->pools[pool];
+    p->free++;
+    pool_dispatch(db, p);
 }
 
 /* Bookkeeping common to every way of leaving the database. */
@@ -459,11 +488,12 @@ void db_depart(struct db *db, struct db_job *job)
         return;
     }
     struct delivery d = delivery_of(db, q);
+    uint32_t pool = q->pool;
     sim_cancel(db->sim, q->ev);
     db->seg.completed++;
     hist_record(db->seg.response, d.response);
     retire(db, q);
-    pool_release(db);
+    pool_release(db, pool);
     d.done(d.owner, DB_OK, d.response);
 }
 
@@ -472,6 +502,7 @@ void db_depart(struct db *db, struct db_job *job)
  * cancel_on_timeout. */
 static void abandon(struct db *db, struct query *q)
 {
+    uint32_t pool = q->pool;
     detach(q);
     q->job.abandoned = true;
     db_account(db);
@@ -482,7 +513,7 @@ static void abandon(struct db *db, struct query *q)
     } else if (q->job.state == Q_SERVICE) {
         db->ops->abandon(db->disc, &q->job);
     }
-    pool_release(db);
+    pool_release(db, pool);
 }
 
 /* ---- event handlers ------------------------------------------------------ */
@@ -499,7 +530,7 @@ static void deadline_event(struct sim *sim, void *payload)
     enum db_result result = DB_TIMEOUT;
     q->ev = 0;
     if (q->job.state == Q_POOL) {
-        db_fifo_unlink(&db->pool_wait, &q->job);
+        unwait(db, q);
         if (db->cfg.pool_timeout <= db->cfg.timeout)
             result = DB_POOL_TIMEOUT;
         retire(db, q);
@@ -569,7 +600,14 @@ struct db *db_create(struct sim *sim, const struct db_config *config,
     db->bg_arrivals = background_arrivals;
     db->bg_work = background_work;
     db->multiplier = 1;
-    db->free_conns = config->pool_size;
+    db->n_pools = config->pools;
+    db->pools = calloc((size_t)db->n_pools, sizeof *db->pools);
+    if (!db->pools) {
+        free(db);
+        return NULL;
+    }
+    for (long i = 0; i < db->n_pools; i++)
+        db->pools[i].free = config->pool_size;
     db->ops = discipline_ops(config->discipline);
     db->seg_start = db->last = sim_now(sim);
     db->seg.response = hist_create();
@@ -602,10 +640,11 @@ void db_destroy(struct db *db)
     }
     free(db->chunks);
     hist_destroy(db->seg.response);
+    free(db->pools);
     free(db);
 }
 
-db_query_id db_submit(struct db *db, double work, db_done_fn done,
+db_query_id db_submit(struct db *db, long pool, double work, db_done_fn done,
                       void *owner)
 {
     struct query *q = take_record(db);
@@ -619,18 +658,20 @@ db_query_id db_submit(struct db *db, double work, db_done_fn done,
     q->submitted = now;
     q->done = done;
     q->owner = owner;
+    q->pool = (uint32_t)pool;
     db->seg.submitted++;
     /* a free connection means nobody waits for one, but waiters whose
      * deadline is this instant (first_live_waiter) */
-    if (db->free_conns > 0) {
-        db->free_conns--;
+    struct pool *p = &db->pools[pool];
+    if (p->free > 0) {
+        take_connection(db, q);
         arm_deadline(db, q, now + db->cfg.timeout);
         enter_db(db, q);
     } else {
         q->job.state = Q_POOL;
-        db_fifo_push(&db->pool_wait, &q->job);
-        if (db->pool_wait.len > db->seg.pool_waiting_max)
-            db->seg.pool_waiting_max = db->pool_wait.len;
+        db_fifo_push(&p->wait, &q->job);
+        if (++db->waiting > db->seg.pool_waiting_max)
+            db->seg.pool_waiting_max = db->waiting;
         arm_deadline(db, q, pool_deadline(db, q));
     }
     return query_id(q);
@@ -645,7 +686,7 @@ void db_cancel(struct db *db, db_query_id id)
     q->ev = 0;
     switch (q->job.state) {
     case Q_POOL:
-        db_fifo_unlink(&db->pool_wait, &q->job);
+        unwait(db, q);
         break;
     case Q_REFUSING:
         db->refusing--;
@@ -695,6 +736,23 @@ void db_stats_add(struct db_stats *into, const struct db_stats *s)
     into->wasted_work += s->wasted_work;
     if (into->response)
         hist_merge(into->response, s->response);
+    if (into->pool_peak && s->pool_peak)
+        for (long i = 0; i < into->n_pools && i < s->n_pools; i++)
+            if (s->pool_peak[i] > into->pool_peak[i])
+                into->pool_peak[i] = s->pool_peak[i];
+}
+
+/* Each pool's peak of the segment into `into` (where it has room), and a
+ * new segment's peak: what is in use now. */
+static void collect_pool_peaks(struct db *db, struct db_stats *into)
+{
+    for (long i = 0; i < db->n_pools; i++) {
+        struct pool *p = &db->pools[i];
+        if (into->pool_peak && i < into->n_pools &&
+            p->peak > into->pool_peak[i])
+            into->pool_peak[i] = p->peak;
+        p->peak = db->cfg.pool_size - p->free;
+    }
 }
 
 void db_stats_collect(struct db *db, struct db_stats *into)
@@ -704,19 +762,20 @@ void db_stats_collect(struct db *db, struct db_stats *into)
     struct db_stats *s = &db->seg;
     s->span = now - db->seg_start;
     db_stats_add(into, s);
+    collect_pool_peaks(db, into);
     struct hist *h = s->response;
     hist_reset(h);
     memset(s, 0, sizeof *s);
     s->response = h;
     /* a segment's maxima include the state it starts in */
     s->inflight_max = db->inflight;
-    s->pool_waiting_max = db->pool_wait.len;
+    s->pool_waiting_max = db->waiting;
     db->seg_start = now;
 }
 
 long db_queries_held(const struct db *db)
 {
-    return db->pool_wait.len + db->inflight + db->refusing;
+    return db->waiting + db->inflight + db->refusing;
 }
 
 void db_set_limit(struct db *db, long max_queries)

@@ -3,10 +3,12 @@
  *
  * A query carries `work`: seconds of service it would need on an idle
  * database (the caller draws it, so that every policy of an experiment sees
- * the same work for the same request). Queries go through the client's
- * pool (pool_size connections, FIFO wait up to pool_timeout), then to the
- * database, which admits at most max_connections client queries at once
- * (abandoned ones included; the next is refused at once).
+ * the same work for the same request). Queries go through their
+ * application instance's pool (pool_size connections each, FIFO wait up to
+ * pool_timeout; one pool per instance, none lending to another), then to
+ * the database, which admits at most max_connections client queries at
+ * once, from every pool (abandoned ones included; the next is refused at
+ * once).
  *
  * Capacity (DESIGN.md §4):
  *   ps   — the n queries in execution share W(n) work-seconds per second,
@@ -71,7 +73,9 @@ struct db_config {
     bool cancel_on_timeout;
     double background_rate;     /* queries per second; 0: none */
     struct dist background_service;
-    /* the client's side of the connection */
+    /* the client's side of the connection: `pools` pools (one per
+     * application instance) of pool_size connections each */
+    long pools;                 /* >= 1 */
     long pool_size;             /* >= 1 */
     double pool_timeout;        /* seconds >= 0; INFINITY: wait forever */
     double timeout;             /* seconds >= 0; INFINITY: no timeout */
@@ -115,7 +119,8 @@ struct db_stats {
     double util_area;          /* ∫ W(n) / max W dt (fcfs: busy / cores,
                                   at most 1 while surplus servers of a
                                   lowered core count finish) */
-    long pool_waiting_max;     /* client queries waiting for a connection */
+    long pool_waiting_max;     /* client queries waiting for a connection
+                                  (all pools) */
     uint64_t submitted;        /* client queries submitted to the pool */
     uint64_t started;          /* client queries admitted by the database */
     uint64_t completed;        /* client queries whose result was delivered */
@@ -131,6 +136,11 @@ struct db_stats {
                                   is abandoned, the rest as it is done */
     struct hist *response;     /* submission -> result of completed client
                                   queries; owned by the struct's owner */
+    /* Each pool's most connections in use at once (including the state
+     * at the segment's start), for the first n_pools pools: an array of
+     * the struct's owner, or NULL not to collect them. */
+    long *pool_peak;
+    long n_pools;
 };
 
 struct db;
@@ -146,11 +156,12 @@ struct db *db_create(struct sim *sim, const struct db_config *config,
  * callback comes for queries still held. */
 void db_destroy(struct db *db);
 
-/* Submits a client query needing `work` seconds on an idle database (scaled
- * by the current service multiplier; negative or NaN work counts as 0).
- * Returns its id; 0 if memory ran out or the limit of db_set_limit is
- * reached (the run is then stopped through sim_halt). O(log n). */
-db_query_id db_submit(struct db *db, double work, db_done_fn done,
+/* Submits a client query from pool `pool` (0 <= pool < config.pools: its
+ * application instance's) needing `work` seconds on an idle database
+ * (scaled by the current service multiplier; negative or NaN work counts
+ * as 0). Returns its id; 0 if memory ran out or the limit of db_set_limit
+ * is reached (the run is then stopped through sim_halt). O(log n). */
+db_query_id db_submit(struct db *db, long pool, double work, db_done_fn done,
                       void *owner);
 
 /* The caller gives up on a query: no callback will come. It is abandoned

@@ -231,6 +231,36 @@ static double recovered(const struct run_totals *t, int arg)
     return t->slo.recovered ? 1 : 0;
 }
 
+/* ---- the fleet ---- */
+
+/* Each pool's peak, of the measured run: NaN when it was not kept (one
+ * instance). */
+static double pool_peak_of(const struct run_totals *t, long instance)
+{
+    const struct db_stats *db = &t->all.tally->db;
+    if (!db->pool_peak || instance < 0 || instance >= db->n_pools)
+        return NAN;
+    return (double)db->pool_peak[instance];
+}
+
+static double pool_peak_max(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    double most = NAN;
+    for (long i = 0; i < t->instances; i++)
+        most = fmax(most, pool_peak_of(t, i));
+    return most;
+}
+
+static double pools_saturated(const struct run_totals *t, int arg)
+{
+    (void)arg;
+    long n = 0;
+    for (long i = 0; i < t->instances; i++)
+        n += pool_peak_of(t, i) >= (double)t->pool_size;
+    return t->all.tally->db.pool_peak ? (double)n : NAN;
+}
+
 /* ---- the table ---- */
 
 /* The order is summary.json's. Outcome, error and recompute-cause
@@ -441,6 +471,23 @@ static const struct metric_def MODEL_METRICS[] = {
      .label = "recompute time under load, max (ms)",
      .meaning = "client query response time: the slowest",
      .fold = FOLD_MAX, .of_window = db_response_ms, .arg = 1000},
+    /* the fleet's pools (only with more than one instance) */
+    {.field = "pool.peak_in_use", .unit = "connections",
+     .label = "connections in use at once, per instance (max)",
+     .meaning = "each instance's most connections of its own pool in use at "
+     "once in the measured run: a list, one per instance in instance order "
+     "(up to 64 instances; beyond, the next two fields alone)",
+     .fold = FOLD_RUN, .fleet = true, .of_instance = pool_peak_of},
+    {.field = "pool.peak_in_use_max", .unit = "connections",
+     .label = "connections in use at once, busiest instance",
+     .meaning = "the largest of those: the instance that came closest to "
+     "running out of connections",
+     .fold = FOLD_RUN, .fleet = true, .of_run = pool_peak_max},
+    {.field = "pool.saturated_instances", .unit = "instances",
+     .label = "instances that ran out of connections",
+     .meaning = "instances whose every connection was in use at some moment "
+     "of the measured run (a query arriving then waited for one)",
+     .fold = FOLD_RUN, .fleet = true, .of_run = pools_saturated},
     /* recomputes */
     {.field = "recomputes.total", .column = "recomputes",
      .unit = "recomputes",
@@ -647,6 +694,8 @@ static void from_def(const struct metric_def *d, struct metric_info *out)
     out->boolean = d->boolean;
     snprintf(out->num, sizeof out->num, "%s", d->num ? d->num : "");
     snprintf(out->den, sizeof out->den, "%s", d->den ? d->den : "");
+    out->fleet = d->fleet;
+    out->per_instance = d->of_instance != NULL;
 }
 
 /* The sweep stem: given, or the field with '_' for '.'. */
@@ -745,6 +794,14 @@ double metric_window_value(const struct metric_info *m,
     if (!m->def->of_window)
         return NAN;
     return m->def->of_window(row, m->def->arg);
+}
+
+double metric_instance_value(const struct metric_info *m,
+                             const struct run_totals *t, long instance)
+{
+    if (!m->def || !m->def->of_instance)
+        return NAN;
+    return m->def->of_instance(t, instance);
 }
 
 double metric_run_value(const struct metric_info *m,

@@ -55,6 +55,12 @@ struct metric_def {
     /* FOLD_SHARE: the fields that count its events and its trials; num
      * may add fields up ("outcomes.hit+outcomes.stale"). */
     const char *num, *den;
+    bool fleet;            /* of a fleet: only when the run has more than
+                              one application instance */
+    /* A list, one value per instance: summary.json holds FIELD as an
+     * array (the flat summary, FIELD[0], FIELD[1], ...). Instead of
+     * of_window and of_run. */
+    double (*of_instance)(const struct run_totals *t, long instance);
 };
 
 #define METRIC_NAME_MAX 64
@@ -76,6 +82,8 @@ struct metric_info {
      * joined by '+') and of its trials; "" for other metrics. */
     char num[2 * METRIC_NAME_MAX];
     char den[METRIC_NAME_MAX];
+    bool fleet;                        /* only with instances */
+    bool per_instance;                 /* one value per instance */
 };
 
 /* Metrics in the registry: the model's, then each policy's. */
@@ -109,8 +117,13 @@ long metric_policy_index(const struct metric_info *m,
 double metric_window_value(const struct metric_info *m,
                            const struct window_row *row,
                            const struct policy_ops *policy);
+/* The value of instance `instance` of a per-instance metric over a whole
+ * run (NaN: not a per-instance metric, or not kept). */
+double metric_instance_value(const struct metric_info *m,
+                             const struct run_totals *t, long instance);
+
 /* Its value over a whole run of `policy` (NaN: undefined, or a metric
- * `policy` does not have, or per window only). */
+ * `policy` does not have, or per window only, or per instance). */
 double metric_run_value(const struct metric_info *m,
                         const struct run_totals *t,
                         const struct policy_ops *policy);

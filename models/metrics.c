@@ -18,11 +18,18 @@ struct key_episode {
     double closed_size;
 };
 
+/* A tally's arrays: the policy's accumulators, and with more than one
+ * instance each pool's peak. */
+struct tally_shape {
+    size_t n_policy;
+    long instances;
+};
+
 struct metrics {
     struct metrics_params p;
     struct policy_ops policy;     /* p.policy, defaults filled in: its
                                      collect is called every segment */
-    size_t n_policy;              /* its metrics */
+    struct tally_shape shape;     /* its metrics; the instances */
     bool slo;                     /* the run has an slo */
     struct tally seg, total;
     /* The windows of the SLO window under way: held[n_held] is being
@@ -48,13 +55,20 @@ struct metrics {
 
 /* ---- tallies ---- */
 
-static bool tally_init(struct tally *t, size_t n_policy)
+static bool tally_init(struct tally *t, struct tally_shape shape)
 {
     memset(t, 0, sizeof *t);
     t->latency = hist_create();
     t->db.response = hist_create();
-    t->policy = calloc(n_policy ? n_policy : 1, sizeof *t->policy);
-    return t->latency && t->db.response && t->policy;
+    t->policy = calloc(shape.n_policy ? shape.n_policy : 1, sizeof *t->policy);
+    bool ok = t->latency && t->db.response && t->policy;
+    if (ok && shape.instances > 1) {
+        t->db.pool_peak = calloc((size_t)shape.instances,
+                                 sizeof *t->db.pool_peak);
+        t->db.n_pools = shape.instances;
+        ok = t->db.pool_peak != NULL;
+    }
+    return ok;
 }
 
 static void tally_free(struct tally *t)
@@ -62,19 +76,25 @@ static void tally_free(struct tally *t)
     hist_destroy(t->latency);
     hist_destroy(t->db.response);
     free(t->policy);
+    free(t->db.pool_peak);
 }
 
-static void tally_reset(struct tally *t, size_t n_policy)
+static void tally_reset(struct tally *t, struct tally_shape shape)
 {
     struct hist *latency = t->latency, *response = t->db.response;
     double *policy = t->policy;
+    long *pool_peak = t->db.pool_peak;
     memset(t, 0, sizeof *t);
     hist_reset(latency);
     hist_reset(response);
-    memset(policy, 0, (n_policy ? n_policy : 1) * sizeof *policy);
+    memset(policy, 0, (shape.n_policy ? shape.n_policy : 1) * sizeof *policy);
+    if (pool_peak)
+        memset(pool_peak, 0, (size_t)shape.instances * sizeof *pool_peak);
     t->latency = latency;
     t->db.response = response;
     t->policy = policy;
+    t->db.pool_peak = pool_peak;
+    t->db.n_pools = pool_peak ? shape.instances : 0;
 }
 
 uint64_t tally_recomputes(const struct tally *t)
@@ -150,15 +170,15 @@ double metrics_slo_bytes(const struct slo_config *slo, double window)
     return (double)metrics_slo_windows(slo, window) * TALLY_BYTES;
 }
 
-static bool create_held(struct metrics *m, size_t np)
+static bool create_held(struct metrics *m)
 {
     m->n_slots = metrics_slo_windows(m->p.slo, m->p.window);
     m->held = calloc((size_t)m->n_slots, sizeof *m->held);
     m->rows = calloc((size_t)m->n_slots, sizeof *m->rows);
     bool ok = m->held && m->rows;
     for (long i = 0; ok && i < m->n_slots; i++)
-        ok = tally_init(&m->held[i], np);
-    return ok && (!m->slo || tally_init(&m->slo_win, np));
+        ok = tally_init(&m->held[i], m->shape);
+    return ok && (!m->slo || tally_init(&m->slo_win, m->shape));
 }
 
 struct metrics *metrics_create(const struct metrics_params *p)
@@ -169,11 +189,11 @@ struct metrics *metrics_create(const struct metrics_params *p)
     m->p = *p;
     m->slo = p->slo && p->slo->set;
     policy_complete(p->policy, &m->policy);
-    m->n_policy = policy_metric_count(p->policy);
-    size_t np = m->n_policy;
+    m->shape = (struct tally_shape){policy_metric_count(p->policy),
+                                    p->instances};
     m->keys = calloc((size_t)p->keys, sizeof *m->keys);
-    bool ok = m->keys && tally_init(&m->seg, np) &&
-              tally_init(&m->total, np) && create_held(m, np);
+    bool ok = m->keys && tally_init(&m->seg, m->shape) &&
+              tally_init(&m->total, m->shape) && create_held(m);
     if (!ok) {
         metrics_destroy(m);
         return NULL;
@@ -307,11 +327,11 @@ static void release_windows(struct metrics *m)
         }
         if (m->p.sink)
             m->p.sink(row, m->p.sink_ctx);
-        tally_reset(&m->held[i], m->n_policy);
+        tally_reset(&m->held[i], m->shape);
     }
     m->n_held = 0;
     if (m->slo)
-        tally_reset(&m->slo_win, m->n_policy);
+        tally_reset(&m->slo_win, m->shape);
 }
 
 void metrics_close_segment(struct metrics *m, double now, struct db *db,
@@ -325,7 +345,7 @@ void metrics_close_segment(struct metrics *m, double now, struct db *db,
     tally_add(&m->policy, win, s);
     if (m->seg_start >= m->p.warmup)
         tally_add(&m->policy, &m->total, s);
-    tally_reset(s, m->n_policy);
+    tally_reset(s, m->shape);
     m->seg_start = now;
     /* Window ends are k * window, computed from k so they do not drift. */
     double end = fmin((double)(m->win_index + 1) * m->p.window, m->p.duration);
@@ -439,6 +459,8 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
     r->episodes = m->ep;
     r->collapsed = m->ep.oldest_active > r->measured / 4;
     r->worst = m->worst;
+    r->instances = m->shape.instances;
+    r->pool_size = m->p.pool_size;
     r->slo.set = false;
     if (m->slo)
         slo_track_result(&m->track, m->p.slo_reference, &r->slo);

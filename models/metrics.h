@@ -102,6 +102,11 @@ struct run_totals {
     bool collapsed;
     struct worst_window worst;
     struct slo_totals slo;     /* slo.set false: the run had no slo */
+    /* the application instances, and each one's pool: with more than
+     * one, all.tally->db.pool_peak holds each pool's peak of the
+     * measured run */
+    long instances;
+    long pool_size;
 };
 
 struct metrics;
@@ -113,6 +118,9 @@ struct metrics_params {
     const char *label;
     double warmup, window, duration;
     long keys;
+    long instances;            /* application instances (>= 1): each
+                                  pool's peak is kept when above 1 */
+    long pool_size;            /* connections of each one's pool */
     const struct policy_ops *policy;   /* its collect is called (or the
                                           default, if it has none) */
     window_sink sink;          /* may be NULL */

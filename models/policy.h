@@ -272,6 +272,9 @@ void *req_state(struct request *r, size_t bytes);
 #define REQ_STATE(r, type) ((type *)req_state((r), sizeof(type)))
 
 long req_key(const struct request *r);
+/* The application instance the request landed on (0 .. world_instances
+ * - 1): its pool, and where a policy's in-process state lives. */
+long req_instance(const struct request *r);
 double req_now(const struct request *r);
 double req_arrival(const struct request *r);
 /* The request's uniform (0, 1] coin for its first read, drawn at arrival
@@ -309,6 +312,8 @@ void req_fail(struct request *r, enum error_cause cause, bool retryable);
 gsl_rng *world_stream(struct world *w, const char *name);
 /* Number of keys (for per-key policy state). */
 long world_keys(const struct world *w);
+/* Number of application instances (for per-instance policy state). */
+long world_instances(const struct world *w);
 /* When the key's value in the cache expires (-INFINITY: none stored), as
  * a policy's create sees the initial state. Not a cache command. */
 double world_value_expiry(const struct world *w, long key);

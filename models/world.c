@@ -34,6 +34,8 @@ struct world {
     /* streams: each component its own (rng.h) */
     gsl_rng *arrivals, *keys, *work, *coin, *latency, *cache_state;
     gsl_rng *backoff, *think, *bg_arrivals, *bg_work;
+    gsl_rng *instance;          /* more than one instance only */
+    struct fleet_picker *fleet; /* more than one instance only */
     struct {
         char name[48];
         gsl_rng *rng;
@@ -125,6 +127,8 @@ static void free_streams(struct world *w)
         gsl_rng_free(w->policy_streams[i].rng);
     if (w->replay_rng)
         gsl_rng_free(w->replay_rng);
+    if (w->instance)
+        gsl_rng_free(w->instance);
 }
 
 /* ---- building ---- */
@@ -133,6 +137,18 @@ static void free_streams(struct world *w)
  * less that of the process before it): streams, histograms, the first
  * blocks of requests, queries and events. */
 #define WORLD_FIXED_BYTES (4.0 * (1 << 20))
+
+/* What an instance adds: its pool, its peak in each tally, the few
+ * in-flight records a policy keeps per instance (one instance is in the
+ * fixed part). */
+#define WORLD_INSTANCE_BYTES 128.0
+
+static double fleet_bytes(const struct fleet_config *f)
+{
+    if (f->instances <= 1)
+        return 0;
+    return fleet_picker_bytes(f) + (double)f->instances * WORLD_INSTANCE_BYTES;
+}
 
 double world_memory_estimate(const struct model_config *m,
                              const struct policy_ops *policy,
@@ -154,8 +170,8 @@ double world_memory_estimate(const struct model_config *m,
                   sizeof(struct worker);
     if (keys_part)
         *keys_part = by_keys;
-    return by_keys + workers + metrics_slo_bytes(&m->slo, m->window) +
-           WORLD_FIXED_BYTES;
+    return by_keys + workers + fleet_bytes(&m->client.fleet) +
+           metrics_slo_bytes(&m->slo, m->window) + WORLD_FIXED_BYTES;
 }
 
 static void worker_replied(void *worker);
@@ -180,10 +196,24 @@ static struct client *create_client(struct world *w)
         .coin_rng = w->coin,
         .latency_rng = w->latency,
         .backoff_rng = w->backoff,
+        .fleet = w->fleet,
+        .instance_rng = w->instance,
         .max_in_flight = w->max_in_flight,
         .on_reply = worker_replied,
     };
     return client_create(&cp);
+}
+
+/* More than one instance: the picker and its stream (a stream of its
+ * own, so that no other stream moves and one instance draws nothing). */
+static bool create_fleet(struct world *w)
+{
+    const struct fleet_config *f = &w->m->client.fleet;
+    if (f->instances <= 1)
+        return true;
+    w->fleet = fleet_picker_create(f);
+    w->instance = stream(w, "instances");
+    return w->fleet && w->instance;
 }
 
 static bool create_parts(struct world *w)
@@ -195,6 +225,8 @@ static bool create_parts(struct world *w)
         .window = m->window,
         .duration = m->duration,
         .keys = m->workload.keys,
+        .instances = m->client.fleet.instances,
+        .pool_size = m->client.pool_size,
         .policy = w->p.policy,
         .sink = w->p.sink,
         .sink_ctx = w->p.sink_ctx,
@@ -216,7 +248,8 @@ static bool create_parts(struct world *w)
         db_set_limit(w->db, w->max_in_flight);
     w->sampler = key_sampler_create(&m->workload);
     w->metrics = metrics_create(&mp);
-    if (!w->cache || !w->db || !w->sampler || !w->metrics)
+    if (!w->cache || !w->db || !w->sampler || !w->metrics ||
+        !create_fleet(w))
         return false;
     w->policy_state = w->policy.create(w->p.knobs, w);
     /* without a create of its own, the state is its knobs (maybe NULL) */
@@ -285,6 +318,7 @@ void world_destroy(struct world *w)
     db_destroy(w->db);
     cache_destroy(w->cache);
     key_sampler_destroy(w->sampler);
+    fleet_picker_destroy(w->fleet);
     metrics_destroy(w->metrics);
     free(w->workers);
     client_destroy(w->client);
@@ -607,6 +641,11 @@ void world_run(struct world *w, struct world_result *out)
 /* ---- the world, as a policy sees it ---- */
 
 long world_keys(const struct world *w) { return w->m->workload.keys; }
+
+long world_instances(const struct world *w)
+{
+    return w->m->client.fleet.instances;
+}
 
 double world_value_expiry(const struct world *w, long key)
 {

@@ -387,9 +387,14 @@ static int check_field(const struct scenario *s, const struct policy_ops *ops,
         return cli_usage_error("calibrate", "%s: the %s policy does not "
                                "measure the %s", flag, ops->name,
                                metric_label(path));
-    if (metric_find(path, &m) && m.slo && !s->model.slo.set)
+    bool known = metric_find(path, &m);
+    if (known && m.slo && !s->model.slo.set)
         return cli_usage_error("calibrate", "%s: the scenario has no slo (add "
                                "an \"slo\" block, or --set slo.p99=250ms)",
+                               flag);
+    if (known && m.fleet && s->model.client.fleet.instances <= 1)
+        return cli_usage_error("calibrate", "%s: the scenario has one "
+                               "application instance (set client.instances)",
                                flag);
     return EXIT_OK;
 }

@@ -266,6 +266,10 @@ static int check_constraint(const struct scenario *s,
         return cli_usage_error("sweep", "%s: the scenario has no slo (add an "
                                "\"slo\" block, or --set slo.p99=250ms)",
                                flag);
+    if (c->fleet && s->model.client.fleet.instances <= 1)
+        return cli_usage_error("sweep", "%s: the scenario has one "
+                               "application instance (set client.instances)",
+                               flag);
     struct metric_info m;
     if (!metric_find(c->path, &m) || !m.policy)
         return EXIT_OK;

@@ -84,16 +84,24 @@ bool constraint_parse(const char *arg, bool lower, struct constraint *out,
                  "('stampede metrics' lists them)", flag, arg, name);
         return false;
     }
+    if (m.per_instance) {
+        snprintf(err, n, "%s %s: \"%s\" is a list, one value per instance; "
+                 "bound %s_max", flag, arg, name, m.field);
+        return false;
+    }
     if (!str_parse_number(eq + 1, &out->limit) || !isfinite(out->limit)) {
         snprintf(err, n, "%s %s: expected a number after '=', got \"%s\"",
                  flag, arg, eq + 1);
         return false;
     }
     snprintf(out->option, sizeof out->option, "%s", lower ? "min" : "max");
-    snprintf(out->path, sizeof out->path, "%s", m.field);
+    /* every field fits (test_metric_registry checks it) */
+    snprintf(out->path, sizeof out->path, "%.*s", SUMMARY_PATH_MAX - 1,
+             m.field);
     out->what = m.label;
     out->lower = lower;
     out->slo = m.slo;
+    out->fleet = m.fleet;
     take_share(&m, out);
     return true;
 }
@@ -140,7 +148,7 @@ void constraint_flag(const struct constraint *c, char *out, size_t n)
 static double pooled_events(const struct aggregate *a, const char *num)
 {
     double sum = 0;
-    char copy[2 * SUMMARY_PATH_MAX];
+    char copy[2 * METRIC_NAME_MAX];
     snprintf(copy, sizeof copy, "%s", num);
     for (char *save, *f = strtok_r(copy, "+", &save); f;
          f = strtok_r(NULL, "+", &save))

@@ -37,6 +37,7 @@
 
 #include "experiment/aggregate.h"
 #include "experiment/summary.h"
+#include "metric_registry.h"
 
 struct constraint {
     char option[48];               /* the flag that set it, without "--":
@@ -46,10 +47,12 @@ struct constraint {
     double limit;
     bool lower;                    /* a lower bound (--min) */
     bool slo;                      /* a field of the SLO (needs an slo) */
+    bool fleet;                    /* a field of a fleet (needs more than
+                                      one instance) */
     /* a share: the fields of its events ('+' between several) and of its
      * trials, and the trials' unit ("cycles"); "" and NULL otherwise */
-    char num[2 * SUMMARY_PATH_MAX];
-    char den[SUMMARY_PATH_MAX];
+    char num[2 * METRIC_NAME_MAX];
+    char den[METRIC_NAME_MAX];
     const char *trials_unit;
 };
 

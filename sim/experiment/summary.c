@@ -9,18 +9,46 @@
 
 #include "metric_registry.h"
 
-static void put(struct run_summary *s, const struct metric_info *m,
-                double value)
+static void put_path(struct run_summary *s, const char *path, double value)
 {
     if (s->n == SUMMARY_MAX_VALUES)
         return;
     struct summary_value *v = &s->values[s->n++];
-    snprintf(v->path, sizeof v->path, "%s", m->field);
+    snprintf(v->path, sizeof v->path, "%.*s", SUMMARY_PATH_MAX - 1, path);
     v->value = value;
 }
 
+static void put(struct run_summary *s, const struct metric_info *m,
+                double value)
+{
+    put_path(s, m->field, value);
+}
+
+/* A per-instance metric: FIELD[i] for each instance, when they fit. */
+static void put_instances(struct run_summary *s, const struct metric_info *m,
+                          const struct run_totals *t)
+{
+    if (t->instances > SUMMARY_MAX_INSTANCES)
+        return;
+    for (long i = 0; i < t->instances; i++) {
+        char path[SUMMARY_PATH_MAX + 16];
+        snprintf(path, sizeof path, "%.*s[%d]", SUMMARY_PATH_MAX, m->field,
+                 (int)i);
+        put_path(s, path, metric_instance_value(m, t, i));
+    }
+}
+
+/* Whether a run has the model's field: the SLO's only with an slo, a
+ * fleet's only with more than one instance. */
+static bool has_field(const struct metric_info *m, const struct run_totals *t)
+{
+    return m->field[0] && (!m->slo || t->slo.set) &&
+           (!m->fleet || t->instances > 1);
+}
+
 /* Every field of the model's metrics in the registry, in its order (the
- * SLO's only with an slo), then the policy's own. */
+ * SLO's only with an slo, a fleet's only with instances), then the
+ * policy's own. */
 void summary_build(const struct run_totals *t, const struct policy_ops *ops,
                    struct run_summary *out)
 {
@@ -28,7 +56,11 @@ void summary_build(const struct run_totals *t, const struct policy_ops *ops,
     struct metric_info m;
     for (size_t i = 0; i < metric_model_count(); i++) {
         metric_get(i, &m);
-        if (m.field[0] && (!m.slo || t->slo.set))
+        if (!has_field(&m, t))
+            continue;
+        if (m.per_instance)
+            put_instances(out, &m, t);
+        else
             put(out, &m, metric_run_value(&m, t, ops));
     }
     size_t n = policy_metric_count(ops);

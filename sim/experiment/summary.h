@@ -2,7 +2,8 @@
  * summary.h — a run's results as a flat, ordered list of named numbers.
  *
  * Names are paths into summary.json ("latency_ms.p99", "db.peak_inflight",
- * "policy_metrics.acquisitions"). One flat list serves every consumer the
+ * "policy_metrics.acquisitions"); an element of a list is FIELD[i]
+ * ("pool.peak_in_use[3]"), the elements of one list next to each other. One flat list serves every consumer the
  * same way: summary.json (nested by the paths: output/summary_json.h), the
  * terminal table, replications (a mean and an interval per path), sweeps
  * and calibration (columns and constraints by path).
@@ -16,8 +17,13 @@
 #include "metrics.h"
 #include "policy.h"
 
-#define SUMMARY_MAX_VALUES 96
-#define SUMMARY_PATH_MAX 64
+/* The model's fields and a policy's own take up to 96; a fleet's pools
+ * one more per instance, listed up to SUMMARY_MAX_INSTANCES instances. A
+ * summary keeps a fixed size (replications and sweeps hold thousands, and
+ * send them between processes as bytes): 160 values of 56 bytes. */
+#define SUMMARY_MAX_INSTANCES 64
+#define SUMMARY_MAX_VALUES (96 + SUMMARY_MAX_INSTANCES)
+#define SUMMARY_PATH_MAX 48
 
 struct summary_value {
     char path[SUMMARY_PATH_MAX];

@@ -82,7 +82,9 @@ static void md_summary(FILE *out)
         owner_prefix(&m, owner, sizeof owner);
         fprintf(out, "| `%s` | %s | %s | %s%s%s |\n", m.field, m.unit,
                 METRIC_FOLD_MEANINGS[m.fold], owner,
-                m.slo ? "with an slo: " : "", m.meaning);
+                m.slo ? "with an slo: "
+                      : m.fleet ? "with more than one instance: " : "",
+                m.meaning);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "output/summary_json.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,16 +55,37 @@ void summary_json_write_members(struct json_out *j, const struct run_summary *s)
     summary_json_write_nested(j, s, number_leaf, (void *)s);
 }
 
+/* An element of a list ("peak_in_use[3]"): its name cut at the '[' (the
+ * list's key); false for a plain name. */
+static bool list_element(char *part)
+{
+    char *bracket = strchr(part, '[');
+    if (!bracket)
+        return false;
+    *bracket = '\0';
+    return true;
+}
+
 /* Paths sharing a prefix are adjacent in the list, so one pass opens and
- * closes the nested objects. */
+ * closes the nested objects; the elements of a list (FIELD[i], in order)
+ * are adjacent too, and make one JSON array. */
 void summary_json_write_nested(struct json_out *j, const struct run_summary *s,
                                summary_json_leaf_fn leaf, void *ctx)
 {
     char open[8][SUMMARY_PATH_MAX];
     int n_open = 0;
+    char list[SUMMARY_PATH_MAX] = "";   /* the path of the open list */
     for (size_t i = 0; i < s->n; i++) {
         char parts[8][SUMMARY_PATH_MAX];
-        int n = split_path(s->values[i].path, parts, 8);
+        const char *path = s->values[i].path;
+        int n = split_path(path, parts, 8);
+        bool element = list_element(parts[n - 1]);
+        size_t stem = strcspn(path, "[");
+        if (list[0] && !(element && strlen(list) == stem &&
+                         strncmp(list, path, stem) == 0)) {
+            json_out_end_array(j);
+            list[0] = '\0';
+        }
         int keep = common_depth(open, n_open, parts, n - 1);
         while (n_open > keep) {
             json_out_end_object(j);
@@ -75,9 +97,17 @@ void summary_json_write_nested(struct json_out *j, const struct run_summary *s,
             memcpy(open[n_open], parts[n_open], SUMMARY_PATH_MAX);
             n_open++;
         }
-        json_out_key(j, parts[n - 1]);
+        if (element && !list[0]) {
+            json_out_key(j, parts[n - 1]);
+            json_out_begin_array(j);
+            snprintf(list, sizeof list, "%.*s", (int)stem, path);
+        } else if (!element) {
+            json_out_key(j, parts[n - 1]);
+        }
         leaf(j, i, ctx);
     }
+    if (list[0])
+        json_out_end_array(j);
     while (n_open-- > 0)
         json_out_end_object(j);
 }

@@ -495,6 +495,7 @@ void scenario_free(struct scenario *s)
     }
     free(s->policies);
     free(s->model.workload.profile);
+    free(s->model.client.fleet.weights);
     for (size_t i = 0; i < s->model.timeline.n; i++)
         free(s->model.timeline.events[i].label);
     free(s->model.timeline.events);

@@ -127,10 +127,39 @@ static void describe_database(const struct model_config *m, FILE *out)
     }
 }
 
+/* A fleet's line: how many instances, how requests reach them, and the
+ * connections they hold together against the database's limit. */
+static void describe_fleet(const struct model_config *m, FILE *out)
+{
+    const struct fleet_config *f = &m->client.fleet;
+    if (f->instances == 1 && !f->weights)
+        return;
+    double lo = 1, hi = 1, sum = 0;
+    for (long i = 0; f->weights && i < f->instances; i++) {
+        sum += f->weights[i];
+        lo = i ? fmin(lo, f->weights[i]) : f->weights[i];
+        hi = i ? fmax(hi, f->weights[i]) : f->weights[i];
+    }
+    fprintf(out, "fleet     %ld application instances, requests spread ",
+            f->instances);
+    if (f->weights)
+        fprintf(out, "by weight (%.3g%% to %.3g%% each)", 100 * lo / sum,
+                100 * hi / sum);
+    else
+        fprintf(out, "uniformly");
+    fprintf(out, "; each its own pool of %ld: %.0f connections in all",
+            m->client.pool_size,
+            (double)f->instances * (double)m->client.pool_size);
+    if (m->db.max_connections > 0)
+        fprintf(out, " against the database's %ld", m->db.max_connections);
+    fprintf(out, "\n");
+}
+
 static void describe_client(const struct client_config *c, FILE *out)
 {
     char a[32], b[32], e[32], f[32];
-    fprintf(out, "client    pool of %ld (wait up to %s), query timeout %s",
+    fprintf(out, "client    %spool of %ld (wait up to %s), query timeout %s",
+            c->fleet.instances > 1 ? "per instance, " : "",
             c->pool_size, fmt_duration(c->pool_timeout, a),
             fmt_duration(c->timeout, b));
     if (c->retries > 0)
@@ -223,6 +252,7 @@ void scenario_describe(const struct scenario *s, FILE *out)
     describe_cache(&s->model.cache, out);
     describe_database(&s->model, out);
     describe_client(&s->model.client, out);
+    describe_fleet(&s->model, out);
     describe_stampede(&s->model, out);
     describe_policies(s, out);
     describe_timeline(&s->model.timeline, s->model.duration, out);

@@ -96,9 +96,23 @@ static cJSON *database_json(const struct model_config *m)
     return o;
 }
 
+/* Only a fleet is written: a scenario of one instance reads as it was
+ * before instances existed, and so does its scenario.json. */
+static void add_fleet(cJSON *o, const struct fleet_config *f)
+{
+    if (f->instances > 1 || f->weights)
+        cJSON_AddNumberToObject(o, "instances", (double)f->instances);
+    if (!f->weights)
+        return;
+    cJSON *list = cJSON_AddArrayToObject(o, "weights");
+    for (long i = 0; i < f->instances; i++)
+        cJSON_AddItemToArray(list, cJSON_CreateNumber(f->weights[i]));
+}
+
 static cJSON *client_json(const struct client_config *c)
 {
     cJSON *o = cJSON_CreateObject();
+    add_fleet(o, &c->fleet);
     cJSON_AddNumberToObject(o, "pool_size", (double)c->pool_size);
     cfg_add_duration_or_none(o, "pool_timeout", c->pool_timeout);
     cfg_add_duration_or_none(o, "timeout", c->timeout);

@@ -355,9 +355,55 @@ static void parse_database(const struct cfg_obj *top, struct model_config *m)
 
 /* ---- client ---- */
 
-static const char *const CLIENT_KEYS[] = {"pool_size", "pool_timeout",
+static const char *const CLIENT_KEYS[] = {"instances", "weights",
+                                          "pool_size", "pool_timeout",
                                           "timeout", "retries", "backoff",
                                           "backoff_max", NULL};
+
+/* One weight per instance, each > 0; without `instances`, as many
+ * instances as weights. */
+static void parse_weights(const struct cfg_obj *o, struct fleet_config *f)
+{
+    const cJSON *list = cfg_member(o, "weights");
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, "weights");
+    int n = cJSON_GetArraySize(list);
+    if (!cJSON_IsArray(list) || n == 0 || n > FLEET_MAX_INSTANCES) {
+        char got[64];
+        cfg_describe_value(list, got, sizeof got);
+        cfg_error(o->cfg, path, "expected a list of 1 to %d weights > 0, one "
+                  "per instance, got %s", FLEET_MAX_INSTANCES, got);
+        return;
+    }
+    if (!cfg_has(o, "instances")) {
+        f->instances = n;
+    } else if (n != f->instances) {
+        cfg_error(o->cfg, path, "%d weights for %ld instances (give one per "
+                  "instance)", n, f->instances);
+        return;
+    }
+    f->weights = calloc((size_t)n, sizeof *f->weights);
+    if (!f->weights) {
+        o->cfg->out_of_memory = true;
+        return;
+    }
+    int i = 0;
+    for (const cJSON *e = list->child; e; e = e->next, i++) {
+        char epath[CFG_PATH_MAX];
+        cfg_path_index(epath, path, (size_t)i);
+        cfg_node_number(o->cfg, e, epath, &f->weights[i], CFG_POSITIVE);
+    }
+}
+
+static void parse_fleet(const struct cfg_obj *o, struct fleet_config *f)
+{
+    long long instances;
+    cfg_integer(o, "instances", &instances, 1, 1, FLEET_MAX_INSTANCES);
+    f->instances = (long)instances;
+    f->weights = NULL;
+    if (cfg_has(o, "weights"))
+        parse_weights(o, f);
+}
 
 static void parse_client(const struct cfg_obj *top, struct model_config *m)
 {
@@ -365,6 +411,7 @@ static void parse_client(const struct cfg_obj *top, struct model_config *m)
     struct cfg_obj o;
     cfg_open_member(top, "client", &o);
     cfg_check_keys(&o, CLIENT_KEYS);
+    parse_fleet(&o, &c->fleet);
     long long pool, retries;
     cfg_integer(&o, "pool_size", &pool, DEFAULT_POOL_SIZE, 1, MAX_POOL);
     c->pool_size = (long)pool;
@@ -383,7 +430,8 @@ static void parse_client(const struct cfg_obj *top, struct model_config *m)
         cfg_error(o.cfg, path, "backoff_max (%gs) must not be below backoff "
                   "(%gs)", c->backoff_max, c->backoff);
     }
-    /* the database model holds the pool */
+    /* the database model holds the pools, one per instance */
+    m->db.pools = c->fleet.instances;
     m->db.pool_size = c->pool_size;
     m->db.pool_timeout = c->pool_timeout;
     m->db.timeout = c->timeout;

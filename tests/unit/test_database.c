@@ -58,6 +58,7 @@ static struct db_config ps_config(int cores)
         .discipline = DB_PS,
         .capacity = {.usl = false, .cores = cores},
         .background_service = dist_constant(0),
+        .pools = 1,
         .pool_size = 100,
         .pool_timeout = INFINITY,
         .timeout = INFINITY,
@@ -95,17 +96,23 @@ static void ctx_free(struct ctx *c)
     free(c);
 }
 
-/* Submits query `who` now; no callback may come before db_submit returns. */
-static db_query_id submit(struct ctx *c, int who, double work)
+/* Submits query `who` now from pool `pool`; no callback may come before
+ * db_submit returns. */
+static db_query_id submit_from(struct ctx *c, long pool, int who, double work)
 {
     int before = c->n;
     c->in_submit = true;
-    db_query_id id = db_submit(c->db, work, on_done, &c->owners[who]);
+    db_query_id id = db_submit(c->db, pool, work, on_done, &c->owners[who]);
     c->in_submit = false;
     ck_assert_int_eq(c->n, before);
     ck_assert_uint_ne(id, 0);
     c->ids[who] = id;
     return id;
+}
+
+static db_query_id submit(struct ctx *c, int who, double work)
+{
+    return submit_from(c, 0, who, work);
 }
 
 static void run_to(struct ctx *c, double t) { sim_run(c->sim, t); }
@@ -262,6 +269,9 @@ START_TEST(config_errors)
     cfg = ps_config(1);
     cfg.pool_size = 0;
     ck_assert_ptr_nonnull(db_config_error(&cfg));
+    cfg = ps_config(1);
+    cfg.pools = 0;
+    ck_assert_str_eq(db_config_error(&cfg), "pools must be at least 1");
     cfg = ps_config(1);
     cfg.timeout = NAN;
     ck_assert_ptr_nonnull(db_config_error(&cfg));
@@ -701,7 +711,7 @@ START_TEST(limit_stops_a_database_that_cannot_keep_up)
     }
     ck_assert_int_eq(c->n, 3);   /* three timeouts, three abandoned queries */
     ck_assert(!db_over_limit(c->db));
-    ck_assert_uint_eq(db_submit(c->db, 100, on_done, &c->owners[3]), 0);
+    ck_assert_uint_eq(db_submit(c->db, 0, 100, on_done, &c->owners[3]), 0);
     ck_assert(db_over_limit(c->db));
     ctx_free(c);
     gsl_rng_free(arrivals);
@@ -940,6 +950,83 @@ START_TEST(collect_accumulates)
 }
 END_TEST
 
+/* ---- one pool per instance ---------------------------------------------- */
+
+/* Two pools of one connection, four cores: A and B from pool 0, C from
+ * pool 1. A and C run at once (each has its pool's connection); B waits
+ * for A's (done at 1) and finishes at 2. Each pool's peak is its own, and
+ * a segment's peak includes what is in use when it starts (B, at 1.5). */
+START_TEST(each_instance_has_its_own_pool)
+{
+    struct db_config cfg = ps_config(4);
+    cfg.pools = 2;
+    cfg.pool_size = 1;
+    struct ctx *c = ctx_new(&cfg);
+    submit_from(c, 0, 0, 1);
+    submit_from(c, 0, 1, 1);
+    submit_from(c, 1, 2, 1);
+    ck_assert_int_eq(db_queries_held(c->db), 3);
+    run_to(c, 1.5);
+    expect(c, 0, 0, DB_OK, 1, 1);
+    expect(c, 1, 2, DB_OK, 1, 1);
+    long peaks[2] = {0, 0};
+    struct db_stats s = {.pool_peak = peaks, .n_pools = 2};
+    db_stats_collect(c->db, &s);
+    ck_assert_int_eq(s.pool_waiting_max, 1);
+    ck_assert_int_eq(s.inflight_max, 2);
+    ck_assert_int_eq(peaks[0], 1);
+    ck_assert_int_eq(peaks[1], 1);
+    run_to(c, 3);
+    expect(c, 2, 1, DB_OK, 2, 2);
+    long later[2] = {0, 0};
+    struct db_stats t = {.pool_peak = later, .n_pools = 2};
+    db_stats_collect(c->db, &t);
+    ck_assert_int_eq(later[0], 1);   /* B, in use when the segment began */
+    ck_assert_int_eq(later[1], 0);
+    /* folding segments keeps each pool's larger peak */
+    db_stats_add(&t, &s);
+    ck_assert_int_eq(later[0], 1);
+    ck_assert_int_eq(later[1], 1);
+    /* a struct without room for the peaks collects none */
+    struct db_stats none = {0};
+    db_stats_collect(c->db, &none);
+    ck_assert_ptr_null(none.pool_peak);
+    ctx_free(c);
+}
+END_TEST
+
+/* Pools of two, max_connections 3: the database's limit is global. Two
+ * queries from pool 0 and one from pool 1 take the three; the next from
+ * pool 1, which has a free connection, is refused at the database (its
+ * connection back at once), and a later one from pool 1 gets in when a
+ * query has left. */
+START_TEST(max_connections_is_global_across_pools)
+{
+    struct db_config cfg = ps_config(8);
+    cfg.pools = 2;
+    cfg.pool_size = 2;
+    cfg.max_connections = 3;
+    struct ctx *c = ctx_new(&cfg);
+    submit_from(c, 0, 0, 1);
+    submit_from(c, 0, 1, 1);
+    submit_from(c, 1, 2, 1);
+    submit_from(c, 1, 3, 1);
+    run_to(c, 0.5);
+    expect(c, 0, 3, DB_REFUSED, 0, 0);
+    submit_from(c, 1, 4, 1);
+    run_to(c, 0.6);
+    expect(c, 1, 4, DB_REFUSED, 0.5, 0);
+    run_to(c, 1.5);
+    submit_from(c, 1, 5, 1);
+    run_to(c, 5);
+    expect(c, 2, 0, DB_OK, 1, 1);
+    expect(c, 3, 1, DB_OK, 1, 1);
+    expect(c, 4, 2, DB_OK, 1, 1);
+    expect(c, 5, 5, DB_OK, 2.5, 1);
+    ctx_free(c);
+}
+END_TEST
+
 /* ---- re-entrancy --------------------------------------------------------- */
 
 struct loop {
@@ -956,7 +1043,7 @@ static void resubmit(void *p, enum db_result r, double rt)
     l->c->n++;
     if (--l->left > 0) {
         l->c->in_submit = true;
-        ck_assert_uint_ne(db_submit(l->c->db, 1, resubmit, l), 0);
+        ck_assert_uint_ne(db_submit(l->c->db, 0, 1, resubmit, l), 0);
         l->c->in_submit = false;
     }
 }
@@ -969,8 +1056,8 @@ START_TEST(callback_may_submit)
     struct ctx *c = ctx_new(&cfg);
     struct loop a = {c, 5}, b = {c, 5};
     c->in_submit = true;
-    db_submit(c->db, 1, resubmit, &a);
-    db_submit(c->db, 1, resubmit, &b);
+    db_submit(c->db, 0, 1, resubmit, &a);
+    db_submit(c->db, 0, 1, resubmit, &b);
     c->in_submit = false;
     sim_run(c->sim, 100);
     ck_assert_int_eq(c->n, 10);
@@ -1142,6 +1229,8 @@ TEST_SUITE(database_suite)
     tcase_add_test(tc, segments_by_hand);
     tcase_add_test(tc, collect_accumulates);
     tcase_add_test(tc, callback_may_submit);
+    tcase_add_test(tc, each_instance_has_its_own_pool);
+    tcase_add_test(tc, max_connections_is_global_across_pools);
     tcase_add_test(tc, ps_matches_reference);
     suite_add_tcase(s, tc);
     return s;

@@ -187,7 +187,7 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     memguard_run_results(10000, 32, &kept);
     msg = memguard_problem(s, NULL, 0, 1, &kept, 1.0 * (1 << 30));
     ck_assert_str_eq(msg, "stampede run: --reps 10000 with 32 policies: the "
-                          "results need about 2.1 GB (2.1 GB in all), over the "
+                          "results need about 2.7 GB (2.7 GB in all), over the "
                           "limit of 1 GB (raise it with --max-memory, or run "
                           "fewer replications)");
     free(msg);

@@ -115,6 +115,13 @@ START_TEST(summaries_hold_every_field)
             struct metric_info m;
             metric_get(i, &m);
             fields += m.field[0] && (!m.policy || m.policy == *p);
+            /* and its path fits, a list's with its largest index */
+            size_t room = m.per_instance ? SUMMARY_PATH_MAX - 5
+                                         : SUMMARY_PATH_MAX - 1;
+            ck_assert_msg(strlen(m.field) <= room, "%s: too long a path",
+                          m.field);
+            if (m.per_instance)
+                fields += SUMMARY_MAX_INSTANCES - 1;
         }
         ck_assert_msg(fields <= SUMMARY_MAX_VALUES, "%s: %zu fields > %d",
                       (*p)->name, fields, SUMMARY_MAX_VALUES);

@@ -35,7 +35,7 @@ static struct bench *bench_new(long keys)
     b->sim = sim_create();
     struct db_config dc = {
         .discipline = DB_PS, .capacity = {.cores = 1},
-        .background_service = dist_constant(0), .pool_size = 1,
+        .background_service = dist_constant(0), .pools = 1, .pool_size = 1,
         .pool_timeout = INFINITY, .timeout = INFINITY,
     };
     b->db = db_create(b->sim, &dc, NULL, NULL);

@@ -64,6 +64,9 @@ START_TEST(every_default)
     ck_assert_double_eq_tol(m->client.backoff, 0.05, 1e-15);
     ck_assert_double_eq(m->client.backoff_max, 1);
     ck_assert_int_eq(m->db.pool_size, 50);
+    ck_assert_int_eq(m->client.fleet.instances, 1);
+    ck_assert_ptr_null(m->client.fleet.weights);
+    ck_assert_int_eq(m->db.pools, 1);
     ck_assert_uint_eq(s->n_policies, 1);
     ck_assert_str_eq(s->policies[0].label, "none");
     ck_assert_str_eq(s->policies[0].ops->name, "none");
@@ -223,9 +226,55 @@ START_TEST(errors_have_message_and_position)
          "or a string like \"200ms\") or \"none\", got false"},
         {"{\"database\": 5}",
          "t.json:1:14: database: expected an object, got 5"},
+        {"{\"client\": {\"instances\": 0}}",
+         "t.json:1:26: client.instances: expected an integer between 1 and "
+         "100000, got 0"},
+        {"{\"client\": {\"instances\": 3, \"weights\": [1, 2]}}",
+         "t.json:1:40: client.weights: 2 weights for 3 instances (give one "
+         "per instance)"},
+        {"{\"client\": {\"weights\": [1, 0]}}",
+         "t.json:1:28: client.weights[1]: expected a number > 0, got 0"},
+        {"{\"client\": {\"weights\": []}}",
+         "t.json:1:24: client.weights: expected a list of 1 to 100000 weights "
+         "> 0, one per instance, got []"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_error(&cases[i], NULL, 0);
+}
+END_TEST
+
+/* A fleet: instances, weights (their count the instances when those are
+ * not given), each instance's pool in the database model; scenario.json
+ * names them only for a fleet, so one instance reads as before. */
+START_TEST(instances_and_weights)
+{
+    struct scenario *s = load_ok("{\"client\": {\"instances\": 20}}", NULL,
+                                 0);
+    ck_assert_int_eq(s->model.client.fleet.instances, 20);
+    ck_assert_ptr_null(s->model.client.fleet.weights);
+    ck_assert_int_eq(s->model.db.pools, 20);
+    scenario_free(s);
+    s = load_ok("{\"client\": {\"weights\": [3, 1]}}", NULL, 0);
+    ck_assert_int_eq(s->model.client.fleet.instances, 2);
+    ck_assert_double_eq(s->model.client.fleet.weights[0], 3);
+    ck_assert_double_eq(s->model.client.fleet.weights[1], 1);
+    cJSON *j = scenario_to_json(s);
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "client"));
+    ck_assert(strncmp(text, "{\"instances\":2,\"weights\":[3,1],"
+                      "\"pool_size\":50,", 39) == 0);
+    cJSON_free(text);
+    cJSON_Delete(j);
+    scenario_free(s);
+    s = load_ok("{\"client\": {\"instances\": 1}}", NULL, 0);
+    j = scenario_to_json(s);
+    ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "client"),
+                                           "instances"));
+    cJSON_Delete(j);
+    scenario_free(s);
+    const char *sets[] = {"client.instances=4"};
+    s = load_ok("{}", sets, 1);
+    ck_assert_int_eq(s->model.db.pools, 4);
+    scenario_free(s);
 }
 END_TEST
 
@@ -432,6 +481,8 @@ START_TEST(resolved_scenario_round_trips)
         /* found by make fuzz: a run shorter than the default window wrote
          * "window": 1 and its scenario.json was then refused */
         "{\"duration\": \".060s\"}",
+        "{\"client\": {\"instances\": 20, \"pool_size\": 5}}",
+        "{\"client\": {\"weights\": [3, 1, 0.5]}}",
     };
     for (size_t i = 0; i < sizeof jsons / sizeof jsons[0]; i++) {
         struct scenario *a = load_ok(jsons[i], NULL, 0);
@@ -512,6 +563,7 @@ TEST_SUITE(scenario_suite)
     TCase *tc = tcase_create("loader");
     tcase_add_test(tc, every_default);
     tcase_add_test(tc, errors_have_message_and_position);
+    tcase_add_test(tc, instances_and_weights);
     tcase_add_test(tc, binary_files_are_refused);
     tcase_add_test(tc, all_errors_of_a_file_are_reported_in_order);
     tcase_add_test(tc, many_mistakes_are_cheap_and_capped);

@@ -158,7 +158,7 @@ static void arrival(struct sim *sim, void *p)
         d->failed_submits++;    /* the ring is too small: fail the test */
     *j = (struct job){.d = d, .i = d->sent, .busy = true};
     j->work = d->draw(d, &j->cls);
-    if (db_submit(d->db, j->work, job_done, j) == 0)
+    if (db_submit(d->db, 0, j->work, job_done, j) == 0)
         d->failed_submits++;
     if (++d->sent < d->total)
         sim_after(sim, gsl_ran_exponential(d->arrivals, 1 / d->rate),
@@ -218,6 +218,7 @@ static struct db_config open_config(enum db_discipline disc, int cores)
         .discipline = disc,
         .capacity = {.cores = cores},
         .background_service = dist_constant(0),
+        .pools = 1,
         .pool_size = 1000000,
         .pool_timeout = INFINITY,
         .timeout = INFINITY,
@@ -315,7 +316,7 @@ static void closed_done(void *owner, enum db_result r, double rt)
     }
     c->done++;
     double work = gsl_ran_exponential(c->sizes, c->mean_work);
-    c->anomalies += db_submit(c->db, work, closed_done, c) == 0;
+    c->anomalies += db_submit(c->db, 0, work, closed_done, c) == 0;
 }
 
 /* N queries always in execution: each completion submits the next at once.
@@ -342,7 +343,7 @@ static void usl_throughput(long n, double seconds_measured)
     c.t_start = 1;   /* a second (thousands of services) to settle */
     c.batch_len = seconds_measured / K;
     for (long i = 0; i < n; i++)
-        db_submit(c.db, gsl_ran_exponential(c.sizes, c.mean_work),
+        db_submit(c.db, 0, gsl_ran_exponential(c.sizes, c.mean_work),
                   closed_done, &c);
     sim_run(c.sim, c.t_start + seconds_measured);
     ck_assert_int_eq(c.anomalies, 0);
