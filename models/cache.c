@@ -133,7 +133,8 @@ void cache_prefetch(const struct cache *c, long key)
 struct cache_value cache_get(struct cache *c, long key, double now)
 {
     const struct entry *e = &c->entries[key];
-    struct cache_value v = {cache_peek(c, key, now), e->expires_at, e->delta};
+    struct cache_value v = {cache_peek(c, key, now), e->expires_at, e->delta,
+                            e->written_at};
     c->stats.gets++;
     if (v.state != LOOKUP_MISSING)
         c->stats.get_hits++;
@@ -187,6 +188,37 @@ bool cache_unlock(struct cache *c, long key, double now, uint64_t token)
     if (now >= e->lock_until || e->lock_token != token)
         return false;
     e->lock_until = -INFINITY;
+    return true;
+}
+
+struct cache_value cache_lease_get(struct cache *c, long key, double now,
+                                   uint64_t token, double ttl, bool *granted)
+{
+    struct cache_value v = cache_get(c, key, now);
+    struct entry *e = &c->entries[key];
+    *granted = false;
+    if (v.state == LOOKUP_FRESH)
+        return v;
+    if (now < e->lock_until && e->lock_token != token)
+        return v;   /* a hot miss: another token holds the lease */
+    if (!(now < e->lock_until))
+        e->lock_until = now + ttl;
+    e->lock_token = token;
+    *granted = true;
+    return v;
+}
+
+bool cache_lease_set(struct cache *c, long key, double now, uint64_t token,
+                     double delta, double *expires_at)
+{
+    struct entry *e = &c->entries[key];
+    if (now >= e->lock_until || e->lock_token != token) {
+        c->stats.sets++;   /* refused, but a command all the same */
+        *expires_at = -INFINITY;
+        return false;
+    }
+    e->lock_until = -INFINITY;
+    *expires_at = cache_set(c, key, now, delta);
     return true;
 }
 

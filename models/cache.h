@@ -42,6 +42,7 @@ struct cache_value {
     enum cache_lookup state;
     double expires_at;
     double delta;
+    double written_at;
 };
 
 /* Commands counted since the last cache_stats_collect. */
@@ -95,6 +96,24 @@ bool cache_lock(struct cache *c, long key, double now, uint64_t token,
                 double ttl);
 /* Compare-and-delete: releases the lock only if the token holds it. */
 bool cache_unlock(struct cache *c, long key, double now, uint64_t token);
+
+/*
+ * Leases (memcache's, Nishtala et al., NSDI 2013): a GET of a value that
+ * is not fresh hands the key's lease to its token when the lease is free
+ * (none, expired, or already the token's), until now + ttl; a SET with a
+ * token writes only while the token holds the lease, and releases it. A
+ * key's lease is kept where its lock is: a policy uses one or the other.
+ */
+/* GET with a lease: the value (a GET, counted as one), and *granted when
+ * it is not fresh and the lease is now the token's. */
+struct cache_value cache_lease_get(struct cache *c, long key, double now,
+                                   uint64_t token, double ttl, bool *granted);
+/* SET with a lease token (counted as a SET): as cache_set if the token
+ * holds the key's lease, which it releases; else nothing is written.
+ * Returns whether it wrote; *expires_at is the new value's expiry
+ * (-INFINITY when nothing is stored). */
+bool cache_lease_set(struct cache *c, long key, double now, uint64_t token,
+                     double delta, double *expires_at);
 /* Drops every value and lock (a cache restart). */
 void cache_flush(struct cache *c);
 

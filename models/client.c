@@ -35,7 +35,10 @@ struct request {
     int pending;            /* actions under way (cache ops, query, sleep) */
     bool replied;
     bool coin_used;
-    double lock_ttl;        /* the TTL of its try-lock under way */
+    bool leased;            /* its read got the key's lease: its write
+                               carries its token */
+    bool waiting;           /* in req_wait: nothing under way but the wait */
+    double lock_ttl;        /* the TTL of its try-lock (or lease) under way */
     double write_delta;     /* the delta its write stores: its query's
                                response time */
     double written_expiry;  /* expiry of the value its last recompute wrote */
@@ -193,7 +196,8 @@ void client_start_request_for(struct client *c, void *owner, long key)
     c->count->arrivals++;
     c->unreplied++;
     c->in_flight++;
-    req_read(r);
+    ops(r)->on_attempt(c->p.policy_state, r);
+    settle(r);
 }
 
 /* ---- what a policy reads ---- */
@@ -238,25 +242,58 @@ static void cache_round_trip(struct request *r, event_fn done)
 
 /* ---- read ---- */
 
-static void on_get_done(struct sim *sim, void *payload)
+/* What the policy is shown of a GET's result; a missing read (or a stale
+ * one the policy does not serve) is part of the key's miss episode. */
+static struct cache_view view_of(struct request *r, struct cache_value v,
+                                 double now)
 {
-    struct request *r = payload;
     struct client *c = r->c;
-    r->pending--;
-    double now = sim_now(sim);
-    struct cache_value v = cache_get(c->p.cache, r->key, now);
-    struct cache_view view = {CACHE_MISSING, v.expires_at, v.delta};
+    struct cache_view view = {CACHE_MISSING, v.expires_at, v.delta,
+                              v.written_at, false};
     if (v.state == LOOKUP_FRESH)
         view.state = CACHE_FRESH;
     else if (v.state == LOOKUP_STALE && c->p.serves_stale)
         view.state = CACHE_STALE;
     else
         r->episode = metrics_episode_miss(c->p.metrics, r->key, now);
+    return view;
+}
+
+static void on_get_done(struct sim *sim, void *payload)
+{
+    struct request *r = payload;
+    struct client *c = r->c;
+    r->pending--;
+    double now = sim_now(sim);
+    struct cache_view view =
+        view_of(r, cache_get(c->p.cache, r->key, now), now);
     ops(r)->on_read(c->p.policy_state, r, &view);
     settle(r);
 }
 
 void req_read(struct request *r) { cache_round_trip(r, on_get_done); }
+
+static void on_lease_get_done(struct sim *sim, void *payload)
+{
+    struct request *r = payload;
+    struct client *c = r->c;
+    r->pending--;
+    double now = sim_now(sim);
+    bool granted;
+    struct cache_value v = cache_lease_get(c->p.cache, r->key, now, r->id,
+                                           r->lock_ttl, &granted);
+    struct cache_view view = view_of(r, v, now);
+    view.lease_granted = granted;
+    r->leased = granted;
+    ops(r)->on_read(c->p.policy_state, r, &view);
+    settle(r);
+}
+
+void req_lease_read(struct request *r, double lease_ttl)
+{
+    r->lock_ttl = lease_ttl;
+    cache_round_trip(r, on_lease_get_done);
+}
 
 /* ---- recompute: query, then write ---- */
 
@@ -276,16 +313,27 @@ static void end_recompute(struct request *r)
     r->c->active[r->key]--;
 }
 
+/* The write: a lease holder's carries its token, and is refused when
+ * the token no longer holds the lease. */
 static void on_set_done(struct sim *sim, void *payload)
 {
     struct request *r = payload;
     struct client *c = r->c;
     r->pending--;
     double now = sim_now(sim);
-    r->written_expiry = cache_set(c->p.cache, r->key, now, r->write_delta);
-    metrics_episode_write(c->p.metrics, r->key, now);
+    bool written = true;
+    if (r->leased) {
+        r->leased = false;
+        written = cache_lease_set(c->p.cache, r->key, now, r->id,
+                                  r->write_delta, &r->written_expiry);
+    } else {
+        r->written_expiry = cache_set(c->p.cache, r->key, now, r->write_delta);
+    }
+    if (written)
+        metrics_episode_write(c->p.metrics, r->key, now);
     end_recompute(r);
-    ops(r)->on_recomputed(c->p.policy_state, r, RECOMPUTE_OK);
+    ops(r)->on_recomputed(c->p.policy_state, r,
+                          written ? RECOMPUTE_OK : RECOMPUTE_REJECTED);
     settle(r);
 }
 
@@ -379,6 +427,21 @@ void req_sleep(struct request *r, double seconds)
     sim_after(r->c->p.sim, seconds, on_wake, r);
 }
 
+/* The wait is pending from req_wait to the on_wake that ends it. */
+void req_wait(struct request *r)
+{
+    r->pending++;
+    r->waiting = true;
+}
+
+void req_wake(struct request *r)
+{
+    if (!r->waiting)
+        return;
+    r->waiting = false;
+    sim_after(r->c->p.sim, 0, on_wake, r);
+}
+
 /* ---- the end of a request ---- */
 
 void req_reply(struct request *r, enum outcome outcome)
@@ -402,7 +465,8 @@ static void on_retry(struct sim *sim, void *payload)
     (void)sim;
     struct request *r = payload;
     r->pending--;
-    req_read(r);
+    ops(r)->on_attempt(r->c->p.policy_state, r);
+    settle(r);
 }
 
 void req_fail(struct request *r, enum error_cause cause, bool retryable)

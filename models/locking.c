@@ -331,9 +331,11 @@ static void on_acquired(struct locking *l, struct locking_request *q,
     l->m[LOCKING_ACQUIRED]++;
     if (l->k->holder_failure > 0 &&
         gsl_rng_uniform(l->holder) < l->k->holder_failure) {
-        /* dies holding the lock: no query, no write, no release */
+        /* dies holding the lock: no query, no write, no release; and
+         * with it what its process was doing (its lock business is over) */
         l->m[LOCKING_CRASHES]++;
         end_wait(l, q, r);
+        q->role = READER;
         req_fail(r, ERR_HOLDER_CRASH, false);
         return;
     }

@@ -69,6 +69,12 @@ static void read_again(void *state, struct request *r)
     req_read(r);
 }
 
+static void read_first(void *state, struct request *r)
+{
+    (void)state;
+    req_read(r);
+}
+
 static void ignore_unlock(void *state, struct request *r, bool released)
 {
     (void)state;
@@ -99,6 +105,8 @@ void policy_complete(const struct policy_ops *ops, struct policy_ops *out)
         out->create = knobs_as_state;
     if (!out->destroy)
         out->destroy = no_destroy;
+    if (!out->on_attempt)
+        out->on_attempt = read_first;
     if (!out->on_lock)
         out->on_lock = release_lock;
     if (!out->on_wake)
@@ -299,6 +307,7 @@ enum error_cause recompute_error(enum recompute_result result)
     case RECOMPUTE_POOL_TIMEOUT: return ERR_POOL_TIMEOUT;
     case RECOMPUTE_REFUSED: return ERR_TOO_MANY_CONNECTIONS;
     case RECOMPUTE_TIMEOUT:
+    case RECOMPUTE_REJECTED:
     case RECOMPUTE_OK: break;
     }
     return ERR_TIMEOUT;

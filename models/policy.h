@@ -53,6 +53,11 @@ struct cache_view {
     enum cache_state state;
     double expires_at;   /* fresh or stale: when the value expires */
     double delta;        /* the recompute time stored with the value */
+    double written_at;   /* fresh or stale: when the value was written */
+    /* A lease read (req_lease_read) of a value not fresh: this request got
+     * the key's lease (its recompute's write carries the token); false: a
+     * hot miss, another holds it. False for any other read. */
+    bool lease_granted;
 };
 
 /* How a recompute (a query plus the cache write) ended. */
@@ -61,6 +66,9 @@ enum recompute_result {
     RECOMPUTE_TIMEOUT,
     RECOMPUTE_POOL_TIMEOUT,
     RECOMPUTE_REFUSED,            /* too_many_connections */
+    RECOMPUTE_REJECTED,           /* the value was computed, but the cache
+                                     refused its write: a lease holder whose
+                                     lease was no longer valid */
 };
 
 /* Why a recompute ran (counted in the outputs). */
@@ -188,6 +196,10 @@ struct policy_ops {
     void *(*create)(const void *knobs, struct world *w);
     void (*destroy)(void *state);
 
+    /* An attempt begins: the request arrived, or a failed attempt is
+     * retried. NULL: it reads the value (req_read) — a policy whose reads
+     * are of another kind (a lease-get) issues its own. */
+    void (*on_attempt)(void *state, struct request *r);
     /* A read completed (first read, re-read, or a retry's read).
      * Required. */
     void (*on_read)(void *state, struct request *r, const struct cache_view *v);
@@ -290,6 +302,14 @@ double req_written_expiry(const struct request *r);
 
 /* Issue a GET of the request's key; on_read follows. */
 void req_read(struct request *r);
+/* A GET with a lease (memcache's lease-get): a value that is not fresh
+ * comes with the key's lease if it is free — none, expired, or the
+ * request's own — which is then the request's until lease_ttl from now
+ * (v->lease_granted); otherwise it is a hot miss. A lease holder's
+ * recompute writes with its token: the write is refused, and
+ * on_recomputed says RECOMPUTE_REJECTED, unless the token still holds the
+ * lease (which the write releases). on_read follows. */
+void req_lease_read(struct request *r, double lease_ttl);
 /* Run the query and, if it succeeds, write the value; on_recomputed
  * follows (after the write). */
 void req_recompute(struct request *r, enum recompute_cause cause);
@@ -299,12 +319,20 @@ void req_try_lock(struct request *r, double ttl);
 void req_unlock(struct request *r);
 /* on_wake follows after `seconds`. */
 void req_sleep(struct request *r, double seconds);
+/* The request waits, with nothing else under way, until the policy wakes
+ * it (req_wake): in-process waiting, as a singleflight waiter waits for
+ * its leader. */
+void req_wait(struct request *r);
+/* Ends r's req_wait: r's on_wake follows at this instant, in an event of
+ * its own (so a request is never re-entered from another's callback).
+ * Nothing if r is not waiting. */
+void req_wake(struct request *r);
 /* The reply. The request may keep working after it (a background
  * refresh, an unlock); it ends when it has replied and nothing is pending. */
 void req_reply(struct request *r, enum outcome outcome);
 /* The attempt failed. If retryable and retries remain, the client backs
- * off and retries from the read (on_read follows); otherwise the request
- * replies with an error of this cause. */
+ * off and retries (on_attempt follows); otherwise the request replies
+ * with an error of this cause. */
 void req_fail(struct request *r, enum error_cause cause, bool retryable);
 
 /* A stream of the policy's own, named: the same name gives the same

@@ -9,9 +9,14 @@
  * X(name) is the `const struct policy_ops policy_name` of
  * models/policies/name.c. Adding a policy adds its row, nothing else. */
 #define POLICIES(X) \
-    X(none)         \
-    X(lock)         \
-    X(per)
+    X(none)          \
+    X(lock)          \
+    X(per)           \
+    X(singleflight)  \
+    X(swr)           \
+    X(lease)         \
+    X(xlocked)       \
+    X(refresh_ahead)
 
 #define DECLARE(name) extern const struct policy_ops policy_##name;
 POLICIES(DECLARE)

@@ -117,20 +117,45 @@ static void print_option(const char *flag, const char *text)
     putchar('\n');
 }
 
+/* Whether a policy before p in the registry has p's guard option (two
+ * policies deciding alike share it: per and xlocked). */
+static bool guard_listed(const struct policy_ops *const *p)
+{
+    for (const struct policy_ops *const *q = policy_all(); q != p; q++)
+        if ((*q)->calibration &&
+            strcmp((*q)->calibration->guard_option,
+                   (*p)->calibration->guard_option) == 0)
+            return true;
+    return false;
+}
+
+/* The policies whose guard is `option`, "per, xlocked". */
+static void guard_owners(const char *option, char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (const struct policy_ops *const *p = policy_all(); *p; p++)
+        if ((*p)->calibration &&
+            strcmp((*p)->calibration->guard_option, option) == 0 && len < n)
+            len += (size_t)snprintf(out + len, n - len, "%s%s",
+                                    len ? ", " : "", (*p)->name);
+}
+
 /* Each policy that can be calibrated brings its knob, its default range
  * and a guard of its own (--max-miss-share for per...): the help lists
- * them from the registry. */
+ * them from the registry, a guard once for the policies that share it. */
 static void print_usage(void)
 {
     fputs(USAGE_HEAD, stdout);
     for (const struct policy_ops *const *p = policy_all(); *p; p++) {
         const struct policy_calibration *cal = (*p)->calibration;
-        if (!cal)
+        if (!cal || guard_listed(p))
             continue;
-        char flag[64], text[1024];
+        char flag[64], owners[128], text[1024];
         snprintf(flag, sizeof flag, "--%s X", cal->guard_option);
+        guard_owners(cal->guard_option, owners, sizeof owners);
         snprintf(text, sizeof text, "%s: %s (default %g); its knob %s, by "
-                 "default from %s; its cost %s: %s", (*p)->name,
+                 "default from %s; its cost %s: %s", owners,
                  metric_label(cal->guard_path), cal->guard_default, cal->knob,
                  cal->range_help, cal->cost, cal->cost_help);
         print_option(flag, text);
@@ -164,7 +189,7 @@ static size_t all_constraints(struct constraint *out)
     for (const struct policy_ops *const *p = policy_all();
          *p && n < MAX_CONSTRAINTS; p++) {
         const struct policy_calibration *cal = (*p)->calibration;
-        if (cal)
+        if (cal && !guard_listed(p))
             constraint_shorthand(cal->guard_option, cal->guard_path, NAN,
                                  &out[n++]);
     }

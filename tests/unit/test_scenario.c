@@ -186,7 +186,7 @@ START_TEST(errors_have_message_and_position)
          "mean \"none\"?)"},
         {"{\"policies\": [{\"label\": \"x\"}]}",
          "t.json:1:15: policies[0]: a policy needs \"policy\" (one of: none, "
-         "lock, per)"},
+         "lock, per, singleflight, swr, lease, xlocked, refresh_ahead)"},
         {"{\"policies\": [{\"policy\": \"none\"}, {\"policy\": \"none\"}]}",
          "t.json:1:35: policies[1]: duplicate label \"none\" (policies[0] has "
          "it; give each policy a distinct \"label\")"},
