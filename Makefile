@@ -47,9 +47,9 @@ LIB_SRC  := $(wildcard sim/kernel/*.c) $(wildcard models/*.c) \
             $(wildcard models/policies/*.c) $(wildcard sim/scenario/*.c) \
             $(wildcard sim/experiment/*.c) $(wildcard sim/output/*.c) \
             $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
-UNIT_SRC := $(wildcard tests/unit/*.c) tests/runner.c tests/support.c \
+UNIT_SRC := $(wildcard tests/unit/*.c) tests/runner.c tests/support.c tests/spy.c \
             tests/runs.c
-VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c \
+VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c tests/spy.c \
             tests/runs.c tests/theory.c
 
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))

@@ -120,6 +120,15 @@ static void *lease_create(const void *knobs, struct world *w)
 
 static void lease_destroy(void *state) { free(state); }
 
+struct lease_request {
+    bool hot;     /* it had a hot miss: a value it reads later is another's */
+};
+
+static struct lease_request *part(struct request *r)
+{
+    return REQ_STATE(r, struct lease_request);
+}
+
 static void lease_collect(void *state, double *acc)
 {
     struct lease_state *s = state;
@@ -147,7 +156,7 @@ static void lease_on_read(void *state, struct request *r,
 {
     struct lease_state *s = state;
     if (v->state == CACHE_FRESH) {
-        req_reply(r, OUTCOME_HIT);
+        req_reply(r, part(r)->hot ? OUTCOME_WAITED : OUTCOME_HIT);
     } else if (v->lease_granted) {
         hold(s, r);
     } else if (v->state == CACHE_STALE) {
@@ -156,6 +165,7 @@ static void lease_on_read(void *state, struct request *r,
         req_reply(r, OUTCOME_STALE);
     } else {
         s->m[M_HOT_MISSES]++;
+        part(r)->hot = true;
         req_sleep(r, s->k->retry_interval);
     }
 }
@@ -188,6 +198,7 @@ const struct policy_ops policy_lease = {
                "the stale value)",
     .knobs = KNOBS,
     .knobs_size = sizeof(struct lease_knobs),
+    .request_bytes = sizeof(struct lease_request),
     .parse = lease_parse,
     .write = lease_write,
     .describe = lease_describe,

@@ -102,6 +102,54 @@ START_TEST(warm_states)
 }
 END_TEST
 
+/* memcache leases: a GET of a value not fresh hands the key's lease to
+ * the first token (until now + ttl), a hot miss to the others while it
+ * holds; a fresh value hands none; the holder's own token gets it again.
+ * A SET with the token writes and releases the lease; a SET without it,
+ * or after it expired, writes nothing. Every command is counted. */
+START_TEST(leases_admit_one_writer)
+{
+    gsl_rng *r = rng_stream_create(1, 0, "cache-test");
+    struct cache_config c = config(10, 0, 0, WARM_COLD);
+    struct dist d = dist_constant(0.2);
+    struct cache *k = cache_create(&c, 2, &d, r);
+    bool got;
+    cache_lease_get(k, 0, 1.0, 7, 0.5, &got);
+    ck_assert(got);
+    cache_lease_get(k, 0, 1.2, 8, 0.5, &got);
+    ck_assert(!got);                                  /* a hot miss */
+    cache_lease_get(k, 0, 1.3, 7, 0.5, &got);
+    ck_assert(got);                                   /* its own again */
+    cache_lease_get(k, 1, 1.3, 8, 0.5, &got);
+    ck_assert(got);                                   /* another key's */
+    double expiry = 0;
+    ck_assert(!cache_lease_set(k, 0, 1.4, 8, 0.1, &expiry));
+    ck_assert(isinf(expiry) && expiry < 0);
+    ck_assert_int_eq(cache_get(k, 0, 1.4).state, LOOKUP_MISSING);
+    ck_assert(cache_lease_set(k, 0, 1.45, 7, 0.1, &expiry));
+    ck_assert_double_eq(expiry, 11.45);
+    struct cache_value v = cache_lease_get(k, 0, 2, 9, 0.5, &got);
+    ck_assert(!got);                                  /* fresh: no lease */
+    ck_assert_int_eq(v.state, LOOKUP_FRESH);
+    ck_assert_double_eq(v.written_at, 1.45);
+    /* the set released it: once the value expires the next reader gets it */
+    cache_lease_get(k, 0, 12, 9, 0.5, &got);
+    ck_assert(got);
+    /* an expired lease frees the key, and its holder's write is refused */
+    cache_lease_get(k, 0, 12.6, 10, 0.5, &got);
+    ck_assert(got);
+    ck_assert(!cache_lease_set(k, 0, 12.7, 9, 0.1, &expiry));
+    ck_assert(!cache_lease_set(k, 1, 1.81, 8, 0.1, &expiry)); /* at 1.8 */
+    struct cache_stats s = {0};
+    cache_stats_collect(k, &s);
+    ck_assert_uint_eq(s.gets, 8);
+    ck_assert_uint_eq(s.sets, 4);
+    ck_assert_uint_eq(s.lock_ops, 0);
+    cache_destroy(k);
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(locks_are_exclusive_expire_and_release_by_token)
 {
     gsl_rng *r = rng_stream_create(4, 0, "cache-test");
@@ -132,6 +180,7 @@ TEST_SUITE(cache_suite)
     tcase_add_test(tc, ttl_zero_stores_nothing_and_jitter_spreads_expiries);
     tcase_add_test(tc, warm_states);
     tcase_add_test(tc, locks_are_exclusive_expire_and_release_by_token);
+    tcase_add_test(tc, leases_admit_one_writer);
     suite_add_tcase(s, tc);
     return s;
 }
