@@ -14,8 +14,10 @@
 #include "output/outfile.h"
 #include "scenario/scenario.h"
 
-/* timeseries.csv, written row by row while the runs go. */
-#define TIMESERIES_MAX_COLUMNS 128
+/* timeseries.csv, written row by row while the runs go. The model's
+ * columns and every policy type's own: scenarios/fleet.json, every
+ * policy side by side, writes 116. */
+#define TIMESERIES_MAX_COLUMNS 192
 
 struct timeseries {
     struct outfile file;

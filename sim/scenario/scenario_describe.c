@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "scenario/scenario.h"
 
@@ -196,14 +197,24 @@ static void describe_stampede(const struct model_config *m, FILE *out)
     fprintf(out, "\n");
 }
 
+/* Labels and names in columns at least 12 and 6 wide, wider for the
+ * longest (refresh_ahead). */
 static void describe_policies(const struct scenario *s, FILE *out)
 {
+    int label_w = 12, name_w = 6;
     for (size_t i = 0; i < s->n_policies; i++) {
-        char knobs[256];
+        const struct policy_spec *p = &s->policies[i];
+        if ((int)strlen(p->label) > label_w)
+            label_w = (int)strlen(p->label);
+        if ((int)strlen(p->ops->name) > name_w)
+            name_w = (int)strlen(p->ops->name);
+    }
+    for (size_t i = 0; i < s->n_policies; i++) {
+        char knobs[320];
         const struct policy_spec *p = &s->policies[i];
         policy_knob_describe(p->ops, p->knobs, knobs, sizeof knobs);
-        fprintf(out, "%-9s %-12s %-6s %s\n", i == 0 ? "policies" : "",
-                p->label, p->ops->name, knobs);
+        fprintf(out, "%-9s %-*s %-*s %s\n", i == 0 ? "policies" : "",
+                label_w, p->label, name_w, p->ops->name, knobs);
     }
 }
 
