@@ -173,6 +173,31 @@ static void describe_client(const struct client_config *c, FILE *out)
 }
 
 /* The no-protection stampede size for the hottest key: 1 + λ(Δ + r). */
+/* A fleet whose instances each coalesce their own misses: instance j
+ * (share w_j of the requests) queries once per expiry if it reads the key
+ * while the first query (of the instance that read first, j with
+ * probability w_j) and its write are under way, `window` seconds:
+ *     1 + sum_j (1 - w_j)(1 - exp(-lambda w_j window)),
+ * 1 + (N - 1)(1 - exp(-(lambda / N) window)) for N even shares. */
+static void describe_coalesced(const struct model_config *m, double lambda,
+                               double window, FILE *out)
+{
+    const struct fleet_config *f = &m->client.fleet;
+    if (f->instances <= 1)
+        return;
+    double total = 0, expected = 1;
+    for (long j = 0; f->weights && j < f->instances; j++)
+        total += f->weights[j];
+    for (long j = 0; j < f->instances; j++) {
+        double w = f->weights ? f->weights[j] / total
+                              : 1 / (double)f->instances;
+        expected += (1 - w) * (1 - exp(-lambda * w * window));
+    }
+    fprintf(out, "          with each of the %ld instances coalescing its "
+            "own misses: about %.4g queries per expiry\n", f->instances,
+            expected);
+}
+
 static void describe_stampede(const struct model_config *m, FILE *out)
 {
     const struct workload_config *w = &m->workload;
@@ -195,6 +220,7 @@ static void describe_stampede(const struct model_config *m, FILE *out)
     if (size > 1)
         fprintf(out, ", %.2g x the database's capacity per second", size / qps);
     fprintf(out, "\n");
+    describe_coalesced(m, lambda, delta + r, out);
 }
 
 /* Labels and names in columns at least 12 and 6 wide, wider for the

@@ -177,8 +177,14 @@ START_TEST(each_instances_pool_is_reported)
     const char *light[] = {"workload.arrivals.rate=5"};
     s = test_scenario("f.json", FLEET, light, 1);
     r = test_run_ops(s, &RECOMPUTER, &b);
-    double most = test_get(&r, "pool.peak_in_use_max");
+    double most = test_get(&r, "pool.peak_in_use_max"), largest = 0;
     ck_assert(most >= 1 && most < 3);
+    for (int k = 0; k < 5; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "pool.peak_in_use[%d]", k);
+        largest = fmax(largest, test_get(&r, path));
+    }
+    ck_assert_double_eq(most, largest);
     ck_assert_double_eq(test_get(&r, "pool.saturated_instances"), 0);
     scenario_free(s);
 
@@ -189,7 +195,13 @@ START_TEST(each_instances_pool_is_reported)
     ck_assert(!summary_has(&r, "pool.peak_in_use[0]"));
     scenario_free(s);
 
-    /* more instances than a summary lists one by one: the two others */
+    /* as many as a summary lists one by one, then one more: the two
+     * others alone */
+    const char *most_listed[] = {"client.instances=64"};
+    s = test_scenario("f.json", FLEET, most_listed, 1);
+    r = test_run_ops(s, &RECOMPUTER, &b);
+    ck_assert_double_ge(test_get(&r, "pool.peak_in_use[63]"), 1);
+    scenario_free(s);
     const char *many[] = {"client.instances=65"};
     s = test_scenario("f.json", FLEET, many, 1);
     r = test_run_ops(s, &RECOMPUTER, &b);
@@ -232,6 +244,50 @@ START_TEST(lists_are_written_as_json_arrays)
 }
 END_TEST
 
+/* check describes a fleet: its instances, how requests reach them, the
+ * connections they hold against the database's limit, and the queries per
+ * expiry when each coalesces its misses — for weights 3:1 at 400 req/s
+ * and a 100 ms + 1 ms recompute window, 1 + 0.25(1 - e^-30.3) +
+ * 0.75(1 - e^-10.1) = 1.99996. Nothing of it for one instance. */
+START_TEST(check_describes_the_fleet)
+{
+    const char *json =
+        "{\"workload\": {\"arrivals\": {\"rate\": 400}},"
+        " \"cache\": {\"latency\": \"1ms\"},"
+        " \"database\": {\"service\": \"100ms\", \"max_connections\": 30},"
+        " \"client\": {\"weights\": [3, 1], \"pool_size\": 20}}";
+    struct scenario *s = test_scenario("f.json", json, NULL, 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    scenario_describe(s, fp);
+    fclose(fp);
+    ck_assert_msg(strstr(text, "fleet     2 application instances, requests "
+                         "spread by weight (25% to 75% each); each its own "
+                         "pool of 20: 40 connections in all against the "
+                         "database's 30\n") != NULL, "%s", text);
+    double want = 1 + 0.25 * (1 - exp(-400 * 0.75 * 0.101)) +
+                  0.75 * (1 - exp(-400 * 0.25 * 0.101));
+    char line[200];
+    snprintf(line, sizeof line, "with each of the 2 instances coalescing its "
+             "own misses: about %.4g queries per expiry", want);
+    ck_assert_msg(strstr(text, line) != NULL, "%s\nwanted %s", text, line);
+    ck_assert_ptr_nonnull(strstr(text, "client    per instance, pool of 20"));
+    free(text);
+    scenario_free(s);
+
+    s = test_scenario("f.json", "{}", NULL, 0);
+    fp = open_memstream(&text, &len);
+    scenario_describe(s, fp);
+    fclose(fp);
+    ck_assert_ptr_null(strstr(text, "fleet"));
+    ck_assert_ptr_null(strstr(text, "instances"));
+    ck_assert_ptr_null(strstr(text, "per instance"));
+    free(text);
+    scenario_free(s);
+}
+END_TEST
+
 TEST_SUITE(fleet_suite)
 {
     Suite *s = suite_create("fleet");
@@ -240,6 +296,7 @@ TEST_SUITE(fleet_suite)
     tcase_add_test(tc, instances_are_common_to_every_policy);
     tcase_add_test(tc, each_instances_pool_is_reported);
     tcase_add_test(tc, lists_are_written_as_json_arrays);
+    tcase_add_test(tc, check_describes_the_fleet);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
