@@ -173,6 +173,29 @@ START_TEST(sweep_errors_are_usage_errors)
     ck_assert_int_eq(r.status, 2);
     ck_assert_ptr_nonnull(strstr(r.err, "nothing to vary"));
     cmd_result_free(&r);
+    /* a policy's metric needs a policy that measures it: the lock's polls
+     * are xlocked's too (found as lock's, measured by either) */
+    const char *unmeasured[] = {"sweep", file, "--vary", "database.cores=1,2",
+                                "--max", "policy_metrics.polls=1", "--quiet",
+                                NULL};
+    r = run_stampede(unmeasured);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "--max policy_metrics.polls=1: no policy of "
+                         "the sweep measures it (a lock policy does)") != NULL,
+                  "%s", r.err);
+    cmd_result_free(&r);
+    char *shared = write_text_file(
+        dir, "x.json", "{\"duration\": \"2s\", \"policies\": "
+        "[{\"policy\": \"xlocked\"}]}");
+    char out[600];
+    snprintf(out, sizeof out, "%s/x", dir);
+    const char *measured[] = {"sweep", shared, "--vary", "database.cores=1,2",
+                              "--max", "policy_metrics.polls=1000000",
+                              "--quiet", "--no-plot", "--out", out, NULL};
+    r = run_stampede(measured);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    free(shared);
     remove_tree(dir);
     free(file);
     free(dir);
