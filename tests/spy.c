@@ -32,6 +32,7 @@ static void record(struct spy_state *s, struct request *r, const char *what)
     struct spy_event *e = &tr->ev[tr->n++];
     e->t = req_now(r);
     e->id = req_id(r);
+    e->key = req_key(r);
     e->instance = req_instance(r);
     snprintf(e->what, sizeof e->what, "%s", what);
     e->replied = false;

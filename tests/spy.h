@@ -25,7 +25,7 @@
 struct spy_event {
     double t;
     uint64_t id;
-    long instance;
+    long key, instance;
     char what[32];
     bool replied;   /* the request had replied when the callback returned */
     double expires_at, written_at;   /* a read: the value it showed */

@@ -995,6 +995,29 @@ START_TEST(each_instance_has_its_own_pool)
 }
 END_TEST
 
+/* A query that times out gives its connection back to its own pool: two
+ * pools of one, timeout 1; C (pool 1, 10 s of work) is abandoned at 1 and
+ * D, waiting on pool 1 since 0.5, gets its connection then (done at 1.4,
+ * before its own deadline at 1.5); pool 0's own query A is unaffected. */
+START_TEST(a_timed_out_query_frees_its_own_pools_connection)
+{
+    struct db_config cfg = ps_config(8);
+    cfg.pools = 2;
+    cfg.pool_size = 1;
+    cfg.timeout = 1;
+    struct ctx *c = ctx_new(&cfg);
+    submit_from(c, 0, 0, 0.5);
+    submit_from(c, 1, 1, 10);
+    run_to(c, 0.5);
+    submit_from(c, 1, 2, 0.4);
+    run_to(c, 3);
+    expect(c, 0, 0, DB_OK, 0.5, 0.5);
+    expect(c, 1, 1, DB_TIMEOUT, 1, 1);
+    expect(c, 2, 2, DB_OK, 1.4, 0.9);
+    ctx_free(c);
+}
+END_TEST
+
 /* Pools of two, max_connections 3: the database's limit is global. Two
  * queries from pool 0 and one from pool 1 take the three; the next from
  * pool 1, which has a free connection, is refused at the database (its
@@ -1231,6 +1254,7 @@ TEST_SUITE(database_suite)
     tcase_add_test(tc, callback_may_submit);
     tcase_add_test(tc, each_instance_has_its_own_pool);
     tcase_add_test(tc, max_connections_is_global_across_pools);
+    tcase_add_test(tc, a_timed_out_query_frees_its_own_pools_connection);
     tcase_add_test(tc, ps_matches_reference);
     suite_add_tcase(s, tc);
     return s;

@@ -195,6 +195,21 @@ START_TEST(each_instances_pool_is_reported)
     ck_assert(!summary_has(&r, "pool.peak_in_use[0]"));
     scenario_free(s);
 
+    /* pools that fill only during the warmup (a cold cache's first
+     * misses; then every read hits) report no use: the peaks are the
+     * measured run's */
+    const char *warm_after[] = {"cache.warm=cold", "cache.ttl=100s",
+                                "warmup=1s"};
+    s = test_scenario("f.json", FLEET, warm_after, 3);
+    r = test_run_ops(s, &READER, &b);
+    ck_assert_double_eq(test_get(&r, "pool.peak_in_use_max"), 0);
+    ck_assert_double_eq(test_get(&r, "pool.saturated_instances"), 0);
+    scenario_free(s);
+    s = test_scenario("f.json", FLEET, warm_after, 2);
+    r = test_run_ops(s, &READER, &b);
+    ck_assert_double_eq(test_get(&r, "pool.peak_in_use_max"), 3);
+    scenario_free(s);
+
     /* as many as a summary lists one by one, then one more: the two
      * others alone */
     const char *most_listed[] = {"client.instances=64"};

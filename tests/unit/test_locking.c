@@ -39,6 +39,7 @@ struct event {
     uint64_t id;
     char what[24];
     bool replied;   /* the request had replied when the callback returned */
+    bool engaged;   /* ... and the lock still had it (locking_engaged) */
 };
 
 struct trace {
@@ -56,10 +57,23 @@ static void record(struct trace *tr, struct request *r, const char *what)
     e->replied = false;
 }
 
-/* Marks the last event if its callback replied. */
+/* Marks the last event if its callback replied, and whether the lock
+ * still has the request. */
 static void mark_reply(struct trace *tr, struct request *r)
 {
     tr->ev[tr->n - 1].replied = req_replied(r);
+    tr->ev[tr->n - 1].engaged =
+        locking_engaged(REQ_STATE(r, struct locking_request));
+}
+
+/* Whether the lock still had request `id` after its k-th event. */
+static bool engaged_after(const struct trace *tr, uint64_t id, size_t k)
+{
+    for (size_t i = 0; i < tr->n; i++)
+        if (tr->ev[i].id == id && k-- == 0)
+            return tr->ev[i].engaged;
+    ck_abort_msg("request %llu has no event %zu", (unsigned long long)id, k);
+    return false;
 }
 
 /* The events of request `id`, "what" each, a '*' after the callback in
@@ -585,6 +599,9 @@ START_TEST(crashed_holder_keeps_the_lock_until_its_ttl)
                         "wake read:missing lock:held wake read:missing "
                         "lock:held wake read:missing lock:got*");
     assert_time(tr, 2, 10, 1.170 + 8 * C);   /* the last held: < 1.202 */
+    /* a dead holder's lock business is over (so is its process's) */
+    ck_assert(!engaged_after(tr, 1, 1));
+    ck_assert(engaged_after(tr, 2, 1));   /* a waiter */
     assert_time(tr, 2, 13, 1.220 + 10 * C);  /* the first after */
     ck_assert_double_eq(test_get(&r, "errors.holder_crash"), 2);
     ck_assert_double_eq(test_get(&r, "policy_metrics.holder_crashes"), 2);
@@ -767,6 +784,10 @@ START_TEST(failed_recompute_releases_and_fails)
                         "unlocked:released");
     assert_time(tr, 1, 3, 1.050 + 3 * C);
     assert_time(tr, 1, 5, 1.050 + 4 * C);
+    /* a failed holder is a reader again: its retry's read is its policy's
+     * to decide (while it holds the lock, the lock has it) */
+    ck_assert(engaged_after(tr, 1, 2));
+    ck_assert(!engaged_after(tr, 1, 3));
     ck_assert_double_eq(test_get(&r, "errors.timeout"), 1);
     ck_assert_double_eq(test_get(&r, "recomputes.lock"), 2);
     ck_assert_double_eq(test_get(&r, "policy_metrics.give_ups"), 0);

@@ -139,6 +139,7 @@ END_TEST
  * query or a wait. */
 START_TEST(many_flights_come_and_go)
 {
+    struct spy_trace *tr = spy_trace_new();
     const char *json =
         "{\"duration\": \"3s\", \"workload\": {\"arrivals\": {\"rate\": "
         "4000}, \"keys\": {\"count\": 300}},"
@@ -149,8 +150,29 @@ START_TEST(many_flights_come_and_go)
         " \"client\": {\"instances\": 7, \"pool_size\": 1000,"
         " \"timeout\": \"none\"},"
         " \"policies\": [{\"policy\": \"singleflight\"}]}";
-    struct run_summary r = test_run_text("s.json", json, NULL, 0);
+    struct scenario *s = test_scenario("s.json", json, NULL, 0);
+    struct run_summary r = spy_run(s, 0, tr);
+    scenario_free(s);
     ck_assert_double_gt(test_get(&r, "policy_metrics.coalesced"), 100);
+    /* every waiter is woken as a recompute of its own key on its own
+     * instance ends, at that instant */
+    size_t wakes = 0;
+    for (size_t i = 0; i < tr->n; i++) {
+        const struct spy_event *w = &tr->ev[i];
+        if (strcmp(w->what, "wake") != 0)
+            continue;
+        bool found = false;
+        for (size_t j = i; j-- > 0 && tr->ev[j].t == w->t && !found;)
+            found = strncmp(tr->ev[j].what, "recomputed:", 11) == 0 &&
+                    tr->ev[j].key == w->key &&
+                    tr->ev[j].instance == w->instance;
+        ck_assert_msg(found, "request %llu (key %ld, instance %ld) woken at "
+                      "%.9f by no recompute of its own",
+                      (unsigned long long)w->id, w->key, w->instance, w->t);
+        wakes++;
+    }
+    ck_assert_uint_gt(wakes, 100);
+    free(tr);
     ck_assert_double_gt(test_get(&r, "episodes.count"), 1000);
     ck_assert_double_le(test_get(&r, "episodes.max_size"), 7);
     ck_assert_double_lt(test_get(&r, "unfinished"), 100);

@@ -150,6 +150,17 @@ START_TEST(a_miss_is_handled_as_lock_does)
     ck_assert_double_eq(test_get(&r, "policy_metrics.waits"), 1);
     free(tr);
     scenario_free(s);
+
+    /* the lock holder's query fails: a failed recompute, not a failed
+     * early refresh */
+    s = spy_scripted(NULL, 0, "\"warm\": \"cold\"", "100ms", "2s",
+                     "\"timeout\": \"50ms\"",
+                     "{\"policy\": \"xlocked\", \"beta\": 1e-9}");
+    r = test_run_policy(s, 0, NULL, NULL);
+    ck_assert_double_eq(test_get(&r, "recomputes.failed"), 1);
+    ck_assert_double_eq(
+        test_get(&r, "policy_metrics.failed_early_recomputes"), 0);
+    scenario_free(s);
 }
 END_TEST
 
