@@ -388,11 +388,17 @@ static void parse_weights(const struct cfg_obj *o, struct fleet_config *f)
         return;
     }
     int i = 0;
+    double sum = 0;
     for (const cJSON *e = list->child; e; e = e->next, i++) {
         char epath[CFG_PATH_MAX];
         cfg_path_index(epath, path, (size_t)i);
+        f->weights[i] = 1;
         cfg_node_number(o->cfg, e, epath, &f->weights[i], CFG_POSITIVE);
+        sum += f->weights[i];
     }
+    if (!isfinite(sum))
+        cfg_error(o->cfg, path, "the weights add up to more than a double "
+                  "holds (they are relative: scale them down)");
 }
 
 static void parse_fleet(const struct cfg_obj *o, struct fleet_config *f)

@@ -195,6 +195,16 @@ START_TEST(each_instances_pool_is_reported)
     ck_assert(!summary_has(&r, "pool.peak_in_use[0]"));
     scenario_free(s);
 
+    /* the busiest instance need not be the last: the last gets next to
+     * nothing (weight 1e-9) and uses no connection, the others fill */
+    const char *uneven[] = {"client.weights=[1, 1, 1, 1, 1e-9]"};
+    s = test_scenario("f.json", FLEET, uneven, 1);
+    r = test_run_ops(s, &RECOMPUTER, &b);
+    ck_assert_double_eq(test_get(&r, "pool.peak_in_use[4]"), 0);
+    ck_assert_double_eq(test_get(&r, "pool.peak_in_use_max"), 3);
+    ck_assert_double_eq(test_get(&r, "pool.saturated_instances"), 4);
+    scenario_free(s);
+
     /* pools that fill only during the warmup (a cold cache's first
      * misses; then every read hits) report no use: the peaks are the
      * measured run's */

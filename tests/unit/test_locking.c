@@ -883,6 +883,7 @@ START_TEST(early_refresher_that_fails_replies_with_the_value_it_read)
 
     r = run_early(s, "{\"holder_failure\": 1}", false, tr);
     assert_trace(tr, 1, "read:fresh lock:got*");
+    ck_assert(!engaged_after(tr, 1, 1));   /* its refresh died with it */
     ck_assert_double_eq(test_get(&r, "errors.holder_crash"), 1);
     ck_assert_double_eq(test_get(&r, "recomputes.total"), 0);
     free(tr);

@@ -234,6 +234,9 @@ START_TEST(errors_have_message_and_position)
          "per instance)"},
         {"{\"client\": {\"weights\": [1, 0]}}",
          "t.json:1:28: client.weights[1]: expected a number > 0, got 0"},
+        {"{\"client\": {\"weights\": [1e308, 1e308]}}",
+         "t.json:1:24: client.weights: the weights add up to more than a "
+         "double holds (they are relative: scale them down)"},
         {"{\"client\": {\"weights\": []}}",
          "t.json:1:24: client.weights: expected a list of 1 to 100000 weights "
          "> 0, one per instance, got []"},
