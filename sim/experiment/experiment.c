@@ -29,14 +29,18 @@ static bool run_one(const struct experiment_params *p,
                     struct rep_result *out, char *err, size_t n)
 {
     const struct scenario *s = p->scenario;
-    struct sink_relay relay = {p, rep, spec->ops};
+    /* the sink and the observer are told the replication's own index (its
+     * streams'), so that rows of a slice of the replications read as they
+     * would in the whole */
+    unsigned index = p->first_replication + rep;
+    struct sink_relay relay = {p, index, spec->ops};
     struct world_params wp = {
         .model = &s->model,
         .policy = spec->ops,
         .knobs = spec->knobs,
         .label = spec->label,
         .seed = s->seed,
-        .replication = p->first_replication + rep,
+        .replication = index,
         .stop = p->stop,
         .sink = p->sink ? relay_row : NULL,
         .sink_ctx = &relay,
@@ -55,7 +59,7 @@ static bool run_one(const struct experiment_params *p,
     snprintf(out->reason, sizeof out->reason, "%s", result.reason);
     out->wall_s = wall_clock() - start;
     if (p->observer)
-        p->observer(spec, rep, &result, out->wall_s, p->observer_ctx);
+        p->observer(spec, index, &result, out->wall_s, p->observer_ctx);
     world_destroy(w);
     return true;
 }
@@ -144,6 +148,17 @@ bool experiment_run(const struct experiment_params *p, struct experiment *out,
     if (out->interrupted)
         explain_interruption(out, p);
     return true;
+}
+
+void experiment_conclude(struct experiment *e)
+{
+    e->complete = true;
+    e->interrupted = false;
+    e->reason[0] = '\0';
+    for (size_t i = 0; i < e->n; i++)
+        for (unsigned k = 0; k < e->results[i].n_done; k++)
+            note_incomplete(e, e->results[i].spec->label,
+                            &e->results[i].reps[k]);
 }
 
 void experiment_free(struct experiment *e)

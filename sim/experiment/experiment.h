@@ -14,7 +14,8 @@
 #include "experiment/summary.h"
 #include "world.h"
 
-/* Receives every window of every run, as it closes. */
+/* Receives every window of every run, as it closes; `rep` is the
+ * replication's index (first_replication + k), as is the observer's. */
 typedef void (*row_sink)(const struct window_row *row, unsigned rep,
                          const struct policy_ops *ops, void *ctx);
 
@@ -67,6 +68,11 @@ struct experiment {
  * a message) if memory runs out before anything could run. */
 bool experiment_run(const struct experiment_params *p, struct experiment *out,
                     char *err, size_t n);
+/* For results put together elsewhere (the slices of a sharded run joined
+ * by `stampede merge`): sets complete, interrupted and reason from the
+ * replications in results, as experiment_run would have after running
+ * them in that order (policies, then replications). */
+void experiment_conclude(struct experiment *e);
 void experiment_free(struct experiment *e);
 
 #endif

@@ -311,6 +311,28 @@ struct sweep_run {
     struct sweep *out;
 };
 
+bool sweep_point_aggregate(const struct experiment *e, unsigned reps,
+                           struct point_policy *res)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < e->n; i++) {
+        const struct policy_result *pr = &e->results[i];
+        ok = aggregate_policy_result(pr, &res[i].agg);
+        res[i].complete = ok && pr->n_done == reps && e->complete;
+    }
+    return ok;
+}
+
+void sweep_point_judge(const struct sweep_params *p, struct sweep_point *pt)
+{
+    for (size_t i = 0; i < pt->n_policies; i++) {
+        struct point_policy *pp = &pt->policies[i];
+        pp->binding = constraint_first_broken(&pp->agg, p->constraints,
+                                              p->n_constraints);
+        pp->meets = pp->complete && pp->binding < 0;
+    }
+}
+
 /* A worker's job: run one point, aggregate its replications per policy. */
 static void *run_point(size_t point, size_t *size, void *ctx)
 {
@@ -331,12 +353,8 @@ static void *run_point(size_t point, size_t *size, void *ctx)
                                    .n_policies = n, .replications = p->reps,
                                    .stop = p->stop,
                                    .max_in_flight = p->max_in_flight};
-    ok = ok && experiment_run(&ep, &e, err, sizeof err);
-    for (size_t i = 0; ok && i < n; i++) {
-        const struct policy_result *pr = &e.results[i];
-        ok = aggregate_policy_result(pr, &res[i].agg);
-        res[i].complete = ok && pr->n_done == p->reps && e.complete;
-    }
+    ok = ok && experiment_run(&ep, &e, err, sizeof err) &&
+         sweep_point_aggregate(&e, p->reps, res);
     experiment_free(&e);
     scenario_free(s);
     free(idx);
@@ -360,18 +378,12 @@ static void take_result(size_t point, void *result, size_t size, size_t done,
     pt->done = true;
     pt->n_policies = run->out->n_labels;
     pt->policies = result;
-    for (size_t i = 0; i < pt->n_policies; i++) {
-        struct point_policy *pp = &pt->policies[i];
-        pp->binding = constraint_first_broken(&pp->agg, run->p->constraints,
-                                              run->p->n_constraints);
-        pp->meets = pp->complete && pp->binding < 0;
-    }
+    sweep_point_judge(run->p, pt);
     if (run->p->progress)
         run->p->progress(done, run->out->n_points, run->p->progress_ctx);
 }
 
-/* The policies to run: those asked for, or all of the base scenario's. */
-static bool pick_labels(const struct sweep_params *p, struct sweep *out)
+bool sweep_pick_labels(const struct sweep_params *p, struct sweep *out)
 {
     struct scenario_errors errors = {0};
     struct scenario *s = sweep_load_point(p, 0, &errors);
@@ -395,7 +407,7 @@ bool sweep_run(const struct sweep_params *p, struct sweep *out, char *err,
     memset(out, 0, sizeof *out);
     out->n_points = sweep_point_count(p);
     out->points = calloc(out->n_points, sizeof *out->points);
-    if (!out->points || !pick_labels(p, out)) {
+    if (!out->points || !sweep_pick_labels(p, out)) {
         snprintf(err, n, "out of memory");
         return false;
     }

@@ -18,6 +18,7 @@
 
 #include "experiment/aggregate.h"
 #include "experiment/constraint.h"
+#include "experiment/experiment.h"
 #include "kernel/config.h"
 #include "scenario/scenario.h"
 
@@ -92,6 +93,21 @@ size_t sweep_point_count(const struct sweep_params *p);
  * with the problems in *errors. */
 struct scenario *sweep_load_point(const struct sweep_params *p, size_t point,
                                   struct scenario_errors *errors);
+
+/* The policies to run: those asked for, or all of the base scenario's
+ * (out->labels, n_labels), and whether it has an slo (out->slo). false if
+ * the first point does not load or memory runs out. */
+bool sweep_pick_labels(const struct sweep_params *p, struct sweep *out);
+
+/* A point's results per policy (res[i] for e->results[i]) from the
+ * experiment that ran its `reps` replications: each policy's aggregate,
+ * complete when all of them ran to their end (every policy's: one
+ * overloaded run makes the whole point incomplete). false if a policy has
+ * no replication or memory runs out. */
+bool sweep_point_aggregate(const struct experiment *e, unsigned reps,
+                           struct point_policy *res);
+/* Judges a finished point on p's constraints: binding and meets. */
+void sweep_point_judge(const struct sweep_params *p, struct sweep_point *pt);
 
 struct memguard_results;
 /* What a sweep keeps of its results, for the memory guard (memguard.h):
