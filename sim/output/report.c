@@ -248,23 +248,35 @@ bool report_write_summary(const char *path, const struct scenario *s,
     return outfile_commit(&f, err, n);
 }
 
+char *report_scenario_text(const struct scenario *s, size_t *len)
+{
+    cJSON *tree = scenario_to_json(s);
+    char *text = NULL;
+    FILE *fp = tree ? open_memstream(&text, len) : NULL;
+    if (fp) {
+        struct json_out j;
+        json_out_init(&j, fp);
+        json_out_tree(&j, tree);
+        if (fclose(fp) != 0) {
+            free(text);
+            text = NULL;
+        }
+    }
+    cJSON_Delete(tree);
+    return text;
+}
+
 bool report_write_scenario(const char *path, const struct scenario *s,
                            char *err, size_t n)
 {
-    cJSON *tree = scenario_to_json(s);
-    if (!tree) {
+    size_t len;
+    char *text = report_scenario_text(s, &len);
+    if (!text) {
         snprintf(err, n, "%s: out of memory", path);
         return false;
     }
-    struct outfile f;
-    bool ok = outfile_open(&f, path, err, n);
-    if (ok) {
-        struct json_out j;
-        json_out_init(&j, f.fp);
-        json_out_tree(&j, tree);
-        ok = outfile_commit(&f, err, n);
-    }
-    cJSON_Delete(tree);
+    bool ok = outfile_write_all(path, text, len, err, n);
+    free(text);
     return ok;
 }
 

@@ -59,6 +59,9 @@ bool report_write_summary(const char *path, const struct scenario *s,
                           const struct experiment *e, char *err, size_t n);
 bool report_write_scenario(const char *path, const struct scenario *s,
                            char *err, size_t n);
+/* The bytes report_write_scenario writes (malloc'ed, *len of them); NULL
+ * if memory runs out. */
+char *report_scenario_text(const struct scenario *s, size_t *len);
 
 /* One row per label: hit ratio, p99 and the worst window's, errors and
  * the worst window's, database peak in-flight and peak QPS, recomputes,
