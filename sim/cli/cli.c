@@ -14,6 +14,7 @@
 
 #include "kernel/strutil.h"
 #include "experiment/memguard.h"
+#include "experiment/shard.h"
 #include "experiment/workers.h"
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -82,6 +83,15 @@ int cli_out_dir_option(const char *command, const char *text,
         return cli_usage_error(command, "--out %s: a part of the path is not "
                                "a directory", text);
     *out = text;
+    return EXIT_OK;
+}
+
+int cli_shard_option(const char *command, const char *text,
+                     struct shard *out)
+{
+    char err[256];
+    if (!shard_parse(text, out, err, sizeof err))
+        return cli_usage_error(command, "--shard: %s", err);
     return EXIT_OK;
 }
 

@@ -71,6 +71,12 @@ int cli_max_memory_option(const char *command, const char *text,
 int cli_out_dir_option(const char *command, const char *text,
                        const char **out);
 
+struct shard;
+/* --shard I/N (run, sweep): the slice of the work to run (shard.h).
+ * Returns EXIT_OK, or prints the usage error and returns EXIT_USAGE. */
+int cli_shard_option(const char *command, const char *text,
+                     struct shard *out);
+
 /* The options of the commands that run worlds (run, sweep, calibrate). */
 struct world_options {
     struct scenario_args args;   /* --set, --seed */

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/sharded.h"
 #include "experiment/experiment.h"
 #include "kernel/strutil.h"
 #include "experiment/memguard.h"
@@ -19,7 +20,7 @@ static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
     "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
     "                    [--fail-on-slo] [--max-memory SIZE]\n"
-    "                    [--max-in-flight N]\n"
+    "                    [--max-in-flight N] [--shard I/N]\n"
     "\n"
     "Simulates each policy of the scenario (or those named) on the same\n"
     "traffic (common random numbers), prints a comparison table, and writes\n"
@@ -55,6 +56,13 @@ static const char USAGE[] =
     "                     slo; the files are written all the same (a usage\n"
     "                     error without an slo: add one, or --set\n"
     "                     slo.p99=250ms)\n"
+    "  --shard I/N        run only the I-th of N slices of the runs (policies\n"
+    "                     x replications, dealt round-robin, each with the\n"
+    "                     random streams it has in the whole run) and write a\n"
+    "                     partial result into DIR (default\n"
+    "                     results/<name>.shard-I-of-N/); 'stampede merge'\n"
+    "                     joins the N of them into the run's files (--plot\n"
+    "                     and --fail-on-slo go to the merge)\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -70,7 +78,11 @@ struct run_options {
     size_t n_labels;
     bool plot;
     bool fail_on_slo;
+    struct shard shard;     /* --shard; count 0: the whole run */
 };
+
+/* getopt_long's value of --shard. */
+enum { OPT_SHARD = 1000 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
@@ -79,6 +91,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"policy", required_argument, NULL, 'p'},
         {"plot", no_argument, NULL, 'P'},
         {"fail-on-slo", no_argument, NULL, 'F'},
+        {"shard", required_argument, NULL, OPT_SHARD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -95,10 +108,18 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         case 'p': o->labels[o->n_labels++] = optarg; break;
         case 'P': o->plot = true; break;
         case 'F': o->fail_on_slo = true; break;
+        case OPT_SHARD:
+            st = cli_shard_option("run", optarg, &o->shard);
+            break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: st = world_option("run", c, optarg, argv, &o->w);
         }
     }
+    if (st == EXIT_OK && o->shard.count > 0 && (o->plot || o->fail_on_slo))
+        return cli_usage_error("run", "%s: a slice writes a partial result; "
+                               "give it to 'stampede merge', which writes the "
+                               "run's files", o->plot ? "--plot"
+                                                      : "--fail-on-slo");
     return st != EXIT_OK ? st : world_options_finish("run", argc, argv, &o->w);
 }
 
@@ -260,6 +281,16 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
         fprintf(stderr, "%s\n", too_large);
         free(too_large);
         status = EXIT_USAGE;
+        goto out;
+    }
+    if (o.shard.count > 0) {
+        struct sharded_run r = {s, selected, n_selected, o.w.reps,
+                                o.w.max_in_flight,
+                                o.w.quiet ? NULL : report_progress};
+        dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
+                          : sharded_default_dir(s->name, &o.shard);
+        status = dir ? sharded_run(&r, &o.shard, dir, o.w.quiet, env)
+                     : EXIT_FAILED;
         goto out;
     }
     dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)

@@ -14,6 +14,7 @@
 #include "output/outfile.h"
 #include "output/plot.h"
 #include "cli/progress.h"
+#include "cli/sharded.h"
 #include "scenario/scenario.h"
 #include "experiment/sweep.h"
 #include "output/sweep_csv.h"
@@ -25,6 +26,7 @@ static const char USAGE[] =
     "                      [--set PATH=VALUE]... [--max METRIC=X]...\n"
     "                      [--min METRIC=X]... [--out DIR] [--quiet]\n"
     "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
+    "                      [--shard I/N]\n"
     "\n"
     "Runs the scenario at every point of a grid (the cross product of the\n"
     "--vary values), each with N replications on common random numbers,\n"
@@ -69,6 +71,12 @@ static const char USAGE[] =
     "                     in flight or N queries at the database (default\n"
     "                     1000000); its point is then marked complete 0\n"
     "  --no-plot          write sweep.csv only\n"
+    "  --shard I/N        run only the I-th of N slices of the runs (points x\n"
+    "                     replications, dealt round-robin, each with the\n"
+    "                     random streams it has in the whole sweep) and write\n"
+    "                     a partial result into DIR (default\n"
+    "                     results/<name>-sweep.shard-I-of-N/); 'stampede\n"
+    "                     merge' joins the N of them into the sweep's files\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -82,12 +90,14 @@ struct sweep_options {
     const char **labels;
     size_t n_labels;
     struct constraint *constraints;   /* --max and --min, in order */
+    struct partial_constraint *typed; /* the same, as typed (for a slice) */
     size_t n_constraints;
     bool no_plot;
+    struct shard shard;               /* --shard; count 0: the whole */
 };
 
-/* getopt_long's values of --max and --min. */
-enum { OPT_MAX = 1000, OPT_MIN };
+/* getopt_long's values of --max, --min and --shard. */
+enum { OPT_MAX = 1000, OPT_MIN, OPT_SHARD };
 
 static void free_options(struct sweep_options *o)
 {
@@ -96,6 +106,7 @@ static void free_options(struct sweep_options *o)
     free(o->varies);
     free(o->labels);
     free(o->constraints);
+    free(o->typed);
     scenario_args_free(&o->w.args);
 }
 
@@ -116,6 +127,7 @@ static int add_constraint(struct sweep_options *o, bool lower,
     if (!constraint_parse(arg, lower, &o->constraints[o->n_constraints], err,
                           sizeof err))
         return cli_usage_error("sweep", "%s", err);
+    o->typed[o->n_constraints] = (struct partial_constraint){arg, lower};
     o->n_constraints++;
     return EXIT_OK;
 }
@@ -129,13 +141,15 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         {"vary", required_argument, NULL, 'v'},
         {"policy", required_argument, NULL, 'p'},
         {"no-plot", no_argument, NULL, 'N'},
+        {"shard", required_argument, NULL, OPT_SHARD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     o->varies = calloc((size_t)argc, sizeof *o->varies);
     o->labels = calloc((size_t)argc, sizeof *o->labels);
     o->constraints = calloc((size_t)argc, sizeof *o->constraints);
-    if (!o->varies || !o->labels || !o->constraints)
+    o->typed = calloc((size_t)argc, sizeof *o->typed);
+    if (!o->varies || !o->labels || !o->constraints || !o->typed)
         return EXIT_FAILED;
     world_options_init(&o->w, 5, 1);
     int c, st = EXIT_OK;
@@ -149,6 +163,9 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         case OPT_MIN: st = add_constraint(o, true, optarg); break;
         case 'p': o->labels[o->n_labels++] = optarg; break;
         case 'N': o->no_plot = true; break;
+        case OPT_SHARD:
+            st = cli_shard_option("sweep", optarg, &o->shard);
+            break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: st = world_option("sweep", c, optarg, argv, &o->w);
         }
@@ -210,12 +227,39 @@ static int plot_sweep(const struct sweep_params *p, const char *csv,
     return EXIT_OK;
 }
 
+int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
+                    const char *dir, bool quiet, bool figures,
+                    const char *name, const struct cli_env *env)
+{
+    char err[512];
+    char *csv = str_printf("%s/sweep.csv", dir);
+    if (!csv || !sweep_csv_write(csv, p, s, err, sizeof err)) {
+        fprintf(stderr, "stampede sweep: %s\n", csv ? err : "out of memory");
+        free(csv);
+        return EXIT_FAILED;
+    }
+    int status = s->stopped ? cli_signal_status(env) : EXIT_OK;
+    if (p->n_constraints > 0) {
+        sweep_report_print(stdout, p, s);
+        fflush(stdout);
+    }
+    if (!quiet)
+        fprintf(stderr, "stampede: %s%s\n", csv,
+                s->stopped ? " (interrupted: finished points only)" : "");
+    if (status == EXIT_OK && figures && plottable(p))
+        status = plot_sweep(p, csv, dir, name, s->slo, quiet);
+    else if (status == EXIT_OK && figures && !quiet)
+        fprintf(stderr, "stampede: no figures: they need a single "
+                "--vary of numbers (sweep.csv has the whole grid)\n");
+    free(csv);
+    return status;
+}
+
 /* Runs the grid and writes sweep.csv (and the figures) into dir. */
 static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
                      bool figures, const char *name, const struct cli_env *env)
 {
     char err[512];
-    char *csv = str_printf("%s/sweep.csv", dir);
     struct progress bar;
     progress_init(&bar, "sweep", "points", sweep_point_count(p), quiet,
                   env->stderr_is_tty);
@@ -223,35 +267,17 @@ static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
     p->progress_ctx = &bar;
     struct sweep s;
     int status = EXIT_FAILED;
-    if (!csv || !outfile_mkdirs(dir, err, sizeof err)) {
-        fprintf(stderr, "stampede sweep: %s\n", csv ? err : "out of memory");
+    if (!outfile_mkdirs(dir, err, sizeof err)) {
+        fprintf(stderr, "stampede sweep: %s\n", err);
     } else if (!sweep_run(p, &s, err, sizeof err)) {
         progress_finish(&bar);
         fprintf(stderr, "stampede sweep: %s\n", err);
         sweep_free(&s);
     } else {
         progress_finish(&bar);
-        if (sweep_csv_write(csv, p, &s, err, sizeof err)) {
-            status = s.stopped ? cli_signal_status(env) : EXIT_OK;
-            if (p->n_constraints > 0) {
-                sweep_report_print(stdout, p, &s);
-                fflush(stdout);
-            }
-            if (!quiet)
-                fprintf(stderr, "stampede: %s%s\n", csv,
-                        s.stopped ? " (interrupted: finished points only)"
-                                  : "");
-            if (status == EXIT_OK && figures && plottable(p))
-                status = plot_sweep(p, csv, dir, name, s.slo, quiet);
-            else if (status == EXIT_OK && figures && !quiet)
-                fprintf(stderr, "stampede: no figures: they need a single "
-                        "--vary of numbers (sweep.csv has the whole grid)\n");
-        } else {
-            fprintf(stderr, "stampede sweep: %s\n", err);
-        }
+        status = cmd_sweep_write(p, &s, dir, quiet, figures, name, env);
         sweep_free(&s);
     }
-    free(csv);
     return status;
 }
 
@@ -335,6 +361,16 @@ int cmd_sweep(int argc, char **argv, const struct cli_env *env)
         goto out;
     if ((status = check_constraints(&p, &o)) != EXIT_OK)
         goto out;
+    if (o.shard.count > 0) {
+        char *name = str_printf("%s-sweep", base->name);
+        dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
+                          : name ? sharded_default_dir(name, &o.shard) : NULL;
+        free(name);
+        status = dir ? sharded_sweep(&p, base, o.typed, &o.shard, dir,
+                                     o.w.quiet, env)
+                     : EXIT_FAILED;
+        goto out;
+    }
     dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
                     : str_printf("results/%s-sweep", base->name);
     status = dir ? run_sweep(&p, dir, o.w.quiet, !o.no_plot, base->name, env)

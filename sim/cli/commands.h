@@ -17,6 +17,7 @@ int cmd_fit(int argc, char **argv, const struct cli_env *env);
 int cmd_bench(int argc, char **argv, const struct cli_env *env);
 int cmd_plot(int argc, char **argv, const struct cli_env *env);
 int cmd_metrics(int argc, char **argv, const struct cli_env *env);
+int cmd_merge(int argc, char **argv, const struct cli_env *env);
 
 /* The figures of the run in `dir` (into out_dir; NULL: dir), for `plot`
  * and `run --plot`: progress on stderr unless quiet, each image's path on
@@ -24,5 +25,15 @@ int cmd_metrics(int argc, char **argv, const struct cli_env *env);
  * Returns the exit status. */
 int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
                  bool quiet, FILE *written, const struct cli_env *env);
+
+struct sweep_params;
+struct sweep;
+/* The files of a sweep that has run (`sweep`, and `merge` of a sweep's
+ * slices): dir/sweep.csv, the verdicts on stdout with constraints, and
+ * with `figures` the figures of a single numeric --vary (scenario `name`
+ * in their titles). Returns the exit status. */
+int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
+                    const char *dir, bool quiet, bool figures,
+                    const char *name, const struct cli_env *env);
 
 #endif

@@ -25,6 +25,8 @@ static const struct cli_command COMMANDS[] = {
      cmd_run},
     {"sweep", "run a scenario over a grid of parameters, with replications",
      cmd_sweep},
+    {"merge", "join the partial results of run or sweep --shard I/N",
+     cmd_merge},
     {"calibrate", "recommend a beta or a lock timeout for a scenario's traffic",
      cmd_calibrate},
     {"check", "validate a scenario and describe what it simulates", cmd_check},

@@ -1,0 +1,240 @@
+/*
+ * cmd_merge.c — `stampede merge`: joins the partial results of `run
+ * --shard` or `sweep --shard` into the files the whole command writes.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "kernel/strutil.h"
+#include "output/merge.h"
+#include "output/report.h"
+#include "scenario/scenario.h"
+
+static const char USAGE[] =
+    "Usage: stampede merge PART... [--out DIR] [--plot] [--no-plot]\n"
+    "                      [--fail-on-slo] [--quiet]\n"
+    "\n"
+    "Joins the N partial result folders written by 'stampede run ... --reps\n"
+    "R --shard I/N' or 'stampede sweep ... --shard I/N' (I = 1..N) into\n"
+    "exactly the files the command writes without --shard, byte for byte:\n"
+    "  run    timeseries.csv, summary.json, scenario.json (and the table on\n"
+    "         stdout)\n"
+    "  sweep  sweep.csv, its figures (a single --vary of numbers), and the\n"
+    "         verdicts on stdout with --max or --min\n"
+    "It refuses partials that are not the N slices of one command: another\n"
+    "scenario, seed, grid, policies, replications, constraints, number of\n"
+    "slices or version of stampede; a slice given twice or missing.\n"
+    "\n"
+    "Options:\n"
+    "  --out DIR       where to write (default results/<name>/ for a run,\n"
+    "                  results/<name>-sweep/ for a sweep)\n"
+    "  --plot          a run: draw its figures too, as 'run --plot'\n"
+    "  --no-plot       a sweep: write sweep.csv only, as 'sweep --no-plot'\n"
+    "  --fail-on-slo   a run: exit with status 3 when a run of any policy\n"
+    "                  broke the scenario's slo, as 'run --fail-on-slo'\n"
+    "  --quiet         no progress on stderr\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "Exit status: 0 done, 1 failure while writing (or plotting), 2 bad usage\n"
+    "or partials that do not make one whole, 3 with --fail-on-slo: an\n"
+    "objective broke.\n";
+
+struct merge_options {
+    const char *out_dir;
+    bool plot, no_plot, fail_on_slo, quiet;
+    const char *const *parts;
+    size_t n_parts;
+};
+
+static int parse_options(int argc, char **argv, struct merge_options *o)
+{
+    static const struct option OPTIONS[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"plot", no_argument, NULL, 'P'},
+        {"no-plot", no_argument, NULL, 'N'},
+        {"fail-on-slo", no_argument, NULL, 'F'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, st = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (st == EXIT_OK &&
+           (c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'o': st = cli_out_dir_option("merge", optarg, &o->out_dir); break;
+        case 'P': o->plot = true; break;
+        case 'N': o->no_plot = true; break;
+        case 'F': o->fail_on_slo = true; break;
+        case 'q': o->quiet = true; break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        default: st = cli_getopt_error("merge", c, argv);
+        }
+    }
+    if (st != EXIT_OK)
+        return st;
+    if (optind >= argc)
+        return cli_usage_error("merge", "which partial results? give the "
+                               "folders of the N slices");
+    o->parts = (const char *const *)argv + optind;
+    o->n_parts = (size_t)(argc - optind);
+    return EXIT_OK;
+}
+
+/* The options that only one kind of command takes. */
+static int check_kind(const struct merge_options *o, enum partial_kind kind)
+{
+    if (kind == PARTIAL_SWEEP && o->fail_on_slo)
+        return cli_usage_error("merge", "--fail-on-slo: the partials are a "
+                               "sweep's; it is an option of a run's");
+    if (kind == PARTIAL_SWEEP && o->plot && o->no_plot)
+        return cli_usage_error("merge", "--plot or --no-plot?");
+    if (kind == PARTIAL_RUN && o->no_plot && o->plot)
+        return cli_usage_error("merge", "--plot or --no-plot?");
+    return EXIT_OK;
+}
+
+/* ---- a run ---- */
+
+/* Says which policies broke their SLO; whether any did. */
+static bool report_broken(const struct experiment *e)
+{
+    bool any = false;
+    for (size_t i = 0; i < e->n; i++) {
+        if (!report_slo_broken(&e->results[i]))
+            continue;
+        fprintf(stderr, "%s %s", any ? "," : "stampede merge: SLO broken by",
+                e->results[i].spec->label);
+        any = true;
+    }
+    if (any)
+        fprintf(stderr, "\n");
+    return any;
+}
+
+/* The run's three files into dir; the table on stdout. */
+static int write_run(struct merge *m, const struct scenario *s,
+                     const char *dir, const struct merge_options *o,
+                     bool *broken)
+{
+    char err[1024];
+    char *csv = str_printf("%s/timeseries.csv", dir);
+    char *summary = str_printf("%s/summary.json", dir);
+    char *scen = str_printf("%s/scenario.json", dir);
+    struct experiment e = {0};
+    int status = EXIT_USAGE;   /* partials that do not add up */
+    if (!csv || !summary || !scen) {
+        snprintf(err, sizeof err, "out of memory");
+        status = EXIT_FAILED;
+    } else if (merge_run(m, s, &e, err, sizeof err) &&
+               merge_index_timeseries(m, err, sizeof err)) {
+        status = EXIT_FAILED;   /* from here, only writing can fail */
+        if (outfile_mkdirs(dir, err, sizeof err) &&
+            merge_write_timeseries(m, csv, err, sizeof err) &&
+            report_write_summary(summary, s, &e, err, sizeof err) &&
+            merge_write_scenario(m, scen, err, sizeof err))
+            status = EXIT_OK;
+    }
+    if (status != EXIT_OK) {
+        fprintf(stderr, "stampede merge: %s\n", err);
+    } else {
+        report_print_table(stdout, &e);
+        fflush(stdout);
+        *broken = o->fail_on_slo && report_broken(&e);
+        if (!o->quiet)
+            fprintf(stderr, "stampede: results in %s%s%s\n", dir,
+                    e.complete ? "" : " (incomplete: ",
+                    e.complete ? "" : e.reason);
+    }
+    experiment_free(&e);
+    free(csv);
+    free(summary);
+    free(scen);
+    return status;
+}
+
+static int merge_run_files(struct merge *m, const struct merge_options *o,
+                           const struct cli_env *env)
+{
+    char *path = str_printf("%s/%s", m->parts[0].dir, PARTIAL_SCENARIO);
+    struct scenario_errors errors = {0};
+    struct scenario *s = path ? scenario_load(path, NULL, 0, &errors) : NULL;
+    free(path);
+    if (!s) {
+        scenario_errors_print(&errors, stderr);
+        scenario_errors_free(&errors);
+        return EXIT_USAGE;
+    }
+    if (o->fail_on_slo && !s->model.slo.set) {
+        scenario_free(s);
+        return cli_usage_error("merge", "--fail-on-slo: the scenario has no "
+                               "slo to hold");
+    }
+    char *dir = o->out_dir ? str_printf("%s", o->out_dir)
+                           : str_printf("results/%s", s->name);
+    bool broken = false;
+    int status = dir ? write_run(m, s, dir, o, &broken) : EXIT_FAILED;
+    /* as run --plot: the data is written; a failed plot is a failure */
+    if (status == EXIT_OK && o->plot &&
+        (status = cmd_plot_dir("merge", dir, NULL, o->quiet, NULL, env)) ==
+            EXIT_USAGE)
+        status = EXIT_FAILED;
+    if (status == EXIT_OK && broken)
+        status = EXIT_SLO_BROKEN;
+    free(dir);
+    scenario_free(s);
+    return status;
+}
+
+/* ---- a sweep ---- */
+
+static int merge_sweep_files(const struct merge *m,
+                             const struct merge_options *o,
+                             const struct cli_env *env)
+{
+    char err[1024];
+    struct merge_sweep ms;
+    if (!merge_sweep(m, &ms, err, sizeof err)) {
+        fprintf(stderr, "stampede merge: %s\n", err);
+        merge_sweep_free(&ms);
+        return EXIT_USAGE;
+    }
+    char *dir = o->out_dir ? str_printf("%s", o->out_dir)
+                           : str_printf("results/%s-sweep", m->m->scenario);
+    int status = EXIT_FAILED;
+    if (!dir)
+        fprintf(stderr, "stampede merge: out of memory\n");
+    else if (!outfile_mkdirs(dir, err, sizeof err))
+        fprintf(stderr, "stampede merge: %s\n", err);
+    else
+        status = cmd_sweep_write(&ms.p, &ms.s, dir, o->quiet, !o->no_plot,
+                                 m->m->scenario, env);
+    free(dir);
+    merge_sweep_free(&ms);
+    return status;
+}
+
+int cmd_merge(int argc, char **argv, const struct cli_env *env)
+{
+    struct merge_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    if (status != EXIT_OK)
+        return status < 0 ? EXIT_OK : status;
+    char err[2048];
+    struct merge m;
+    if (!merge_open(o.parts, o.n_parts, &m, err, sizeof err)) {
+        fprintf(stderr, "stampede merge: %s\n", err);
+        return EXIT_USAGE;
+    }
+    status = check_kind(&o, m.m->kind);
+    if (status == EXIT_OK)
+        status = m.m->kind == PARTIAL_RUN ? merge_run_files(&m, &o, env)
+                                          : merge_sweep_files(&m, &o, env);
+    merge_free(&m);
+    return status;
+}
