@@ -263,6 +263,60 @@ START_TEST(sigterm_stops_a_sweep_in_process)
 }
 END_TEST
 
+static bool runs_done(const void *ctx)
+{
+    return file_contains(ctx, " runs done");
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char *path = path_in(dir, name);
+    char *text = read_text_file(path, NULL);
+    free(path);
+    ck_assert_msg(text != NULL, "%s/%s", dir, name);
+    return text;
+}
+
+/* An interrupted slice writes no partial: the one already in its folder
+ * (of a finished slice) stays whole, and no temporary file is left. */
+START_TEST(an_interrupted_slice_leaves_the_folder_as_it_was)
+{
+    struct paths p;
+    paths_init(&p);
+    char *file = write_text_file(p.dir, "point.json", SWEEP_POINT);
+    const char *before[] = {"sweep", file, "--vary", "seed=1,2", "--reps", "1",
+                            "--set", "duration=1s", "--shard", "1/2",
+                            "--out", p.out_dir, "--quiet", NULL};
+    struct cmd_result r = run_stampede(before);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *manifest = read_in(p.out_dir, "manifest.json");
+    char *records = read_in(p.out_dir, "replications.jsonl");
+
+    const char *args[] = {"sweep", file, "--vary", "seed=1:40:40", "--reps",
+                          "1", "-j", "2", "--shard", "1/2", "--out",
+                          p.out_dir, NULL};
+    pid_t pid = spawn(args, p.stdout_path, p.stderr_path);
+    wait_until(pid, runs_done, p.stderr_path);
+    ck_assert_int_eq(kill(pid, SIGINT), 0);
+    ck_assert_int_eq(finish(pid), 130);
+    ck_assert(file_contains(p.stderr_path, "interrupted: slice 1/2 not "
+                                           "written (run it again)"));
+    char *now = read_in(p.out_dir, "manifest.json");
+    ck_assert_str_eq(now, manifest);
+    free(now);
+    now = read_in(p.out_dir, "replications.jsonl");
+    ck_assert_str_eq(now, records);
+    free(now);
+    ck_assert(!has_file(p.out_dir, ".replications.jsonl.tmp-"));
+    ck_assert(!has_file(p.out_dir, ".manifest.json.tmp-"));
+    free(manifest);
+    free(records);
+    free(file);
+    paths_free(&p);
+}
+END_TEST
+
 TEST_SUITE(signals_suite)
 {
     Suite *s = suite_create("signals");
@@ -271,6 +325,7 @@ TEST_SUITE(signals_suite)
     tcase_add_test(tc, sigterm_stops_a_run_with_replications);
     tcase_add_test(tc, sigint_stops_a_sweep_and_its_workers);
     tcase_add_test(tc, sigterm_stops_a_sweep_in_process);
+    tcase_add_test(tc, an_interrupted_slice_leaves_the_folder_as_it_was);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
