@@ -80,9 +80,9 @@ static void expect_sha(const void *data, size_t len, const char *want)
     ck_assert_str_eq(hex, want);
 }
 
-/* FIPS 180-2's examples, and around the block boundaries (55 bytes: the
+/* FIPS 180-2's examples; around the block boundaries (55 bytes: the
  * length still fits the last block; 56: it needs another), checked
- * against coreutils' sha256sum. */
+ * against coreutils' sha256sum; and 1000 bytes of no repeating block. */
 START_TEST(sha256_known_digests)
 {
     expect_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb924"
@@ -109,6 +109,11 @@ START_TEST(sha256_known_digests)
     };
     for (size_t i = 0; i < sizeof EDGES / sizeof EDGES[0]; i++)
         expect_sha(a, EDGES[i].len, EDGES[i].sha);
+    /* blocks that differ from one another (Python's hashlib) */
+    for (size_t i = 0; i < 1000; i++)
+        a[i] = (char)(i * 7 % 251);
+    expect_sha(a, 1000, "59425e4412e296fc74736673ce067027"
+                        "f384203f59c0d2c3e6be7b13347b3ffc");
     free(a);
 }
 END_TEST
