@@ -6,7 +6,7 @@
 set -eu
 
 PACKAGES="gcc libc6-dev make pkg-config libgsl-dev libcjson-dev zlib1g-dev \
-check gnuplot-nox clang libclang-rt-dev valgrind"
+check gnuplot-nox clang libclang-rt-dev valgrind parallel"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
