@@ -3,8 +3,9 @@
 #   make          build build/stampede
 #   make demo     install what is missing, build, run the hot-key story
 #   make test     the include check, then install what is missing, unit
-#                 tests (plain and under ASan + UBSan) and validation tests
-#                 (optimised)
+#                 tests (plain and under ASan + UBSan), validation tests
+#                 (optimised), and examples/parallel.sh (GNU parallel) on a
+#                 small sweep against the unsharded sweep
 #   make check-includes  the #include graph of sim/ and models/ against the
 #                 layers of DESIGN.md §2: no cycle between modules, no
 #                 include upwards, no two files of one name (POSIX sh + awk)
@@ -55,7 +56,8 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c test
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
 .PHONY: all deps demo test bench fuzz valgrind mutate clean check-build \
-        unit-tests validation-tests check-includes check-mutants samples
+        unit-tests validation-tests check-includes check-mutants samples \
+        parallel-example
 all: $(BUILD)/stampede
 
 deps:
@@ -139,7 +141,12 @@ check-mutants:
 
 test: check-includes check-mutants
 	@tools/deps.sh
-	@$(MAKE) --no-print-directory unit-tests validation-tests
+	@$(MAKE) --no-print-directory unit-tests validation-tests parallel-example
+
+# The sweep of examples/parallel.sh, sliced and merged (a few seconds).
+parallel-example: $(BUILD)/stampede
+	@echo "== examples/parallel.sh: slices through GNU parallel, merged"
+	@tests/parallel-example.sh $(BUILD)/stampede
 
 demo:
 	@tools/deps.sh
