@@ -6,6 +6,9 @@
 #                 tests (plain and under ASan + UBSan), validation tests
 #                 (optimised), and examples/parallel.sh (GNU parallel) on a
 #                 small sweep against the unsharded sweep
+#   make test-slurm  examples/slurm/sweep.sbatch on a single-node Slurm
+#                 started on localhost (installs slurm-wlm and munge if
+#                 missing; skips, saying why, where they cannot run)
 #   make check-includes  the #include graph of sim/ and models/ against the
 #                 layers of DESIGN.md §2: no cycle between modules, no
 #                 include upwards, no two files of one name (POSIX sh + awk)
@@ -57,7 +60,7 @@ obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
 .PHONY: all deps demo test bench fuzz valgrind mutate clean check-build \
         unit-tests validation-tests check-includes check-mutants samples \
-        parallel-example
+        parallel-example test-slurm
 all: $(BUILD)/stampede
 
 deps:
@@ -147,6 +150,12 @@ test: check-includes check-mutants
 parallel-example: $(BUILD)/stampede
 	@echo "== examples/parallel.sh: slices through GNU parallel, merged"
 	@tests/parallel-example.sh $(BUILD)/stampede
+
+test-slurm:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory $(BUILD)/stampede
+	@echo "== examples/slurm/sweep.sbatch on a single-node Slurm"
+	@tests/slurm-example.sh $(BUILD)/stampede
 
 demo:
 	@tools/deps.sh

@@ -1,12 +1,21 @@
 #!/bin/sh
 # Makes sure the Debian packages stampede needs are installed.
 #
+#   tools/deps.sh         what building, testing and the examples need
+#   tools/deps.sh slurm   that, and a Slurm to run the Slurm example on
+#                         (make test-slurm: slurm-wlm and munge)
+#
 # As root on Debian it installs whatever is missing (and says so); anywhere
 # else it prints the exact packages to install and stops with status 1.
 set -eu
 
 PACKAGES="gcc libc6-dev make pkg-config libgsl-dev libcjson-dev zlib1g-dev \
 check gnuplot-nox clang libclang-rt-dev valgrind parallel"
+case ${1:-} in
+    '') ;;
+    slurm) PACKAGES="$PACKAGES slurm-wlm munge" ;;
+    *) echo "usage: tools/deps.sh [slurm]" >&2; exit 2 ;;
+esac
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
