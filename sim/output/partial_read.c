@@ -377,8 +377,10 @@ static const char *text_of(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The summary's values, in their order; NULL or the reason it is not. */
-static const char *read_summary(const cJSON *o, struct run_summary *s)
+/* The summary's values, in their order; NULL or the reason it is not
+ * (in why, which names the value's path). */
+static const char *read_summary(const cJSON *o, struct run_summary *s,
+                                char *why, size_t n)
 {
     const cJSON *sum = cJSON_GetObjectItemCaseSensitive(o, "summary");
     if (!cJSON_IsObject(sum))
@@ -392,14 +394,18 @@ static const char *read_summary(const cJSON *o, struct run_summary *s)
         struct summary_value *out = &s->values[s->n++];
         str_copy(out->path, sizeof out->path, v->string);
         if (!cJSON_IsString(v) ||
-            !partial_parse_value(v->valuestring, &out->value))
-            return "\"summary\": a value that is not a hex float, nan or inf";
+            !partial_parse_value(v->valuestring, &out->value)) {
+            snprintf(why, n, "summary.%s: expected a hex float, nan or inf",
+                     v->string);
+            return why;
+        }
     }
     return NULL;
 }
 
 /* The record of one parsed line; NULL or what is wrong. */
-static const char *read_record(const cJSON *o, struct partial_record *out)
+static const char *read_record(const cJSON *o, struct partial_record *out,
+                               char *why, size_t n)
 {
     if (!cJSON_IsObject(o))
         return "expected a JSON object";
@@ -426,7 +432,7 @@ static const char *read_record(const cJSON *o, struct partial_record *out)
     if (e < 0)
         return "\"end\": not a way a run ends";
     out->r.end = (enum world_end)e;
-    return read_summary(o, &out->r.summary);
+    return read_summary(o, &out->r.summary, why, n);
 }
 
 int partial_records_next(struct partial_records *r,
@@ -442,7 +448,9 @@ int partial_records_next(struct partial_records *r,
     }
     r->line++;
     cJSON *o = cJSON_ParseWithLength(r->buf, (size_t)len);
-    const char *problem = o ? read_record(o, out) : "not valid JSON";
+    char why[SUMMARY_PATH_MAX + 64];
+    const char *problem = o ? read_record(o, out, why, sizeof why)
+                            : "not valid JSON";
     cJSON_Delete(o);
     if (problem) {
         snprintf(err, n, "%s:%zu: %s", r->path, r->line, problem);

@@ -416,6 +416,10 @@ START_TEST(merge_refuses_slices_that_are_not_one_whole)
     free(copy_slice(dir, "a2", "short", "replications.jsonl", text));
     free(text);
     free(records);
+    text = edited(dir, "a2", "replications.jsonl", "\"requests\":\"0x",
+                  "\"requests\":\"0y");
+    free(copy_slice(dir, "a2", "value", "replications.jsonl", text));
+    free(text);
     free(copy_slice(dir, "a2", "dup", NULL, NULL));
     char *empty = path_in(dir, "empty");
     ck_assert_int_eq(mkdir(empty, 0777), 0);
@@ -439,6 +443,8 @@ START_TEST(merge_refuses_slices_that_are_not_one_whole)
         {{"a1", "changed", "a3"}, "/changed/scenario.json: its sha256 is not "
                                   "the manifest's"},
         {{"a1", "short", "a3"}, "/short/replications.jsonl: ends before item "},
+        {{"a1", "value", "a3"}, "/value/replications.jsonl:1: "
+                                "summary.requests: expected a hex float"},
         {{"a1", "empty", "a3"}, "/empty: not a partial result (no "
                                 "manifest.json"},
         {{"a1", "nowhere", "a3"}, "/nowhere: not a folder"},
