@@ -394,6 +394,10 @@ START_TEST(merge_refuses_slices_that_are_not_one_whole)
     slice_into(dir, file, "max", "2/3",
                (const char *[]){"--max", "error_rate=0.01", NULL});
     slice_into(dir, file, "of2", "2/2", NULL);
+    slice_into(dir, file, "pol", "2/3",
+               (const char *[]){"--policy", "none", NULL});
+    slice_into(dir, file, "mif", "2/3",
+               (const char *[]){"--max-in-flight", "50", NULL});
     char *run_out = path_in(dir, "run");
     struct cmd run = {{"run", file, "--reps", "2", "--shard", "2/3", "--out",
                        run_out, "--quiet"},
@@ -420,6 +424,23 @@ START_TEST(merge_refuses_slices_that_are_not_one_whole)
                   "\"requests\":\"0y");
     free(copy_slice(dir, "a2", "value", "replications.jsonl", text));
     free(text);
+    text = edited(dir, "a2", "manifest.json", "\"held\": [\n      1,",
+                  "\"held\": [\n      2,");
+    free(copy_slice(dir, "a2", "held", "manifest.json", text));
+    free(text);
+    text = edited(dir, "a2", "manifest.json", "\"total\": 6",
+                  "\"total\": 7");
+    free(copy_slice(dir, "a2", "total", "manifest.json", text));
+    free(text);
+    records = path_in(dir, "a3/replications.jsonl");
+    text = read_text_file(records, NULL);   /* slice 3's items in slice 2 */
+    free(copy_slice(dir, "a2", "wrong", "replications.jsonl", text));
+    free(text);
+    free(records);
+    text = edited(dir, "a2", "replications.jsonl", "{\"item\":1,",
+                  "{\"item\":3,");
+    free(copy_slice(dir, "a2", "item", "replications.jsonl", text));
+    free(text);
     free(copy_slice(dir, "a2", "dup", NULL, NULL));
     char *empty = path_in(dir, "empty");
     ck_assert_int_eq(mkdir(empty, 0777), 0);
@@ -427,6 +448,10 @@ START_TEST(merge_refuses_slices_that_are_not_one_whole)
     const struct merge_case CASES[] = {
         {{"a1", "a3"}, "missing slice 2/3 of sh's sweep (run it with --shard "
                        "2/3, then merge all 3)"},
+        {{"a2", "a3"}, "missing slice 1/3 of sh's sweep (run it with "
+                       "--shard 1/3, then merge all 3)"},
+        {{"a2"}, "missing slices 1/3, 3/3 of sh's sweep (run them with "
+                 "--shard I/N, then merge all 3)"},
         {{"a1", "a2", "dup", "a3"}, "/a2 and "},
         {{"a1", "a2", "dup", "a3"}, "/dup are both slice 2/3"},
         {{"a1", "seed", "a3"}, "/seed: seed 9, but "},
@@ -436,6 +461,18 @@ START_TEST(merge_refuses_slices_that_are_not_one_whole)
         {{"a1", "set", "a3"}, "/set: another scenario.json (sha256 "},
         {{"a1", "max", "a3"}, "/max: constraints --max error_rate=0.01, but "},
         {{"a1", "of2", "a3"}, "/of2 is a slice of 2, "},
+        {{"a1", "pol", "a3"}, "/pol: policies lock, none, but "},
+        {{"a1", "mif", "a3"}, "/mif: --max-in-flight 50, but "},
+        {{"a1", "held", "a3"}, "/held/manifest.json: items.held: not the "
+                               "items of slice 2/3"},
+        {{"a1", "total", "a3"}, "/total/manifest.json: items.total: 7, but "
+                                "its policies, grid and replications make 6"},
+        {{"a1", "wrong", "a3"}, "/wrong/replications.jsonl:1: item 2 (lock, "
+                                "replication 0) where item 1 (lock, "
+                                "replication 1) belongs"},
+        {{"a1", "item", "a3"}, "/item/replications.jsonl:1: item 3 (lock, "
+                               "replication 1) where item 1 (lock, "
+                               "replication 1) belongs"},
         {{"a1", "run", "a3"}, "/run is a slice of a run, "},
         {{"a1", "version", "a3"}, "/version: written by stampede 9."},
         {{"a1", "typo", "a3"}, "/typo/manifest.json:9:11: reps: expected an "
