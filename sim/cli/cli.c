@@ -16,6 +16,7 @@
 #include "experiment/memguard.h"
 #include "experiment/shard.h"
 #include "experiment/workers.h"
+#include "output/outdir.h"
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -76,6 +77,11 @@ int cli_out_dir_option(const char *command, const char *text,
     struct stat st;
     if (!text[0])
         return cli_usage_error(command, "--out: give a directory");
+    if (strcmp(text, "-") == 0)
+        return cli_usage_error(command, "--out -: the results are files in a "
+                               "directory, not a stream; give a directory "
+                               "(the table on stdout can be read by tools "
+                               "with --format json, csv or markdown)");
     if (stat(text, &st) == 0 && !S_ISDIR(st.st_mode))
         return cli_usage_error(command, "--out %s: exists and is not a "
                                "directory", text);
@@ -92,6 +98,14 @@ int cli_shard_option(const char *command, const char *text,
     char err[256];
     if (!shard_parse(text, out, err, sizeof err))
         return cli_usage_error(command, "--shard: %s", err);
+    return EXIT_OK;
+}
+
+int cli_results_dir(const char *command, const char *dir)
+{
+    char err[1024];
+    if (!outdir_check(dir, err, sizeof err))
+        return cli_usage_error(command, "--out %s", err);
     return EXIT_OK;
 }
 

@@ -77,6 +77,11 @@ struct shard;
 int cli_shard_option(const char *command, const char *text,
                      struct shard *out);
 
+/* A usage error unless the results directory `dir` may be replaced by
+ * the command's results (outdir.h: absent, empty, or written by
+ * stampede), checked before anything runs. */
+int cli_results_dir(const char *command, const char *dir);
+
 /* The options of the commands that run worlds (run, sweep, calibrate). */
 struct world_options {
     struct scenario_args args;   /* --set, --seed */

@@ -16,7 +16,7 @@
 #include "cli/commands.h"
 #include "kernel/strutil.h"
 #include "experiment/memguard.h"
-#include "output/outfile.h"
+#include "output/outdir.h"
 #include "cli/progress.h"
 #include "scenario/scenario.h"
 
@@ -78,7 +78,8 @@ static const char USAGE_TAIL[] =
     "  --set PATH=VALUE      override a field of the scenario\n"
     "  --out DIR             where to write calibrate.json, calibrate.csv and\n"
     "                        calibrate.png (default\n"
-    "                        results/<name>-calibrate-<label>/)\n"
+    "                        results/<name>-calibrate-<label>/); a rerun\n"
+    "                        replaces everything in it\n"
     "  --quiet               no progress on stderr\n"
     "  --no-plot             no figure\n"
     "  --max-memory SIZE     refuse a scenario whose worlds at start would\n"
@@ -582,18 +583,46 @@ static int run_pilot(const struct calibrate_params *p, struct pilot *pilot,
     return EXIT_OK;
 }
 
-static int report(const struct calibrate_report *r,
+/* Says where the files went (calibrate_write writes into the temporary
+ * directory, so it is told to be quiet). */
+static void say_written(const char *dir, bool figure)
+{
+    fprintf(stderr, "stampede: %s/calibrate.json, %s/calibrate.csv\n", dir,
+            dir);
+    if (figure)
+        fprintf(stderr, "stampede: %s/calibrate.png\n", dir);
+}
+
+/* Prints the report and writes its files into dir, replacing what it
+ * held (outdir.h); what was written is kept when the figure fails. */
+static int report(struct calibrate_report *r, const char *dir,
                   const struct calibrate_options *o,
                   const struct cli_env *env)
 {
     char err[512];
     calibrate_print(r, stdout);
     fflush(stdout);
-    if (!calibrate_write(r, !o->no_plot, o->w.quiet, err, sizeof err)) {
+    struct outdir out;
+    if (!outdir_begin(&out, dir, err, sizeof err)) {
         fprintf(stderr, "stampede calibrate: %s\n", err);
         return EXIT_FAILED;
     }
-    return r->result->stopped ? cli_signal_status(env) : EXIT_OK;
+    r->dir = out.tmp;
+    bool figure = !o->no_plot && r->result->n > 1;
+    int status = calibrate_write(r, !o->no_plot, true, err, sizeof err)
+                     ? EXIT_OK : EXIT_FAILED;
+    if (status != EXIT_OK)
+        fprintf(stderr, "stampede calibrate: %s\n", err);
+    if (!outdir_commit(&out, err, sizeof err)) {
+        fprintf(stderr, "stampede calibrate: %s\n", err);
+        status = EXIT_FAILED;
+    } else if (status == EXIT_OK && !o->w.quiet) {
+        say_written(dir, figure);
+    }
+    outdir_abort(&out);
+    if (status == EXIT_OK && r->result->stopped)
+        status = cli_signal_status(env);
+    return status;
 }
 
 static int calibrate_and_report(struct calibrate_params *p,
@@ -601,35 +630,30 @@ static int calibrate_and_report(struct calibrate_params *p,
                                 const struct policy_calibration *cal,
                                 const struct pilot *pilot,
                                 const struct calibrate_options *o,
-                                struct progress *bar,
+                                const char *dir, struct progress *bar,
                                 const struct cli_env *env)
 {
     char err[512];
-    char *dir = o->w.out_dir ? str_printf("%s", o->w.out_dir)
-                           : str_printf("results/%s-calibrate-%s", s->name,
-                                        o->label);
     p->progress = show_progress;
     p->progress_ctx = bar;
     p->spent = pilot ? pilot->spent : 0;
     /* ~22 KB a value: not on the stack */
     struct calibration *c = calloc(1, sizeof *c);
     int status = EXIT_FAILED;
-    if (!dir || !c || !outfile_mkdirs(dir, err, sizeof err)) {
+    if (!c) {
         progress_finish(bar);
-        fprintf(stderr, "stampede calibrate: %s\n",
-                dir && c ? err : "out of memory");
+        fprintf(stderr, "stampede calibrate: out of memory\n");
     } else if (!calibrate_run(p, c, err, sizeof err)) {
         progress_finish(bar);
         fprintf(stderr, "stampede calibrate: %s\n", err);
     } else {
         progress_finish(bar);
         struct calibrate_report r = {s, p, cal, c, pilot, dir};
-        status = report(&r, o, env);
+        status = report(&r, dir, o, env);
     }
     if (c)
         calibration_free(c);
     free(c);
-    free(dir);
     return status;
 }
 
@@ -655,19 +679,31 @@ static int calibrate_scenario(struct calibrate_options *o,
     bool want_pilot = !o->range && own_knob(o, cal, &p) && cal->pilot;
     if ((status = resolve_budget(s, o, want_pilot, &p)) != EXIT_OK)
         return status;
+    char *dir = o->w.out_dir ? str_printf("%s", o->w.out_dir)
+                             : str_printf("results/%s-calibrate-%s", s->name,
+                                          o->label);
+    if (!dir)
+        return EXIT_FAILED;
+    if ((status = cli_results_dir("calibrate", dir)) != EXIT_OK) {
+        free(dir);
+        return status;
+    }
     struct progress bar;
     progress_init(&bar, "calibrate", "simulated s", (size_t)p.budget,
                   o->w.quiet, env->stderr_is_tty);
     struct pilot pilot;
-    if (want_pilot && (status = run_pilot(&p, &pilot, &bar)) != EXIT_OK)
-        return status;
-    const struct pilot *used = want_pilot ? &pilot : NULL;
-    if ((status = resolve_range(s, o, cal, used, &p)) != EXIT_OK ||
-        (status = check_ends(&p, o)) != EXIT_OK) {
-        progress_finish(&bar);
+    if (want_pilot && (status = run_pilot(&p, &pilot, &bar)) != EXIT_OK) {
+        free(dir);
         return status;
     }
-    return calibrate_and_report(&p, s, cal, used, o, &bar, env);
+    const struct pilot *used = want_pilot ? &pilot : NULL;
+    if ((status = resolve_range(s, o, cal, used, &p)) != EXIT_OK ||
+        (status = check_ends(&p, o)) != EXIT_OK)
+        progress_finish(&bar);
+    else
+        status = calibrate_and_report(&p, s, cal, used, o, dir, &bar, env);
+    free(dir);
+    return status;
 }
 
 int cmd_calibrate(int argc, char **argv, const struct cli_env *env)

@@ -13,6 +13,7 @@
 #include "experiment/experiment.h"
 #include "kernel/strutil.h"
 #include "experiment/memguard.h"
+#include "output/outdir.h"
 #include "output/report.h"
 #include "scenario/scenario.h"
 
@@ -28,9 +29,10 @@ static const char USAGE[] =
     "  timeseries.csv  one row per policy label and window\n"
     "  summary.json    the run after the warmup, per policy\n"
     "  scenario.json   the scenario as run, after --set\n"
-    "Same scenario and seed: byte-identical files. With --plot, also the\n"
-    "figures of 'stampede plot' (hit_ratio.png, db_load.png, latency.png,\n"
-    "comparison.png).\n"
+    "Same scenario and seed: byte-identical files. A rerun into DIR\n"
+    "replaces everything in it (a DIR holding files stampede did not write\n"
+    "is refused). With --plot, also the figures of 'stampede plot'\n"
+    "(hit_ratio.png, db_load.png, latency.png, comparison.png).\n"
     "\n"
     "Options:\n"
     "  --policy LABEL     run only this policy (repeat for several)\n"
@@ -197,13 +199,18 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
                          bool *broken)
 {
     char err[512];
-    char *csv = path_in(dir, "timeseries.csv");
-    char *summary = path_in(dir, "summary.json");
-    char *scen = path_in(dir, "scenario.json");
+    struct outdir out_dir;
+    if (!outdir_begin(&out_dir, dir, err, sizeof err)) {
+        fprintf(stderr, "stampede run: %s\n", err);
+        return EXIT_FAILED;
+    }
+    char *csv = path_in(out_dir.tmp, "timeseries.csv");
+    char *summary = path_in(out_dir.tmp, "summary.json");
+    char *scen = path_in(out_dir.tmp, "scenario.json");
     struct timeseries ts;
     struct experiment e = {0};
     int status = EXIT_FAILED;
-    if (!csv || !summary || !scen || !outfile_mkdirs(dir, err, sizeof err) ||
+    if (!csv || !summary || !scen ||
         !timeseries_open(&ts, csv, s, selected, n_selected, err, sizeof err)) {
         fprintf(stderr, "stampede run: %s\n", csv ? err : "out of memory");
         goto out;
@@ -222,7 +229,8 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
     }
     if (!timeseries_commit(&ts, err, sizeof err) ||
         !report_write_summary(summary, s, &e, err, sizeof err) ||
-        !report_write_scenario(scen, s, err, sizeof err)) {
+        !report_write_scenario(scen, s, err, sizeof err) ||
+        !outdir_commit(&out_dir, err, sizeof err)) {
         fprintf(stderr, "stampede run: %s\n", err);
         goto out;
     }
@@ -238,6 +246,7 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
      * written, still says the command was interrupted. */
     status = e.interrupted || *env->stop ? cli_signal_status(env) : EXIT_OK;
 out:
+    outdir_abort(&out_dir);
     experiment_free(&e);
     free(csv);
     free(summary);
@@ -295,6 +304,12 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     }
     dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
                     : str_printf("results/%s", s->name);
+    if (!dir) {
+        status = EXIT_FAILED;
+        goto out;
+    }
+    if ((status = cli_results_dir("run", dir)) != EXIT_OK)
+        goto out;
     bool broken = false;
     status = dir ? run_and_write(s, &o, selected, n_selected, dir, env,
                                  &broken)
