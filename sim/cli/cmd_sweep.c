@@ -11,13 +11,13 @@
 #include "metric_registry.h"
 #include "cli/commands.h"
 #include "kernel/strutil.h"
-#include "output/outfile.h"
-#include "output/plot.h"
+#include "output/outdir.h"
 #include "cli/progress.h"
 #include "cli/sharded.h"
 #include "scenario/scenario.h"
 #include "experiment/sweep.h"
 #include "output/sweep_csv.h"
+#include "output/sweep_plot.h"
 #include "output/sweep_report.h"
 
 static const char USAGE[] =
@@ -27,6 +27,7 @@ static const char USAGE[] =
     "                      [--min METRIC=X]... [--out DIR] [--quiet]\n"
     "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
     "                      [--shard I/N]\n"
+    "                      [--log-y auto|on|off]\n"
     "\n"
     "Runs the scenario at every point of a grid (the cross product of the\n"
     "--vary values), each with N replications on common random numbers,\n"
@@ -40,7 +41,8 @@ static const char USAGE[] =
     "collapsed. With --max or --min, each row also says whether its point\n"
     "meets them and which binds (and stdout lists the verdicts). With one\n"
     "--vary of numbers, it also draws each metric against it, one line per\n"
-    "label with its 95 % band (DIR/sweep_METRIC.png, with gnuplot).\n"
+    "label with its 95 % band (DIR/sweep_METRIC.png, with gnuplot, from\n"
+    "DIR/sweep_figures.dat). A rerun into DIR replaces everything in it.\n"
     "\n"
     "SPEC:  a,b,c          these values (numbers, durations, or text)\n"
     "       lo:hi:n        n values evenly spaced from lo to hi\n"
@@ -77,6 +79,9 @@ static const char USAGE[] =
     "                     a partial result into DIR (default\n"
     "                     results/<name>-sweep.shard-I-of-N/); 'stampede\n"
     "                     merge' joins the N of them into the sweep's files\n"
+    "  --log-y WHEN       the figures' value axis on a log scale: auto\n"
+    "                     (default: where a metric spans 1.5 decades), on,\n"
+    "                     or off\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -94,10 +99,11 @@ struct sweep_options {
     size_t n_constraints;
     bool no_plot;
     struct shard shard;               /* --shard; count 0: the whole */
+    enum axis_scale log_y;   /* --log-y */
 };
 
-/* getopt_long's values of --max, --min and --shard. */
-enum { OPT_MAX = 1000, OPT_MIN, OPT_SHARD };
+/* getopt_long's values of the options that have no letter. */
+enum { OPT_MAX = 1000, OPT_MIN, OPT_LOG_Y, OPT_SHARD };
 
 static void free_options(struct sweep_options *o)
 {
@@ -142,6 +148,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         {"policy", required_argument, NULL, 'p'},
         {"no-plot", no_argument, NULL, 'N'},
         {"shard", required_argument, NULL, OPT_SHARD},
+        {"log-y", required_argument, NULL, OPT_LOG_Y},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -165,6 +172,11 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         case 'N': o->no_plot = true; break;
         case OPT_SHARD:
             st = cli_shard_option("sweep", optarg, &o->shard);
+            break;
+        case OPT_LOG_Y:
+            if (!axis_scale_parse(optarg, &o->log_y))
+                st = cli_usage_error("sweep", "--log-y: expected auto, on or "
+                                     "off, got '%s'", optarg);
             break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: st = world_option("sweep", c, optarg, argv, &o->w);
@@ -198,44 +210,21 @@ static bool plottable(const struct sweep_params *p)
     return true;
 }
 
-/* One figure per metric of sweep.csv. */
-static int plot_sweep(const struct sweep_params *p, const char *csv,
-                      const char *dir, const char *name, bool slo, bool quiet)
-{
-    struct metric_info metrics[SWEEP_CSV_MAX_METRICS];
-    size_t n = sweep_csv_metrics(metrics, SWEEP_CSV_MAX_METRICS, slo);
-    for (size_t m = 0; m < n; m++) {
-        char *png = str_printf("%s/sweep_%s.png", dir, metrics[m].sweep);
-        const char *extra[] = {p->varies[0].path, metrics[m].sweep, "",
-                               name, "", p->varies[0].log ? "log" : ""};
-        if (!png) {
-            fprintf(stderr, "stampede sweep: out of memory\n");
-            return EXIT_FAILED;
-        }
-        struct plot_error err;
-        enum plot_status st = plot_script("sweep", csv, png, extra, 6, dir,
-                                          &err);
-        if (st == PLOT_OK && !quiet)
-            fprintf(stderr, "stampede: %s\n", png);
-        else if (st != PLOT_OK)
-            plot_error_print("sweep", &err, stderr);
-        plot_error_free(&err);
-        free(png);
-        if (st != PLOT_OK)
-            return EXIT_FAILED;
-    }
-    return EXIT_OK;
-}
-
-int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
-                    const char *dir, bool quiet, bool figures,
-                    const char *name, const struct cli_env *env)
+/* Writes sweep.csv (and the figures) into the directory being written,
+ * and says where they go. *written: sweep.csv was (the figures may
+ * still have failed). */
+static int write_sweep(const struct sweep_params *p, const struct sweep *s,
+                       const struct sweep_options *o, const char *tmp,
+                       const char *dir, const char *name,
+                       const struct cli_env *env, bool *written)
 {
     char err[512];
-    char *csv = str_printf("%s/sweep.csv", dir);
-    if (!csv || !sweep_csv_write(csv, p, s, err, sizeof err)) {
-        fprintf(stderr, "stampede sweep: %s\n", csv ? err : "out of memory");
-        free(csv);
+    char *csv = str_printf("%s/sweep.csv", tmp);
+    snprintf(err, sizeof err, "out of memory");
+    *written = csv && sweep_csv_write(csv, p, s, err, sizeof err);
+    free(csv);
+    if (!*written) {
+        fprintf(stderr, "stampede sweep: %s\n", err);
         return EXIT_FAILED;
     }
     int status = s->stopped ? cli_signal_status(env) : EXIT_OK;
@@ -243,41 +232,62 @@ int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
         sweep_report_print(stdout, p, s);
         fflush(stdout);
     }
-    if (!quiet)
-        fprintf(stderr, "stampede: %s%s\n", csv,
+    if (!o->w.quiet)
+        fprintf(stderr, "stampede: %s/sweep.csv%s\n", dir,
                 s->stopped ? " (interrupted: finished points only)" : "");
-    if (status == EXIT_OK && figures && plottable(p))
-        status = plot_sweep(p, csv, dir, name, s->slo, quiet);
-    else if (status == EXIT_OK && figures && !quiet)
+    bool figures = !o->no_plot && status == EXIT_OK;
+    struct sweep_plot_request r = {p, s, tmp, dir, name, o->log_y,
+                                   o->w.quiet};
+    if (figures && plottable(p))
+        status = sweep_plot_render(&r) ? EXIT_OK : EXIT_FAILED;
+    else if (figures && !o->w.quiet)
         fprintf(stderr, "stampede: no figures: they need a single "
                 "--vary of numbers (sweep.csv has the whole grid)\n");
-    free(csv);
     return status;
 }
 
-/* Runs the grid and writes sweep.csv (and the figures) into dir. */
-static int run_sweep(struct sweep_params *p, const char *dir, bool quiet,
-                     bool figures, const char *name, const struct cli_env *env)
+int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
+                    const char *dir, bool quiet, bool figures,
+                    const char *name, const struct cli_env *env)
+{
+    struct sweep_options o = {0};
+    o.w.quiet = quiet;
+    o.no_plot = !figures;
+    bool written;
+    return write_sweep(p, s, &o, dir, dir, name, env, &written);
+}
+
+/* Runs the grid and writes its results into dir, replacing what it held
+ * (outdir.h); what was written is kept when a figure fails. */
+static int run_sweep(struct sweep_params *p, const struct sweep_options *o,
+                     const char *dir, const char *name,
+                     const struct cli_env *env)
 {
     char err[512];
     struct progress bar;
-    progress_init(&bar, "sweep", "points", sweep_point_count(p), quiet,
+    progress_init(&bar, "sweep", "points", sweep_point_count(p), o->w.quiet,
                   env->stderr_is_tty);
     p->progress = show_progress;
     p->progress_ctx = &bar;
     struct sweep s;
-    int status = EXIT_FAILED;
-    if (!outfile_mkdirs(dir, err, sizeof err)) {
+    struct outdir out;
+    if (!outdir_begin(&out, dir, err, sizeof err)) {
         fprintf(stderr, "stampede sweep: %s\n", err);
-    } else if (!sweep_run(p, &s, err, sizeof err)) {
-        progress_finish(&bar);
-        fprintf(stderr, "stampede sweep: %s\n", err);
-        sweep_free(&s);
-    } else {
-        progress_finish(&bar);
-        status = cmd_sweep_write(p, &s, dir, quiet, figures, name, env);
-        sweep_free(&s);
+        return EXIT_FAILED;
     }
+    bool ran = sweep_run(p, &s, err, sizeof err), written = false;
+    progress_finish(&bar);
+    int status = EXIT_FAILED;
+    if (!ran)
+        fprintf(stderr, "stampede sweep: %s\n", err);
+    else
+        status = write_sweep(p, &s, o, out.tmp, dir, name, env, &written);
+    if (written && !outdir_commit(&out, err, sizeof err)) {
+        fprintf(stderr, "stampede sweep: %s\n", err);
+        status = EXIT_FAILED;
+    }
+    outdir_abort(&out);
+    sweep_free(&s);
     return status;
 }
 
@@ -373,8 +383,13 @@ int cmd_sweep(int argc, char **argv, const struct cli_env *env)
     }
     dir = o.w.out_dir ? str_printf("%s", o.w.out_dir)
                     : str_printf("results/%s-sweep", base->name);
-    status = dir ? run_sweep(&p, dir, o.w.quiet, !o.no_plot, base->name, env)
-                 : EXIT_FAILED;
+    if (!dir) {
+        status = EXIT_FAILED;
+        goto out;
+    }
+    if ((status = cli_results_dir("sweep", dir)) != EXIT_OK)
+        goto out;
+    status = run_sweep(&p, &o, dir, base->name, env);
 out:
     scenario_errors_free(&errors);
     scenario_free(base);

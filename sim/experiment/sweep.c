@@ -53,6 +53,9 @@ static bool parse_range(const char *spec, struct vary *v, char *err, size_t n)
                  "%d, got \"%s\"", MAX_VALUES, n_s);
         return false;
     }
+    double plain;
+    v->durations = !str_parse_number(lo_s, &plain) ||
+                   !str_parse_number(hi_s, &plain);
     v->log = got == 4;
     if (v->log && strcmp(mode, "log") != 0) {
         snprintf(err, n, "the fourth part can only be \"log\", got \"%s\"",
@@ -95,6 +98,10 @@ static bool parse_list(const char *spec, struct vary *v, char *err, size_t n)
             snprintf(err, n, "too many values");
             return false;
         }
+        double value;
+        const char *why;
+        v->durations |= !str_parse_number(v->values[v->n - 1], &value) &&
+                        duration_parse(v->values[v->n - 1], &value, &why);
         if (!comma)
             return true;
         p = comma + 1;

@@ -28,6 +28,7 @@ struct vary {
     char **values;
     size_t n;
     bool log;             /* a log grid: plot with a log axis */
+    bool durations;       /* given as durations: the values are seconds */
 };
 
 /* Parses "PATH=SPEC": SPEC is "a,b,c", "lo:hi:n" (linear) or "lo:hi:n:log";
