@@ -42,23 +42,65 @@ label_of(i) = word(LABELS, i)
 # each next one narrower on top of it, so that every line stays visible.
 width(i) = 1.6 + (N_LABELS > 1 ? 2.4 * (N_LABELS - i) / (N_LABELS - 1.0) : 0)
 
-# ---- CAPACITY: "cores=C", or "peak=N" for a USL curve; "qps=Q"; "conns=M" --
-CORES = NaN; PEAK = NaN; QPS = NaN; CONNS = NaN
-do for [w in A[7]] {
-    cap_eq = strstrt(w, "=")
-    cap_key = cap_eq ? w[1:cap_eq - 1] : w
-    cap_val = cap_eq ? real(w[cap_eq + 1:]) : NaN
-    if (cap_key eq "cores") { CORES = cap_val }
-    if (cap_key eq "peak") { PEAK = cap_val }
-    if (cap_key eq "qps") { QPS = cap_val }
-    if (cap_key eq "conns") { CONNS = cap_val }
+# ---- CAPACITY: a first line of words KEY=VALUE — "cores=C", or "peak=N"
+# for a USL curve; "qps=Q"; "conns=M"; "scale=auto|log|linear" — then a
+# line "AT cores=C qps=Q" (or peak=) for each incident that changed the
+# capacity. The capacity is drawn as steps over time: cap_n_at(t) and
+# cap_qps_at(t), functions of the arrays CAP_T, CAP_NV, CAP_QV; CAP_N and
+# QPS are its values at the end, CAP_N_TOP and QPS_TOP its largest.
+CORES = NaN; PEAK = NaN; QPS = NaN; CONNS = NaN; SCALE = "auto"
+CAP_N = NaN; CAP_N_TOP = NaN; QPS_TOP = NaN
+max2(a, b) = a == a ? (b == b && b > a ? b : a) : b
+N_CAP = 0
+cap_rest = A[7]
+while (strlen(cap_rest) > 0) {
+    cap_nl = strstrt(cap_rest, "\n")
+    N_CAP = N_CAP + (words(cap_nl ? cap_rest[1:cap_nl - 1] : cap_rest) > 0)
+    cap_rest = cap_nl ? cap_rest[cap_nl + 1:] : ""
 }
+array CAP_T[N_CAP > 0 ? N_CAP : 1]
+array CAP_NV[N_CAP > 0 ? N_CAP : 1]
+array CAP_QV[N_CAP > 0 ? N_CAP : 1]
+cap_k = 0
+cap_rest = A[7]
+while (strlen(cap_rest) > 0) {
+    cap_nl = strstrt(cap_rest, "\n")
+    cap_line = cap_nl ? cap_rest[1:cap_nl - 1] : cap_rest
+    cap_rest = cap_nl ? cap_rest[cap_nl + 1:] : ""
+    if (words(cap_line) > 0) {
+        cap_k = cap_k + 1
+        CAP_T[cap_k] = cap_k == 1 ? XMIN : real(word(cap_line, 1))
+        CAP_NV[cap_k] = NaN
+        CAP_QV[cap_k] = NaN
+        do for [w in cap_line] {
+            cap_eq = strstrt(w, "=")
+            cap_key = cap_eq ? w[1:cap_eq - 1] : w
+            cap_val = cap_eq ? w[cap_eq + 1:] : ""
+            if (cap_key eq "cores" || cap_key eq "peak") { CAP_NV[cap_k] = real(cap_val) }
+            if (cap_key eq "cores" && cap_k == 1) { CORES = real(cap_val) }
+            if (cap_key eq "peak" && cap_k == 1) { PEAK = real(cap_val) }
+            if (cap_key eq "qps") { CAP_QV[cap_k] = real(cap_val) }
+            if (cap_key eq "conns") { CONNS = real(cap_val) }
+            if (cap_key eq "scale") { SCALE = cap_val }
+        }
+        CAP_N = CAP_NV[cap_k]; QPS = CAP_QV[cap_k]
+        CAP_N_TOP = max2(CAP_N_TOP, CAP_N); QPS_TOP = max2(QPS_TOP, QPS)
+    }
+}
+# The level in force at time t: the last line whose time is <= t.
+cap_find(t, k) = k >= N_CAP || t < CAP_T[k + 1] ? k : cap_find(t, k + 1)
+cap_n_at(t) = N_CAP > 0 ? CAP_NV[cap_find(t, 1)] : NaN
+cap_qps_at(t) = N_CAP > 0 ? CAP_QV[cap_find(t, 1)] : NaN
+# A function is drawn from samples: enough that a step looks like one.
+set samples 2000
 # 1 if the value is a number (for `for [i=1:has(x)]`: a curve or nothing).
 has(x) = x == x ? 1 : 0
-CAP_N = has(CORES) ? CORES : PEAK
-CAP_N_TITLE = has(CORES) ? sprintf("capacity: %g core%s", CORES, CORES == 1 ? "" : "s") : sprintf("USL peak: n* = %.3g", PEAK)
-QPS_TITLE = sprintf("capacity: %.4g queries/s", QPS)
-CONNS_TITLE = sprintf("max_connections: %g", CONNS)
+# The names of the reference lines: in the legend (their style), and
+# their values in the right margin, beside where each line ends.
+CAP_N_KEY = has(CORES) ? "capacity (cores)" : "capacity (USL peak n*)"
+CAP_N_TEXT = has(CORES) ? sprintf("%g core%s", CAP_N, CAP_N == 1 ? "" : "s") : sprintf("n* %.3g", CAP_N)
+QPS_TEXT = sprintf("%.4g/s", QPS)
+CONNS_TEXT = sprintf("%g conns", CONNS)
 CAP_COLOUR = "#B2182B"
 STYLE_COLOUR = "#444444"   # legend entries for a line style, not a policy
 CONNS_COLOUR = "#555555"

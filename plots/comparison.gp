@@ -21,7 +21,11 @@
 #                          n* = sqrt((1 - sigma) / kappa)
 #                qps=Q     most queries per second: max W / mean service
 #                conns=M   database.max_connections
-#              e.g. "cores=8 qps=40 conns=100"; default none
+#                scale=S   the database panels' value axis: log (log(1 + y)),
+#                          linear, or auto (log where it spans a decade)
+#              e.g. "cores=8 qps=40 conns=100 scale=auto"; then, one a line,
+#              "AT cores=C qps=Q" where an incident changed the capacity
+#              (drawn as steps); default none
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
 #   SLO        the scenario's slo: "slo [p99_ms=P] [since=incident|violation]",
@@ -40,6 +44,7 @@ here = strlen(ARG0)
 while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
 PLOTS_DIR = here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./"
 load PLOTS_DIR."common.gp"
+load PLOTS_DIR."dbscale.gp"
 
 # Three panels on one time axis (four with an slo: the windows out of it
 # below): the same left and right margins (in characters) line their x
@@ -49,7 +54,8 @@ set multiplot layout 3 + HAS_SLO, 1 title (strlen(TITLE) ? TITLE.": " : "")."hit
 set lmargin 12
 set rmargin 12
 
-# 1. hit ratio, with the legend (policies) and the marks' labels.
+# 1. hit ratio, with the legend (policies, and the styles of the other
+# panels' reference lines) and the marks' labels.
 set tmargin MARKS_MARGIN
 if (HAS_SLO) { set bmargin at screen 0.70 } else { set bmargin 0.7 }
 set format x ""
@@ -58,37 +64,45 @@ set ylabel "hit ratio (%)"
 set yrange [-3:105]
 set ytics 0, 25, 100
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(100 * at(label_of(i), "hit_ratio")) \
-        with lines linewidth width(i) linecolor rgb colour(i) title label_of(i)
+        with lines linewidth width(i) linecolor rgb colour(i) title label_of(i), \
+     for [i = 1:has(CAP_N)] keyentry with lines dashtype (10, 6) linewidth 1.5 linecolor rgb CAP_COLOUR title CAP_N_KEY, \
+     for [i = 1:has(CONNS)] keyentry with lines dashtype (3, 4) linewidth 1.5 linecolor rgb CONNS_COLOUR title "max_connections", \
+     for [i = 1:has(SLO_P99)] keyentry with lines dashtype (4, 3) linewidth 2 linecolor rgb SLO_COLOUR title sprintf("SLO p99 %g ms", SLO_P99)
 unset label
 unset key
 
-# 2. queries in execution at the database, against its capacity and its
-# connection limit, each named at its right end.
+# 2. queries in execution at the database, against its capacity (steps,
+# when the timeline changes it) and its connection limit, their values in
+# the right margin.
 if (HAS_SLO) {
     set tmargin at screen 0.685
     set bmargin at screen 0.485
 } else {
     set tmargin 0.7
 }
-set ylabel "queries at the database"
-set yrange [0:*]
-set ytics autofreq
+set ylabel "queries at the database".(DBN_LOG ? " (log)" : "")
+AX_TOP = DBN_TOP
+AX_LOG = DBN_LOG
+load PLOTS_DIR."dbaxis.gp"
+ref_gap = has(CAP_N) && has(CONNS) && abs(axis_frac(CAP_N) - axis_frac(CONNS)) < 0.12
+cap_dy = ref_gap ? (CAP_N > CONNS ? 0.55 : -0.55) : 0
 if (has(CAP_N)) {
-    set label 2 CAP_N_TITLE at graph 0.995, first CAP_N right offset 0, 0.7 front textcolor rgb CAP_COLOUR
+    set label 2 CAP_N_TEXT at graph 1, first CAP_N left offset character 0.8, cap_dy front textcolor rgb CAP_COLOUR
 }
 if (has(CONNS)) {
-    set label 3 CONNS_TITLE at graph 0.995, first CONNS right offset 0, 0.7 front textcolor rgb CONNS_COLOUR
+    set label 3 CONNS_TEXT at graph 1, first CONNS left offset character 0.8, -cap_dy front textcolor rgb CONNS_COLOUR
 }
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "db_inflight_mean")) \
         with lines linewidth width(i) linecolor rgb colour(i), \
-     for [i = 1:has(CAP_N)] CAP_N with lines dashtype (10, 6) linewidth 1.5 linecolor rgb CAP_COLOUR, \
+     for [i = 1:has(CAP_N)] cap_n_at(x) with lines dashtype (10, 6) linewidth 1.5 linecolor rgb CAP_COLOUR, \
      for [i = 1:has(CONNS)] CONNS with lines dashtype (3, 4) linewidth 1.5 linecolor rgb CONNS_COLOUR
 unset label
+unset nonlinear y
 
 # 3. p99 latency (log) and, on the right axis, the error rate, shaded so
 # that a policy failing every request cannot be missed: latency counts
 # successful replies only, so the two are read together. The SLO's p99,
-# dashed red and named at its left end.
+# dashed red (named in the legend).
 if (HAS_SLO) {
     set tmargin at screen 0.47
     set bmargin at screen 0.27
@@ -96,9 +110,6 @@ if (HAS_SLO) {
     set bmargin 4
     set format x "%g"
     set xlabel "time (s)"
-}
-if (has(SLO_P99)) {
-    set label 4 sprintf("SLO p99 %g ms", SLO_P99) at graph 0.005, first SLO_P99 left offset 0, 0.6 front textcolor rgb SLO_COLOUR
 }
 set ylabel "p99 latency (ms, log) — solid"
 set logscale y

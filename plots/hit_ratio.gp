@@ -20,7 +20,11 @@
 #                          n* = sqrt((1 - sigma) / kappa)
 #                qps=Q     most queries per second: max W / mean service
 #                conns=M   database.max_connections
-#              e.g. "cores=8 qps=40 conns=100"; default none
+#                scale=S   the database panels' value axis: log (log(1 + y)),
+#                          linear, or auto (log where it spans a decade)
+#              e.g. "cores=8 qps=40 conns=100 scale=auto"; then, one a line,
+#              "AT cores=C qps=Q" where an incident changed the capacity
+#              (drawn as steps); default none
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
 #   SLO        the scenario's slo (latency.gp and comparison.gp draw it;

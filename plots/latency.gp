@@ -21,7 +21,11 @@
 #                          n* = sqrt((1 - sigma) / kappa)
 #                qps=Q     most queries per second: max W / mean service
 #                conns=M   database.max_connections
-#              e.g. "cores=8 qps=40 conns=100"; default none
+#                scale=S   the database panels' value axis: log (log(1 + y)),
+#                          linear, or auto (log where it spans a decade)
+#              e.g. "cores=8 qps=40 conns=100 scale=auto"; then, one a line,
+#              "AT cores=C qps=Q" where an incident changed the capacity
+#              (drawn as steps); default none
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
 #   SLO        the scenario's slo: "slo [p99_ms=P] [since=incident|violation]",
@@ -58,18 +62,18 @@ unset xlabel
 set ylabel "latency (ms, log scale)"
 set logscale y
 set yrange [(P50_LO < P99_LO ? P50_LO : P99_LO):P99_HI]
-# The SLO's p99: a line and its name at its left end (not a curve, so
-# that a figure without an slo is drawn exactly as before).
+# The SLO's p99: a line, named in the legend (not a curve, so that a
+# figure without an slo is drawn exactly as before).
 if (has(SLO_P99)) {
     set arrow 4 from graph 0, first SLO_P99 to graph 1, first SLO_P99 nohead front dashtype (4, 3) linewidth 2 linecolor rgb SLO_COLOUR
-    set label 4 sprintf("SLO p99 %g ms", SLO_P99) at graph 0.005, first SLO_P99 left offset 0, 0.6 front textcolor rgb SLO_COLOUR
 }
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p99_ms")) \
         with lines linewidth width(i) linecolor rgb colour(i) title label_of(i), \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p50_ms")) \
         with lines linewidth 1.2 dashtype (6, 4) linecolor rgb colour(i), \
      keyentry with lines linewidth 2 linecolor rgb STYLE_COLOUR title "p99", \
-     keyentry with lines linewidth 1.2 dashtype (6, 4) linecolor rgb STYLE_COLOUR title "p50"
+     keyentry with lines linewidth 1.2 dashtype (6, 4) linecolor rgb STYLE_COLOUR title "p50", \
+     for [i = 1:has(SLO_P99)] keyentry with lines dashtype (4, 3) linewidth 2 linecolor rgb SLO_COLOUR title sprintf("SLO p99 %g ms", SLO_P99)
 unset label
 unset arrow 4
 unset key

@@ -15,6 +15,28 @@ set ytics () nomirror
 do for [i = 1:N_LABELS] { set ytics add (label_of(i) i) }
 set ylabel "out of SLO"
 set grid xtics noytics
+# The incidents' lines go behind the texts here, which are boxed: a line
+# through "in SLO throughout" would cross it out.
+do for [k = 1:N_INC] {
+    if (INC_T[k] >= XMIN && INC_T[k] <= XMAX) {
+        set arrow 100 + k from INC_T[k], graph 0 to INC_T[k], graph 1 nohead back dashtype (8, 5) linewidth 1.3 linecolor rgb "#333333"
+    }
+}
+# "in SLO throughout" goes in the middle of the widest stretch between
+# the marks (the warmup's end, the incidents, the end), where no line
+# crosses it.
+held_from = WARMUP > XMIN ? WARMUP : XMIN
+HELD_AT = (held_from + XMAX) / 2
+held_gap = 0
+held_prev = held_from
+do for [k = 1:N_INC + 1] {
+    held_next = k <= N_INC ? INC_T[k] : XMAX
+    if (held_next > held_prev && held_next <= XMAX && held_next - held_prev > held_gap) {
+        held_gap = held_next - held_prev
+        HELD_AT = (held_prev + held_next) / 2
+    }
+    if (held_next > held_prev) { held_prev = held_next }
+}
 SINCE_TEXT = SLO_SINCE eq "violation" ? "its first violation" : "the last incident"
 # The recovery's text goes right of its mark, or, when it would not fit
 # there, left of it (over the boxes, on an opaque background). Its width
@@ -36,7 +58,7 @@ do for [i = 1:N_LABELS] {
         set label 300 + i "not recovered by the end" at graph 0.995, first i right front boxed textcolor rgb "#222222"
     }
     if (SLO_STATE[i] eq "held") {
-        set label 300 + i "in SLO throughout" at graph 0.5, first i center front boxed textcolor rgb "#222222"
+        set label 300 + i "in SLO throughout" at HELD_AT, first i center front boxed textcolor rgb "#222222"
     }
 }
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(slo_out(label_of(i)) ? i : NaN):(column("span_s") / 2):(0.32) \

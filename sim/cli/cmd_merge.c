@@ -181,8 +181,8 @@ static int merge_run_files(struct merge *m, const struct merge_options *o,
     int status = dir ? write_run(m, s, dir, o, &broken) : EXIT_FAILED;
     /* as run --plot: the data is written; a failed plot is a failure */
     if (status == EXIT_OK && o->plot &&
-        (status = cmd_plot_dir("merge", dir, NULL, o->quiet, NULL, env)) ==
-            EXIT_USAGE)
+        (status = cmd_plot_dir("merge", dir, NULL, o->quiet, NULL, AXIS_AUTO,
+                               env)) == EXIT_USAGE)
         status = EXIT_FAILED;
     if (status == EXIT_OK && broken)
         status = EXIT_SLO_BROKEN;

@@ -10,7 +10,7 @@
 #include "output/plot.h"
 
 static const char USAGE[] =
-    "Usage: stampede plot DIR [--out DIR2] [--quiet]\n"
+    "Usage: stampede plot DIR [--out DIR2] [--log-y auto|on|off] [--quiet]\n"
     "\n"
     "Draws the figures of a run with gnuplot, from what 'stampede run' wrote\n"
     "into DIR (timeseries.csv, summary.json, scenario.json):\n"
@@ -29,6 +29,11 @@ static const char USAGE[] =
     "\n"
     "Options:\n"
     "  --out DIR2    write the images into DIR2 (default: DIR)\n"
+    "  --log-y WHEN  the database panels (queries at the database, queries\n"
+    "                per second) on a log scale (log(1 + y), so that 0\n"
+    "                shows): auto (default: where their lines and limits\n"
+    "                span more than a decade), on, or off; latency is\n"
+    "                always on a log scale\n"
     "  --quiet       no progress on stderr\n"
     "  -h, --help    show this help\n"
     "\n"
@@ -40,7 +45,17 @@ struct plot_options {
     const char *dir;
     const char *out_dir;
     bool quiet;
+    enum axis_scale log_y;
 };
+
+int cli_log_y_option(const char *command, const char *text,
+                     enum axis_scale *out)
+{
+    if (!axis_scale_parse(text, out))
+        return cli_usage_error(command, "--log-y: expected auto, on or off, "
+                               "got '%s'", text);
+    return EXIT_OK;
+}
 
 /* EXIT_OK, or the status to exit with (-1: help was shown). */
 static int parse_options(int argc, char **argv, struct plot_options *o)
@@ -48,6 +63,7 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
     static const struct option OPTIONS[] = {
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"log-y", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -61,6 +77,10 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
                 return EXIT_USAGE;
             break;
         case 'q': o->quiet = true; break;
+        case 'L':
+            if (cli_log_y_option("plot", optarg, &o->log_y))
+                return EXIT_USAGE;
+            break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: return cli_getopt_error("plot", c, argv);
         }
@@ -75,11 +95,13 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
 }
 
 int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
-                 bool quiet, FILE *written, const struct cli_env *env)
+                 bool quiet, FILE *written, enum axis_scale log_y,
+                 const struct cli_env *env)
 {
     struct plot_request req = {
         .dir = dir, .out_dir = out_dir,
         .progress = quiet ? NULL : stderr, .written = written,
+        .log_y = log_y,
     };
     struct plot_error err;
     enum plot_status status = plot_render(&req, &err);
@@ -99,5 +121,6 @@ int cmd_plot(int argc, char **argv, const struct cli_env *env)
     int status = parse_options(argc, argv, &o);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
-    return cmd_plot_dir("plot", o.dir, o.out_dir, o.quiet, stdout, env);
+    return cmd_plot_dir("plot", o.dir, o.out_dir, o.quiet, stdout, o.log_y,
+                        env);
 }

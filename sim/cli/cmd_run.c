@@ -20,7 +20,8 @@
 static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
     "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
-    "                    [--fail-on-slo] [--max-memory SIZE]\n"
+    "                    [--fail-on-slo] [--log-y auto|on|off]\n"
+    "                    [--max-memory SIZE]\n"
     "                    [--max-in-flight N] [--shard I/N]\n"
     "\n"
     "Simulates each policy of the scenario (or those named) on the same\n"
@@ -45,6 +46,8 @@ static const char USAGE[] =
     "  --plot             then draw the figures with gnuplot (see\n"
     "                     'stampede plot --help'); if that fails, the data\n"
     "                     is still written and the exit status is 1\n"
+    "  --log-y WHEN       with --plot: the database panels on a log scale\n"
+    "                     (auto, on, off; see 'stampede plot --help')\n"
     "  --max-memory SIZE  refuse a scenario whose state at start would need\n"
     "                     more than SIZE (4G, 500M; default 4G, or half the\n"
     "                     memory if that is less)\n"
@@ -80,6 +83,7 @@ struct run_options {
     size_t n_labels;
     bool plot;
     bool fail_on_slo;
+    enum axis_scale log_y;
     struct shard shard;     /* --shard; count 0: the whole run */
 };
 
@@ -93,6 +97,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"policy", required_argument, NULL, 'p'},
         {"plot", no_argument, NULL, 'P'},
         {"fail-on-slo", no_argument, NULL, 'F'},
+        {"log-y", required_argument, NULL, 'L'},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -110,6 +115,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         case 'p': o->labels[o->n_labels++] = optarg; break;
         case 'P': o->plot = true; break;
         case 'F': o->fail_on_slo = true; break;
+        case 'L': st = cli_log_y_option("run", optarg, &o->log_y); break;
         case OPT_SHARD:
             st = cli_shard_option("run", optarg, &o->shard);
             break;
@@ -317,7 +323,8 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     /* The data is written by now: a plot that fails is a failure while
      * running, whatever the cause. */
     if (status == EXIT_OK && o.plot &&
-        (status = cmd_plot_dir("run", dir, NULL, o.w.quiet, NULL, env)) ==
+        (status = cmd_plot_dir("run", dir, NULL, o.w.quiet, NULL,
+                                o.log_y, env)) ==
             EXIT_USAGE)
         status = EXIT_FAILED;
     /* the gate comes last: a failure or an interruption says more */

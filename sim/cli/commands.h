@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "output/plot.h"
 
 int cmd_run(int argc, char **argv, const struct cli_env *env);
 int cmd_sweep(int argc, char **argv, const struct cli_env *env);
@@ -21,10 +22,15 @@ int cmd_merge(int argc, char **argv, const struct cli_env *env);
 
 /* The figures of the run in `dir` (into out_dir; NULL: dir), for `plot`
  * and `run --plot`: progress on stderr unless quiet, each image's path on
- * `written` (may be NULL), a failure reported as "stampede COMMAND: ...".
- * Returns the exit status. */
+ * `written` (may be NULL), the database panels' scale `log_y`, a failure
+ * reported as "stampede COMMAND: ...". Returns the exit status. */
 int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
-                 bool quiet, FILE *written, const struct cli_env *env);
+                 bool quiet, FILE *written, enum axis_scale log_y,
+                 const struct cli_env *env);
+
+/* --log-y WHEN: into *out, or the usage error's status. */
+int cli_log_y_option(const char *command, const char *text,
+                     enum axis_scale *out);
 
 struct sweep_params;
 struct sweep;

@@ -156,6 +156,20 @@ static enum plot_status render_all(const struct plot_request *req,
     return status;
 }
 
+bool axis_scale_parse(const char *text, enum axis_scale *out)
+{
+    static const char *const WORDS[] = {"auto", "on", "off"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(text, WORDS[i]) == 0) {
+            *out = (enum axis_scale)i;
+            return true;
+        }
+    return false;
+}
+
+/* The capacity argument's scale= word for each enum axis_scale. */
+static const char *const SCALE_WORDS[] = {"auto", "log", "linear"};
+
 enum plot_status plot_render(const struct plot_request *req,
                              struct plot_error *err)
 {
@@ -164,7 +178,8 @@ enum plot_status plot_render(const struct plot_request *req,
     const char *out_dir = req->out_dir ? req->out_dir : req->dir;
     struct plot_input in;
     enum plot_input_status read =
-        plot_input_read(req->dir, &in, err->message, sizeof err->message);
+        plot_input_read(req->dir, SCALE_WORDS[req->log_y], &in, err->message,
+                        sizeof err->message);
     if (read != PLOT_INPUT_OK)
         return read == PLOT_INPUT_BAD ? PLOT_BAD_INPUT : PLOT_FAILED;
     enum plot_status status;

@@ -30,11 +30,19 @@ struct plot_error {
                              plot_error_free() frees it */
 };
 
+/* How a figure's value axis is scaled: log where the values span
+ * decades (auto), always, or never. */
+enum axis_scale { AXIS_AUTO, AXIS_LOG, AXIS_LINEAR };
+
+/* "auto", "on" or "off" (the words of --log-y) into *out; false if none. */
+bool axis_scale_parse(const char *text, enum axis_scale *out);
+
 struct plot_request {
     const char *dir;       /* the run directory */
     const char *out_dir;   /* where the PNGs go; NULL: dir */
     FILE *progress;        /* a line per figure; NULL: none */
     FILE *written;         /* the path of each PNG written; NULL: none */
+    enum axis_scale log_y; /* the database panels' value axis */
 };
 
 /* Renders every figure. Stops at the first failure, with the reason in

@@ -244,29 +244,62 @@ static enum plot_input_status read_slo(const char *path,
  * peak n* = sqrt((1 - sigma) / kappa) (none when kappa = 0: the curve
  * never peaks) —, the most queries per second, max W / mean work, and the
  * connection limit. */
-static char *capacity_text(const struct scenario *s)
+static void capacity_words(FILE *out, const struct db_capacity *c,
+                           double mean_work)
 {
-    const struct db_capacity *c = &s->model.db.capacity;
-    double qps = db_capacity_qps(c, s->model.service.mean);
-    char n_part[64] = "", qps_part[64] = "", conns_part[64] = "";
-    if (!c->usl)
-        snprintf(n_part, sizeof n_part, "cores=%d", c->cores);
-    else if (isfinite(db_capacity_peak_n(c)))
-        snprintf(n_part, sizeof n_part, "peak=%.6g", db_capacity_peak_n(c));
+    double qps = db_capacity_qps(c, mean_work);
+    const char *sep = "";
+    if (!c->usl) {
+        fprintf(out, "cores=%d", c->cores);
+        sep = " ";
+    } else if (isfinite(db_capacity_peak_n(c))) {
+        fprintf(out, "peak=%.6g", db_capacity_peak_n(c));
+        sep = " ";
+    }
     if (isfinite(qps) && qps > 0)
-        snprintf(qps_part, sizeof qps_part, " qps=%.6g", qps);
-    if (s->model.db.max_connections > 0)
-        snprintf(conns_part, sizeof conns_part, " conns=%ld",
-                 s->model.db.max_connections);
-    char *text = str_printf("%s%s%s", n_part, qps_part, conns_part);
-    /* no cores or peak: the text starts with a space */
-    if (text && text[0] == ' ')
-        memmove(text, text + 1, strlen(text));
-    return text;
+        fprintf(out, "%sqps=%.6g", sep, qps);
+}
+
+/* The capacity as it was at the start, the connection limit and the
+ * value axis' scale on the first line; then a line "AT WORDS" for each
+ * incident of the timeline that changed it (cores, usl, or the work of a
+ * query), so that the figures draw it as steps over time. */
+static char *capacity_text(const struct scenario *s, const char *scale)
+{
+    const struct model_config *m = &s->model;
+    struct db_capacity cap = m->db.capacity;
+    double work = m->service.mean;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    if (!out)
+        return NULL;
+    capacity_words(out, &cap, work);
+    if (m->db.max_connections > 0)
+        fprintf(out, " conns=%ld", m->db.max_connections);
+    fprintf(out, " scale=%s\n", scale);
+    for (size_t i = 0; i < m->timeline.n; i++) {
+        const struct incident *e = &m->timeline.events[i];
+        if (e->kind != INCIDENT_DATABASE || e->at >= m->duration)
+            continue;
+        if (e->set_capacity)
+            cap = e->capacity;
+        if (!isnan(e->service_multiplier))
+            work = m->service.mean * e->service_multiplier;
+        fprintf(out, "%.10g ", e->at);
+        capacity_words(out, &cap, work);
+        fputc('\n', out);
+    }
+    if (fclose(out) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 static enum plot_input_status read_scenario(const char *path,
                                             const char *summary,
+                                            const char *scale,
                                             struct plot_input *in, char *err,
                                             size_t n)
 {
@@ -282,7 +315,7 @@ static enum plot_input_status read_scenario(const char *path,
     enum plot_input_status status = PLOT_INPUT_OK;
     in->title = str_printf("%s", s->name);
     in->warmup = str_printf("%.10g", s->model.warmup);
-    in->capacity = capacity_text(s);
+    in->capacity = capacity_text(s, scale);
     in->incidents = incidents_text(&s->model.timeline);
     if (!in->title || !in->warmup || !in->capacity || !in->incidents) {
         snprintf(err, n, "%s: out of memory", path);
@@ -294,8 +327,9 @@ static enum plot_input_status read_scenario(const char *path,
     return status;
 }
 
-enum plot_input_status plot_input_read(const char *dir, struct plot_input *in,
-                                 char *err, size_t n)
+enum plot_input_status plot_input_read(const char *dir, const char *scale,
+                                       struct plot_input *in, char *err,
+                                       size_t n)
 {
     memset(in, 0, sizeof *in);
     in->csv = str_printf("%s/timeseries.csv", dir);
@@ -307,7 +341,7 @@ enum plot_input_status plot_input_read(const char *dir, struct plot_input *in,
     else if ((status = check_dir(dir, in->csv, err, n)) == PLOT_INPUT_OK &&
              (status = read_labels(summary, &in->labels, err, n)) ==
                  PLOT_INPUT_OK)
-        status = read_scenario(scenario, summary, in, err, n);
+        status = read_scenario(scenario, summary, scale, in, err, n);
     free(summary);
     free(scenario);
     if (status != PLOT_INPUT_OK)

@@ -7,7 +7,10 @@
  *   labels      the policy labels, in order (summary.json's policies[])
  *   warmup      seconds (scenario.json)
  *   capacity    the database's reference lines (scenario.json):
- *               "cores=C" or "peak=N*" (USL), "qps=Q", "conns=M"
+ *               "cores=C" or "peak=N*" (USL), "qps=Q", "conns=M", and
+ *               "scale=auto|log|linear" (the database panels' value
+ *               axis), then a line "AT cores=C qps=Q" (or peak=) for
+ *               each incident that changed the capacity
  *   incidents   the scenario's timeline: one "AT LABEL" line per event
  *   slo         the scenario's slo and how each policy fared (empty
  *               without one): "slo p99_ms=P" (or "slo"), then a line per
@@ -38,10 +41,12 @@ enum plot_input_status {
     PLOT_INPUT_NO_MEMORY,
 };
 
-/* Reads the run directory `dir`. Unless PLOT_INPUT_OK, err says why,
- * naming the file concerned. */
-enum plot_input_status plot_input_read(const char *dir, struct plot_input *in,
-                                       char *err, size_t n);
+/* Reads the run directory `dir`; `scale` goes into the capacity's words
+ * as it is. Unless PLOT_INPUT_OK, err says why, naming the file
+ * concerned. */
+enum plot_input_status plot_input_read(const char *dir, const char *scale,
+                                       struct plot_input *in, char *err,
+                                       size_t n);
 
 void plot_input_free(struct plot_input *in);
 

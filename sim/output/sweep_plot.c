@@ -14,17 +14,6 @@
 #include "output/plot.h"
 #include "output/sweep_csv.h"
 
-bool axis_scale_parse(const char *text, enum axis_scale *out)
-{
-    static const char *const WORDS[] = {"auto", "on", "off"};
-    for (int i = 0; i < 3; i++)
-        if (strcmp(text, WORDS[i]) == 0) {
-            *out = (enum axis_scale)i;
-            return true;
-        }
-    return false;
-}
-
 int sweep_plot_column(size_t k)
 {
     return 2 + 3 * (int)k;

@@ -20,13 +20,7 @@
 
 #include "experiment/sweep.h"
 #include "metric_registry.h"
-
-/* How a figure's value axis is scaled: log where the metric spans
- * decades (auto), always, or never. */
-enum axis_scale { AXIS_AUTO, AXIS_LOG, AXIS_LINEAR };
-
-/* "auto", "on" or "off" (the words of --log-y) into *out; false if none. */
-bool axis_scale_parse(const char *text, enum axis_scale *out);
+#include "output/plot.h"
 
 /* Writes sweep_figures.dat for vary 0 of p: a comment line naming the
  * columns, then per label a block "# label LABEL" and one row per point

@@ -259,7 +259,7 @@ START_TEST(sweep_figures_take_any_directory_name)
     struct cmd_result r = run_stampede(args);
     ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
     /* a figure per metric of sweep.csv (no slo: 12) */
-    ck_assert_int_eq(count_files(out, "sweep_") , 12);
+    ck_assert_int_eq(count_files(out, "sweep_"), 13);   /* and the data */
     ck_assert_int_eq(count_files(out, ".png"), 12);
     /* no command ran: no file named pwned anywhere it could land */
     char *made = path_in(tmp, "pwned");
@@ -549,7 +549,7 @@ START_TEST(input_reads_labels_capacity_and_incidents)
                          " {\"at\": 2, \"event\": \"cache_flush\", \"label\": \"a\"}]}"));
     struct plot_input in;
     char err[512];
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+    ck_assert_int_eq(plot_input_read(dir, "auto", &in, err, sizeof err),
                      PLOT_INPUT_OK);
     ck_assert_str_eq(in.title, "usl-run");
     ck_assert_str_eq(in.labels, "none per_b-2");
@@ -557,7 +557,7 @@ START_TEST(input_reads_labels_capacity_and_incidents)
     /* n* = sqrt(0.938 / 0.00097) = 31.0968; max W = W(31) =
      * 31 / (1 + 0.062 * 30 + 0.00097 * 31 * 30) = 8.24008, and
      * 8.24008 / 0.54 ms = 15259.4 queries/s */
-    ck_assert_str_eq(in.capacity, "peak=31.0968 qps=15259.4");
+    ck_assert_str_eq(in.capacity, "peak=31.0968 qps=15259.4 scale=auto\n");
     /* in time order, newlines made spaces, a missing label made up */
     ck_assert_str_eq(in.incidents, "2 a\n30 b c\n60 cache flush\n");
     plot_input_free(&in);
@@ -566,23 +566,48 @@ START_TEST(input_reads_labels_capacity_and_incidents)
     free(write_text_file(dir, "scenario.json",
                          "{\"database\": {\"cores\": 4, \"service\": "
                          "\"20ms\"}}"));
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+    ck_assert_int_eq(plot_input_read(dir, "auto", &in, err, sizeof err),
                      PLOT_INPUT_OK);
-    ck_assert_str_eq(in.capacity, "cores=4 qps=200 conns=100");
+    ck_assert_str_eq(in.capacity, "cores=4 qps=200 conns=100 scale=auto\n");
     ck_assert_str_eq(in.incidents, "");
+    plot_input_free(&in);
+
+    /* the capacity as the timeline changes it: a line per database
+     * event, each with the capacity from then on (the work of a query
+     * doubled at 45 s halves the queries per second); a traffic event,
+     * or one at the end of the run, changes nothing drawn */
+    free(write_text_file(dir, "scenario.json",
+                         "{\"duration\": 90, \"database\": {\"cores\": 4, "
+                         "\"service\": \"20ms\"},\n"
+                         " \"timeline\": [{\"at\": 30, \"event\": \"database\", "
+                         "\"cores\": 2},\n"
+                         " {\"at\": 40, \"event\": \"traffic\", "
+                         "\"rate_multiplier\": 2},\n"
+                         " {\"at\": 45, \"event\": \"database\", "
+                         "\"service_multiplier\": 2},\n"
+                         " {\"at\": 60, \"event\": \"database\", "
+                         "\"cores\": 4},\n"
+                         " {\"at\": 90, \"event\": \"database\", "
+                         "\"cores\": 1}]}"));
+    ck_assert_int_eq(plot_input_read(dir, "log", &in, err, sizeof err),
+                     PLOT_INPUT_OK);
+    ck_assert_str_eq(in.capacity, "cores=4 qps=200 conns=100 scale=log\n"
+                                  "30 cores=2 qps=100\n"
+                                  "45 cores=2 qps=50\n"
+                                  "60 cores=4 qps=100\n");
     plot_input_free(&in);
 
     /* a bad timeline, a bad label: named */
     free(write_text_file(dir, "scenario.json",
                          "{\"timeline\": [{\"at\": \"soon\", \"event\": "
                          "\"cache_flush\"}]}"));
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+    ck_assert_int_eq(plot_input_read(dir, "auto", &in, err, sizeof err),
                      PLOT_INPUT_BAD);
     ck_assert_ptr_nonnull(strstr(err, "scenario.json:1:"));
     ck_assert_ptr_nonnull(strstr(err, ": timeline[0].at: "));
     free(write_text_file(dir, "summary.json",
                          "{\"policies\": [{\"label\": \"a b\"}]}"));
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+    ck_assert_int_eq(plot_input_read(dir, "auto", &in, err, sizeof err),
                      PLOT_INPUT_BAD);
     ck_assert_ptr_nonnull(strstr(err, "summary.json: policies[0].label"));
     free(dir);
@@ -615,7 +640,7 @@ START_TEST(input_reads_the_slo)
                          "\"cache_flush\"}], \"duration\": 90}"));
     struct plot_input in;
     char err[512];
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+    ck_assert_int_eq(plot_input_read(dir, "auto", &in, err, sizeof err),
                      PLOT_INPUT_OK);
     /* none: back 4 s after the last incident, at 64 s */
     ck_assert_str_eq(in.slo, "slo p99_ms=250 since=incident\n"
@@ -626,7 +651,7 @@ START_TEST(input_reads_the_slo)
     /* no timeline: from the first violation; no p99 objective */
     free(write_text_file(dir, "scenario.json",
                          "{\"slo\": {\"error_rate\": 0.001}}"));
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+    ck_assert_int_eq(plot_input_read(dir, "auto", &in, err, sizeof err),
                      PLOT_INPUT_OK);
     ck_assert_str_eq(in.slo, "slo since=violation\n"
                              "none recovered 42 4\n"
@@ -634,7 +659,7 @@ START_TEST(input_reads_the_slo)
                              "per never\n");
     plot_input_free(&in);
     free(write_text_file(dir, "scenario.json", "{}"));
-    ck_assert_int_eq(plot_input_read(dir, &in, err, sizeof err),
+    ck_assert_int_eq(plot_input_read(dir, "auto", &in, err, sizeof err),
                      PLOT_INPUT_OK);
     ck_assert_str_eq(in.slo, "");
     plot_input_free(&in);
