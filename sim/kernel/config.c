@@ -23,6 +23,11 @@ void cfg_free(struct cfg *cfg)
         free(cfg->errors[i].file);
     }
     free(cfg->errors);
+    for (size_t i = 0; i < cfg->n_notes; i++) {
+        free(cfg->notes[i].path);
+        free(cfg->notes[i].message);
+    }
+    free(cfg->notes);
     free(cfg->raw);
     for (size_t i = 0; i < cfg->n_kept; i++)
         free(cfg->kept[i]);
@@ -84,6 +89,34 @@ void cfg_error(struct cfg *cfg, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     add_error(cfg, path, (struct error_place){0}, fmt, ap);
     va_end(ap);
+}
+
+void cfg_note(struct cfg *cfg, const char *path, const char *fmt, ...)
+{
+    if (cfg->n_notes == CFG_MAX_ERRORS)
+        return;
+    if (cfg->n_notes == cfg->cap_notes) {
+        size_t cap = cfg->cap_notes ? 2 * cfg->cap_notes : 4;
+        struct cfg_note *n = realloc(cfg->notes, cap * sizeof *n);
+        if (!n) {
+            cfg->out_of_memory = true;
+            return;
+        }
+        cfg->notes = n;
+        cfg->cap_notes = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = str_vprintf(fmt, ap);
+    va_end(ap);
+    char *copy = str_printf("%s", path);
+    if (!message || !copy) {
+        free(message);
+        free(copy);
+        cfg->out_of_memory = true;
+        return;
+    }
+    cfg->notes[cfg->n_notes++] = (struct cfg_note){copy, message};
 }
 
 void cfg_error_at_key(struct cfg *cfg, const char *path, unsigned occurrence,
@@ -542,11 +575,26 @@ bool duration_parse(const char *text, double *seconds, const char **why)
     return false;
 }
 
+static void note_bare_duration(struct cfg *cfg, const char *path, double v)
+{
+    if (!(v > CFG_BARE_DURATION_NOTE))
+        return;
+    char human[32];
+    if (v < 86400)
+        snprintf(human, sizeof human, "%.3g hours", v / 3600);
+    else
+        snprintf(human, sizeof human, "%.3g days", v / 86400);
+    cfg_note(cfg, path, "%g is a bare number, read as seconds: %s; give the "
+             "unit (\"%gs\" if seconds are meant, \"%gms\" for "
+             "milliseconds)", v, human, v, v);
+}
+
 bool cfg_node_duration(struct cfg *cfg, const cJSON *node, const char *path,
                        double *out, struct cfg_range range)
 {
     double v;
-    if (number_value(cfg, node, &v)) {
+    bool bare = number_value(cfg, node, &v);
+    if (bare) {
         if (!isfinite(v)) {
             cfg_error(cfg, path, "expected a finite duration, got a number "
                                  "too large to represent");
@@ -570,6 +618,10 @@ bool cfg_node_duration(struct cfg *cfg, const cJSON *node, const char *path,
         type_error(cfg, path, "a duration", range, node);
         return false;
     }
+    /* a duration without a unit is seconds: 60000 meant as 60000 ms is
+     * 16.7 hours, legal but almost surely not what was meant */
+    if (bare)
+        note_bare_duration(cfg, path, v);
     *out = v;
     return true;
 }

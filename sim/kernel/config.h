@@ -41,9 +41,23 @@ struct cfg_error {
  * memory to hold them. */
 #define CFG_MAX_ERRORS 100
 
+/* A value accepted as it was written but likely not as it was meant (a
+ * bare number of seconds above an hour: 60000 for a minute in
+ * milliseconds?), for the owner of the source text to report as a
+ * warning. */
+struct cfg_note {
+    char *path;
+    char *message;
+};
+
+/* A bare number in a duration field above this many seconds is noted. */
+#define CFG_BARE_DURATION_NOTE 3600.0
+
 struct cfg {
     struct cfg_error *errors;
     size_t n_errors, cap_errors;
+    struct cfg_note *notes;     /* at most CFG_MAX_ERRORS, in order */
+    size_t n_notes, cap_notes;
     size_t n_dropped;    /* errors beyond CFG_MAX_ERRORS */
     const cJSON **raw;   /* string nodes holding command-line text */
     size_t n_raw, cap_raw;
@@ -92,6 +106,10 @@ void cfg_error_at_key(struct cfg *cfg, const char *path, unsigned occurrence,
 void cfg_error_in_file(struct cfg *cfg, const char *path, const char *file,
                        long line, long col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* Notes a value at `path` that is valid but probably a mistake. */
+void cfg_note(struct cfg *cfg, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* A problem a reader found in the data file that member `key` of o names
  * (`shown`: the file as messages name it): at its line and column when it

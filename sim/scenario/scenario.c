@@ -394,6 +394,21 @@ static void source_free(struct scenario_source *src)
     free(src);
 }
 
+/* The loader's notes (config.h: a bare number of seconds above an hour)
+ * as lines placed like errors, into s->notes. */
+static void keep_notes(struct scenario *s, const struct cfg *cfg)
+{
+    s->notes = cfg->n_notes ? calloc(cfg->n_notes, sizeof *s->notes) : NULL;
+    for (size_t i = 0; s->notes && i < cfg->n_notes; i++) {
+        char where[CFG_PATH_MAX + 64];
+        scenario_origin(s, cfg->notes[i].path, where, sizeof where);
+        char *line = str_printf("%s: %s: %s", where, cfg->notes[i].path,
+                                cfg->notes[i].message);
+        if (line)
+            s->notes[s->n_notes++] = line;
+    }
+}
+
 struct scenario *scenario_load_text(const char *path, const char *text,
                                     size_t len, const char *const *sets,
                                     size_t n_sets,
@@ -438,6 +453,7 @@ struct scenario *scenario_load_text(const char *path, const char *text,
         s->source = src;   /* for scenario_origin */
         src->kept = cfg_take_kept(&cfg, &src->n_kept);
         src = NULL;
+        keep_notes(s, &cfg);
     }
     finish_errors(&L, errors);
     cfg_free(&cfg);
@@ -500,6 +516,9 @@ void scenario_free(struct scenario *s)
         free(s->model.timeline.events[i].label);
     free(s->model.timeline.events);
     source_free(s->source);
+    for (size_t i = 0; i < s->n_notes; i++)
+        free(s->notes[i]);
+    free(s->notes);
     free(s->path);
     free(s->name);
     free(s->description);

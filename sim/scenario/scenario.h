@@ -68,6 +68,16 @@ bool scenario_policy_indices(const struct scenario *s,
                              const char *const *labels, size_t n, size_t *idx,
                              char *err, size_t err_n);
 
+/* The warnings about a valid scenario (scenario_warn.c): a bare number of
+ * seconds above an hour in a duration field (60000 meant as ms?), a TTL
+ * shorter than the median recompute, a recompute p99 above the client's
+ * timeout, background traffic at or above the database's capacity, a
+ * run shorter than two TTL cycles (unless its timeline flushes the
+ * cache: then the flush is the subject). Each line is "FILE:LINE:COL:
+ * PATH: message" (or "--set ARG: ..."), without the "warning: " the
+ * commands print before it. Free with scenario_errors_free. */
+void scenario_warnings(const struct scenario *s, struct scenario_errors *out);
+
 /* A one-screen description of what will be simulated (`check`). */
 void scenario_describe(const struct scenario *s, FILE *out);
 

@@ -38,6 +38,9 @@ struct scenario {
     struct policy_spec *policies;
     size_t n_policies;
     struct scenario_source *source;   /* private: see scenario_origin */
+    char **notes;                /* the loader's warnings ("FILE:LINE:COL:
+                                    PATH: message"): scenario_warnings */
+    size_t n_notes;
 };
 
 /* The words of the schema's enumerations, NULL-terminated and in the
