@@ -17,6 +17,7 @@
 #include "experiment/shard.h"
 #include "experiment/workers.h"
 #include "output/outdir.h"
+#include "scenario/scenario.h"
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -147,6 +148,11 @@ int world_option(const char *command, int c, const char *arg, char **argv,
     case 'm': return cli_max_in_flight_option(command, arg, &o->max_in_flight);
     case 'M': return cli_max_memory_option(command, arg, &o->max_memory);
     case 'q': o->quiet = true; return EXIT_OK;
+    case 'T':
+        if (!out_format_parse(arg, &o->format))
+            return cli_usage_error(command, "--format: expected text, json, "
+                                   "csv or markdown, got '%s'", arg);
+        return EXIT_OK;
     default: return cli_getopt_error(command, c, argv);
     }
 }
@@ -169,6 +175,17 @@ int world_options_finish(const char *command, int argc, char **argv,
     bool seeded = !o->args.seed_set[0] ||
                   scenario_args_add_set(&o->args, o->args.seed_set);
     return seeded ? EXIT_OK : EXIT_FAILED;
+}
+
+size_t cli_print_warnings(const struct scenario *s)
+{
+    struct scenario_errors w;
+    scenario_warnings(s, &w);
+    for (size_t i = 0; i < w.n; i++)
+        fprintf(stderr, "warning: %s\n", w.lines[i]);
+    size_t n = w.n;
+    scenario_errors_free(&w);
+    return n;
 }
 
 int cli_signal_status(const struct cli_env *env)

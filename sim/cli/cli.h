@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output/table.h"
+
 enum {
     EXIT_OK = 0,
     EXIT_FAILED = 1,     /* something failed while running */
@@ -92,6 +94,7 @@ struct world_options {
     long max_in_flight;          /* --max-in-flight; 0: the world's default */
     double max_memory;           /* --max-memory */
     bool quiet;                  /* --quiet, -q */
+    enum out_format format;      /* --format: what stdout gets */
     const char *file;            /* the scenario operand */
 };
 
@@ -103,7 +106,8 @@ struct world_options {
     {"reps", required_argument, NULL, 'r'},                                  \
     {"max-in-flight", required_argument, NULL, 'm'},                         \
     {"max-memory", required_argument, NULL, 'M'},                            \
-    {"quiet", no_argument, NULL, 'q'}
+    {"quiet", no_argument, NULL, 'q'},                                       \
+    {"format", required_argument, NULL, 'T'}
 
 /* Defaults: `reps` replications (at least min_reps), a worker per CPU,
  * the memory guard's default limit. */
@@ -125,6 +129,11 @@ int world_options_finish(const char *command, int argc, char **argv,
 /* The usage error for what getopt_long returned for an option it could
  * not take (':' a missing value, anything else an unknown option). */
 int cli_getopt_error(const char *command, int c, char **argv);
+
+struct scenario;
+/* The scenario's warnings (scenario_warnings) on stderr, each line
+ * "warning: FILE:LINE:COL: PATH: message"; how many. */
+size_t cli_print_warnings(const struct scenario *s);
 
 /* The exit status for a run stopped by a signal: 128 + its number. */
 int cli_signal_status(const struct cli_env *env);

@@ -2,6 +2,7 @@
  * cmd_calibrate.c — `stampede calibrate`: recommend a value of a policy's
  * knob (PER's beta, the lock's TTL) for this scenario's traffic.
  */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ static const char USAGE_HEAD[] =
     "         [--max-error-rate E] [--max-GUARD X] [--budget SECONDS]\n"
     "         [--reps N] [-j N] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
     "         [--quiet] [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
+    "         [--format text|json|csv|markdown]\n"
     "\n"
     "Recommends the value of a policy's knob that costs least among those\n"
     "whose every constraint is proven to hold: its confidence interval lies\n"
@@ -80,6 +82,9 @@ static const char USAGE_TAIL[] =
     "                        calibrate.png (default\n"
     "                        results/<name>-calibrate-<label>/); a rerun\n"
     "                        replaces everything in it\n"
+    "  --format FORMAT       stdout: text (default: the table and the\n"
+    "                        recommendation), json (calibrate.json), csv\n"
+    "                        (calibrate.csv) or markdown\n"
     "  --quiet               no progress on stderr\n"
     "  --no-plot             no figure\n"
     "  --max-memory SIZE     refuse a scenario whose worlds at start would\n"
@@ -583,6 +588,67 @@ static int run_pilot(const struct calibrate_params *p, struct pilot *pilot,
     return EXIT_OK;
 }
 
+/* A whole file, NUL-terminated; NULL if it cannot be read. */
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = f ? open_memstream(&buf, &len) : NULL;
+    char chunk[4096];
+    for (size_t n; out && (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
+        fwrite(chunk, 1, n, out);
+    bool ok = f && out && !ferror(f);
+    if (out)
+        fclose(out);
+    if (f)
+        fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* --format json, csv or markdown: what calibrate.json or calibrate.csv
+ * hold, as written (Markdown: calibrate.csv as a table, then the
+ * recommendation). */
+static bool print_formatted(const char *dir, enum out_format f)
+{
+    char *json_path = str_printf("%s/calibrate.json", dir);
+    char *csv_path = str_printf("%s/calibrate.csv", dir);
+    char *json = json_path ? read_text(json_path) : NULL;
+    char *csv = csv_path ? read_text(csv_path) : NULL;
+    bool ok = json && csv;
+    if (!ok) {
+        fprintf(stderr, "stampede calibrate: cannot read back %s\n",
+                json ? csv_path : json_path);
+    } else if (f == FORMAT_JSON) {
+        fputs(json, stdout);
+    } else if (f == FORMAT_CSV) {
+        fputs(csv, stdout);
+    } else {
+        table_csv_to_markdown(stdout, csv);
+        cJSON *root = cJSON_Parse(json);
+        const cJSON *rec = cJSON_GetObjectItemCaseSensitive(root,
+                                                            "recommended");
+        const char *knob = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(root, "knob"));
+        if (cJSON_IsNumber(rec))
+            printf("\nRecommended: `%s` = %.6g\n", knob ? knob : "knob",
+                   rec->valuedouble);
+        else
+            printf("\nNo value is proven to meet the constraints.\n");
+        cJSON_Delete(root);
+    }
+    fflush(stdout);
+    free(json);
+    free(csv);
+    free(json_path);
+    free(csv_path);
+    return ok;
+}
+
 /* Says where the files went (calibrate_write writes into the temporary
  * directory, so it is told to be quiet). */
 static void say_written(const char *dir, bool figure)
@@ -600,8 +666,10 @@ static int report(struct calibrate_report *r, const char *dir,
                   const struct cli_env *env)
 {
     char err[512];
-    calibrate_print(r, stdout);
-    fflush(stdout);
+    if (o->w.format == FORMAT_TEXT) {
+        calibrate_print(r, stdout);
+        fflush(stdout);
+    }
     struct outdir out;
     if (!outdir_begin(&out, dir, err, sizeof err)) {
         fprintf(stderr, "stampede calibrate: %s\n", err);
@@ -620,6 +688,9 @@ static int report(struct calibrate_report *r, const char *dir,
         say_written(dir, figure);
     }
     outdir_abort(&out);
+    if (status == EXIT_OK && o->w.format != FORMAT_TEXT &&
+        !print_formatted(dir, o->w.format))
+        status = EXIT_FAILED;
     if (status == EXIT_OK && r->result->stopped)
         status = cli_signal_status(env);
     return status;
@@ -725,6 +796,7 @@ int cmd_calibrate(int argc, char **argv, const struct cli_env *env)
         status = EXIT_USAGE;
         goto out;
     }
+    cli_print_warnings(s);
     status = calibrate_scenario(&o, s, text, len, env);
 out:
     scenario_errors_free(&errors);

@@ -9,17 +9,26 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "experiment/memguard.h"
+#include "output/check_report.h"
 #include "scenario/scenario.h"
 
 static const char USAGE[] =
     "Usage: stampede check SCENARIO [--set PATH=VALUE]... [--seed N]\n"
     "                      [--max-memory SIZE]\n"
+    "                      [--format text|json|csv|markdown]\n"
     "\n"
     "Checks a scenario file strictly and prints, on one screen, what will be\n"
     "simulated: the traffic, the keys, the TTL, the database's capacity, the\n"
     "expected stampede size for the hottest key, the policies, and the\n"
     "memory a run needs at start. Every problem in the file is reported as\n"
-    "FILE:LINE:COL: PATH: MESSAGE.\n"
+    "FILE:LINE:COL: PATH: MESSAGE. What is valid but likely a mistake is\n"
+    "said on stderr as \"warning: FILE:LINE:COL: PATH: MESSAGE\" (the status\n"
+    "stays 0): a bare number above 3600 in a duration field (seconds:\n"
+    "\"ttl\": 60000 is 16.7 hours), a TTL shorter than the median recompute,\n"
+    "a recompute p99 above client.timeout, background load at or above the\n"
+    "database's capacity, a run shorter than two TTL cycles (unless its\n"
+    "timeline flushes the cache). run, sweep and calibrate say the same\n"
+    "before they run.\n"
     "\n"
     "Options:\n"
     "  --set PATH=VALUE  override a field: database.cores=4,\n"
@@ -30,10 +39,42 @@ static const char USAGE[] =
     "  --max-memory SIZE the limit 'run' will apply (4G, 500M; default 4G,\n"
     "                    or half the memory if that is less): a scenario\n"
     "                    whose state at start needs more is refused\n"
+    "  --format FORMAT   text (default), or the description cut into its\n"
+    "                    sections, with the warnings, as json, csv or\n"
+    "                    markdown\n"
     "  -h, --help        show this help\n"
     "\n"
     "Exit status: 0 the scenario is valid, 2 it is not (or bad usage, or\n"
     "it needs more memory than the limit).\n";
+
+/* What check prints on stdout: the description and the memory line, as
+ * text or (--format) for tools. */
+static int describe(const struct scenario *s, const struct world_options *o)
+{
+    if (o->format == FORMAT_TEXT) {
+        scenario_describe(s, stdout);
+        memguard_describe(s, o->max_memory, stdout);
+        return EXIT_OK;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return EXIT_FAILED;
+    scenario_describe(s, mem);
+    memguard_describe(s, o->max_memory, mem);
+    if (fclose(mem) != 0) {
+        free(text);
+        return EXIT_FAILED;
+    }
+    struct scenario_errors w;
+    scenario_warnings(s, &w);
+    struct check_report r = {s, text, (const char *const *)w.lines, w.n};
+    check_report_write(stdout, &r, o->format);
+    scenario_errors_free(&w);
+    free(text);
+    return EXIT_OK;
+}
 
 int cmd_check(int argc, char **argv, const struct cli_env *env)
 {
@@ -41,6 +82,7 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         {"set", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},
         {"max-memory", required_argument, NULL, 'M'},
+        {"format", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -82,8 +124,8 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         scenario_free(s);
         return EXIT_USAGE;
     }
-    scenario_describe(s, stdout);
-    memguard_describe(s, o.max_memory, stdout);
+    cli_print_warnings(s);
+    status = describe(s, &o);
     scenario_free(s);
-    return EXIT_OK;
+    return status;
 }

@@ -21,6 +21,7 @@ static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
     "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
     "                    [--fail-on-slo] [--log-y auto|on|off]\n"
+    "                    [--format text|json|csv|markdown]\n"
     "                    [--max-memory SIZE]\n"
     "                    [--max-in-flight N] [--shard I/N]\n"
     "\n"
@@ -68,6 +69,9 @@ static const char USAGE[] =
     "                     results/<name>.shard-I-of-N/); 'stampede merge'\n"
     "                     joins the N of them into the run's files (--plot\n"
     "                     and --fail-on-slo go to the merge)\n"
+    "  --format FORMAT    the table on stdout: text (default), json, csv or\n"
+    "                     markdown (the fields under their summary.json\n"
+    "                     paths, ratios as ratios, with 95 % half-widths)\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -240,7 +244,10 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
         fprintf(stderr, "stampede run: %s\n", err);
         goto out;
     }
-    report_print_table(stdout, &e);
+    if (o->w.format == FORMAT_TEXT)
+        report_print_table(stdout, &e);
+    else
+        report_write_table(stdout, &e, o->w.format);
     fflush(stdout);
     *broken = o->fail_on_slo && report_broken(&e);
     if (!o->w.quiet && e.complete)
@@ -276,6 +283,7 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
         status = EXIT_USAGE;
         goto out;
     }
+    cli_print_warnings(s);
     size_t selected[SCENARIO_MAX_POLICIES], n_selected;
     status = select_policies(s, &o, selected, &n_selected);
     if (status != EXIT_OK)

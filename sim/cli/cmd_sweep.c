@@ -28,6 +28,7 @@ static const char USAGE[] =
     "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
     "                      [--shard I/N]\n"
     "                      [--log-y auto|on|off]\n"
+    "                      [--format text|json|csv|markdown]\n"
     "\n"
     "Runs the scenario at every point of a grid (the cross product of the\n"
     "--vary values), each with N replications on common random numbers,\n"
@@ -82,6 +83,10 @@ static const char USAGE[] =
     "  --log-y WHEN       the figures' value axis on a log scale: auto\n"
     "                     (default: where a metric spans 1.5 decades), on,\n"
     "                     or off\n"
+    "  --format FORMAT    stdout: text (default: the verdicts, with --max or\n"
+    "                     --min), or the whole table as json, csv or\n"
+    "                     markdown (the rows of sweep.csv, the metrics under\n"
+    "                     their summary.json paths)\n"
     "  --quiet            no progress on stderr\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -228,10 +233,11 @@ static int write_sweep(const struct sweep_params *p, const struct sweep *s,
         return EXIT_FAILED;
     }
     int status = s->stopped ? cli_signal_status(env) : EXIT_OK;
-    if (p->n_constraints > 0) {
+    if (o->w.format != FORMAT_TEXT)
+        sweep_report_write_table(stdout, p, s, o->w.format);
+    else if (p->n_constraints > 0)
         sweep_report_print(stdout, p, s);
-        fflush(stdout);
-    }
+    fflush(stdout);
     if (!o->w.quiet)
         fprintf(stderr, "stampede: %s/sweep.csv%s\n", dir,
                 s->stopped ? " (interrupted: finished points only)" : "");
@@ -359,6 +365,7 @@ int cmd_sweep(int argc, char **argv, const struct cli_env *env)
         scenario_errors_print(&errors, stderr);
         goto out;
     }
+    cli_print_warnings(base);
     struct sweep_params p = {
         .file = o.w.file, .text = text, .len = len, .sets = o.w.args.sets,
         .n_sets = o.w.args.n_sets, .varies = o.varies, .n_varies = o.n_varies,

@@ -322,7 +322,7 @@ static void print_right(FILE *out, const char *text, int width)
  * come from the registry. A column with a `pair` shows two counts, "a / b"
  * (their headers joined the same way). The SLO's columns show only when
  * the scenario has an slo. */
-struct table_column {
+struct run_column {
     const char *field;
     const char *pair;
     double scale;
@@ -331,7 +331,7 @@ struct table_column {
     const char *undefined;   /* the cell of an undefined value */
 };
 
-static const struct table_column TABLE[] = {
+static const struct run_column TABLE[] = {
     {"hit_ratio", NULL, 100, 2, 13, "-"},
     {"latency_ms.p99", NULL, 1, 1, 15, "-"},
     {"worst_window.p99_ms", NULL, 1, 1, 15, "-"},
@@ -350,14 +350,14 @@ static const struct table_column TABLE[] = {
 #define N_TABLE (sizeof TABLE / sizeof TABLE[0])
 
 /* Whether a column shows: the SLO's only with an slo. */
-static bool shown(const struct table_column *c, bool slo)
+static bool shown(const struct run_column *c, bool slo)
 {
     struct metric_info m;
     return slo || !metric_find(c->field, &m) || !m.slo;
 }
 
 static void table_cell(char *out, size_t n, const struct aggregate *a,
-                       const struct table_column *c)
+                       const struct run_column *c)
 {
     if (!c->pair) {
         cell_with_ci(out, n, a, c->field, c->scale, c->decimals,
@@ -444,4 +444,63 @@ void report_print_table(FILE *out, const struct experiment *e)
     for (size_t i = 0; i < e->n; i++)
         if (e->results[i].n_done > 0)
             print_row(out, &e->results[i], slo);
+}
+
+/* ---- the table for tools (--format) ---- */
+
+/* The columns of the run table, a pair split in two, the SLO's only with
+ * an slo; then the share of collapsed replications and completeness.
+ * Returns how many (at most max). */
+static size_t format_columns(bool slo, struct table_column *out, size_t max)
+{
+    size_t n = 0;
+    out[n++] = (struct table_column){"label", "label", COLUMN_TEXT, 1, 0};
+    for (size_t i = 0; i < N_TABLE && n + 2 < max; i++) {
+        if (!shown(&TABLE[i], slo))
+            continue;
+        const char *fields[2] = {TABLE[i].field, TABLE[i].pair};
+        for (int k = 0; k < 2 && fields[k]; k++)
+            out[n++] = (struct table_column){fields[k], header_of(fields[k]),
+                                             COLUMN_METRIC, TABLE[i].scale,
+                                             TABLE[i].decimals};
+    }
+    out[n++] = (struct table_column){"collapsed_share", "collapsed",
+                                     COLUMN_NUMBER, 1, -1};
+    out[n++] = (struct table_column){"complete", "complete", COLUMN_NUMBER, 1,
+                                     0};
+    return n;
+}
+
+static void format_row(const struct policy_result *pr,
+                       const struct table_column *cols, size_t n,
+                       struct table_cell *row)
+{
+    struct aggregate a;
+    aggregate_policy_result(pr, &a);
+    row[0] = (struct table_cell){NAN, NAN, pr->spec->label};
+    for (size_t c = 1; c + 2 < n; c++)
+        row[c] = (struct table_cell){summary_get(&a.mean, cols[c].key),
+                                     a.n > 1 ? summary_get(&a.ci95,
+                                                           cols[c].key)
+                                             : NAN,
+                                     NULL};
+    row[n - 2] = (struct table_cell){a.collapsed_share, NAN, NULL};
+    row[n - 1] = (struct table_cell){all_complete(pr) ? 1 : 0, NAN, NULL};
+}
+
+void report_write_table(FILE *out, const struct experiment *e,
+                        enum out_format f)
+{
+    struct table_column cols[2 * N_TABLE + 3];
+    size_t n = format_columns(report_has_slo(e), cols,
+                              sizeof cols / sizeof cols[0]);
+    struct table_cell *cells = calloc(e->n * n + 1, sizeof *cells);
+    size_t rows = 0;
+    for (size_t i = 0; cells && i < e->n; i++)
+        if (e->results[i].n_done > 0)
+            format_row(&e->results[i], cols, n, &cells[n * rows++]);
+    struct table t = {"run", cols, n, cells, rows};
+    if (cells)
+        table_write(out, &t, f);
+    free(cells);
 }

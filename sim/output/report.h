@@ -12,6 +12,7 @@
 #include "experiment/experiment.h"
 #include "metric_registry.h"
 #include "output/outfile.h"
+#include "output/table.h"
 #include "scenario/scenario.h"
 
 /* timeseries.csv, written row by row while the runs go. The model's
@@ -69,6 +70,12 @@ char *report_scenario_text(const struct scenario *s, size_t *len);
  * the time to recover; over replications, means with their 95 %
  * half-widths, or the share that collapsed when the replications split. */
 void report_print_table(FILE *out, const struct experiment *e);
+
+/* The same table for tools (f: json, csv or markdown; table.h): the
+ * fields unscaled (ratios as ratios) under their summary.json paths, with
+ * the 95 % half-widths over replications (null with one). */
+void report_write_table(FILE *out, const struct experiment *e,
+                        enum out_format f);
 
 /* Whether the runs had an slo. */
 bool report_has_slo(const struct experiment *e);
