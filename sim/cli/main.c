@@ -32,6 +32,8 @@ static const struct cli_command COMMANDS[] = {
     {"check", "validate a scenario and describe what it simulates", cmd_check},
     {"fit", "fit a lognormal and a gamma to measured samples", cmd_fit},
     {"plot", "draw the figures of a run with gnuplot", cmd_plot},
+    {"compare", "put the results of two or more runs side by side",
+     cmd_compare},
     {"metrics", "list the metrics of every output: names, units, meanings",
      cmd_metrics},
     {"bench", "measure the simulator's speed", cmd_bench},

@@ -14,53 +14,8 @@
 #include "database.h"
 #include "kernel/config.h"
 #include "kernel/strutil.h"
+#include "output/results_file.h"
 #include "scenario/scenario.h"
-
-/* Run directories are small; a larger file is not one of ours. */
-#define MAX_INPUT_BYTES (64u << 20)
-
-static char *read_file(const char *path, char *err, size_t n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, n, "%s: cannot read: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *text = NULL;
-    size_t len = 0;
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 &&
-        (unsigned long long)st.st_size <= MAX_INPUT_BYTES)
-        text = malloc((size_t)st.st_size + 1);
-    if (text) {
-        len = fread(text, 1, (size_t)st.st_size, f);
-        text[len] = '\0';
-    }
-    if (!text || ferror(f)) {
-        snprintf(err, n, "%s: cannot read: %s", path,
-                 text ? strerror(errno) : "too large or out of memory");
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    return text;
-}
-
-static cJSON *read_json(const char *path, char *err, size_t n)
-{
-    char *text = read_file(path, err, n);
-    if (!text)
-        return NULL;
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!cJSON_IsObject(root)) {
-        snprintf(err, n, "%s: not a JSON object; was it written by "
-                 "'stampede run'?", path);
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
-}
 
 /* What a run directory must hold to be plotted, checked in the order a
  * user would fix it. */
@@ -93,7 +48,7 @@ static enum plot_input_status check_dir(const char *dir, const char *csv,
 static enum plot_input_status read_labels(const char *path, char **labels,
                                           char *err, size_t n)
 {
-    cJSON *root = read_json(path, err, n);
+    cJSON *root = results_read_json(path, err, n);
     if (!root)
         return PLOT_INPUT_BAD;
     const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
@@ -213,7 +168,7 @@ static enum plot_input_status read_slo(const char *path,
         *out = str_printf("%s", "");
         return *out ? PLOT_INPUT_OK : PLOT_INPUT_NO_MEMORY;
     }
-    cJSON *root = read_json(path, err, n);
+    cJSON *root = results_read_json(path, err, n);
     if (!root)
         return PLOT_INPUT_BAD;
     size_t len = 0;

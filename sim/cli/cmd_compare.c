@@ -1,0 +1,160 @@
+/*
+ * cmd_compare.c — `stampede compare`: result folders side by side.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "kernel/strutil.h"
+#include "output/compare_plot.h"
+#include "output/comparison_out.h"
+#include "output/outdir.h"
+#include "output/outfile.h"
+
+static const char USAGE[] =
+    "Usage: stampede compare DIR1 DIR2 [DIR3]... [--out DIR] [--no-plot]\n"
+    "                        [--format text|json|csv|markdown] [--quiet]\n"
+    "\n"
+    "Puts the results of two or more runs side by side (folders 'stampede\n"
+    "run' wrote: the same scenario with other settings, or other\n"
+    "scenarios), named A, B, C... in the order given. For each policy label,\n"
+    "each metric of summary.json ('stampede metrics'): every folder's value\n"
+    "(the mean over its replications, with its 95 % half-width), its\n"
+    "difference from A's, and whether the two 95 % intervals separate\n"
+    "(\"separate\": the difference is not chance; \"overlap\": it may be; with\n"
+    "one replication there is no interval: \"cannot tell\" — rerun with\n"
+    "--reps). Metrics no folder has are left out.\n"
+    "\n"
+    "Writes into DIR (default results/compare/; a rerun replaces it):\n"
+    "  compare.json        the comparison, as --format json prints it\n"
+    "  compare.png         the timelines overlaid: hit ratio, queries at the\n"
+    "                      database, p99 latency and errors; a colour per\n"
+    "                      label, a dash pattern per folder (gnuplot, from\n"
+    "                      compare_figure.dat)\n"
+    "\n"
+    "Options:\n"
+    "  --out DIR          where to write\n"
+    "  --no-plot          no figure\n"
+    "  --format FORMAT    stdout: text (default), json, csv or markdown\n"
+    "  --quiet            no progress on stderr\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 done, 1 failure (or the figure failed: the rest is\n"
+    "written), 2 bad usage or a folder that is not a run's results.\n";
+
+struct compare_options {
+    const char *out_dir;
+    bool no_plot, quiet;
+    enum out_format format;
+    const char **dirs;
+    size_t n_dirs;
+};
+
+static int parse_options(int argc, char **argv, struct compare_options *o)
+{
+    static const struct option OPTIONS[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"no-plot", no_argument, NULL, 'N'},
+        {"format", required_argument, NULL, 'T'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":hq", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            if (cli_out_dir_option("compare", optarg, &o->out_dir))
+                return EXIT_USAGE;
+            break;
+        case 'N': o->no_plot = true; break;
+        case 'q': o->quiet = true; break;
+        case 'T':
+            if (!out_format_parse(optarg, &o->format))
+                return cli_usage_error("compare", "--format: expected text, "
+                                       "json, csv or markdown, got '%s'",
+                                       optarg);
+            break;
+        case 'h': fputs(USAGE, stdout); return -1;
+        default: return cli_getopt_error("compare", c, argv);
+        }
+    }
+    if (argc - optind < 2)
+        return cli_usage_error("compare", "give two or more result folders "
+                               "(what 'stampede run --out DIR' wrote)");
+    o->dirs = (const char **)argv + optind;
+    o->n_dirs = (size_t)(argc - optind);
+    return EXIT_OK;
+}
+
+/* compare.json and the figure into the directory being written. */
+static int write_files(const struct comparison *c,
+                       const struct compare_options *o, const char *tmp,
+                       const char *dir)
+{
+    char err[512];
+    char *json = str_printf("%s/compare.json", tmp);
+    struct outfile f;
+    bool ok = json && outfile_open(&f, json, err, sizeof err);
+    if (ok) {
+        comparison_write(f.fp, c, ROWS_ALL, FORMAT_JSON);
+        ok = outfile_commit(&f, err, sizeof err);
+    }
+    free(json);
+    if (!ok) {
+        fprintf(stderr, "stampede compare: %s\n", err);
+        return EXIT_FAILED;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "stampede: %s/compare.json\n", dir);
+    if (o->no_plot)
+        return EXIT_OK;
+    char title[256] = "";
+    for (size_t i = 0; i < c->n_folders; i++) {
+        size_t len = strlen(title);
+        snprintf(title + len, sizeof title - len, "%s%s %s", i ? " vs " : "",
+                 c->folders[i].name, c->folders[i].scenario);
+    }
+    return compare_plot_render(c, tmp, dir, title, o->quiet) ? EXIT_OK
+                                                             : EXIT_FAILED;
+}
+
+int cmd_compare(int argc, char **argv, const struct cli_env *env)
+{
+    (void)env;
+    struct compare_options o = {0};
+    int status = parse_options(argc, argv, &o);
+    if (status != EXIT_OK)
+        return status < 0 ? EXIT_OK : status;
+    const char *dir = o.out_dir ? o.out_dir : "results/compare";
+    if ((status = cli_results_dir("compare", dir)) != EXIT_OK)
+        return status;
+    char err[1024];
+    struct comparison c;
+    if (!comparison_of_folders(o.dirs, o.n_dirs, &c, err, sizeof err)) {
+        fprintf(stderr, "stampede compare: %s\n", err);
+        comparison_free(&c);
+        return EXIT_USAGE;
+    }
+    comparison_write(stdout, &c, ROWS_ALL, o.format);
+    fflush(stdout);
+    struct outdir out;
+    if (!outdir_begin(&out, dir, err, sizeof err)) {
+        fprintf(stderr, "stampede compare: %s\n", err);
+        comparison_free(&c);
+        return EXIT_FAILED;
+    }
+    status = write_files(&c, &o, out.tmp, dir);
+    if (!outdir_commit(&out, err, sizeof err)) {
+        fprintf(stderr, "stampede compare: %s\n", err);
+        status = EXIT_FAILED;
+    }
+    outdir_abort(&out);
+    comparison_free(&c);
+    return status;
+}
