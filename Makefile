@@ -2,8 +2,9 @@
 #
 #   make          build build/stampede
 #   make demo     install what is missing, build, run the hot-key story
-#   make test     the include check, then install what is missing, unit
-#                 tests (plain and under ASan + UBSan), validation tests
+#   make test     the include check, then install what is missing (and a
+#                 browser, chromium, to open the HTML report in), unit tests
+#                 (plain and under ASan + UBSan), validation tests
 #                 (optimised), and examples/parallel.sh (GNU parallel) on a
 #                 small sweep against the unsharded sweep
 #   make test-slurm  examples/slurm/sweep.sbatch on a single-node Slurm
@@ -143,7 +144,7 @@ check-mutants:
 	@tools/mutate --list > /dev/null
 
 test: check-includes check-mutants
-	@tools/deps.sh
+	@tools/deps.sh test
 	@$(MAKE) --no-print-directory unit-tests validation-tests parallel-example
 
 # The sweep of examples/parallel.sh, sliced and merged (a few seconds).
@@ -152,7 +153,7 @@ parallel-example: $(BUILD)/stampede
 	@tests/parallel-example.sh $(BUILD)/stampede
 
 test-slurm:
-	@tools/deps.sh
+	@tools/deps.sh slurm
 	@$(MAKE) --no-print-directory $(BUILD)/stampede
 	@echo "== examples/slurm/sweep.sbatch on a single-node Slurm"
 	@tests/slurm-example.sh $(BUILD)/stampede

@@ -34,6 +34,8 @@ static const struct cli_command COMMANDS[] = {
     {"plot", "draw the figures of a run with gnuplot", cmd_plot},
     {"compare", "put the results of two or more runs side by side",
      cmd_compare},
+    {"report", "write a run's results as one page (HTML and Markdown)",
+     cmd_report},
     {"metrics", "list the metrics of every output: names, units, meanings",
      cmd_metrics},
     {"bench", "measure the simulator's speed", cmd_bench},
