@@ -237,6 +237,7 @@ static bool create_parts(struct world *w)
     if (!w->sim || !create_streams(w))
         return false;
     sim_set_stop_flag(w->sim, w->p.stop);
+    sim_set_ticker(w->sim, WORLD_TICK, w->p.ticker, w->p.ticker_ctx);
     /* a replayed key takes its warm state when it first appears */
     struct cache_config cache = m->cache;
     if (m->workload.replay)

@@ -52,7 +52,14 @@ struct world_params {
     window_sink sink;                    /* each window as it closes */
     void *sink_ctx;
     long max_in_flight;                  /* 0: WORLD_MAX_IN_FLIGHT */
+    sim_tick_fn ticker;                  /* progress, every WORLD_TICK
+                                            events; may be NULL */
+    void *ticker_ctx;
 };
+
+/* Events between two calls of a world's ticker: at 5-10 M events/s, a
+ * few dozen calls a second. */
+#define WORLD_TICK 131072
 
 enum world_end {
     WORLD_COMPLETE,

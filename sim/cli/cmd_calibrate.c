@@ -491,9 +491,9 @@ static int resolve_cost(const struct scenario *s,
     return check_field(s, s->policies[o->policy].ops, p->cost, "--cost");
 }
 
-static void show_progress(double spent, void *ctx)
+static void show_progress(double spent, uint64_t events, void *ctx)
 {
-    progress_update(ctx, (size_t)spent);
+    progress_update(ctx, (size_t)spent, events);
 }
 
 /* NULL when the -j workers' worlds of s fit in max_memory; else the
@@ -584,7 +584,7 @@ static int run_pilot(const struct calibrate_params *p, struct pilot *pilot,
         fprintf(stderr, "stampede calibrate: %s\n", err);
         return EXIT_FAILED;
     }
-    progress_update(bar, (size_t)pilot->spent);
+    progress_update(bar, (size_t)pilot->spent, 0);
     return EXIT_OK;
 }
 

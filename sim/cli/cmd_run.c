@@ -15,6 +15,7 @@
 #include "experiment/memguard.h"
 #include "output/outdir.h"
 #include "output/report.h"
+#include "cli/progress.h"
 #include "scenario/scenario.h"
 
 static const char USAGE[] =
@@ -165,11 +166,41 @@ static int select_policies(const struct scenario *s, const struct run_options *o
     return EXIT_OK;
 }
 
+/* What run shows while it goes: on a terminal, the line of progress.h;
+ * after each run, a line saying how it went. */
+struct run_progress {
+    struct progress line;
+    double duration;         /* of one run, simulated seconds */
+    size_t runs, n_runs;     /* finished, and in all */
+    unsigned reps;
+    double done_before;      /* simulated seconds of the finished runs */
+    uint64_t events_before;
+};
+
+static void run_ticked(const struct policy_spec *spec, unsigned rep,
+                       double now, uint64_t events, void *ctx)
+{
+    struct run_progress *rp = ctx;
+    char what[160];
+    if (rp->reps > 1)
+        snprintf(what, sizeof what, "%s rep %u/%u: t %.1f s of %.0f s",
+                 spec->label, rep + 1, rp->reps, now, rp->duration);
+    else
+        snprintf(what, sizeof what, "%s (%zu/%zu): t %.1f s of %.0f s",
+                 spec->label, rp->runs + 1, rp->n_runs, now, rp->duration);
+    progress_time(&rp->line, rp->done_before + now,
+                  rp->events_before + events, what);
+}
+
 static void report_progress(const struct policy_spec *spec, unsigned rep,
                             const struct world_result *r, double wall_s,
                             void *ctx)
 {
-    (void)ctx;
+    struct run_progress *rp = ctx;
+    rp->runs++;
+    rp->done_before += rp->duration;
+    rp->events_before += r->events;
+    progress_clear(&rp->line);
     fprintf(stderr, "stampede: %s", spec->label);
     if (rep > 0 || !r)
         fprintf(stderr, " rep %u", rep);
@@ -225,14 +256,23 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
         fprintf(stderr, "stampede run: %s\n", csv ? err : "out of memory");
         goto out;
     }
+    struct run_progress rp = {
+        .duration = s->model.duration, .n_runs = n_selected * o->w.reps,
+        .reps = o->w.reps,
+    };
+    progress_init_time(&rp.line, "run", s->model.duration *
+                       (double)rp.n_runs, o->w.quiet, env->stderr_is_tty);
     struct experiment_params p = {
         .scenario = s, .policies = selected, .n_policies = n_selected,
         .replications = o->w.reps, .stop = env->stop,
         .max_in_flight = o->w.max_in_flight,
         .sink = timeseries_row, .sink_ctx = &ts,
-        .observer = o->w.quiet ? NULL : report_progress,
+        .observer = o->w.quiet ? NULL : report_progress, .observer_ctx = &rp,
+        .ticker = rp.line.enabled ? run_ticked : NULL, .ticker_ctx = &rp,
     };
-    if (!experiment_run(&p, &e, err, sizeof err)) {
+    bool ran = experiment_run(&p, &e, err, sizeof err);
+    progress_clear(&rp.line);
+    if (!ran) {
         timeseries_abort(&ts);
         fprintf(stderr, "stampede run: %s\n", err);
         goto out;

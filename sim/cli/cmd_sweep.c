@@ -197,10 +197,11 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
     return EXIT_OK;
 }
 
-static void show_progress(size_t done, size_t total, void *ctx)
+static void show_progress(size_t done, size_t total, uint64_t events,
+                          void *ctx)
 {
     (void)total;
-    progress_update(ctx, done);
+    progress_update(ctx, done, events);
 }
 
 /* Whether the figures can be drawn: one varied parameter, with numbers. */

@@ -1,27 +1,50 @@
 /*
- * progress.h — progress of a long command on stderr: a bar with the count
- * and an ETA when stderr is a terminal, a plain line now and then when it
- * is not (a log file), nothing when quiet.
+ * progress.h — progress of a long command on stderr. On a terminal, one
+ * line rewritten in place: a bar, the percentage to a tenth, the
+ * simulated time (run) or the points done of all (sweep, calibrate), the
+ * events simulated per second, and an ETA; the bar is coloured unless
+ * NO_COLOR is set (no-color.org). Not on a terminal (a log file), a
+ * plain line now and then; nothing when quiet.
  */
 #ifndef STAMPEDE_PROGRESS_H
 #define STAMPEDE_PROGRESS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct progress {
     const char *command;    /* "sweep" */
-    const char *unit;       /* "points" */
-    size_t total;
-    bool enabled, tty;
+    const char *unit;       /* "points"; NULL: simulated seconds (run) */
+    double total;           /* points, or simulated seconds */
+    bool enabled, tty, colour;
     double start;           /* wall clock */
+    double last_draw;       /* wall clock of the last line drawn */
+    int last_width;         /* characters of that line */
     int last_decile;        /* plain mode: the last tenth reported */
+    double done;            /* points, or simulated seconds */
+    uint64_t events;        /* simulated so far */
 };
 
+/* Counting `total` units (sweep: points; calibrate: values). */
 void progress_init(struct progress *p, const char *command, const char *unit,
                    size_t total, bool quiet, bool tty);
-void progress_update(struct progress *p, size_t done);
-/* Ends the bar's line (terminal). */
+/* `done` units, `events` simulated in all so far. */
+void progress_update(struct progress *p, size_t done, uint64_t events);
+
+/* Following `total` simulated seconds (run: each policy's replications
+ * one after another): only on a terminal. */
+void progress_init_time(struct progress *p, const char *command,
+                        double total, bool quiet, bool tty);
+/* `done` simulated seconds and `events` in all; `what` says where the
+ * run going is ("lock 2/3: t 23.4 s of 60 s"). Redrawn at most ten times
+ * a second. */
+void progress_time(struct progress *p, double done, uint64_t events,
+                   const char *what);
+
+/* Erases the line (terminal), so that another can be printed. */
+void progress_clear(struct progress *p);
+/* Ends the line (terminal). */
 void progress_finish(struct progress *p);
 
 #endif

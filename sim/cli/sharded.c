@@ -129,10 +129,11 @@ static bool deliver_sweep(size_t item, const struct rep_result *reps,
     return ok;
 }
 
-static void show_progress(size_t done, size_t total, void *ctx)
+static void show_progress(size_t done, size_t total, uint64_t events,
+                          void *ctx)
 {
     (void)total;
-    progress_update(ctx, done);
+    progress_update(ctx, done, events);
 }
 
 int sharded_sweep(const struct sweep_params *p, const struct scenario *base,

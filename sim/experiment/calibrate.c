@@ -38,6 +38,7 @@ struct job {
 /* What one replication gives back. */
 struct rep_out {
     bool complete;
+    uint64_t events;      /* the run simulated (progress) */
     struct run_summary summary;
 };
 
@@ -91,6 +92,7 @@ static void *run_job(size_t index, size_t *size, void *ctx)
     }
     if (ok) {
         out->complete = e.complete;
+        out->events = e.results[0].reps[0].events;
         out->summary = e.results[0].reps[0].summary;
     }
     experiment_free(&e);
@@ -116,8 +118,9 @@ static void take_job(size_t index, void *result, size_t size, size_t done,
         pt->complete &= out->complete;
         b->got[index] = true;
         b->c->spent += b->p->duration;
+        b->c->events += out->events;
         if (b->p->progress)
-            b->p->progress(b->c->spent, b->p->progress_ctx);
+            b->p->progress(b->c->spent, b->c->events, b->p->progress_ctx);
     }
     free(result);
 }

@@ -43,6 +43,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "experiment/aggregate.h"
 #include "experiment/constraint.h"
@@ -92,8 +93,9 @@ struct calibrate_params {
     double duration;                   /* simulated seconds of one run */
     double budget;                     /* simulated seconds in all */
     double spent;                      /* spent before (the pilot) */
-    /* after each run, the simulated seconds spent so far */
-    void (*progress)(double spent, void *ctx);
+    /* after each run, the simulated seconds spent so far and the events
+     * the search's runs simulated */
+    void (*progress)(double spent, uint64_t events, void *ctx);
     void *progress_ctx;
 };
 
@@ -104,6 +106,7 @@ struct calibration {
     bool stopped;            /* interrupted */
     bool budget_spent;       /* the evidence loop ran out of budget */
     double spent;            /* simulated seconds, the pilot's included */
+    uint64_t events;         /* simulated by the search's runs (progress) */
     double reserved;         /* of the budget, held for the refinement */
 };
 

@@ -22,6 +22,18 @@ static void relay_row(const struct window_row *row, void *ctx)
     r->p->sink(row, r->rep, r->ops, r->p->sink_ctx);
 }
 
+struct tick_relay {
+    const struct experiment_params *p;
+    const struct policy_spec *spec;
+    unsigned rep;
+};
+
+static void relay_tick(void *ctx, double now, uint64_t events)
+{
+    const struct tick_relay *t = ctx;
+    t->p->ticker(t->spec, t->rep, now, events, t->p->ticker_ctx);
+}
+
 /* One world: one policy, one replication. Returns false only when the
  * world could not be built. */
 static bool run_one(const struct experiment_params *p,
@@ -34,6 +46,8 @@ static bool run_one(const struct experiment_params *p,
      * would in the whole */
     unsigned index = p->first_replication + rep;
     struct sink_relay relay = {p, index, spec->ops};
+    /* progress counts the replications this run makes */
+    struct tick_relay tick = {p, spec, rep};
     struct world_params wp = {
         .model = &s->model,
         .policy = spec->ops,
@@ -45,6 +59,8 @@ static bool run_one(const struct experiment_params *p,
         .sink = p->sink ? relay_row : NULL,
         .sink_ctx = &relay,
         .max_in_flight = p->max_in_flight,
+        .ticker = p->ticker ? relay_tick : NULL,
+        .ticker_ctx = &tick,
     };
     double start = wall_clock();
     struct world *w = world_create(&wp, err, n);

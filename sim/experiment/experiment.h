@@ -24,6 +24,11 @@ typedef void (*run_observer)(const struct policy_spec *spec, unsigned rep,
                              const struct world_result *result, double wall_s,
                              void *ctx);
 
+/* Told, while a run goes, how far it is (simulated seconds) and the
+ * events it dispatched so far (progress display). */
+typedef void (*run_ticker)(const struct policy_spec *spec, unsigned rep,
+                           double now, uint64_t events, void *ctx);
+
 struct experiment_params {
     const struct scenario *scenario;
     const size_t *policies;       /* indices into scenario->policies */
@@ -38,6 +43,8 @@ struct experiment_params {
     void *sink_ctx;
     run_observer observer;        /* may be NULL: after each run */
     void *observer_ctx;
+    run_ticker ticker;            /* may be NULL: while each run goes */
+    void *ticker_ctx;
 };
 
 struct rep_result {

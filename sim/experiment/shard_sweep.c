@@ -25,6 +25,7 @@ struct sweep_slice {
     size_t next;                   /* the first place not yet delivered */
     size_t size;                   /* places in the slice */
     bool failed;                   /* a delivery failed */
+    uint64_t events;               /* simulated so far (progress) */
 };
 
 /* A worker's job: place j of the slice, every policy at its replication. */
@@ -71,6 +72,8 @@ static void take_item(size_t j, void *result, size_t size, size_t done,
         return;
     }
     sl->waiting[j] = result;
+    for (size_t k = 0; k < sl->n_labels; k++)
+        sl->events += ((const struct rep_result *)result)[k].events;
     while (sl->next < sl->size && sl->waiting[sl->next]) {
         struct rep_result *r = sl->waiting[sl->next];
         size_t item = shard_item(sl->sh, sl->next);
@@ -80,7 +83,7 @@ static void take_item(size_t j, void *result, size_t size, size_t done,
         sl->waiting[sl->next++] = NULL;
     }
     if (sl->p->progress)
-        sl->p->progress(done, sl->size, sl->p->progress_ctx);
+        sl->p->progress(done, sl->size, sl->events, sl->p->progress_ctx);
 }
 
 bool shard_run_sweep(const struct sweep_params *p, const struct shard *sh,
@@ -90,7 +93,7 @@ bool shard_run_sweep(const struct sweep_params *p, const struct shard *sh,
 {
     size_t total = sweep_point_count(p) * p->reps;
     struct sweep_slice sl = {p, sh, labels, n_labels, deliver, ctx, NULL, 0,
-                             shard_size(sh, total), false};
+                             shard_size(sh, total), false, 0};
     *stopped = false;
     sl.waiting = calloc(sl.size ? sl.size : 1, sizeof *sl.waiting);
     if (!sl.waiting) {

@@ -326,6 +326,8 @@ bool sweep_point_aggregate(const struct experiment *e, unsigned reps,
         const struct policy_result *pr = &e->results[i];
         ok = aggregate_policy_result(pr, &res[i].agg);
         res[i].complete = ok && pr->n_done == reps && e->complete;
+        for (unsigned k = 0; k < pr->n_done; k++)
+            res[i].events += pr->reps[k].events;
     }
     return ok;
 }
@@ -386,8 +388,11 @@ static void take_result(size_t point, void *result, size_t size, size_t done,
     pt->n_policies = run->out->n_labels;
     pt->policies = result;
     sweep_point_judge(run->p, pt);
+    for (size_t i = 0; i < pt->n_policies; i++)
+        run->out->events += pt->policies[i].events;
     if (run->p->progress)
-        run->p->progress(done, run->out->n_points, run->p->progress_ctx);
+        run->p->progress(done, run->out->n_points, run->out->events,
+                         run->p->progress_ctx);
 }
 
 bool sweep_pick_labels(const struct sweep_params *p, struct sweep *out)

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "experiment/aggregate.h"
@@ -44,6 +45,7 @@ struct point_policy {
     struct aggregate agg;
     bool complete;        /* every replication ran to its end */
     bool meets;           /* complete, and every constraint holds */
+    uint64_t events;      /* its replications simulated (progress) */
     int binding;          /* the first constraint it breaks; -1: none */
 };
 
@@ -72,8 +74,9 @@ struct sweep_params {
                                                is judged on them */
     size_t n_constraints;
     const volatile sig_atomic_t *stop;
-    /* called after each finished point (progress) */
-    void (*progress)(size_t done, size_t total, void *ctx);
+    /* called after each finished point (progress), with the events its
+     * worlds and all the points before simulated */
+    void (*progress)(size_t done, size_t total, uint64_t events, void *ctx);
     void *progress_ctx;
 };
 
@@ -84,6 +87,7 @@ struct sweep {
     size_t n_labels;
     bool slo;                        /* the scenario has an slo */
     bool stopped;                    /* interrupted: some points missing */
+    uint64_t events;                 /* simulated by the points done */
 };
 
 /* The value of vary `v` at point `p` (points enumerate the cross product,

@@ -53,6 +53,11 @@ struct sim {
     uint64_t dispatched;
     size_t n_dead;       /* cancelled events still in the heap */
     const volatile sig_atomic_t *stop_flag;
+    /* the ticker: called when `dispatched` reaches next_tick, then every
+     * tick_every events (UINT64_MAX: never) */
+    uint64_t next_tick, tick_every;
+    sim_tick_fn tick;
+    void *tick_ctx;
     bool halted;
     bool out_of_memory;
     /* While a handler runs, its own node still sits at the top of the heap:
@@ -71,6 +76,7 @@ struct sim *sim_create(void)
         free(sim);
         return NULL;
     }
+    sim->next_tick = UINT64_MAX;
     return sim;
 }
 
@@ -96,6 +102,16 @@ void sim_halt(struct sim *sim) { sim->halted = true; }
 void sim_set_stop_flag(struct sim *sim, const volatile sig_atomic_t *flag)
 {
     sim->stop_flag = flag;
+}
+
+void sim_set_ticker(struct sim *sim, uint64_t every, sim_tick_fn fn,
+                    void *ctx)
+{
+    bool on = fn && every > 0;
+    sim->tick = fn;
+    sim->tick_ctx = ctx;
+    sim->tick_every = every;
+    sim->next_tick = on ? sim->dispatched + every : UINT64_MAX;
 }
 
 static bool grow_slots(struct sim *sim)
@@ -232,6 +248,11 @@ enum sim_status sim_run(struct sim *sim, double until)
         sim->dispatched++;
         sim->top_consumed = true;
         s.fn(sim, s.payload);
+        /* one comparison per event; the ticker only reads the clock */
+        if (sim->dispatched == sim->next_tick) {
+            sim->next_tick += sim->tick_every;
+            sim->tick(sim->tick_ctx, sim->now, sim->dispatched);
+        }
         if (sim->top_consumed) {
             heap_pop(&sim->queue);
             sim->top_consumed = false;

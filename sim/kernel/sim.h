@@ -68,6 +68,16 @@ enum sim_status sim_run(struct sim *sim, double until);
  * non-zero (signal handlers set it). NULL disables the check. */
 void sim_set_stop_flag(struct sim *sim, const volatile sig_atomic_t *flag);
 
+/* A ticker: told the clock and the events dispatched so far, now and
+ * then, so that a progress display can follow a long run. It must not
+ * schedule, cancel or halt (the run stays what it would be without it). */
+typedef void (*sim_tick_fn)(void *ctx, double now, uint64_t events);
+
+/* Calls fn every `every` dispatched events, after the handler of the
+ * every-th, counted from now; fn NULL or every 0: no ticker. */
+void sim_set_ticker(struct sim *sim, uint64_t every, sim_tick_fn fn,
+                    void *ctx);
+
 /* Asks the run loop to stop after the current handler (SIM_HALTED). */
 void sim_halt(struct sim *sim);
 

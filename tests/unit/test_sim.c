@@ -29,6 +29,78 @@ static void record_mark(struct sim *sim, void *p)
     m->trace->n++;
 }
 
+/* Records each call of a ticker. */
+struct ticks {
+    double now[16];
+    uint64_t events[16];
+    int n;
+};
+
+static void record_tick(void *ctx, double now, uint64_t events)
+{
+    struct ticks *t = ctx;
+    if (t->n < 16) {
+        t->now[t->n] = now;
+        t->events[t->n] = events;
+    }
+    t->n++;
+}
+
+/* Ten events at t = 1..10, one of them cancelled (it never counts): a
+ * ticker every 3 events sees events 3, 6 and 9 (at t = 3, 7 and 10),
+ * counted from when it was set; without one, the same run. */
+START_TEST(ticker_sees_every_nth_event)
+{
+    for (int with = 0; with < 2; with++) {
+        struct sim *sim = sim_create();
+        struct trace tr = {0};
+        struct mark marks[11];
+        event_id ids[11];
+        for (int i = 1; i <= 10; i++) {
+            marks[i] = (struct mark){&tr, i};
+            ids[i] = sim_schedule(sim, i, record_mark, &marks[i]);
+        }
+        sim_cancel(sim, ids[5]);
+        struct ticks t = {0};
+        if (with)
+            sim_set_ticker(sim, 3, record_tick, &t);
+        ck_assert_int_eq(sim_run(sim, 100), SIM_DRAINED);
+        ck_assert_int_eq(tr.n, 9);
+        ck_assert_int_eq(tr.order[4], 6);
+        ck_assert_int_eq(t.n, with ? 3 : 0);
+        if (with) {
+            ck_assert_uint_eq(t.events[0], 3);
+            ck_assert_uint_eq(t.events[2], 9);
+            ck_assert_double_eq(t.now[0], 3);
+            ck_assert_double_eq(t.now[1], 7);
+            ck_assert_double_eq(t.now[2], 10);
+        }
+        sim_destroy(sim);
+    }
+    /* set after some events: counted from there; every 0 or no function:
+     * off */
+    struct sim *sim = sim_create();
+    struct trace tr = {0};
+    struct mark marks[6];
+    for (int i = 0; i < 6; i++) {
+        marks[i] = (struct mark){&tr, i};
+        sim_schedule(sim, i + 1, record_mark, &marks[i]);
+    }
+    struct ticks t = {0};
+    sim_run(sim, 2);   /* two events */
+    sim_set_ticker(sim, 2, record_tick, &t);
+    sim_run(sim, 100);
+    ck_assert_int_eq(t.n, 2);
+    ck_assert_uint_eq(t.events[0], 4);
+    ck_assert_uint_eq(t.events[1], 6);
+    sim_set_ticker(sim, 0, record_tick, &t);
+    sim_schedule(sim, 200, record_mark, &marks[0]);
+    sim_run(sim, 300);
+    ck_assert_int_eq(t.n, 2);
+    sim_destroy(sim);
+}
+END_TEST
+
 START_TEST(events_run_in_time_order)
 {
     struct sim *sim = sim_create();
@@ -442,6 +514,7 @@ TEST_SUITE(sim_suite)
     tcase_add_test(tc, a_running_event_is_not_pending);
     tcase_add_test(tc, dropped_dead_events_no_longer_count);
     tcase_add_test(tc, heap_build_orders_any_array);
+    tcase_add_test(tc, ticker_sees_every_nth_event);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

@@ -68,7 +68,7 @@ static void make_fixture(struct fixture *f)
         f->points[k] = (struct sweep_point){true, 2, f->pp[k]};
     f->labels[0] = "none";
     f->labels[1] = "lock";
-    f->sweep = (struct sweep){3, f->points, f->labels, 2, false, false};
+    f->sweep = (struct sweep){3, f->points, f->labels, 2, false, false, 0};
 }
 
 /* The rows of the block of label `label`: each row's numbers. */

@@ -1,0 +1,154 @@
+/*
+ * test_progress.c — progress on a terminal (sim/cli/progress.c): run,
+ * sweep and calibrate under a pseudo-terminal show the percentage to a
+ * tenth, where they are, events per second and an ETA; NO_COLOR takes
+ * the colour away; not on a terminal there is no such line.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pty.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../support.h"
+
+/* Runs the binary with args on a pseudo-terminal (its stdout and stderr);
+ * everything it wrote there, and its exit status in *status. NO_COLOR is
+ * set to `no_colour` (NULL: unset). */
+static char *run_on_tty(const char *const *args, const char *no_colour,
+                        int *status)
+{
+    char **argv = stampede_argv(args);
+    int master;
+    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (no_colour)
+            setenv("NO_COLOR", no_colour, 1);
+        else
+            unsetenv("NO_COLOR");
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(master, buf, sizeof buf);
+        if (n > 0)
+            fwrite(buf, 1, (size_t)n, out);
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else
+            break;   /* EIO: the child closed the terminal */
+    }
+    fclose(out);
+    close(master);
+    waitpid(pid, status, 0);
+    free(argv);
+    return text;
+}
+
+static bool matches(const char *text, const char *pattern)
+{
+    regex_t re;
+    ck_assert_int_eq(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+    bool yes = regexec(&re, text, 0, NULL, 0) == 0;
+    regfree(&re);
+    return yes;
+}
+
+/* Long enough to tick (a world reports every 131072 events). */
+static const char SCENARIO[] =
+    "{\"duration\": \"20s\", \"cache\": {\"ttl\": \"5s\"},\n"
+    " \"workload\": {\"arrivals\": {\"rate\": 20000}},\n"
+    " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"per\"}]}\n";
+
+START_TEST(run_shows_progress_on_a_terminal)
+{
+    char *tmp = make_temp_dir();
+    char *file = write_text_file(tmp, "p.json", SCENARIO);
+    char *out = path_in(tmp, "out");
+    const char *args[] = {"run", file, "--out", out, NULL};
+    int status;
+    char *text = run_on_tty(args, NULL, &status);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", text);
+    /* the line: a coloured bar, a percentage to a tenth, the run and its
+     * simulated time, events per second, an ETA, rewritten in place */
+    ck_assert_msg(matches(text, "\r\033\\[32m\\[[#.]+\\]\033\\[0m +[0-9]+\\.[0-9] % "
+                                " (none|per) \\([12]/2\\): t [0-9]+\\.[0-9] s "
+                                "of 20 s  [0-9.]+ [Mk] events/s  ETA [0-9]"),
+                  "no progress line in:\n%s", text);
+    /* and the per-run lines and the table still come */
+    ck_assert_ptr_nonnull(strstr(text, "stampede: per: 20 s simulated"));
+    ck_assert_ptr_nonnull(strstr(text, "hit %"));
+    free(text);
+    /* NO_COLOR: the same line, no escape sequence at all */
+    text = run_on_tty(args, "1", &status);
+    ck_assert_msg(matches(text, "\r\\[[#.]+\\] +[0-9]+\\.[0-9] % "), "%s",
+                  text);
+    ck_assert_ptr_null(strchr(text, '\033'));
+    free(text);
+    /* not a terminal: no progress line */
+    struct cmd_result r = run_stampede(args);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_null(strchr(r.err, '\r'));
+    ck_assert_ptr_null(strstr(r.err, "events/s"));
+    cmd_result_free(&r);
+    remove_tree(tmp);
+    free(out);
+    free(file);
+    free(tmp);
+}
+END_TEST
+
+START_TEST(sweep_and_calibrate_count_points)
+{
+    char *tmp = make_temp_dir();
+    char *file = write_text_file(tmp, "p.json", SCENARIO);
+    char *out = path_in(tmp, "out");
+    const char *sweep[] = {"sweep", file, "--vary", "database.cores=4,8",
+                           "--reps", "1", "-j", "1", "--no-plot", "--out",
+                           out, "--set", "duration=3s", NULL};
+    int status;
+    char *text = run_on_tty(sweep, "1", &status);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", text);
+    ck_assert_msg(matches(text, "\r\\[#+\\] 100\\.0 %  2/2 points  [0-9.]+ "
+                                "[Mk] events/s  ETA 0s"),
+                  "%s", text);
+    ck_assert_msg(matches(text, "\r\\[#*\\.+\\]  50\\.0 %  1/2 points  "),
+                  "%s", text);
+    free(text);
+    const char *calibrate[] = {"calibrate", file, "--policy", "per",
+                               "--range", "0.5:4", "--reps", "2", "-j", "2",
+                               "--no-plot", "--out", out, "--set",
+                               "duration=2s", NULL};
+    text = run_on_tty(calibrate, "1", &status);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", text);
+    ck_assert_msg(matches(text, "\r\\[[#.]+\\] +[0-9]+\\.[0-9] %  [0-9]+/14 "
+                                "values  [0-9.]+ [Mk] events/s  ETA"),
+                  "%s", text);
+    free(text);
+    remove_tree(tmp);
+    free(out);
+    free(file);
+    free(tmp);
+}
+END_TEST
+
+TEST_SUITE(progress_suite)
+{
+    Suite *s = suite_create("progress");
+    TCase *tc = tcase_create("on a terminal");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, run_shows_progress_on_a_terminal);
+    tcase_add_test(tc, sweep_and_calibrate_count_points);
+    suite_add_tcase(s, tc);
+    return s;
+}
