@@ -477,6 +477,15 @@ void scenario_origin(const struct scenario *s, const char *path, char *out,
         snprintf(out, n, "%s:%d:%d", s->path, o.pos.line, o.pos.col);
 }
 
+bool scenario_field_given(const struct scenario *s, const char *path)
+{
+    if (!s->source)
+        return false;
+    return owner_set(s->source->sets, s->source->n_sets, path,
+                     s->source->map) != NULL ||
+           json_pos_has(s->source->map, path);
+}
+
 char *scenario_read(const char *path, size_t *len,
                     struct scenario_errors *errors)
 {

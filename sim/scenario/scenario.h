@@ -59,6 +59,10 @@ cJSON *scenario_to_json(const struct scenario *s);
 void scenario_origin(const struct scenario *s, const char *path, char *out,
                      size_t n);
 
+/* Whether the field at `path` was written in the file or set with --set
+ * (not a default). */
+bool scenario_field_given(const struct scenario *s, const char *path);
+
 /* The index of the policy labelled `label`, or -1. */
 int scenario_policy_index(const struct scenario *s, const char *label);
 /* The index of each of `labels` (as --policy names them) into idx; false
@@ -72,7 +76,8 @@ bool scenario_policy_indices(const struct scenario *s,
  * seconds above an hour in a duration field (60000 meant as ms?), a TTL
  * shorter than the median recompute, a recompute p99 above the client's
  * timeout, background traffic at or above the database's capacity, a
- * run shorter than two TTL cycles (unless its timeline flushes the
+ * run shorter than two TTL cycles (when the run's duration or the TTL
+ * was given, not both defaults; and unless the timeline flushes the
  * cache: then the flush is the subject). Each line is "FILE:LINE:COL:
  * PATH: message" (or "--set ARG: ..."), without the "warning: " the
  * commands print before it. Free with scenario_errors_free. */

@@ -107,10 +107,14 @@ static void background_vs_capacity(struct warnings *w,
 /* A run too short to see the hottest key expire twice: one expiry says
  * nothing about what happens between expiries (recovery, the next
  * stampede). A scenario whose timeline flushes the cache studies the
- * flush, not the TTL: its TTL may well outlast the run. */
+ * flush, not the TTL: its TTL may well outlast the run. The defaults
+ * alone (a 60 s run, a 60 s TTL) are nobody's mistake. */
 static void run_vs_ttl(struct warnings *w, const struct scenario *s)
 {
     const struct model_config *m = &s->model;
+    if (!scenario_field_given(s, "duration") &&
+        !scenario_field_given(s, "cache.ttl"))
+        return;
     for (size_t i = 0; i < m->timeline.n; i++)
         if (m->timeline.events[i].kind == INCIDENT_CACHE_FLUSH)
             return;

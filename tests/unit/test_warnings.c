@@ -118,10 +118,12 @@ END_TEST
 
 /* The limits are where they say: an hour is no warning, a TTL equal to
  * the recompute is none, a run of exactly two TTLs is none, a cache
- * flush in the timeline makes a long TTL the scenario's point. */
+ * flush in the timeline makes a long TTL the scenario's point, and the
+ * defaults alone (a 60 s run, a 60 s TTL) are nobody's mistake. */
 START_TEST(warnings_start_past_their_limits)
 {
     static const char *const QUIET[] = {
+        "{}",
         "{\"duration\": \"2h\", \"cache\": {\"ttl\": 3600}}",
         "{\"duration\": \"60s\", \"cache\": {\"ttl\": \"200ms\"}, "
         "\"database\": {\"service\": \"200ms\"}}",
