@@ -15,6 +15,9 @@
 #                 include upwards, no two files of one name (POSIX sh + awk)
 #   make samples  write the sample data files of scenarios/data/ again
 #                 (build/gen-samples; a unit test checks they match)
+#   make install  the binary, the gnuplot scripts, the scenario library,
+#                 the man page and the bash completion under PREFIX
+#                 (default /usr/local; DESTDIR for a staging root)
 #   make bench    the benchmark suite
 #   make fuzz     libFuzzer over the scenario loader and --set (clang), for
 #                 FUZZ_SECONDS (default 600)
@@ -61,7 +64,7 @@ obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
 .PHONY: all deps demo test bench fuzz valgrind mutate clean check-build \
         unit-tests validation-tests check-includes check-mutants samples \
-        parallel-example test-slurm
+        parallel-example test-slurm install install-test
 all: $(BUILD)/stampede
 
 deps:
@@ -145,7 +148,8 @@ check-mutants:
 
 test: check-includes check-mutants
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory unit-tests validation-tests parallel-example
+	@$(MAKE) --no-print-directory unit-tests validation-tests parallel-example \
+	  install-test
 
 # The sweep of examples/parallel.sh, sliced and merged (a few seconds).
 parallel-example: $(BUILD)/stampede
@@ -218,6 +222,35 @@ fuzz:
 mutate:
 	@tools/deps.sh
 	tools/mutate $(MUTATE_FILES)
+
+# ---- install ----------------------------------------------------------------
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SHARE   := $(DESTDIR)$(PREFIX)/share
+
+# The installed binary finds its scripts and scenarios in
+# ../share/stampede/ beside it (sim/kernel/datadir.c).
+install: $(BUILD)/stampede
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/stampede/plots \
+	  $(SHARE)/man/man1 $(SHARE)/bash-completion/completions
+	install -m 755 $(BUILD)/stampede $(DESTDIR)$(PREFIX)/bin/stampede
+	install -m 644 plots/*.gp $(SHARE)/stampede/plots/
+	for d in $$(cd scenarios && find . -type d); do \
+	  install -d $(SHARE)/stampede/scenarios/$$d || exit 1; \
+	  for f in $$(cd scenarios && find $$d -maxdepth 1 -type f); do \
+	    install -m 644 scenarios/$$f $(SHARE)/stampede/scenarios/$$f || exit 1; \
+	  done; \
+	done
+	install -m 644 docs/stampede.1 $(SHARE)/man/man1/stampede.1
+	install -m 644 completion/stampede.bash \
+	  $(SHARE)/bash-completion/completions/stampede
+
+# make install into a temporary PREFIX, and what it installed at work
+# (tests/install.sh).
+install-test: $(BUILD)/stampede
+	@echo "== make install, the man page and the completion (tests/install.sh)"
+	@tests/install.sh
 
 bench:
 	@tools/deps.sh

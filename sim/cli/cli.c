@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "kernel/datadir.h"
 #include "kernel/strutil.h"
 #include "experiment/memguard.h"
 #include "experiment/shard.h"
@@ -172,6 +174,9 @@ int world_options_finish(const char *command, int argc, char **argv,
                                             ? "which scenario? give a file"
                                             : "give one scenario file");
     o->file = argv[optind];
+    if (access(o->file, F_OK) != 0 &&
+        cli_scenario_path(o->file, o->file_buf, sizeof o->file_buf))
+        o->file = o->file_buf;
     bool seeded = !o->args.seed_set[0] ||
                   scenario_args_add_set(&o->args, o->args.seed_set);
     return seeded ? EXIT_OK : EXIT_FAILED;
@@ -186,6 +191,27 @@ size_t cli_print_warnings(const struct scenario *s)
     size_t n = w.n;
     scenario_errors_free(&w);
     return n;
+}
+
+bool cli_scenario_path(const char *name, char *out, size_t n)
+{
+    static const char *const BESIDE[] = {"scenarios",
+                                         "share/stampede/scenarios"};
+    struct data_dir d = {.env = "STAMPEDE_SCENARIOS", .beside = BESIDE,
+                         .n_beside = 2, .probe = "hot-key.json",
+                         .fallback = "scenarios"};
+    if (!name[0] || strchr(name, '/'))
+        return false;
+    char *dir = data_dir_find(&d);
+    size_t len = strlen(name);
+    bool json = len > 5 && strcmp(name + len - 5, ".json") == 0;
+    bool found = false;
+    if (dir) {
+        snprintf(out, n, "%s/%s%s", dir, name, json ? "" : ".json");
+        found = access(out, R_OK) == 0;
+    }
+    free(dir);
+    return found;
 }
 
 int cli_signal_status(const struct cli_env *env)

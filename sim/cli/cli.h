@@ -95,7 +95,8 @@ struct world_options {
     double max_memory;           /* --max-memory */
     bool quiet;                  /* --quiet, -q */
     enum out_format format;      /* --format: what stdout gets */
-    const char *file;            /* the scenario operand */
+    const char *file;            /* the scenario operand (resolved) */
+    char file_buf[4096];         /* a library scenario's path */
 };
 
 /* Their getopt_long entries; -q and -j go in the short options. */
@@ -122,9 +123,17 @@ int world_option(const char *command, int c, const char *arg, char **argv,
                  struct world_options *o);
 
 /* After the options: the one scenario file operand, and --seed applied
- * last. Returns EXIT_OK or the status to exit with. */
+ * last. An operand that is not a file but names a scenario of the
+ * library ("hot-key": cli_scenario_path) is that scenario. Returns
+ * EXIT_OK or the status to exit with. */
 int world_options_finish(const char *command, int argc, char **argv,
                          struct world_options *o);
+
+/* `name` as a scenario of the library shipped with stampede
+ * ($STAMPEDE_SCENARIOS; scenarios/ in a checkout, share/stampede/
+ * scenarios/ where installed), with or without ".json", into out; false
+ * if it is a path or no such scenario exists there. */
+bool cli_scenario_path(const char *name, char *out, size_t n);
 
 /* The usage error for what getopt_long returned for an option it could
  * not take (':' a missing value, anything else an unknown option). */

@@ -21,6 +21,7 @@ int cmd_metrics(int argc, char **argv, const struct cli_env *env);
 int cmd_merge(int argc, char **argv, const struct cli_env *env);
 int cmd_compare(int argc, char **argv, const struct cli_env *env);
 int cmd_report(int argc, char **argv, const struct cli_env *env);
+int cmd_init(int argc, char **argv, const struct cli_env *env);
 
 /* The figures of the run in `dir` (into out_dir; NULL: dir), for `plot`
  * and `run --plot`: progress on stderr unless quiet, each image's path on

@@ -30,6 +30,7 @@ static const struct cli_command COMMANDS[] = {
     {"calibrate", "recommend a beta or a lock timeout for a scenario's traffic",
      cmd_calibrate},
     {"check", "validate a scenario and describe what it simulates", cmd_check},
+    {"init", "write a commented starter scenario to edit", cmd_init},
     {"fit", "fit a lognormal and a gamma to measured samples", cmd_fit},
     {"plot", "draw the figures of a run with gnuplot", cmd_plot},
     {"compare", "put the results of two or more runs side by side",

@@ -115,9 +115,10 @@ bool bench_sweep_seconds(const char *path, size_t points, unsigned jobs,
 
 char *bench_scenarios_dir(void)
 {
-    static const char *const BESIDE[] = {"scenarios/bench"};
+    static const char *const BESIDE[] = {"scenarios/bench",
+                                         "share/stampede/scenarios/bench"};
     struct data_dir d = {.env = "STAMPEDE_BENCH", .beside = BESIDE,
-                         .n_beside = 1, .probe = "hot-key-steady.json",
+                         .n_beside = 2, .probe = "hot-key-steady.json",
                          .fallback = "scenarios/bench"};
     return data_dir_find(&d);
 }

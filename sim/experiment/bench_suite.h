@@ -29,7 +29,8 @@ bool bench_sweep_seconds(const char *path, size_t points, unsigned jobs,
                          double *seconds);
 
 /* The directory of the benchmark scenarios: $STAMPEDE_BENCH, else
- * scenarios/bench beside the binary's checkout, else ./scenarios/bench. */
+ * scenarios/bench beside the binary's checkout (or share/stampede/
+ * scenarios/bench where installed), else ./scenarios/bench. */
 char *bench_scenarios_dir(void);
 
 #endif

@@ -341,6 +341,8 @@ bool cfg_has(const struct cfg_obj *o, const char *key)
 
 static bool is_known(const char *key, const char *const *known)
 {
+    if (strcmp(key, CFG_COMMENT_KEY) == 0)
+        return true;   /* in every object; checked by check_comment */
     for (const char *const *k = known; *k; k++)
         if (strcmp(*k, key) == 0)
             return true;
@@ -389,10 +391,31 @@ static void report_key(const struct cfg_obj *o, const cJSON *c,
  * with a million members must not take a million squared steps. An
  * unknown key is reported once, at its first place; a known one given
  * twice or more, once, at its second place. Reports come in file order. */
+/* A comment is text: a string, or a list of strings (one per line). */
+static void check_comment(const struct cfg_obj *o)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o->node,
+                                                      CFG_COMMENT_KEY);
+    bool ok = !c || cJSON_IsString(c);
+    if (cJSON_IsArray(c)) {
+        ok = true;
+        for (const cJSON *line = c->child; line; line = line->next)
+            ok &= cJSON_IsString(line) != 0;
+    }
+    if (ok)
+        return;
+    char path[CFG_PATH_MAX], got[64];
+    cfg_path_key(path, o->path, CFG_COMMENT_KEY);
+    cfg_describe_value(c, got, sizeof got);
+    cfg_error(o->cfg, path, "a comment is a string or a list of strings, "
+              "got %s", got);
+}
+
 void cfg_check_keys(const struct cfg_obj *o, const char *const *known)
 {
     if (!o->node)
         return;
+    check_comment(o);
     size_t n = 0;
     for (const cJSON *c = o->node->child; c; c = c->next)
         n++;

@@ -153,8 +153,13 @@ bool cfg_open(struct cfg *cfg, const cJSON *node, const char *path,
 bool cfg_open_member(const struct cfg_obj *parent, const char *key,
                      struct cfg_obj *out);
 
+/* The member every object may hold for the reader's sake: a string, or
+ * a list of strings; nothing reads it (JSON has no comments). */
+#define CFG_COMMENT_KEY "_comment"
+
 /* Reports members not in `known` (NULL-terminated; with a "did you mean")
- * and members that appear twice. */
+ * and members that appear twice; a CFG_COMMENT_KEY member is known to
+ * every object and must be text. */
 void cfg_check_keys(const struct cfg_obj *o, const char *const *known);
 
 const cJSON *cfg_member(const struct cfg_obj *o, const char *key);

@@ -107,6 +107,179 @@ START_TEST(bench_kernel_json)
 }
 END_TEST
 
+/* init writes a starter that checks without a warning and runs; it
+ * never overwrites without --force. */
+START_TEST(init_writes_a_starter_that_runs)
+{
+    char *dir = make_temp_dir();
+    char *name = path_in(dir, "my service");
+    char *file = path_in(dir, "my service.json");
+    const char *init[] = {"init", name, NULL};
+    struct cmd_result r = run_stampede(init);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *text = read_text_file(file, NULL);
+    ck_assert_ptr_nonnull(text);
+    /* commented: a _comment at the top and in the parts */
+    ck_assert_ptr_nonnull(strstr(text, "\"_comment\": [\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\"name\": \"my-service\""));
+    free(text);
+    const char *check[] = {"check", file, NULL};
+    r = run_stampede(check);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_str_eq(r.err, "");   /* no warning */
+    ck_assert_ptr_nonnull(strstr(r.out, "scenario  my-service  ("));
+    cmd_result_free(&r);
+    char *out = path_in(dir, "out");
+    const char *run[] = {"run", file, "--set", "duration=2s", "--set",
+                         "warmup=0s", "--quiet", "--out", out, NULL};
+    r = run_stampede(run);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "\nper "));
+    cmd_result_free(&r);
+    r = run_stampede(init);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "exists (--force replaces it)"));
+    cmd_result_free(&r);
+    const char *force[] = {"init", file, "--force", NULL};
+    r = run_stampede(force);
+    ck_assert_int_eq(r.status, 0);
+    cmd_result_free(&r);
+    remove_tree(dir);
+    free(out);
+    free(file);
+    free(name);
+    free(dir);
+}
+END_TEST
+
+/* "_comment" is text in any object, and nothing else. */
+START_TEST(comments_are_text_anywhere)
+{
+    char *dir = make_temp_dir();
+    char *ok = write_text_file(
+        dir, "ok.json",
+        "{\"_comment\": [\"a\", \"b\"], \"cache\": {\"_comment\": \"c\"},\n"
+        " \"database\": {\"service\": {\"_comment\": \"d\", \"dist\": "
+        "\"exponential\", \"mean\": \"10ms\"}},\n"
+        " \"policies\": [{\"_comment\": \"e\", \"policy\": \"per\"}]}");
+    const char *a[] = {"check", ok, NULL};
+    struct cmd_result r = run_stampede(a);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *bad = write_text_file(dir, "bad.json",
+                                "{\"cache\": {\"_comment\": [\"a\", 2]}}");
+    const char *b[] = {"check", bad, NULL};
+    r = run_stampede(b);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "bad.json:1:24: cache._comment: a "
+                                        "comment is a string or a list of "
+                                        "strings, got [\"a\",2]"));
+    cmd_result_free(&r);
+    remove_tree(dir);
+    free(ok);
+    free(bad);
+    free(dir);
+}
+END_TEST
+
+/* A scenario of the library by name, from anywhere. */
+START_TEST(library_scenarios_by_name)
+{
+    const char *args[] = {"check", "hot-key", NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "scenarios/hot-key.json)"));
+    cmd_result_free(&r);
+    const char *json[] = {"check", "hot-key.json", NULL};
+    r = run_stampede(json);
+    ck_assert_int_eq(r.status, 0);
+    cmd_result_free(&r);
+    const char *none[] = {"check", "no-such-scenario", NULL};
+    r = run_stampede(none);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "no-such-scenario: cannot open"));
+    cmd_result_free(&r);
+}
+END_TEST
+
+/* --format json of every command that prints a table parses, and holds
+ * what its text says. */
+START_TEST(format_json_parses)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(
+        dir, "s.json",
+        "{\"duration\": \"4s\", \"cache\": {\"ttl\": \"2s\"},\n"
+        " \"workload\": {\"arrivals\": {\"rate\": 200}},\n"
+        " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"per\"}]}");
+    char *out = path_in(dir, "out");
+    const char *run[] = {"run", file, "--reps", "2", "--format", "json",
+                         "--quiet", "--out", out, NULL};
+    const char *sweep[] = {"sweep", file, "--vary", "database.cores=1,2",
+                           "--reps", "2", "--format", "json", "--quiet",
+                           "--no-plot", "--out", out, "--max",
+                           "error_rate=0.5", NULL};
+    const char *calibrate[] = {"calibrate", file, "--policy", "per",
+                               "--range", "0.5:2", "--reps", "2",
+                               "--format", "json", "--quiet", "--no-plot",
+                               "--out", out, NULL};
+    const char *check[] = {"check", file, "--format", "json", NULL};
+    const char *const *commands[] = {run, sweep, calibrate, check};
+    const char *has[] = {"rows", "rows", "points", "sections"};
+    for (size_t i = 0; i < 4; i++) {
+        struct cmd_result r = run_stampede(commands[i]);
+        ck_assert_msg(r.status == 0, "%s: %s", commands[i][0], r.err);
+        cJSON *root = cJSON_Parse(r.out);
+        ck_assert_msg(cJSON_IsObject(root), "%s: not JSON:\n%s",
+                      commands[i][0], r.out);
+        ck_assert_msg(cJSON_GetArraySize(cJSON_GetObjectItem(root, has[i])) >=
+                          2, "%s: no %s", commands[i][0], has[i]);
+        if (i == 0) {
+            /* the run table: label, the fields with their intervals */
+            cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "rows"),
+                                            1);
+            ck_assert_str_eq(cJSON_GetObjectItem(row, "label")->valuestring,
+                             "per");
+            cJSON *hit = cJSON_GetObjectItem(row, "hit_ratio");
+            ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(hit, "mean")));
+            ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(hit, "ci95")));
+        }
+        if (i == 1) {
+            /* the varied value as a number, the verdict of each row */
+            cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "rows"),
+                                            3);
+            ck_assert_double_eq(
+                cJSON_GetObjectItem(row, "database.cores")->valuedouble, 2);
+            ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(row, "meets")));
+        }
+        cJSON_Delete(root);
+        cmd_result_free(&r);
+    }
+    /* csv: the header names the fields; markdown: a table */
+    const char *csv[] = {"run", file, "--format", "csv", "--quiet", "--out",
+                         out, NULL};
+    struct cmd_result r = run_stampede(csv);
+    ck_assert_int_eq(strncmp(r.out, "label,hit_ratio,hit_ratio_ci95,", 31), 0);
+    ck_assert_uint_eq(count_lines(r.out), 3);
+    cmd_result_free(&r);
+    const char *md[] = {"check", file, "--format", "markdown", NULL};
+    r = run_stampede(md);
+    ck_assert_ptr_nonnull(strstr(r.out, "| **run** | 4s; 1s windows"));
+    cmd_result_free(&r);
+    const char *bad[] = {"run", file, "--format", "yaml", NULL};
+    r = run_stampede(bad);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "--format: expected text, json, csv "
+                                        "or markdown, got 'yaml'"));
+    cmd_result_free(&r);
+    remove_tree(dir);
+    free(out);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 TEST_SUITE(cli_suite)
 {
     Suite *s = suite_create("cli");
@@ -114,6 +287,10 @@ TEST_SUITE(cli_suite)
     tcase_add_test(tc, help_version_and_unknown_commands);
     tcase_add_test(tc, check_describes_or_explains);
     tcase_add_test(tc, bench_kernel_json);
+    tcase_add_test(tc, init_writes_a_starter_that_runs);
+    tcase_add_test(tc, comments_are_text_anywhere);
+    tcase_add_test(tc, library_scenarios_by_name);
+    tcase_add_test(tc, format_json_parses);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
