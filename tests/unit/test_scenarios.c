@@ -1,13 +1,16 @@
 /*
  * test_scenarios.c — the scenario library: every file in scenarios/ and
  * scenarios/bench/ passes `check` and runs (shortened to 3 simulated
- * seconds) to a complete result for each of its policies.
+ * seconds) to a complete result for each of its policies, with every
+ * figure drawn.
  */
 #include <dirent.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -42,7 +45,7 @@ static int check_and_run_all(const char *dir, const char *tmp)
 
         const char *run[] = {"run", file, "--set", "duration=3s", "--set",
                              "warmup=0s", "--set", "window=1s", "--quiet",
-                             "--out", out, NULL};
+                             "--plot", "--out", out, NULL};
         r = run_stampede(run);
         ck_assert_msg(r.status == 0, "%s: %s", file, r.err);
         cmd_result_free(&r);
@@ -51,6 +54,23 @@ static int check_and_run_all(const char *dir, const char *tmp)
         ck_assert_int_ge(cJSON_GetArraySize(cJSON_GetObjectItem(summary,
                                                                 "policies")), 1);
         cJSON_Delete(summary);
+        /* every figure, a PNG of its script's size */
+        static const char *const FIGURES[] = {"hit_ratio.png", "db_load.png",
+                                              "latency.png",
+                                              "comparison.png"};
+        for (size_t i = 0; i < 4; i++) {
+            char *png = path_in(out, FIGURES[i]);
+            uint32_t w, h;
+            test_png_size(png, &w, &h);
+            ck_assert_msg(w == 1200 && h >= 600, "%s: %ux%u", png, w, h);
+            /* drawn: axes, labels and curves are tens of kilobytes; an
+             * empty canvas of that size compresses to a few */
+            struct stat st;
+            ck_assert_int_eq(stat(png, &st), 0);
+            ck_assert_msg(st.st_size > 12000, "%s: %lld bytes", png,
+                          (long long)st.st_size);
+            free(png);
+        }
     }
     closedir(d);
     return seen;
