@@ -10,12 +10,14 @@
 #include "cli/commands.h"
 #include "experiment/memguard.h"
 #include "output/check_report.h"
+#include "output/schema_doc.h"
 #include "scenario/scenario.h"
 
 static const char USAGE[] =
     "Usage: stampede check SCENARIO [--set PATH=VALUE]... [--seed N]\n"
     "                      [--max-memory SIZE]\n"
     "                      [--format text|json|csv|markdown]\n"
+    "       stampede check --schema [--format text|json|markdown]\n"
     "\n"
     "Checks a scenario file strictly and prints, on one screen, what will be\n"
     "simulated: the traffic, the keys, the TTL, the database's capacity, the\n"
@@ -42,6 +44,9 @@ static const char USAGE[] =
     "  --format FORMAT   text (default), or the description cut into its\n"
     "                    sections, with the warnings, as json, csv or\n"
     "                    markdown\n"
+    "  --schema          no scenario: the words the schema takes (each\n"
+    "                    field's enumeration, the policies and their knobs)\n"
+    "                    and its limits, from the loader's own tables\n"
     "  -h, --help        show this help\n"
     "\n"
     "Exit status: 0 the scenario is valid, 2 it is not (or bad usage, or\n"
@@ -83,11 +88,13 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
         {"seed", required_argument, NULL, 'S'},
         {"max-memory", required_argument, NULL, 'M'},
         {"format", required_argument, NULL, 'T'},
+        {"schema", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     (void)env;
     struct world_options o = {0};
+    bool schema = false;
     world_options_init(&o, 1, 1);
     int c, status = EXIT_OK;
     opterr = 0;
@@ -99,7 +106,17 @@ int cmd_check(int argc, char **argv, const struct cli_env *env)
             scenario_args_free(&o.args);
             return EXIT_OK;
         }
-        status = world_option("check", c, optarg, argv, &o);
+        if (c == 'K')
+            schema = true;
+        else
+            status = world_option("check", c, optarg, argv, &o);
+    }
+    if (status == EXIT_OK && schema) {
+        scenario_args_free(&o.args);
+        if (optind != argc)
+            return cli_usage_error("check", "--schema takes no scenario");
+        schema_doc_write(stdout, o.format);
+        return EXIT_OK;
     }
     if (status == EXIT_OK)
         status = world_options_finish("check", argc, argv, &o);

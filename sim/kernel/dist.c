@@ -11,7 +11,7 @@
 
 #include "kernel/strutil.h"
 
-static const char *const KIND_NAMES[] = {
+const char *const DIST_KIND_NAMES[] = {
     "constant", "exponential", "lognormal", "gamma",     "uniform",
     "weibull",  "pareto",      "empirical", "buckets",   NULL,
 };
@@ -197,7 +197,7 @@ static int choose_form(const struct cfg_obj *o, enum dist_kind kind)
     }
     if (chosen == NO_FORM) {
         cfg_error(o->cfg, o->path, "%s %s distribution needs %s",
-                  article(kind), KIND_NAMES[kind], need);
+                  article(kind), DIST_KIND_NAMES[kind], need);
         return NO_FORM;
     }
     const char *const *keys = FORM_KEYS[chosen];
@@ -207,7 +207,7 @@ static int choose_form(const struct cfg_obj *o, enum dist_kind kind)
             char path[CFG_PATH_MAX];
             cfg_path_key(path, o->path, *k);
             cfg_error(o->cfg, path, "%s %s distribution takes %s, not %s",
-                      article(kind), KIND_NAMES[kind], need, *k);
+                      article(kind), DIST_KIND_NAMES[kind], need, *k);
             return NO_FORM;
         }
     }
@@ -275,7 +275,7 @@ static bool parse_data(const struct cfg_obj *o, struct dist d,
         cfg_path_key(path, o->path, *k);
         cfg_error(o->cfg, path, "%s %s distribution is made from data "
                   "(file, samples, le, count), not from %s",
-                  article(d.kind), KIND_NAMES[d.kind], *k);
+                  article(d.kind), DIST_KIND_NAMES[d.kind], *k);
         return false;
     }
     d.data = dist_data_parse(o, d.kind == DIST_EMPIRICAL ? DATA_EMPIRICAL
@@ -315,7 +315,7 @@ bool dist_parse(const struct cfg_obj *parent, const char *key,
                                "buckets)");
         return false;
     }
-    if (!cfg_enum(&o, "dist", KIND_NAMES, &kind, 0))
+    if (!cfg_enum(&o, "dist", DIST_KIND_NAMES, &kind, 0))
         return false;
     struct dist d = {0};
     d.kind = (enum dist_kind)kind;
@@ -341,7 +341,7 @@ cJSON *dist_to_json(const struct dist *d)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    cJSON_AddStringToObject(o, "dist", KIND_NAMES[d->kind]);
+    cJSON_AddStringToObject(o, "dist", DIST_KIND_NAMES[d->kind]);
     const char *const *keys = FORM_KEYS[d->form];
     cJSON_AddNumberToObject(o, keys[0], d->spec[0]);
     if (keys[1])
@@ -383,7 +383,7 @@ static void describe_data(const struct dist *d, char *out, size_t n)
     if (s.kind == DATA_BUCKETS)
         snprintf(count, sizeof count, "%zu buckets, ", s.buckets);
     int len = snprintf(out, n, "%s(%sn %.15g, p50 %s, p99 %s, mean %s",
-                       KIND_NAMES[d->kind], count, s.n, p50, p99, mean);
+                       DIST_KIND_NAMES[d->kind], count, s.n, p50, p99, mean);
     if (len >= 0 && (size_t)len < n && s.beyond > 0) {
         duration_format(s.last_bound, bound, sizeof bound);
         len += snprintf(out + len, n - (size_t)len, "; %.3g%% above %s, "
@@ -402,7 +402,7 @@ void dist_describe(const struct dist *d, char *out, size_t n)
     char x[32], y[32];
     duration_format(d->spec[0], x, sizeof x);
     duration_format(d->spec[1], y, sizeof y);
-    const char *kind = KIND_NAMES[d->kind];
+    const char *kind = DIST_KIND_NAMES[d->kind];
     switch (d->form) {
     case DIST_BY_MEAN:
         if (d->kind == DIST_CONSTANT)

@@ -65,6 +65,9 @@ struct dist {
                                        by the cfg that parsed them) */
 };
 
+/* The words of "dist", NULL-terminated, in the order of enum dist_kind. */
+extern const char *const DIST_KIND_NAMES[];
+
 /* A constant distribution (defaults in code). */
 struct dist dist_constant(double seconds);
 

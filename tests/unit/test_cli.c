@@ -280,6 +280,59 @@ START_TEST(format_json_parses)
 }
 END_TEST
 
+/* check --schema lists the words the loader takes: each is accepted as
+ * the value of its field, and a word it does not list is refused. */
+START_TEST(schema_words_are_the_loaders)
+{
+    const char *args[] = {"check", "--schema", "--format", "json", NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_int_eq(r.status, 0);
+    cJSON *root = cJSON_Parse(r.out);
+    ck_assert_ptr_nonnull(root);
+    cmd_result_free(&r);
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "s.json", "{}");
+    static const char *const FIELDS[] = {
+        "workload.arrivals.process", "workload.keys.popularity",
+        "cache.warm", "database.discipline",
+    };
+    cJSON *words = cJSON_GetObjectItem(root, "words");
+    for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++) {
+        cJSON *list = cJSON_GetObjectItem(words, FIELDS[i]);
+        ck_assert_int_ge(cJSON_GetArraySize(list), 2);
+        cJSON *w;
+        cJSON_ArrayForEach(w, list) {
+            char set[128];
+            snprintf(set, sizeof set, "%s=%s", FIELDS[i], w->valuestring);
+            const char *check[] = {"check", file, "--set", set, NULL};
+            r = run_stampede(check);
+            ck_assert_msg(r.status == 0, "%s: %s", set, r.err);
+            cmd_result_free(&r);
+        }
+        char set[128];
+        snprintf(set, sizeof set, "%s=nonsense", FIELDS[i]);
+        const char *check[] = {"check", file, "--set", set, NULL};
+        r = run_stampede(check);
+        ck_assert_int_eq(r.status, 2);
+        cmd_result_free(&r);
+    }
+    cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItem(words, "policies[i].policy")) {
+        char set[128];
+        snprintf(set, sizeof set, "policies=[{\"policy\": \"%s\"}]",
+                 p->valuestring);
+        const char *check[] = {"check", file, "--set", set, NULL};
+        r = run_stampede(check);
+        ck_assert_msg(r.status == 0, "%s: %s", set, r.err);
+        cmd_result_free(&r);
+    }
+    cJSON_Delete(root);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 TEST_SUITE(cli_suite)
 {
     Suite *s = suite_create("cli");
@@ -291,6 +344,7 @@ TEST_SUITE(cli_suite)
     tcase_add_test(tc, comments_are_text_anywhere);
     tcase_add_test(tc, library_scenarios_by_name);
     tcase_add_test(tc, format_json_parses);
+    tcase_add_test(tc, schema_words_are_the_loaders);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
