@@ -9,12 +9,16 @@ build/stampede check "$scenario"
 echo
 echo "== stampede run $scenario --out $out --plot"
 build/stampede run "$scenario" --out "$out" --plot
+build/stampede report "$out" --quiet
 echo
 echo "In $out/:"
+echo "  report.html      all of it on one page (self-contained): the scenario,"
+echo "                   the policies compared, the SLO, the figures"
 echo "  comparison.png   hit ratio, database load, p99 latency and errors per"
 echo "                   policy on one time axis: start here"
 echo "  hit_ratio.png, db_load.png, latency.png   the same, in detail"
 echo "  timeseries.csv, summary.json, scenario.json   the data"
+echo "  report.md        the page in Markdown, for a postmortem"
 echo
 echo "What they show:"
 # Three lines from this run's summary.json (written by stampede with a
