@@ -226,3 +226,14 @@ if (has(SLO_P99)) {
 undefine STATS_*
 stats CSV using (plotted(strcol("label")) ? val("p50_ms") : NaN) nooutput
 P50_LO = exists("STATS_min") ? floor10(STATS_min) : P99_LO
+
+# The error axis: from 0 to the first of 1, 2, 5, 10, 20, 50 and 100 %
+# above the highest error rate plotted, so that the errors an slo cares
+# about (0.1 %, 1 %) are not flattened against a 100 % scale; 100 % when
+# a policy fails everything.
+undefine STATS_*
+stats CSV using (plotted(strcol("label")) ? err_pct(strcol("label")) : NaN) nooutput
+err_max = exists("STATS_max") ? STATS_max : 0
+ERR_TOP = 100
+do for [e in "50 20 10 5 2 1"] { if (err_max <= real(e)) { ERR_TOP = real(e) } }
+ERR_STEP = ERR_TOP / 4.0

@@ -116,8 +116,8 @@ set logscale y
 set yrange [P99_LO:P99_HI]
 set ytics autofreq
 set y2label "errors (% of replies), shaded"
-set y2range [-3:105]
-set y2tics 0, 25, 100 nomirror out
+set y2range [-0.03 * ERR_TOP:1.05 * ERR_TOP]
+set y2tics 0, ERR_STEP, ERR_TOP nomirror out
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "p99_ms")) \
         with lines linewidth width(i) linecolor rgb colour(i), \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) axes x1y2 \

@@ -90,8 +90,8 @@ if (HAS_SLO) {
     set xlabel "time (s)"
 }
 set ylabel "errors (% of replies)"
-set yrange [-3:105]
-set ytics 0, 25, 100
+set yrange [-0.03 * ERR_TOP:1.05 * ERR_TOP]
+set ytics 0, ERR_STEP, ERR_TOP
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
         with filledcurves y=0 fillstyle transparent solid 0.12 noborder linecolor rgb colour(i), \
      for [i = 1:N_LABELS] CSV using (tmid(0)):(err_pct(label_of(i))) \
