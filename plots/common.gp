@@ -188,24 +188,41 @@ do for [k = 1:N_INC] {
 
 # The names of the marks, drawn in the panel plotted first (a figure of
 # several panels then does `unset label`). They go just above that panel's
-# frame, where no data is; incident labels in two rows, so that close
-# incidents do not overwrite each other. That panel's top margin,
-# MARKS_MARGIN characters, makes room for them and for the legend.
+# frame, where no data is, in up to six rows: each incident's label on
+# the lowest row where it clears the labels already there (their widths
+# estimated from the font: a character is about 0.65 of its size, the
+# panel about 85 % of the figure's width), so that close incidents never
+# write over each other. That panel's top margin, MARKS_MARGIN
+# characters, makes room for them and for the legend.
+text_width(t) = (strlen(t) + 1) * FONT_PT * 0.65 / (WIDTH * 0.85) * (XMAX - XMIN)
+MAX_ROWS = 6
+array ROW_END[MAX_ROWS]
+do for [r = 1:MAX_ROWS] { ROW_END[r] = -1e300 }
 if (WARMUP > XMIN) {
-    set label 1 "warmup" at (XMIN + (WARMUP < XMAX ? WARMUP : XMAX)) / 2, graph 1 center offset 0, 0.7 textcolor rgb "#777777"
+    warm_mid = (XMIN + (WARMUP < XMAX ? WARMUP : XMAX)) / 2
+    set label 1 "warmup" at warm_mid, graph 1 center offset 0, 0.7 textcolor rgb "#777777"
+    ROW_END[1] = warm_mid + text_width("warmup") / 2
 }
-# An incident goes a row up when it is close (a fifth of the time axis)
-# to the previous one, which is on the lower row.
 array INC_ROW[N_INC > 0 ? N_INC : 1]
+ROWS_USED = 1
 do for [k = 1:N_INC] {
-    INC_ROW[k] = k > 1 ? (INC_T[k] - INC_T[k - 1] < (XMAX - XMIN) / 5.0 && INC_ROW[k - 1] == 0) : 0
+    INC_ROW[k] = 0
+    # the lowest row that is clear; when none is, the one clear soonest
+    inc_best = 1
+    do for [r = MAX_ROWS:1:-1] {
+        if (INC_T[k] > ROW_END[r]) { inc_best = r }
+    }
+    if (INC_T[k] <= ROW_END[inc_best]) {
+        do for [r = 1:MAX_ROWS] { if (ROW_END[r] < ROW_END[inc_best]) { inc_best = r } }
+    }
+    INC_ROW[k] = inc_best - 1
+    ROW_END[inc_best] = INC_T[k] + text_width(INC_L[k])
+    ROWS_USED = inc_best > ROWS_USED ? inc_best : ROWS_USED
     if (INC_T[k] >= XMIN && INC_T[k] <= XMAX) {
         set label 100 + k INC_L[k] at INC_T[k], graph 1 left offset character -0.3, (0.7 + 1.2 * INC_ROW[k]) front textcolor rgb "#222222"
     }
 }
-two_rows = 0
-do for [k = 1:N_INC] { two_rows = two_rows || INC_ROW[k] }
-MARKS_MARGIN = two_rows ? 6.2 : (N_INC > 0 || WARMUP > XMIN ? 5 : 3.5)
+MARKS_MARGIN = ROWS_USED > 1 ? 5 + 1.2 * (ROWS_USED - 1) : (N_INC > 0 || WARMUP > XMIN ? 5 : 3.5)
 
 # Latency axes are logarithmic, in whole decades around the plotted labels'
 # p50 and p99. When no plotted window has a reply, a fixed range: gnuplot
