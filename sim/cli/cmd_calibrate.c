@@ -760,8 +760,8 @@ static int calibrate_scenario(struct calibrate_options *o,
         return status;
     }
     struct progress bar;
-    progress_init(&bar, "calibrate", "simulated s", (size_t)p.budget,
-                  o->w.quiet, env->stderr_is_tty);
+    progress_init_budget(&bar, "calibrate", p.budget, o->w.quiet,
+                         env->stderr_is_tty);
     struct pilot pilot;
     if (want_pilot && (status = run_pilot(&p, &pilot, &bar)) != EXIT_OK) {
         free(dir);

@@ -30,6 +30,13 @@ void progress_init(struct progress *p, const char *command, const char *unit,
     init(p, command, unit, (double)total, quiet, tty);
 }
 
+void progress_init_budget(struct progress *p, const char *command,
+                          double total, bool quiet, bool tty)
+{
+    init(p, command, "simulated s of budget", total, quiet, tty);
+    p->budget = true;
+}
+
 void progress_init_time(struct progress *p, const char *command,
                         double total, bool quiet, bool tty)
 {
@@ -59,8 +66,10 @@ static void format_rate(const struct progress *p, double elapsed, char *out,
         snprintf(out, n, "%.0f k events/s", rate / 1e3);
 }
 
-/* The line on the terminal: bar, percentage, where, rate, ETA. */
-static void draw(struct progress *p, const char *where, double now)
+/* The line on the terminal: bar, percentage, where, rate, ETA (or
+ * "done" once `finished`). */
+static void draw(struct progress *p, const char *where, double now,
+                 bool finished)
 {
     enum { WIDTH = 24 };
     double share = p->total > 0 ? p->done / p->total : 0;
@@ -74,10 +83,13 @@ static void draw(struct progress *p, const char *where, double now)
     for (int i = 0; i < WIDTH; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[WIDTH] = '\0';
-    int width = fprintf(stderr, "\r%s[%s]%s %5.1f %%  %s  %s  ETA %s",
+    /* a budget's last line says it is over, not what is left of it */
+    const char *eta_head = finished ? "done" : p->budget ? "ETA at most "
+                                                         : "ETA ";
+    int width = fprintf(stderr, "\r%s[%s]%s %5.1f %%  %s  %s  %s%s",
                         p->colour ? "\033[32m" : "", bar,
                         p->colour ? "\033[0m" : "", 100 * share, where, rate,
-                        eta);
+                        eta_head, finished ? "" : eta);
     /* blanks over what the last, longer line left */
     if (width < p->last_width)
         fprintf(stderr, "%*s", p->last_width - width, "");
@@ -96,7 +108,7 @@ void progress_update(struct progress *p, size_t done, uint64_t events)
         char where[96];
         snprintf(where, sizeof where, "%zu/%.0f %s", done, p->total,
                  p->unit);
-        draw(p, where, wall_clock());
+        draw(p, where, wall_clock(), false);
         return;
     }
     double elapsed = wall_clock() - p->start;
@@ -108,8 +120,9 @@ void progress_update(struct progress *p, size_t done, uint64_t events)
     if (decile == p->last_decile)
         return;
     p->last_decile = decile;
-    fprintf(stderr, "stampede %s: %zu/%.0f %s done (%d%%), ETA %s\n",
-            p->command, done, p->total, p->unit, decile * 10, eta);
+    fprintf(stderr, "stampede %s: %zu/%.0f %s done (%d%%), ETA %s%s\n",
+            p->command, done, p->total, p->unit, decile * 10,
+            p->budget ? "at most " : "", eta);
 }
 
 void progress_time(struct progress *p, double done, uint64_t events,
@@ -122,7 +135,7 @@ void progress_time(struct progress *p, double done, uint64_t events,
     p->events = events;
     if (p->last_draw >= 0 && now - p->last_draw < 0.1)
         return;
-    draw(p, what, now);
+    draw(p, what, now, false);
 }
 
 void progress_clear(struct progress *p)
@@ -136,6 +149,12 @@ void progress_clear(struct progress *p)
 
 void progress_finish(struct progress *p)
 {
+    if (p->enabled && p->tty && p->last_width > 0 && p->budget) {
+        char where[96];
+        snprintf(where, sizeof where, "%.0f/%.0f %s", p->done, p->total,
+                 p->unit);
+        draw(p, where, wall_clock(), true);
+    }
     if (p->enabled && p->tty && p->last_width > 0)
         fputc('\n', stderr);
     p->last_width = 0;

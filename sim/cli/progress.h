@@ -1,8 +1,9 @@
 /*
  * progress.h — progress of a long command on stderr. On a terminal, one
  * line rewritten in place: a bar, the percentage to a tenth, the
- * simulated time (run) or the points done of all (sweep, calibrate), the
- * events simulated per second, and an ETA; the bar is coloured unless
+ * simulated time (run), the points done of all (sweep) or the simulated
+ * seconds spent of a budget (calibrate), the events simulated per
+ * second, and an ETA; the bar is coloured unless
  * NO_COLOR is set (no-color.org). Not on a terminal (a log file), a
  * plain line now and then; nothing when quiet.
  */
@@ -17,6 +18,8 @@ struct progress {
     const char *command;    /* "sweep" */
     const char *unit;       /* "points"; NULL: simulated seconds (run) */
     double total;           /* points, or simulated seconds */
+    bool budget;            /* total is a ceiling the work may stop short
+                               of (calibrate): the ETA is an upper bound */
     bool enabled, tty, colour;
     double start;           /* wall clock */
     double last_draw;       /* wall clock of the last line drawn */
@@ -29,6 +32,11 @@ struct progress {
 /* Counting `total` units (sweep: points; calibrate: values). */
 void progress_init(struct progress *p, const char *command, const char *unit,
                    size_t total, bool quiet, bool tty);
+/* Counting simulated seconds against a budget of `total` that the work
+ * may stop well short of (calibrate stops once its answer is proven):
+ * the line says "of budget", and its ETA is "at most". */
+void progress_init_budget(struct progress *p, const char *command,
+                          double total, bool quiet, bool tty);
 /* `done` units, `events` simulated in all so far. */
 void progress_update(struct progress *p, size_t done, uint64_t events);
 
