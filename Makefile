@@ -56,7 +56,7 @@ LIB_SRC  := $(wildcard sim/kernel/*.c) $(wildcard models/*.c) \
             $(wildcard sim/experiment/*.c) $(wildcard sim/output/*.c) \
             $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c) tests/runner.c tests/support.c tests/spy.c \
-            tests/runs.c
+            tests/runs.c tests/svg.c
 VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c tests/spy.c \
             tests/runs.c tests/theory.c
 

@@ -1,7 +1,8 @@
 # bash completion for stampede: `stampede <TAB>` completes the commands,
 # `stampede run --<TAB>` a command's options (read from its --help, so
 # they are always the binary's own), option values where they are words
-# (--format, --log-y), directories for --out, and scenario files — the
+# (--format, --log-x, --log-y), directories for --out, nothing for a
+# value of the user's (--budget, --max-p99-ms), and scenario files — the
 # *.json files and directories here, and the names of the library's
 # scenarios (share/stampede/scenarios beside the binary) — for the
 # commands that take one. Installed by `make install` as
@@ -43,10 +44,11 @@ _stampede() {
     cmd=${COMP_WORDS[1]}
     case $prev in
         --format) COMPREPLY=($(compgen -W "text json csv markdown" -- "$cur")); return ;;
-        --log-y) COMPREPLY=($(compgen -W "auto on off" -- "$cur")); return ;;
+        --log-x|--log-y) COMPREPLY=($(compgen -W "auto on off" -- "$cur")); return ;;
         --out|--calibration) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --set|--vary|--policy|--seed|--reps|-j|--max|--min|--range|--knob|\
-        --max-memory|--max-in-flight|--unit|--section|--seconds)
+        --cost|--budget|--max-*|--min-*|--unit|--section|--seconds)
+            # a value of the user's: nothing to offer
             return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -1,5 +1,6 @@
 # base.gp — what every figure shares: the data and image paths, the size,
-# the terminal and its font, how CSV cells are read, and the colours.
+# the terminal (PNG, or SVG for an image named *.svg) and its font, how
+# CSV cells are read, and the colours.
 #
 # Not run alone: a script copies its arguments into A[1..9] (A[1] the CSV,
 # A[2] the PNG), sets SIZE ("WIDTH,HEIGHT" or "WIDTHxHEIGHT" in pixels)
@@ -28,7 +29,15 @@ FONT_PT = WIDTH / 120.0 < 7 ? 7 : WIDTH / 120.0
 set encoding utf8
 # noenhanced: labels and titles come from the user; '_' or '^' in them is
 # text, not a subscript.
-set terminal pngcairo size WIDTH, HEIGHT noenhanced font sprintf("Sans,%.1f", FONT_PT) linewidth 1.5
+# An OUT ending in .svg is drawn as SVG, the same figure with its text
+# kept as text (the tests read where each label went); anything else is
+# a PNG.
+OUT_LEN = strlen(OUT)
+if (OUT_LEN > 4 && OUT[OUT_LEN - 3:OUT_LEN] eq ".svg") {
+    set terminal svg size WIDTH, HEIGHT noenhanced font sprintf("Sans,%.1f", FONT_PT) linewidth 1.5
+} else {
+    set terminal pngcairo size WIDTH, HEIGHT noenhanced font sprintf("Sans,%.1f", FONT_PT) linewidth 1.5
+}
 set output OUT
 
 set datafile separator ","

@@ -253,4 +253,5 @@ stats CSV using (plotted(strcol("label")) ? err_pct(strcol("label")) : NaN) noou
 err_max = exists("STATS_max") ? STATS_max : 0
 ERR_TOP = 100
 do for [e in "50 20 10 5 2 1"] { if (err_max <= real(e)) { ERR_TOP = real(e) } }
-ERR_STEP = ERR_TOP / 4.0
+# tics at round values: 0, 10 ... 50 rather than 12.5 and 37.5
+ERR_STEP = ERR_TOP / (ERR_TOP == 50 || ERR_TOP == 10 || ERR_TOP == 5 ? 5.0 : 4.0)

@@ -26,7 +26,8 @@ if (strlen(A[1]) == 0 || strlen(A[2]) == 0 || strlen(A[3]) == 0) {
 SIZE = strlen(A[6]) > 0 ? A[6] : "1200,1000"
 here = strlen(ARG0)
 while (here > 0 && ARG0[here:here] ne "/") { here = here - 1 }
-load (here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./")."base.gp"
+PLOTS_DIR = here > 0 ? (ARG0[1:1] eq "/" ? "" : "./").ARG0[1:here] : "./"
+load PLOTS_DIR."base.gp"
 set datafile separator whitespace
 set datafile nocolumnheaders
 
@@ -98,8 +99,12 @@ plot for [b = 1:NB] CSV index (b - 1) using 1:3 with lines linewidth 2 dashtype 
 set ylabel "p99 latency (ms, log)"
 set logscale y
 set yrange [P99_LO:P99_HI]
+LT_LO = P99_LO
+LT_HI = P99_HI
+load PLOTS_DIR."logtics.gp"
 plot for [b = 1:NB] CSV index (b - 1) using 1:4 with lines linewidth 2 dashtype B_DASH[b] linecolor rgb colour(B_COL[b])
 unset logscale y
+set ytics autofreq
 
 # 4. errors as a share of the completions
 set bmargin 4

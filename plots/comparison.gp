@@ -114,7 +114,9 @@ if (HAS_SLO) {
 set ylabel "p99 latency (ms, log) — solid"
 set logscale y
 set yrange [P99_LO:P99_HI]
-set ytics autofreq
+LT_LO = P99_LO
+LT_HI = P99_HI
+load PLOTS_DIR."logtics.gp"
 set y2label "errors (% of replies), shaded"
 set y2range [-0.03 * ERR_TOP:1.05 * ERR_TOP]
 set y2tics 0, ERR_STEP, ERR_TOP nomirror out

@@ -62,6 +62,9 @@ unset xlabel
 set ylabel "latency (ms, log scale)"
 set logscale y
 set yrange [(P50_LO < P99_LO ? P50_LO : P99_LO):P99_HI]
+LT_LO = P50_LO < P99_LO ? P50_LO : P99_LO
+LT_HI = P99_HI
+load PLOTS_DIR."logtics.gp"
 # The SLO's p99: a line, named in the legend (not a curve, so that a
 # figure without an slo is drawn exactly as before).
 if (has(SLO_P99)) {

@@ -69,6 +69,10 @@ out=$(complete stampede run --fail)
 [ "$out" = "--fail-on-slo" ] || fail "stampede run --fail<TAB>: got '$out'"
 out=$(complete stampede sweep --log-y "")
 [ "$(echo $out)" = "auto on off" ] || fail "--log-y <TAB>: got '$out'"
+out=$(complete stampede sweep --log-x "")
+[ "$(echo $out)" = "auto on off" ] || fail "--log-x <TAB>: got '$out'"
+out=$(complete stampede calibrate hot-key --budget "")
+[ -z "$out" ] || fail "--budget <TAB> offers files: '$out'"
 out=$(complete stampede check hot-)
 [ "$out" = "hot-key" ] || fail "stampede check hot-<TAB>: got '$out'"
 mkdir -p "$tmp/mine" && : > "$tmp/mine/svc.json" && : > "$tmp/mine/notes.txt"

@@ -27,7 +27,7 @@ static const char USAGE[] =
     "                      [--min METRIC=X]... [--out DIR] [--quiet]\n"
     "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
     "                      [--shard I/N]\n"
-    "                      [--log-y auto|on|off]\n"
+    "                      [--log-x auto|on|off] [--log-y auto|on|off]\n"
     "                      [--format text|json|csv|markdown]\n"
     "\n"
     "Runs the scenario at every point of a grid (the cross product of the\n"
@@ -80,6 +80,9 @@ static const char USAGE[] =
     "                     a partial result into DIR (default\n"
     "                     results/<name>-sweep.shard-I-of-N/); 'stampede\n"
     "                     merge' joins the N of them into the sweep's files\n"
+    "  --log-x WHEN       the varied value's axis on a log scale: auto\n"
+    "                     (default: for a lo:hi:n:log grid, or a list of\n"
+    "                     values > 0 spanning 1.5 decades), on, or off\n"
     "  --log-y WHEN       the figures' value axis on a log scale: auto\n"
     "                     (default: where a metric spans 1.5 decades), on,\n"
     "                     or off\n"
@@ -104,11 +107,12 @@ struct sweep_options {
     size_t n_constraints;
     bool no_plot;
     struct shard shard;               /* --shard; count 0: the whole */
+    enum axis_scale log_x;   /* --log-x */
     enum axis_scale log_y;   /* --log-y */
 };
 
 /* getopt_long's values of the options that have no letter. */
-enum { OPT_MAX = 1000, OPT_MIN, OPT_LOG_Y, OPT_SHARD };
+enum { OPT_MAX = 1000, OPT_MIN, OPT_LOG_X, OPT_LOG_Y, OPT_SHARD };
 
 static void free_options(struct sweep_options *o)
 {
@@ -153,6 +157,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         {"policy", required_argument, NULL, 'p'},
         {"no-plot", no_argument, NULL, 'N'},
         {"shard", required_argument, NULL, OPT_SHARD},
+        {"log-x", required_argument, NULL, OPT_LOG_X},
         {"log-y", required_argument, NULL, OPT_LOG_Y},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -177,6 +182,11 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
         case 'N': o->no_plot = true; break;
         case OPT_SHARD:
             st = cli_shard_option("sweep", optarg, &o->shard);
+            break;
+        case OPT_LOG_X:
+            if (!axis_scale_parse(optarg, &o->log_x))
+                st = cli_usage_error("sweep", "--log-x: expected auto, on or "
+                                     "off, got '%s'", optarg);
             break;
         case OPT_LOG_Y:
             if (!axis_scale_parse(optarg, &o->log_y))
@@ -243,8 +253,8 @@ static int write_sweep(const struct sweep_params *p, const struct sweep *s,
         fprintf(stderr, "stampede: %s/sweep.csv%s\n", dir,
                 s->stopped ? " (interrupted: finished points only)" : "");
     bool figures = !o->no_plot && status == EXIT_OK;
-    struct sweep_plot_request r = {p, s, tmp, dir, name, o->log_y,
-                                   o->w.quiet};
+    struct sweep_plot_request r = {p, s, tmp, dir, name, o->log_x,
+                                   o->log_y, o->w.quiet};
     if (figures && plottable(p))
         status = sweep_plot_render(&r) ? EXIT_OK : EXIT_FAILED;
     else if (figures && !o->w.quiet)

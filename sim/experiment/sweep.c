@@ -56,6 +56,7 @@ static bool parse_range(const char *spec, struct vary *v, char *err, size_t n)
     double plain;
     v->durations = !str_parse_number(lo_s, &plain) ||
                    !str_parse_number(hi_s, &plain);
+    v->range = true;
     v->log = got == 4;
     if (v->log && strcmp(mode, "log") != 0) {
         snprintf(err, n, "the fourth part can only be \"log\", got \"%s\"",

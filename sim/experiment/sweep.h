@@ -28,6 +28,7 @@ struct vary {
     char path[CFG_PATH_MAX];
     char **values;
     size_t n;
+    bool range;           /* given as lo:hi:n (a grid), not as a list */
     bool log;             /* a log grid: plot with a log axis */
     bool durations;       /* given as durations: the values are seconds */
 };

@@ -126,6 +126,23 @@ bool sweep_plot_log_y(const struct sweep *s, const struct metric_info *m,
     return hi > 0 && hi >= 30 * lo;
 }
 
+bool sweep_plot_log_x(const struct sweep_params *p, enum axis_scale scale)
+{
+    const struct vary *v = &p->varies[0];
+    double lo = INFINITY, hi = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        double x = NAN;
+        number_or_duration_parse(v->values[i], &x);
+        if (!(x > 0))
+            return false;
+        lo = fmin(lo, x);
+        hi = fmax(hi, x);
+    }
+    if (scale != AXIS_AUTO)
+        return scale == AXIS_LOG;
+    return v->log || (!v->range && hi >= 30 * lo);
+}
+
 /* The x axis' label: the varied path, "(s)" after it when its values are
  * durations. */
 static void x_label(const struct sweep_params *p, char *out, size_t n)
@@ -191,7 +208,8 @@ static bool render_metric(const struct sweep_plot_request *r,
     x_label(r->params, xlabel, sizeof xlabel);
     y_label(m, ylabel, sizeof ylabel);
     snprintf(column, sizeof column, "%d", sweep_plot_column(k));
-    snprintf(axes, sizeof axes, "%s%s", r->params->varies[0].log ? "logx " : "",
+    snprintf(axes, sizeof axes, "%s%s",
+             sweep_plot_log_x(r->params, r->log_x) ? "logx " : "",
              sweep_plot_log_y(r->sweep, m, r->log_y) ? "logy" : "");
     snprintf(title, sizeof title, "%s: %s against %s", r->name, m->label,
              r->params->varies[0].path);

@@ -40,13 +40,22 @@ int sweep_plot_column(size_t k);
 bool sweep_plot_log_y(const struct sweep *s, const struct metric_info *m,
                       enum axis_scale scale);
 
+/* Whether the varied value's axis is logarithmic under `scale`:
+ * AXIS_AUTO when the grid was given on a log scale (lo:hi:n:log), or as
+ * a list of values all > 0 whose largest is at least 30 times the
+ * smallest (200,1000,3000,10000: chosen by decades); a linear grid
+ * (lo:hi:n) keeps a linear axis. AXIS_LOG only when every value is > 0
+ * (a 0 has no place on a log axis). */
+bool sweep_plot_log_x(const struct sweep_params *p, enum axis_scale scale);
+
 struct sweep_plot_request {
     const struct sweep_params *params;
     const struct sweep *sweep;
     const char *dir;       /* where the files are written */
     const char *shown;     /* the directory as messages name it */
     const char *name;      /* the scenario's name, for the titles */
-    enum axis_scale log_y;
+    enum axis_scale log_x;  /* the varied value's axis */
+    enum axis_scale log_y;  /* each metric's axis */
     bool quiet;            /* no line per figure on stderr */
 };
 

@@ -175,6 +175,47 @@ START_TEST(log_axis_where_a_metric_spans_decades)
 }
 END_TEST
 
+/* The varied value's axis: log for a log grid, or for a list of values
+ * chosen by decades; linear for a linear grid whatever its span, and
+ * for a value of 0. */
+START_TEST(log_value_axis_for_grids_by_decades)
+{
+    struct fixture f;
+    make_fixture(&f);
+    /* cores 1, 2, 3: a factor 3 */
+    ck_assert(!sweep_plot_log_x(&f.params, AXIS_AUTO));
+    ck_assert(sweep_plot_log_x(&f.params, AXIS_LOG));
+    /* 1, 2, 30: 30 times, given as a list */
+    f.values[0] = "30";
+    ck_assert(sweep_plot_log_x(&f.params, AXIS_AUTO));
+    ck_assert(!sweep_plot_log_x(&f.params, AXIS_LINEAR));
+    /* 1, 2, 29: not quite */
+    f.values[0] = "29";
+    ck_assert(!sweep_plot_log_x(&f.params, AXIS_AUTO));
+    /* durations count by their seconds: 100ms .. 3s */
+    f.values[0] = "100ms";
+    f.values[1] = "1s";
+    f.values[2] = "3s";
+    ck_assert(sweep_plot_log_x(&f.params, AXIS_AUTO));
+    /* the same span as a linear grid (lo:hi:n): the user spaced it so */
+    struct vary v;
+    char err[256];
+    ck_assert(vary_parse("database.cores=1:100:5", &v, err, sizeof err));
+    f.params.varies = &v;
+    ck_assert(!sweep_plot_log_x(&f.params, AXIS_AUTO));
+    ck_assert(sweep_plot_log_x(&f.params, AXIS_LOG));
+    vary_free(&v);
+    ck_assert(vary_parse("database.cores=1:4:3:log", &v, err, sizeof err));
+    ck_assert(sweep_plot_log_x(&f.params, AXIS_AUTO));
+    vary_free(&v);
+    /* a 0 has no place on a log axis, even when asked */
+    ck_assert(vary_parse("database.cores=0,10,100", &v, err, sizeof err));
+    ck_assert(!sweep_plot_log_x(&f.params, AXIS_AUTO));
+    ck_assert(!sweep_plot_log_x(&f.params, AXIS_LOG));
+    vary_free(&v);
+}
+END_TEST
+
 /* Through the binary: a sweep of two policies over an unsorted grid. */
 static const char SCENARIO[] =
     "{\"duration\": \"4s\", \"cache\": {\"ttl\": \"1s\"},\n"
@@ -233,6 +274,7 @@ TEST_SUITE(sweep_plot_suite)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, one_block_per_label_in_value_order);
     tcase_add_test(tc, log_axis_where_a_metric_spans_decades);
+    tcase_add_test(tc, log_value_axis_for_grids_by_decades);
     tcase_add_test(tc, a_sweeps_figure_data_has_no_interleaved_rows);
     suite_add_tcase(s, tc);
     return s;

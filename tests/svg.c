@@ -1,0 +1,216 @@
+/*
+ * svg.c — see svg.h.
+ *
+ * gnuplot's svg terminal writes each text as
+ *   <g transform="translate(X,Y)[ rotate(A)]" ... font-size="F" ...
+ *      text-anchor="start|middle|end"[ style='filter:url(#textbox)']>
+ *       <text>TEXT</text> (or <text><tspan ...>TEXT</tspan></text>)
+ * which is all this reads: not an SVG parser, a reader of that form.
+ */
+#include "svg.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "support.h"
+
+#define PX_PER_PT (96.0 / 72.0)
+#define CHAR_EM 0.62   /* DejaVu Sans, a character's width in its size */
+
+/* The value of attribute `name` inside [tag, end), or NULL. */
+static const char *attribute(const char *tag, const char *end,
+                             const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = tag; p && p < end; p++) {
+        p = strstr(p, name);
+        if (!p || p >= end)
+            return NULL;
+        if (p[len] == '=' && (p[len + 1] == '"' || p[len + 1] == '\''))
+            return p + len + 2;
+    }
+    return NULL;
+}
+
+/* The characters of [from, to) with the tags taken out and the five
+ * entities decoded, blanks trimmed. */
+static void text_of(const char *from, const char *to, char *out, size_t n)
+{
+    static const char *const ENTITY[][2] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+        {"&apos;", "'"},
+    };
+    size_t k = 0;
+    for (const char *p = from; p < to && k + 1 < n;) {
+        if (*p == '<') {
+            const char *close = memchr(p, '>', (size_t)(to - p));
+            p = close ? close + 1 : to;
+            continue;
+        }
+        bool decoded = false;
+        for (size_t e = 0; e < 5 && !decoded; e++) {
+            size_t len = strlen(ENTITY[e][0]);
+            if (strncmp(p, ENTITY[e][0], len) == 0) {
+                out[k++] = ENTITY[e][1][0];
+                p += len;
+                decoded = true;
+            }
+        }
+        if (!decoded)
+            out[k++] = *p++;
+    }
+    while (k > 0 && (out[k - 1] == ' ' || out[k - 1] == '\n'))
+        k--;
+    out[k] = '\0';
+    size_t lead = strspn(out, " \n");
+    memmove(out, out + lead, k - lead + 1);
+}
+
+/* Characters, not bytes: a UTF-8 continuation byte adds no width. */
+static size_t glyphs(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void place(struct svg_text *t, double font_size)
+{
+    double height = font_size * PX_PER_PT;
+    double width = (double)glyphs(t->text) * height * CHAR_EM;
+    t->left = t->anchor == 's' ? t->x
+            : t->anchor == 'm' ? t->x - width / 2 : t->x - width;
+    t->right = t->left + width;
+    t->top = t->y - 0.8 * height;
+    t->bottom = t->y + 0.2 * height;
+}
+
+static bool seen(const struct svg_texts *t, const struct svg_text *s)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->items[i].x == s->x && t->items[i].y == s->y &&
+            strcmp(t->items[i].text, s->text) == 0)
+            return true;
+    return false;
+}
+
+/* Reads the <g> at g (its text follows); false if it holds none. */
+static bool read_one(const char *g, struct svg_text *out)
+{
+    const char *tag_end = strchr(g, '>');
+    const char *open = tag_end ? strstr(tag_end, "<text") : NULL;
+    const char *body = open ? strchr(open, '>') : NULL;
+    const char *close = body ? strstr(body, "</text>") : NULL;
+    const char *next_g = strstr(g + 1, "<g ");
+    if (!close || (next_g && next_g < open))
+        return false;
+    memset(out, 0, sizeof *out);
+    char *end;
+    out->x = strtod(g + strlen("<g transform=\"translate("), &end);
+    out->y = strtod(end + 1, &end);
+    out->rotated = strncmp(end, ") rotate(", 9) == 0;
+    const char *size = attribute(g, tag_end, "font-size");
+    const char *anchor = attribute(g, tag_end, "text-anchor");
+    out->anchor = anchor ? anchor[0] : 's';
+    text_of(body + 1, close, out->text, sizeof out->text);
+    place(out, size ? strtod(size, NULL) : 10);
+    return out->text[0] != '\0';
+}
+
+struct svg_texts svg_texts_parse(const char *svg)
+{
+    struct svg_texts t = {0};
+    size_t cap = 0;
+    for (const char *g = strstr(svg, "<g transform=\"translate(");
+         g; g = strstr(g + 1, "<g transform=\"translate(")) {
+        struct svg_text one;
+        if (!read_one(g, &one) || seen(&t, &one))
+            continue;
+        if (t.n == cap) {
+            cap = cap ? 2 * cap : 64;
+            t.items = realloc(t.items, cap * sizeof *t.items);
+            ck_assert_ptr_nonnull(t.items);
+        }
+        t.items[t.n++] = one;
+    }
+    return t;
+}
+
+struct svg_texts svg_texts_read(const char *path)
+{
+    char *svg = read_text_file(path, NULL);
+    ck_assert_msg(svg != NULL, "%s: cannot read", path);
+    ck_assert_msg(strstr(svg, "<svg") != NULL, "%s: not an SVG", path);
+    struct svg_texts t = svg_texts_parse(svg);
+    free(svg);
+    return t;
+}
+
+void svg_texts_free(struct svg_texts *t)
+{
+    free(t->items);
+    t->items = NULL;
+    t->n = 0;
+}
+
+static bool meet(const struct svg_text *a, const struct svg_text *b)
+{
+    return a->left < b->right && b->left < a->right && a->top < b->bottom &&
+           b->top < a->bottom;
+}
+
+bool svg_overprint(const struct svg_texts *t, char *why, size_t n)
+{
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t j = i + 1; j < t->n; j++) {
+            const struct svg_text *a = &t->items[i], *b = &t->items[j];
+            if (a->rotated || b->rotated || !meet(a, b))
+                continue;
+            if (why)
+                snprintf(why, n, "\"%s\" at (%.0f, %.0f) and \"%s\" at "
+                         "(%.0f, %.0f) overprint", a->text, a->x, a->y,
+                         b->text, b->x, b->y);
+            return true;
+        }
+    return false;
+}
+
+const struct svg_text *svg_find(const struct svg_texts *t, const char *text)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->items[i].text, text) == 0)
+            return &t->items[i];
+    return NULL;
+}
+
+extern char **environ;
+
+struct svg_texts svg_render(const char *const *args)
+{
+    const char *argv[24] = {"gnuplot"};
+    size_t n = 0;
+    while (args[n] && n < 22) {
+        argv[n + 1] = args[n];
+        n++;
+    }
+    ck_assert_msg(n >= 4, "svg_render: -c SCRIPT DATA OUT.svg at least");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int e = posix_spawnp(&pid, "gnuplot", &fa, NULL, (char *const *)argv,
+                         environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ck_assert_msg(e == 0, "cannot start gnuplot");
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "gnuplot %s failed", args[1]);
+    return svg_texts_read(args[3]);
+}
