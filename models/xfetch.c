@@ -76,8 +76,10 @@ static const struct policy_metric METRIC_LIST[XFETCH_N_METRICS] = {
                            "cycles whose value expired before an early "
                            "refresh had written the next, as a share: "
                            "cycles_missed / cycles"},
+    /* a mean count, not a share: it exceeds 1 when a cycle is refreshed
+     * early more than once */
     [XFETCH_EARLY_PER_CYCLE] = {"early_per_cycle", FOLD_RATIO, XFETCH_EARLY,
-                                XFETCH_CYCLES, "ratio",
+                                XFETCH_CYCLES, "recomputes/cycle",
                                 "early recomputes per TTL cycle",
                                 "early refreshes per TTL cycle: "
                                 "early_recomputes / cycles"},

@@ -7,6 +7,7 @@
  *       <text>TEXT</text> (or <text><tspan ...>TEXT</tspan></text>)
  * which is all this reads: not an SVG parser, a reader of that form.
  */
+#define _GNU_SOURCE   /* asprintf, strndup */
 #include "svg.h"
 
 #include <check.h>
@@ -15,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -213,4 +216,132 @@ struct svg_texts svg_render(const char *const *args)
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "gnuplot %s failed", args[1]);
     return svg_texts_read(args[3]);
+}
+
+/* The real gnuplot: the first on PATH. */
+static char *real_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    char *copy = strdup(path ? path : "/usr/bin");
+    char *found = NULL;
+    for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
+        char *candidate = path_in(dir, "gnuplot");
+        if (access(candidate, X_OK) == 0)
+            found = candidate;
+        else
+            free(candidate);
+    }
+    free(copy);
+    ck_assert_msg(found != NULL, "no gnuplot on PATH");
+    return found;
+}
+
+/* The recorder: each argument, then a record separator (0x1e); a group
+ * separator (0x1d) ends a call. */
+static const char RECORDER[] =
+    "#!/bin/sh\n"
+    "{ for a in \"$@\"; do printf '%%s\\036' \"$a\"; done; "
+    "printf '\\035'; } >> '%s'\n"
+    "exec '%s' \"$@\"\n";
+
+static struct gnuplot_calls read_calls(const char *log)
+{
+    struct gnuplot_calls c = {0};
+    char *text = read_text_file(log, NULL);
+    if (!text)
+        return c;   /* never called */
+    for (char *call = text, *end; (end = strchr(call, '\035')); call = end + 1) {
+        c.args = realloc(c.args, (c.n + 1) * sizeof *c.args);
+        ck_assert_ptr_nonnull(c.args);
+        size_t n = 0;
+        char **args = calloc(32, sizeof *args);
+        for (char *a = call, *sep; a < end && (sep = memchr(a, '\036',
+                                                              (size_t)(end - a)));
+             a = sep + 1) {
+            ck_assert_uint_lt(n, 31);
+            args[n++] = strndup(a, (size_t)(sep - a));
+        }
+        c.args[c.n++] = args;
+    }
+    free(text);
+    return c;
+}
+
+struct gnuplot_calls svg_record(const char *scratch, const char *const *args,
+                                struct cmd_result *r)
+{
+    char *bin = path_in(scratch, "recording-gnuplot");
+    mkdir(bin, 0777);
+    char *log = path_in(scratch, "gnuplot-calls");
+    unlink(log);   /* this command's calls only */
+    char *real = real_gnuplot();
+    char script[2048];
+    snprintf(script, sizeof script, RECORDER, log, real);
+    char *exe = write_text_file(bin, "gnuplot", script);
+    chmod(exe, 0755);
+    char *saved = strdup(getenv("PATH") ? getenv("PATH") : "");
+    char *path = NULL;
+    ck_assert_int_ge(asprintf(&path, "%s:%s", bin, saved), 0);
+    setenv("PATH", path, 1);
+    *r = run_stampede(args);
+    setenv("PATH", saved, 1);
+    struct gnuplot_calls c = read_calls(log);
+    free(path);
+    free(saved);
+    free(exe);
+    free(real);
+    free(log);
+    free(bin);
+    return c;
+}
+
+void gnuplot_calls_free(struct gnuplot_calls *c)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        for (char **a = c->args[k]; *a; a++)
+            free(*a);
+        free(c->args[k]);
+    }
+    free(c->args);
+    c->args = NULL;
+    c->n = 0;
+}
+
+/* path with every component ".NAME.tmp-XXXXXX" made NAME (free it). */
+static char *settled(const char *path)
+{
+    char *out = strdup(path);
+    for (char *at = out; (at = strstr(at, "/.")) != NULL; at++) {
+        char *end = strchr(at + 1, '/');
+        char *tmp = strstr(at, ".tmp-");
+        if (!tmp || (end && tmp > end))
+            continue;   /* not such a component */
+        /* "/.NAME.tmp-XXXXXX/rest" -> "/NAME/rest" */
+        size_t name = (size_t)(tmp - at - 2);
+        memmove(at + 1, at + 2, name);
+        const char *rest = end ? end : "";
+        memmove(at + 1 + name, rest, strlen(rest) + 1);
+    }
+    return out;
+}
+
+struct svg_texts svg_redraw(const struct gnuplot_calls *c, size_t k,
+                            const char *svg)
+{
+    ck_assert_uint_lt(k, c->n);
+    char **given = c->args[k];
+    const char *args[32] = {0};
+    size_t n = 0;
+    while (given[n] && n < 31) {
+        args[n] = given[n];
+        n++;
+    }
+    ck_assert_msg(n >= 4 && strcmp(args[0], "-c") == 0,
+                  "gnuplot call %zu: not -c SCRIPT DATA OUT", k);
+    char *data = settled(args[2]);
+    args[2] = data;
+    args[3] = svg;
+    struct svg_texts t = svg_render(args);
+    free(data);
+    return t;
 }

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "support.h"
+
 struct svg_text {
     char text[160];
     double x, y;              /* the anchor, in pixels */
@@ -36,6 +38,28 @@ struct svg_texts {
  * OUT.svg, ...), stderr kept out of the test's output; fails the test
  * unless it succeeds. Then the texts of OUT.svg (args[3]). */
 struct svg_texts svg_render(const char *const *args);
+
+/* The calls a command of the binary made to gnuplot, each one's
+ * arguments as given ("-c", SCRIPT, DATA, OUT, ...). */
+struct gnuplot_calls {
+    char ***args;     /* [n], each NULL-terminated */
+    size_t n;
+};
+
+/* Runs the binary with args, a recording gnuplot first on PATH (in a
+ * folder under `scratch`) that notes each call's arguments and hands it
+ * to the real one: the figures are drawn as usual. *r gets what the
+ * command printed (free it). */
+struct gnuplot_calls svg_record(const char *scratch, const char *const *args,
+                                struct cmd_result *r);
+void gnuplot_calls_free(struct gnuplot_calls *c);
+
+/* Draws call k again, as SVG into `svg`: the same script and arguments,
+ * its data read from where the command's results now are (a results
+ * directory is written as ".NAME.tmp-XXXXXX" and renamed NAME). Then the
+ * texts of `svg`. */
+struct svg_texts svg_redraw(const struct gnuplot_calls *c, size_t k,
+                            const char *svg);
 
 /* Every text of the SVG file at path (a text drawn twice at one place,
  * as gnuplot does for a boxed label, counts once). Fails the test if the

@@ -339,6 +339,25 @@ static void append(char *list, size_t n, const char *word)
     snprintf(list + len, n - len, "%s%s", len ? " " : "", word);
 }
 
+/* A panel's line of the figure's PANELS argument: "TOP LABEL", TOP the
+ * largest value the field can take ("1" for a ratio or a yes/no, "-"
+ * for none), LABEL its axis label from the registry (the path itself if
+ * the registry has no such field). */
+static void panel_line(char *panels, size_t n, const char *field)
+{
+    struct metric_info m;
+    char label[160];
+    bool known = field && metric_find(field, &m);
+    if (known)
+        plot_axis_label(&m, label, sizeof label);
+    else
+        snprintf(label, sizeof label, "%s", field ? field : "");
+    bool bounded = known && (strcmp(m.unit, "ratio") == 0 || m.boolean);
+    size_t len = strlen(panels);
+    snprintf(panels + len, n - len, "%s%s %s", len ? "\n" : "",
+             bounded ? "1" : "-", label);
+}
+
 /* The panels: the cost, each constraint (with its limit), then what
  * explains the cost (plots/calibrate.gp). */
 static bool write_figure(const struct calibrate_report *r, const char *csv,
@@ -346,26 +365,29 @@ static bool write_figure(const struct calibrate_report *r, const char *csv,
 {
     const struct calibrate_params *p = r->params;
     char metrics[1024] = "cost", limits[512] = "-", col[96], lim[32];
+    char panels[2048] = "";
+    panel_line(panels, sizeof panels,
+               p->cost ? p->cost : calibrate_knob_name(p));
     for (size_t i = 0; i < p->n_constraints; i++) {
         column_of(p->constraints[i].path, col, sizeof col);
         append(metrics, sizeof metrics, col);
         snprintf(lim, sizeof lim, "%.10g", p->constraints[i].limit);
         append(limits, sizeof limits, lim);
+        panel_line(panels, sizeof panels, p->constraints[i].path);
     }
     for (size_t i = 0; i < n_explains(r); i++) {
         column_of(r->cal->explains[i], col, sizeof col);
         append(metrics, sizeof metrics, col);
         append(limits, sizeof limits, "-");
+        panel_line(panels, sizeof panels, r->cal->explains[i]);
     }
-    char rec[32] = "", cost[160];
+    char rec[32] = "";
     if (r->result->recommended >= 0)
         snprintf(rec, sizeof rec, "%.10g",
                  r->result->points[r->result->recommended].value);
-    snprintf(cost, sizeof cost, "%s", p->cost ? metric_label(p->cost)
-                                              : calibrate_knob_name(p));
     char *png = str_printf("%s/calibrate.png", r->dir);
     const char *extra[] = {calibrate_knob_name(p), metrics, limits, rec, "",
-                           r->scenario->name, cost};
+                           r->scenario->name, panels};
     if (!png) {
         snprintf(err, n, "out of memory");
         return false;

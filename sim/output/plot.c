@@ -156,6 +156,31 @@ static enum plot_status render_all(const struct plot_request *req,
     return status;
 }
 
+void plot_axis_label(const struct metric_info *m, char *out, size_t n)
+{
+    static const struct {
+        const char *unit, *said[3];   /* ... said by any of these */
+    } SHOWN[] = {
+        {"s", {"(s)", " s)", NULL}},
+        {"ms", {"(ms)", " ms)", NULL}},
+        {"1/s", {"/s", "per second", NULL}},
+    };
+    const char *unit = NULL;
+    for (size_t i = 0; i < sizeof SHOWN / sizeof SHOWN[0]; i++) {
+        if (strcmp(m->unit ? m->unit : "", SHOWN[i].unit) != 0)
+            continue;
+        unit = SHOWN[i].unit;
+        for (size_t k = 0; k < 3 && SHOWN[i].said[k]; k++)
+            if (strstr(m->label, SHOWN[i].said[k]))
+                unit = NULL;
+    }
+    if (unit)
+        snprintf(out, n, "%s (%s)", m->label, strcmp(unit, "1/s") == 0
+                                                  ? "per second" : unit);
+    else
+        snprintf(out, n, "%s", m->label);
+}
+
 bool axis_scale_parse(const char *text, enum axis_scale *out)
 {
     static const char *const WORDS[] = {"auto", "on", "off"};

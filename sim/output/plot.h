@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "metric_registry.h"
+
 enum plot_status {
     PLOT_OK,
     PLOT_BAD_INPUT,     /* the run directory or one of its files is
@@ -33,6 +35,13 @@ struct plot_error {
 /* How a figure's value axis is scaled: log where the values span
  * decades (auto), always, or never. */
 enum axis_scale { AXIS_AUTO, AXIS_LOG, AXIS_LINEAR };
+
+/* A value axis' label for metric m: its label from the registry, with
+ * its unit of time or rate after it ("stall after a holder crash (s)")
+ * unless the label says it already ("p99 latency (ms)", "recomputes per
+ * second"). A count's unit (queries, locks) or a ratio's is the axis'
+ * numbers themselves: not repeated. */
+void plot_axis_label(const struct metric_info *m, char *out, size_t n);
 
 /* "auto", "on" or "off" (the words of --log-y) into *out; false if none. */
 bool axis_scale_parse(const char *text, enum axis_scale *out);

@@ -151,21 +151,6 @@ static void x_label(const struct sweep_params *p, char *out, size_t n)
              p->varies[0].durations ? " (s)" : "");
 }
 
-/* The value axis' label: the metric's, with its unit after it unless
- * the label already says it (or the unit is a ratio's or a yes/no's,
- * which the values show). */
-static void y_label(const struct metric_info *m, char *out, size_t n)
-{
-    static const char *const SILENT[] = {"", "ratio", "0/1", "true/false"};
-    bool said = strchr(m->label, '(') || strstr(m->label, m->unit);
-    for (size_t i = 0; i < sizeof SILENT / sizeof SILENT[0]; i++)
-        said |= strcmp(m->unit, SILENT[i]) == 0;
-    if (said)
-        snprintf(out, n, "%s", m->label);
-    else
-        snprintf(out, n, "%s (%s)", m->label, m->unit);
-}
-
 /* Space-separated labels, for the script. */
 static char *labels_text(const struct sweep *s)
 {
@@ -206,7 +191,7 @@ static bool render_metric(const struct sweep_plot_request *r,
     char xlabel[CFG_PATH_MAX + 8], ylabel[160], column[16], axes[16];
     char title[512];
     x_label(r->params, xlabel, sizeof xlabel);
-    y_label(m, ylabel, sizeof ylabel);
+    plot_axis_label(m, ylabel, sizeof ylabel);
     snprintf(column, sizeof column, "%d", sweep_plot_column(k));
     snprintf(axes, sizeof axes, "%s%s",
              sweep_plot_log_x(r->params, r->log_x) ? "logx " : "",

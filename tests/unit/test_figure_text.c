@@ -238,16 +238,102 @@ START_TEST(run_figures_never_overprint)
 }
 END_TEST
 
+/* ---- every figure of every command, as the binary draws it ---- */
+
+/* Redraws every figure `args` made as SVG: none may overprint; returns
+ * how many there were. `texts`, when not NULL, gets the texts of the
+ * last. */
+static size_t assert_figures_clear(const char *tmp, const char *const *args,
+                                   struct svg_texts *texts)
+{
+    struct cmd_result r;
+    struct gnuplot_calls c = svg_record(tmp, args, &r);
+    ck_assert_msg(r.status == 0, "stampede %s: exit %d: %s", args[0],
+                  r.status, r.err);
+    cmd_result_free(&r);
+    for (size_t k = 0; k < c.n; k++) {
+        char *svg = path_in(tmp, "redrawn.svg");
+        struct svg_texts t = svg_redraw(&c, k, svg);
+        char what[512];
+        snprintf(what, sizeof what, "stampede %s, %s", args[0],
+                 c.args[k][1]);
+        ck_assert_msg(t.n > 5, "%s: %zu texts", what, t.n);
+        assert_no_overprint(&t, what);
+        if (texts && k + 1 == c.n)
+            *texts = t;
+        else
+            svg_texts_free(&t);
+        free(svg);
+    }
+    size_t n = c.n;
+    gnuplot_calls_free(&c);
+    return n;
+}
+
+static const char SMALL[] =
+    "{\"name\": \"small\", \"duration\": \"4s\", \"warmup\": \"1s\",\n"
+    " \"cache\": {\"ttl\": \"1s\"},\n"
+    " \"workload\": {\"arrivals\": {\"rate\": 300}},\n"
+    " \"database\": {\"service\": \"20ms\"},\n"
+    " \"slo\": {\"p99\": \"100ms\"},\n"
+    " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"per\"}]}\n";
+
+/* run --plot, a sweep over values chosen by decades, a calibration, a
+ * comparison: each figure redrawn with the very arguments stampede gave
+ * gnuplot. The calibration's panels are labelled from the registry, not
+ * by their CSV columns. */
+START_TEST(every_figure_of_every_command_has_clear_text)
+{
+    char *tmp = make_temp_dir();
+    char *file = write_text_file(tmp, "small.json", SMALL);
+    char *a = path_in(tmp, "a"), *b = path_in(tmp, "b");
+    char *sweep = path_in(tmp, "sweep"), *cal = path_in(tmp, "cal");
+    char *cmp = path_in(tmp, "cmp");
+    const char *run[] = {"run", "recovery", "--plot", "--quiet", "--out", a,
+                         NULL};
+    ck_assert_uint_eq(assert_figures_clear(tmp, run, NULL), 4);
+    const char *run_b[] = {"run", "recovery", "--quiet", "--out", b, "--set",
+                           "database.cores=16", NULL};
+    struct cmd_result r = run_stampede(run_b);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    const char *compare[] = {"compare", a, b, "--quiet", "--out", cmp, NULL};
+    ck_assert_uint_eq(assert_figures_clear(tmp, compare, NULL), 1);
+    const char *sw[] = {"sweep", file, "--vary",
+                        "workload.arrivals.rate=100,300,1000,3000", "--reps",
+                        "2", "-j", "2", "--quiet", "--out", sweep, NULL};
+    ck_assert_uint_ge(assert_figures_clear(tmp, sw, NULL), 10);
+    const char *calibrate[] = {"calibrate", file, "--policy", "per",
+                               "--range", "0.5:4", "--reps", "2", "-j", "2",
+                               "--quiet", "--out", cal, NULL};
+    struct svg_texts t = {0};
+    ck_assert_uint_eq(assert_figures_clear(tmp, calibrate, &t), 1);
+    ck_assert_ptr_nonnull(svg_find(&t, "error rate"));
+    ck_assert_ptr_nonnull(svg_find(&t, "recomputes per second"));
+    ck_assert_ptr_null(svg_find(&t, "error_rate"));
+    svg_texts_free(&t);
+    remove_tree(tmp);
+    free(cmp);
+    free(cal);
+    free(sweep);
+    free(b);
+    free(a);
+    free(file);
+    free(tmp);
+}
+END_TEST
+
 TEST_SUITE(figure_text_suite)
 {
     Suite *s = suite_create("figure_text");
     TCase *tc = tcase_create("figure text");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 240);
     tcase_add_test(tc, reader_finds_texts_and_overprints);
     tcase_add_test(tc, sweep_labels_each_value_of_the_grid);
     tcase_add_test(tc, sweep_value_labels_never_overprint);
     tcase_add_test(tc, sweep_log_axis_labels_fit_its_span);
     tcase_add_test(tc, run_figures_never_overprint);
+    tcase_add_test(tc, every_figure_of_every_command_has_clear_text);
     suite_add_tcase(s, tc);
     return s;
 }
