@@ -216,6 +216,40 @@ START_TEST(log_value_axis_for_grids_by_decades)
 }
 END_TEST
 
+/* An axis' label: the registry's, its unit of time or rate added where
+ * the label does not say it; a count's or a ratio's unit never. */
+START_TEST(axis_labels_say_their_unit_once)
+{
+    static const struct {
+        const char *unit, *label, *want;
+    } CASES[] = {
+        {"s", "stall", "stall (s)"},
+        {"s", "stall (s)", "stall (s)"},
+        {"ms", "p99 latency (ms)", "p99 latency (ms)"},
+        {"ms", "wait", "wait (ms)"},
+        {"1/s", "recomputes per second", "recomputes per second"},
+        {"1/s", "cache commands/s", "cache commands/s"},
+        {"1/s", "refreshes", "refreshes (per second)"},
+        {"queries", "database queries", "database queries"},
+        {"locks", "lock acquisitions", "lock acquisitions"},
+        {"ratio", "hit ratio", "hit ratio"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        struct metric_info m = {.unit = CASES[i].unit,
+                                .label = CASES[i].label};
+        char out[128];
+        plot_axis_label(&m, out, sizeof out);
+        ck_assert_str_eq(out, CASES[i].want);
+    }
+    /* and from the registry itself */
+    struct metric_info m;
+    char out[128];
+    ck_assert(metric_find("latency_ms.p99", &m));
+    plot_axis_label(&m, out, sizeof out);
+    ck_assert_str_eq(out, "p99 latency (ms)");
+}
+END_TEST
+
 /* Through the binary: a sweep of two policies over an unsorted grid. */
 static const char SCENARIO[] =
     "{\"duration\": \"4s\", \"cache\": {\"ttl\": \"1s\"},\n"
@@ -275,6 +309,7 @@ TEST_SUITE(sweep_plot_suite)
     tcase_add_test(tc, one_block_per_label_in_value_order);
     tcase_add_test(tc, log_axis_where_a_metric_spans_decades);
     tcase_add_test(tc, log_value_axis_for_grids_by_decades);
+    tcase_add_test(tc, axis_labels_say_their_unit_once);
     tcase_add_test(tc, a_sweeps_figure_data_has_no_interleaved_rows);
     suite_add_tcase(s, tc);
     return s;
