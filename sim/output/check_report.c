@@ -151,25 +151,59 @@ static void write_csv(FILE *out, const struct check_report *r)
     }
 }
 
+/* A line of the policies section, "LABEL   POLICY  KNOBS" in columns
+ * for the terminal, as "LABEL (POLICY): KNOBS" — "LABEL: KNOBS" when the
+ * label is the policy's name — where spaces do not line anything up. */
+static void policy_line(FILE *out, const char *text, size_t n,
+                        void (*escape)(FILE *, const char *))
+{
+    const char *end = text + n, *label = text, *p = text;
+    while (p < end && *p != ' ')
+        p++;
+    size_t label_len = (size_t)(p - label);
+    while (p < end && *p == ' ')
+        p++;
+    const char *name = p;
+    while (p < end && *p != ' ')
+        p++;
+    size_t name_len = (size_t)(p - name);
+    while (p < end && *p == ' ')
+        p++;
+    write_part(out, label, label_len, escape);
+    if (name_len != label_len || strncmp(label, name, name_len) != 0) {
+        fputs(" (", out);
+        write_part(out, name, name_len, escape);
+        fputc(')', out);
+    }
+    if (p < end) {
+        fputs(": ", out);
+        write_part(out, p, (size_t)(end - p), escape);
+    }
+}
+
 /* The sections as rows of a two-column table, in Markdown or HTML. */
 static void rows(FILE *out, const char *text, bool html)
 {
     void (*escape)(FILE *, const char *) = html ? html_text
                                                 : table_markdown_text;
-    bool first = true;
+    bool first = true, policies = false;
     for (const char *p = text; p && *p;) {
         struct line_view v;
         p = next_line(p, &v);
         if (v.name && !first)
             fputs(html ? "</td></tr>\n" : " |\n", out);
         if (v.name) {
+            policies = v.name_len == 8 && strncmp(v.name, "policies", 8) == 0;
             fputs(html ? "<tr><th>" : "| **", out);
             write_part(out, v.name, v.name_len, escape);
             fputs(html ? "</th><td>" : "** | ", out);
         } else {
             fputs("<br>", out);
         }
-        write_part(out, v.text, v.text_len, escape);
+        if (policies)
+            policy_line(out, v.text, v.text_len, escape);
+        else
+            write_part(out, v.text, v.text_len, escape);
         first = false;
     }
     if (!first)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/strutil.h"
@@ -62,10 +63,53 @@ static void doc_heading(struct doc *d, int level, const char *text)
     }
 }
 
+/* Text with Markdown's `code` and **strong**: as it is in Markdown, as
+ * <code> and <strong> in HTML (an unpaired mark stays as it is). */
+static void doc_inline(struct doc *d, const char *text)
+{
+    static const struct {
+        const char *mark, *open, *close;
+    } MARKS[] = {{"`", "<code>", "</code>"}, {"**", "<strong>", "</strong>"}};
+    if (!d->html) {
+        fputs(text, d->out);
+        return;
+    }
+    char *copy = strdup(text);
+    char *p = copy;
+    while (p && *p) {
+        /* the next mark with a partner after it */
+        char *at = NULL, *close = NULL;
+        size_t m = 0, len = 0;
+        for (size_t k = 0; k < 2; k++) {
+            size_t l = strlen(MARKS[k].mark);
+            char *a = strstr(p, MARKS[k].mark);
+            char *c = a ? strstr(a + l, MARKS[k].mark) : NULL;
+            if (c && (!at || a < at)) {
+                at = a;
+                close = c;
+                m = k;
+                len = l;
+            }
+        }
+        if (!at) {
+            html_text(d->out, p);
+            break;
+        }
+        *at = '\0';
+        html_text(d->out, p);
+        *close = '\0';
+        fputs(MARKS[m].open, d->out);
+        html_text(d->out, at + len);
+        fputs(MARKS[m].close, d->out);
+        p = close + len;
+    }
+    free(copy);
+}
+
 static void doc_para(struct doc *d, const char *text)
 {
     fputs(d->html ? "<p>" : "", d->out);
-    doc_text(d, text);
+    doc_inline(d, text);
     fputs(d->html ? "</p>\n" : "\n\n", d->out);
 }
 
@@ -173,6 +217,9 @@ static void title_section(struct doc *d, const struct report_doc *r)
               "table.comparison td { text-align: right; }\n"
               "th { background: #f3f3f3; }\n"
               "figure { margin: 1.5em 0; }\n"
+              /* a table of many policies scrolls on its own rather than
+               * run off the page */
+              ".wide { overflow-x: auto; }\n"
               "img { max-width: 100%; border: 1px solid #eee; }\n"
               "figcaption { color: #555; font-size: 0.9em; }\n"
               "pre { background: #f6f6f6; padding: 0.6em; }\n"
@@ -220,12 +267,14 @@ static void comparison_section(struct doc *d, const struct report_doc *r)
         g->n ? c->entries[g->entries[0]].label : "-");
     doc_para(d, text ? text : "");
     free(text);
-    if (d->html)
+    if (d->html) {
+        fputs("<div class=\"wide\">\n", d->out);
         comparison_write_html(d->out, c, ROWS_BRIEF);
-    else
+        fputs("</div>\n", d->out);
+    } else {
         comparison_write(d->out, c, ROWS_BRIEF, FORMAT_MARKDOWN);
-    if (!d->html)
         fputc('\n', d->out);
+    }
 }
 
 /* A policy's SLO verdict in words; NULL without an slo. */
@@ -251,8 +300,9 @@ static char *slo_verdict(const struct comparison_entry *e)
         snprintf(tail, sizeof tail, "recovered after %.3g s", recovery);
     else
         snprintf(tail, sizeof tail, "not recovered by the end");
-    return str_printf("broken: %.3g s out of the SLO (%.3g windows), the "
-                      "first at %.3g s; %s", out, violations, first, tail);
+    return str_printf("broken: %.3g s out of the SLO (%.3g window%s), the "
+                      "first at %.3g s; %s", out, violations,
+                      violations == 1 ? "" : "s", first, tail);
 }
 
 static void slo_section(struct doc *d, const struct report_doc *r)
@@ -300,41 +350,123 @@ static const char *str(const cJSON *o, const char *key)
     return s ? s : "";
 }
 
+/* "0/79.7k [0, 7.9e-05]": a constraint's evidence at one value. */
+static void evidence_cell(const cJSON *c, char *out, size_t n)
+{
+    double events = num(c, "events"), trials = num(c, "trials");
+    if (isfinite(events) && isfinite(trials))
+        snprintf(out, n, "%.0f/%.0f [%.3g, %.3g]", events, trials,
+                 num(c, "lower"), num(c, "upper"));
+    else
+        snprintf(out, n, "%.4g [%.3g, %.3g]", num(c, "estimate"),
+                 num(c, "lower"), num(c, "upper"));
+}
+
+static void mean_cell(const cJSON *v, char *out, size_t n)
+{
+    double mean = num(v, "mean"), ci = num(v, "ci95");
+    if (!isfinite(mean))
+        snprintf(out, n, "-");
+    else
+        snprintf(out, n, isfinite(ci) ? "%.4g ±%.2g" : "%.4g", mean, ci);
+}
+
+#define CAL_COLUMNS 20
+
+/* The table: a row per value evaluated, by value: its verdict (and the
+ * constraint that decided it), its replications, its cost, each
+ * constraint's evidence, and what explains the cost. */
 static void calibration_points(struct doc *d, const cJSON *cal)
 {
     const cJSON *points = cJSON_GetObjectItemCaseSensitive(cal, "points");
     const cJSON *first = cJSON_GetArrayItem(points, 0);
+    const cJSON *cons = cJSON_GetObjectItemCaseSensitive(first, "constraints");
     const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(first, "metrics");
-    const char *key[20] = {"value", "verdict"}, *head[20] = {"value",
-                                                             "verdict"};
-    size_t n = 2;
-    for (const cJSON *m = metrics ? metrics->child : NULL; m && n < 20;
-         m = m->next, n++) {
-        key[n] = m->string;
-        head[n] = metric_label(m->string);
-    }
+    const cJSON *cost = cJSON_GetObjectItemCaseSensitive(cal, "cost");
+    const char *head[CAL_COLUMNS] = {"value", "verdict", "replications",
+                                     cJSON_IsObject(cost)
+                                         ? metric_label(str(cost, "metric"))
+                                         : "cost"};
+    size_t n = 4, n_cons = 0;
+    for (const cJSON *c = cons ? cons->child : NULL; c && n < CAL_COLUMNS;
+         c = c->next, n_cons++)
+        head[n++] = metric_label(str(c, "metric"));
+    for (const cJSON *m = metrics ? metrics->child : NULL;
+         m && n < CAL_COLUMNS; m = m->next)
+        head[n++] = metric_label(m->string);
     doc_row(d, head, n, true);
     const cJSON *p;
     cJSON_ArrayForEach(p, points) {
-        char cells[20][64];
-        const char *row[20];
-        snprintf(cells[0], 64, "%.6g", num(p, "value"));
-        snprintf(cells[1], 64, "%s%s",
-                 cJSON_IsTrue(cJSON_GetObjectItem(p, "feasible")) ? "holds"
-                                                                  : "fails: ",
-                 str(p, "binding"));
+        char cells[CAL_COLUMNS][96];
+        const char *row[CAL_COLUMNS];
+        const char *verdict = str(p, "verdict"), *binding = str(p, "binding");
+        snprintf(cells[0], 96, "%.6g", num(p, "value"));
+        snprintf(cells[1], 96, "%s%s%s", verdict, binding[0] ? ": " : "",
+                 binding);
+        snprintf(cells[2], 96, "%.0f", num(p, "replications"));
+        mean_cell(cJSON_GetObjectItemCaseSensitive(p, "cost"), cells[3], 96);
+        size_t k = 4;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(p,
+                                                               "constraints"))
+            if (k < 4 + n_cons)
+                evidence_cell(c, cells[k++], 96);
         const cJSON *pm = cJSON_GetObjectItemCaseSensitive(p, "metrics");
-        for (size_t k = 2; k < n; k++) {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(pm, key[k]);
-            double mean = num(v, "mean"), ci = num(v, "ci95");
-            snprintf(cells[k], 64, isfinite(ci) ? "%.4g ±%.2g" : "%.4g", mean,
-                     ci);
-        }
-        for (size_t k = 0; k < n; k++)
+        for (const cJSON *m = metrics ? metrics->child : NULL; m && k < n;
+             m = m->next)
+            mean_cell(cJSON_GetObjectItemCaseSensitive(pm, m->string),
+                      cells[k++], 96);
+        for (; k < n; k++)
+            snprintf(cells[k], 96, "-");
+        for (k = 0; k < n; k++)
             row[k] = cells[k];
         doc_row(d, row, n, false);
     }
     doc_table_end(d);
+}
+
+/* The point of value v, or NULL. */
+static const cJSON *point_at(const cJSON *cal, double v)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(cal, "points"))
+        if (num(p, "value") == v)
+            return p;
+    return NULL;
+}
+
+/* What was recommended, in words, and on what evidence. */
+static char *calibration_answer(const cJSON *cal)
+{
+    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(cal, "recommended");
+    const cJSON *cost = cJSON_GetObjectItemCaseSensitive(cal, "cost");
+    const char *cost_text = cJSON_IsObject(cost)
+                                ? metric_label(str(cost, "metric"))
+                                : "the knob's value itself";
+    char spent[160];
+    snprintf(spent, sizeof spent, "%.0f of a budget of %.0f simulated "
+             "seconds spent", num(cal, "spent_s"), num(cal, "budget_s"));
+    if (!cJSON_IsNumber(rec))
+        return str_printf(
+            "Calibrating %s (policy %s) against %s: no value evaluated was "
+            "proven to meet every constraint (%s%s). The table says what "
+            "each value lacks.", str(cal, "knob"), str(cal, "policy"),
+            cost_text, spent,
+            cJSON_IsTrue(cJSON_GetObjectItem(cal, "budget_spent"))
+                ? ": a larger --budget may decide it" : "");
+    const cJSON *p = point_at(cal, rec->valuedouble);
+    const cJSON *pc = p ? cJSON_GetObjectItemCaseSensitive(p, "cost") : NULL;
+    char cost_value[64] = "";
+    if (pc)
+        mean_cell(pc, cost_value, sizeof cost_value);
+    return str_printf(
+        "Calibrating %s (policy %s): of the values proven to meet every "
+        "constraint, the one of least cost (%s) is **%.6g**%s%s, over %.0f "
+        "replications (%s). A constraint is proven when its interval lies "
+        "within the limit; the intervals of all the values evaluated hold "
+        "together at 95 %%.", str(cal, "knob"), str(cal, "policy"),
+        cost_text, rec->valuedouble, pc ? ": cost " : "", cost_value,
+        p ? num(p, "replications") : NAN, spent);
 }
 
 static bool calibration_section(struct doc *d, const struct report_doc *r,
@@ -348,38 +480,72 @@ static bool calibration_section(struct doc *d, const struct report_doc *r,
     if (!cal)
         return false;
     doc_heading(d, 2, "Calibration");
-    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(cal, "recommended");
-    char *text = cJSON_IsNumber(rec)
-        ? str_printf("Calibrating %s of policy %s over %.0f replications per "
-                     "value: the smallest value that meets every constraint "
-                     "at the far end of its 95 %% interval is %.6g.",
-                     str(cal, "knob"), str(cal, "policy"),
-                     num(cal, "replications"), rec->valuedouble)
-        : str_printf("Calibrating %s of policy %s: no value evaluated meets "
-                     "every constraint.", str(cal, "knob"),
-                     str(cal, "policy"));
+    char *text = calibration_answer(cal);
     doc_para(d, text ? text : "");
     free(text);
     const cJSON *c;
     bool first = true;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cal,
                                                            "constraints")) {
-        char *line = str_printf("%s %s %g", str(c, "metric"),
-                                strcmp(str(c, "bound"), "min") ? "<=" : ">=",
-                                num(c, "limit"));
+        char *line = str_printf("%s %s %g (--%s)",
+                                metric_label(str(c, "metric")),
+                                strcmp(str(c, "bound"), "min") ? "≤" : "≥",
+                                num(c, "limit"), str(c, "option"));
         doc_item(d, first, line ? line : "");
         free(line);
         first = false;
     }
     if (!first)
         doc_list_end(d);
+    if (d->html)
+        fputs("<div class=\"wide\">\n", d->out);
     calibration_points(d, cal);
+    if (d->html)
+        fputs("</div>\n", d->out);
     doc_figure(d, r->calibration, "calibrate.png", CAPTIONS[4]);
     cJSON_Delete(cal);
     return true;
 }
 
 /* ---- the files ---- */
+
+/* The calibration's figure beside report.md, where its link points, when
+ * the calibration is another folder's (a copy, written atomically); a
+ * calibration without a figure leaves nothing to copy. */
+static bool copy_calibration_figure(const struct report_doc *r, char *err,
+                                    size_t n)
+{
+    if (!r->calibration)
+        return true;
+    char *from = str_printf("%s/calibrate.png", r->calibration);
+    char *to = str_printf("%s/calibrate.png", r->dir);
+    struct stat a, b;
+    bool ok = from && to;
+    FILE *in = ok ? fopen(from, "rb") : NULL;
+    /* DIR's own calibration (one file under two names): nothing to do */
+    bool same = in && stat(from, &a) == 0 && stat(to, &b) == 0 &&
+                a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    struct outfile f;
+    if (in && !same && (ok = outfile_open(&f, to, err, n))) {
+        char buf[8192];
+        for (size_t got; (got = fread(buf, 1, sizeof buf, in)) > 0;)
+            fwrite(buf, 1, got, f.fp);
+        if (ferror(in)) {
+            snprintf(err, n, "%s: cannot read", from);
+            outfile_abort(&f);
+            ok = false;
+        } else {
+            ok = outfile_commit(&f, err, n);
+        }
+    }
+    if (!from || !to)
+        snprintf(err, n, "out of memory");
+    if (in)
+        fclose(in);
+    free(from);
+    free(to);
+    return ok;
+}
 
 static bool write_one(const struct report_doc *r, bool html, char *err,
                       size_t n)
@@ -411,5 +577,6 @@ static bool write_one(const struct report_doc *r, bool html, char *err,
 
 bool report_doc_write(const struct report_doc *r, char *err, size_t n)
 {
-    return write_one(r, false, err, n) && write_one(r, true, err, n);
+    return copy_calibration_figure(r, err, n) &&
+           write_one(r, false, err, n) && write_one(r, true, err, n);
 }

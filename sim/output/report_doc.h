@@ -34,8 +34,9 @@ struct report_doc {
  * calibrate.png (of the calibration folder). NULL-terminated. */
 extern const char *const REPORT_FIGURES[];
 
-/* Writes DIR/report.md and DIR/report.html (each atomically). false with
- * a message naming the file. */
+/* Writes DIR/report.md and DIR/report.html (each atomically), and with a
+ * calibration from another folder a copy of its calibrate.png into DIR,
+ * which report.md links. false with a message naming the file. */
 bool report_doc_write(const struct report_doc *r, char *err, size_t n);
 
 #endif

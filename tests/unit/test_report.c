@@ -163,13 +163,26 @@ START_TEST(report_holds_every_figure)
     ck_assert_ptr_null(strstr(html, "https://"));
     ck_assert_ptr_null(strstr(html, "<script"));
     ck_assert_ptr_null(strstr(html, "<link"));
-    /* Markdown links the figures beside it */
-    for (int i = 0; i < 4; i++) {
+    /* Markdown links the figures beside it: the calibration's too, copied
+     * there from its own folder */
+    for (int i = 0; i < 5; i++) {
         char link[64];
         snprintf(link, sizeof link, "](%s)", files[i]);
         ck_assert_msg(strstr(md, link) != NULL, "report.md lacks %s",
                       files[i]);
     }
+    char *copied_path = path_in(f.run, "calibrate.png");
+    char *original_path = path_in(f.cal, "calibrate.png");
+    size_t copied_len, original_len;
+    char *copied = read_text_file(copied_path, &copied_len);
+    char *original = read_text_file(original_path, &original_len);
+    ck_assert_msg(copied && original && copied_len == original_len &&
+                  memcmp(copied, original, copied_len) == 0,
+                  "%s is not a copy of %s", copied_path, original_path);
+    free(copied);
+    free(original);
+    free(copied_path);
+    free(original_path);
     /* the sections: the scenario in words, the comparison, the SLO's
      * verdicts, the calibration */
     const char *const SECTIONS[] = {
@@ -177,14 +190,37 @@ START_TEST(report_holds_every_figure)
         "## The policies compared",
         "| metric | none | lock | per | lock − none | 95 % intervals |",
         "## Service level objective", "| per | ", "## Calibration",
-        "Calibrating policies[per].beta of policy per",
+        "Calibrating policies[per].beta (policy per)",
+        "- error rate ≤ 0.001 (--max-error-rate)",
+        "| value | verdict | replications | recomputes per second | error "
+        "rate |",
     };
     for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++) {
         ck_assert_msg(strstr(md, SECTIONS[i]) != NULL, "report.md lacks %s",
                       SECTIONS[i]);
     }
+    /* each value evaluated, with the verdict calibrate gave it (an
+     * undecided value is not a failed one) */
+    cJSON *cal = read_json_in(f.cal, "calibrate.json");
+    const cJSON *point;
+    int rows = 0;
+    cJSON_ArrayForEach(point, cJSON_GetObjectItem(cal, "points")) {
+        char row[128];
+        snprintf(row, sizeof row, "| %.6g | %s",
+                 cJSON_GetObjectItem(point, "value")->valuedouble,
+                 cJSON_GetStringValue(cJSON_GetObjectItem(point, "verdict")));
+        ck_assert_msg(strstr(md, row) != NULL, "report.md lacks %s", row);
+        rows++;
+    }
+    ck_assert_int_gt(rows, 2);
+    cJSON_Delete(cal);
     ck_assert_ptr_nonnull(strstr(html, "<h2>The scenario</h2>"));
     ck_assert_ptr_nonnull(strstr(html, "<h2>Calibration</h2>"));
+    /* Markdown's inline code is code in HTML, not backquotes */
+    ck_assert_ptr_nonnull(strstr(html, "<code>stampede compare</code>"));
+    ck_assert_ptr_null(strstr(html, "`stampede compare`"));
+    /* a policy's line in words, not in the terminal's columns */
+    ck_assert_ptr_nonnull(strstr(md, "<br>per: beta 1, sync refresh"));
     free(html);
     free(md);
     free(html_path);
