@@ -65,12 +65,19 @@ static void diff_text(double diff, char *out, size_t n)
 
 /* ---- text ---- */
 
-/* Right-aligned in `width` characters ("±" is one). */
-static void print_right(FILE *out, const char *text, int width)
+/* Characters, not bytes. */
+static int text_chars(const char *text)
 {
     int chars = 0;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         chars += (*p & 0xc0) != 0x80;
+    return chars;
+}
+
+/* Right-aligned in `width` characters ("±" is one). */
+static void print_right(FILE *out, const char *text, int width)
+{
+    int chars = text_chars(text);
     fprintf(out, " %*s%s", width > chars ? width - chars : 0, "", text);
 }
 
@@ -78,13 +85,24 @@ struct text_ctx {
     FILE *out;
     const struct comparison *c;
     const struct comparison_group *g;
+    int label_width;      /* the longest label of the group's rows */
 };
+
+static void measure_row(const struct metric_info *m, void *ctx)
+{
+    struct text_ctx *t = ctx;
+    int chars = text_chars(m->label);
+    if (chars > t->label_width)
+        t->label_width = chars;
+}
 
 static void text_row(const struct metric_info *m, void *ctx)
 {
     struct text_ctx *t = ctx;
     const struct comparison_entry *base = &t->c->entries[t->g->entries[0]];
-    fprintf(t->out, "%-42.42s", m->label);
+    /* the whole label: a cut one ("overlapped anothe") reads wrong */
+    fprintf(t->out, "%s%*s", m->label, t->label_width - text_chars(m->label),
+            "");
     for (size_t i = 0; i < t->g->n; i++) {
         char v[64];
         value_text(&t->c->entries[t->g->entries[i]], m->field, v, sizeof v);
@@ -107,7 +125,9 @@ static void text_group(FILE *out, const struct comparison *c,
                        enum comparison_rows rows)
 {
     const struct comparison_entry *base = &c->entries[g->entries[0]];
-    fprintf(out, "\n== %s\n%-42s", g->title, "metric");
+    struct text_ctx t = {out, c, g, (int)strlen("metric")};
+    for_each_row(c, g, rows, measure_row, &t);
+    fprintf(out, "\n== %s\n%-*s", g->title, t.label_width, "metric");
     for (size_t i = 0; i < g->n; i++)
         print_right(out, c->entries[g->entries[i]].name, 18);
     for (size_t i = 1; i < g->n; i++) {
@@ -121,7 +141,6 @@ static void text_group(FILE *out, const struct comparison *c,
     if (g->n < 2)
         fprintf(out, "(only in %s: nothing to compare it with)\n",
                 base->name);
-    struct text_ctx t = {out, c, g};
     for_each_row(c, g, rows, text_row, &t);
 }
 

@@ -233,6 +233,11 @@ START_TEST(compare_two_settings)
     ck_assert_ptr_nonnull(strstr(x.out, "== lock\n"));
     ck_assert_ptr_nonnull(strstr(x.out, "B - A"));
     ck_assert_ptr_nonnull(strstr(x.out, "separate"));
+    /* every label whole, however long, its values after it */
+    ck_assert_ptr_nonnull(strstr(x.out, "\nshare of recomputes that "
+                                        "overlapped another  "));
+    ck_assert_ptr_nonnull(strstr(x.out, "\nqueries of the largest miss "
+                                        "episode  "));
     cmd_result_free(&x);
     const char *csv[] = {"compare", r.a, r.b, "--no-plot", "--quiet",
                          "--format", "csv", "--out", r.out, NULL};
