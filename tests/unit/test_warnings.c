@@ -82,7 +82,21 @@ START_TEST(each_warning_names_its_field)
          "\"300ms\", \"p99\": \"2s\"}},\n"
          " \"client\": {\"timeout\": \"1s\"}}\n", NULL,
          "warning: %s:3:24: client.timeout: the recompute's p99 (2s, "
-         "database.service) is above the query timeout (1s)"},
+         "database.service) is above the query timeout (1s): even on an "
+         "idle database about 7 %% of the recomputes time out"},
+        /* the share above the timeout, from the distribution: for an
+         * exponential of mean 100 ms, exp(-300/100) = 5.0 % above 300 ms;
+         * a constant 2 s, every one */
+        {"{\"duration\": \"60s\", \"cache\": {\"ttl\": \"20s\"},\n"
+         " \"database\": {\"service\": {\"dist\": \"exponential\", "
+         "\"mean\": \"100ms\"}},\n \"client\": {\"timeout\": \"300ms\"}}\n",
+         NULL, "is above the query timeout (300ms): even on an idle database "
+         "about 5 %% of the recomputes time out and never write the cache"},
+        {"{\"duration\": \"60s\", \"cache\": {\"ttl\": \"20s\"},\n"
+         " \"database\": {\"service\": \"2s\"},\n"
+         " \"client\": {\"timeout\": \"1s\"}}\n", NULL,
+         "even on an idle database every recompute times out and never "
+         "writes the cache"},
         {"{\"duration\": \"60s\", \"cache\": {\"ttl\": \"20s\"},\n"
          " \"database\": {\"cores\": 2, \"service\": \"10ms\",\n"
          "  \"background\": {\"rate\": 200}}}\n", NULL,
