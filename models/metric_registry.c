@@ -550,7 +550,7 @@ static const struct metric_def MODEL_METRICS[] = {
     {.field = "episodes.max_size", .unit = "queries",
      .label = "queries of the largest miss episode",
      .meaning = "queries of the largest miss episode",
-     .fold = FOLD_RUN, .table = "max", RUN(episodes.size_max)},
+     .fold = FOLD_RUN, .table = "stampede max", RUN(episodes.size_max)},
     {.field = "episodes.mean_duration_s", .unit = "s",
      .label = "episode duration, mean (s)",
      .meaning = "first miss to the write that ends it (an open one: its age "

@@ -405,6 +405,18 @@ static const char *header_of(const char *field)
     return metric_find(field, &m) && m.table ? m.table : "?";
 }
 
+/* A pair's header: "stampede mean" and "stampede max" make "stampede
+ * mean/max" (the words they start with, once). */
+static void pair_header(const char *first, const char *second, char *out,
+                        size_t n)
+{
+    size_t common = 0;
+    for (size_t i = 0; first[i] && first[i] == second[i]; i++)
+        if (first[i] == ' ')
+            common = i + 1;
+    snprintf(out, n, "%s/%s", first, second + common);
+}
+
 static void print_header(FILE *out, bool slo)
 {
     fprintf(out, "%-14s", "label");
@@ -412,9 +424,11 @@ static void print_header(FILE *out, bool slo)
         char head[64];
         if (!shown(&TABLE[i], slo))
             continue;
-        snprintf(head, sizeof head, "%s%s%s", header_of(TABLE[i].field),
-                 TABLE[i].pair ? "/" : "",
-                 TABLE[i].pair ? header_of(TABLE[i].pair) : "");
+        if (TABLE[i].pair)
+            pair_header(header_of(TABLE[i].field), header_of(TABLE[i].pair),
+                        head, sizeof head);
+        else
+            snprintf(head, sizeof head, "%s", header_of(TABLE[i].field));
         print_right(out, head, TABLE[i].width);
     }
     fputc('\n', out);

@@ -267,6 +267,17 @@ START_TEST(format_json_parses)
     r = run_stampede(md);
     ck_assert_ptr_nonnull(strstr(r.out, "| **run** | 4s; 1s windows"));
     cmd_result_free(&r);
+    /* the run table's pair, split in two, each header whole; joined in the
+     * text table */
+    const char *run_md[] = {"run", file, "--format", "markdown", "--quiet",
+                            "--out", out, NULL};
+    r = run_stampede(run_md);
+    ck_assert_ptr_nonnull(strstr(r.out, "| stampede mean | stampede max |"));
+    cmd_result_free(&r);
+    const char *run_text[] = {"run", file, "--quiet", "--out", out, NULL};
+    r = run_stampede(run_text);
+    ck_assert_ptr_nonnull(strstr(r.out, " stampede mean/max "));
+    cmd_result_free(&r);
     const char *bad[] = {"run", file, "--format", "yaml", NULL};
     r = run_stampede(bad);
     ck_assert_int_eq(r.status, 2);
