@@ -381,7 +381,8 @@ START_TEST(the_figure_has_a_panel_per_constraint_and_cost)
     uint32_t w, h;
     test_png_size(path, &w, &h);   /* plots/calibrate.gp's default size */
     ck_assert_uint_eq(w, 1000);
-    ck_assert_uint_eq(h, 120 + 230 * (uint32_t)panels);
+    /* 230 pixels a panel, and 150 for the title and the legend */
+    ck_assert_uint_eq(h, 150 + 230 * (uint32_t)panels);
     cJSON_Delete(j);
     cmd_result_free(&r);
     remove_tree(dir);
