@@ -132,8 +132,8 @@ START_TEST(sweep_output_does_not_depend_on_the_workers)
     snprintf(png, sizeof png, "%s/sweep_hit_ratio.png", out);
     uint32_t w, h;
     test_png_size(png, &w, &h);   /* plots/sweep.gp's default size */
-    ck_assert_uint_eq(w, 1000);
-    ck_assert_uint_eq(h, 600);
+    ck_assert_uint_eq(w, 1200);
+    ck_assert_uint_eq(h, 720);
     free(one);
     free(two);
     free(three);
