@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "kernel/strutil.h"
 #include "output/merge.h"
+#include "output/outdir.h"
 #include "output/report.h"
 #include "scenario/scenario.h"
 
@@ -117,15 +118,16 @@ static bool report_broken(const struct experiment *e)
     return any;
 }
 
-/* The run's three files into dir; the table on stdout. */
+/* The run's three files into tmp, the directory being written in dir's
+ * place; the table on stdout. */
 static int write_run(struct merge *m, const struct scenario *s,
-                     const char *dir, const struct merge_options *o,
-                     bool *broken)
+                     const char *tmp, const char *dir,
+                     const struct merge_options *o, bool *broken)
 {
     char err[1024];
-    char *csv = str_printf("%s/timeseries.csv", dir);
-    char *summary = str_printf("%s/summary.json", dir);
-    char *scen = str_printf("%s/scenario.json", dir);
+    char *csv = str_printf("%s/timeseries.csv", tmp);
+    char *summary = str_printf("%s/summary.json", tmp);
+    char *scen = str_printf("%s/scenario.json", tmp);
     struct experiment e = {0};
     int status = EXIT_USAGE;   /* partials that do not add up */
     if (!csv || !summary || !scen) {
@@ -134,8 +136,7 @@ static int write_run(struct merge *m, const struct scenario *s,
     } else if (merge_run(m, s, &e, err, sizeof err) &&
                merge_index_timeseries(m, err, sizeof err)) {
         status = EXIT_FAILED;   /* from here, only writing can fail */
-        if (outfile_mkdirs(dir, err, sizeof err) &&
-            merge_write_timeseries(m, csv, err, sizeof err) &&
+        if (merge_write_timeseries(m, csv, err, sizeof err) &&
             report_write_summary(summary, s, &e, err, sizeof err) &&
             merge_write_scenario(m, scen, err, sizeof err))
             status = EXIT_OK;
@@ -178,7 +179,21 @@ static int merge_run_files(struct merge *m, const struct merge_options *o,
     char *dir = o->out_dir ? str_printf("%s", o->out_dir)
                            : str_printf("results/%s", s->name);
     bool broken = false;
-    int status = dir ? write_run(m, s, dir, o, &broken) : EXIT_FAILED;
+    /* as run: the folder is replaced whole (outdir.h), the data first */
+    char err[1024];
+    struct outdir out;
+    int status = !dir ? EXIT_FAILED : cli_results_dir("merge", dir);
+    if (status == EXIT_OK && !outdir_begin(&out, dir, err, sizeof err)) {
+        fprintf(stderr, "stampede merge: %s\n", err);
+        status = EXIT_FAILED;
+    } else if (status == EXIT_OK) {
+        status = write_run(m, s, out.tmp, dir, o, &broken);
+        if (status == EXIT_OK && !outdir_commit(&out, err, sizeof err)) {
+            fprintf(stderr, "stampede merge: %s\n", err);
+            status = EXIT_FAILED;
+        }
+        outdir_abort(&out);
+    }
     /* as run --plot: the data is written; a failed plot is a failure */
     if (status == EXIT_OK && o->plot &&
         (status = cmd_plot_dir("merge", dir, NULL, o->quiet, NULL, AXIS_AUTO,
@@ -206,14 +221,23 @@ static int merge_sweep_files(const struct merge *m,
     }
     char *dir = o->out_dir ? str_printf("%s", o->out_dir)
                            : str_printf("results/%s-sweep", m->m->scenario);
-    int status = EXIT_FAILED;
-    if (!dir)
-        fprintf(stderr, "stampede merge: out of memory\n");
-    else if (!outfile_mkdirs(dir, err, sizeof err))
+    int status = !dir ? EXIT_FAILED : cli_results_dir("merge", dir);
+    struct outdir out;
+    bool written = false;
+    if (status == EXIT_OK && !outdir_begin(&out, dir, err, sizeof err)) {
         fprintf(stderr, "stampede merge: %s\n", err);
-    else
-        status = cmd_sweep_write(&ms.p, &ms.s, dir, o->quiet, !o->no_plot,
-                                 m->m->scenario, env);
+        status = EXIT_FAILED;
+    } else if (status == EXIT_OK) {
+        /* as sweep: the folder replaced whole once sweep.csv is written,
+         * the figures kept even when one fails */
+        status = cmd_sweep_write(&ms.p, &ms.s, out.tmp, dir, o->quiet,
+                                 !o->no_plot, m->m->scenario, env, &written);
+        if (written && !outdir_commit(&out, err, sizeof err)) {
+            fprintf(stderr, "stampede merge: %s\n", err);
+            status = EXIT_FAILED;
+        }
+        outdir_abort(&out);
+    }
     free(dir);
     merge_sweep_free(&ms);
     return status;

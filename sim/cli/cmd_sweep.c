@@ -264,14 +264,15 @@ static int write_sweep(const struct sweep_params *p, const struct sweep *s,
 }
 
 int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
-                    const char *dir, bool quiet, bool figures,
-                    const char *name, const struct cli_env *env)
+                    const char *tmp, const char *dir, bool quiet,
+                    bool figures, const char *name,
+                    const struct cli_env *env, bool *written)
 {
+    /* the sweep's own defaults: text on stdout, axes chosen from the data */
     struct sweep_options o = {0};
     o.w.quiet = quiet;
     o.no_plot = !figures;
-    bool written;
-    return write_sweep(p, s, &o, dir, dir, name, env, &written);
+    return write_sweep(p, s, &o, tmp, dir, name, env, written);
 }
 
 /* Runs the grid and writes its results into dir, replacing what it held

@@ -38,11 +38,15 @@ int cli_log_y_option(const char *command, const char *text,
 struct sweep_params;
 struct sweep;
 /* The files of a sweep that has run (`sweep`, and `merge` of a sweep's
- * slices): dir/sweep.csv, the verdicts on stdout with constraints, and
- * with `figures` the figures of a single numeric --vary (scenario `name`
- * in their titles). Returns the exit status. */
+ * slices), written into `tmp`, the directory being written in `dir`'s
+ * place (outdir.h), and named by `dir` in messages: sweep.csv, the
+ * verdicts on stdout with constraints, and with `figures` the figures of
+ * a single numeric --vary (scenario `name` in their titles). *written:
+ * sweep.csv was (the figures may still have failed). Returns the exit
+ * status. */
 int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
-                    const char *dir, bool quiet, bool figures,
-                    const char *name, const struct cli_env *env);
+                    const char *tmp, const char *dir, bool quiet,
+                    bool figures, const char *name,
+                    const struct cli_env *env, bool *written);
 
 #endif

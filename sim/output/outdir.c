@@ -28,6 +28,7 @@ static const char *const OUR_FILES[] = {
     "compare.json", "compare.csv", "compare.md",            /* compare */
     "compare_figure.dat",
     "report.html", "report.md",                             /* report */
+    "manifest.json", "replications.jsonl",       /* run or sweep --shard */
     NULL,
 };
 

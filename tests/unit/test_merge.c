@@ -304,6 +304,40 @@ START_TEST(run_slices_merge_to_the_whole_run)
 }
 END_TEST
 
+/* A merge writes its folder whole, as run and sweep do: a file of the
+ * folder's earlier results does not outlive it, and a folder holding
+ * someone else's file is refused before anything is written. */
+START_TEST(merge_replaces_its_folder_whole)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "s.json", SCENARIO);
+    struct cmd base;
+    run_base(&base, file);
+    free(shard_and_merge(&base, dir, 1, NULL));
+    char *merged = path_in(dir, "merged-1");
+    /* an earlier run's figure, which this merge does not draw */
+    free(write_text_file(merged, "latency.png", "an old figure"));
+    free(shard_and_merge(&base, dir, 1, NULL));
+    char *stale = path_in(merged, "latency.png");
+    ck_assert_msg(access(stale, F_OK) != 0, "%s outlived the merge", stale);
+    char *mine = write_text_file(merged, "notes.txt", "mine");
+    struct cmd again = {{"merge"}, 1};
+    char *slice = path_in(dir, "1/1");
+    add(&again, slice);
+    add(&again, "--out");
+    add(&again, merged);
+    refused(&again, "holds \"notes.txt\", which stampede did not write");
+    ck_assert_int_eq(access(mine, F_OK), 0);
+    free(slice);
+    free(mine);
+    free(stale);
+    free(merged);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 /* ---- refusals ---- */
 
 static void copy_file(const char *from_dir, const char *to_dir,
@@ -611,6 +645,7 @@ TEST_SUITE(merge_suite)
     tcase_add_test(tc, a_merged_sweep_draws_the_same_figures);
     tcase_add_test(tc, a_slice_is_the_same_for_any_workers);
     tcase_add_test(tc, run_slices_merge_to_the_whole_run);
+    tcase_add_test(tc, merge_replaces_its_folder_whole);
     tcase_add_test(tc, merge_refuses_slices_that_are_not_one_whole);
     tcase_add_test(tc, merge_checks_a_runs_rows);
     tcase_add_test(tc, shard_options_are_checked);

@@ -97,6 +97,9 @@ START_TEST(foreign_files_are_never_removed)
     ck_assert(outdir_check(tmp, err, sizeof err));   /* empty */
     free(write_text_file(tmp, "timeseries.csv", "x"));
     free(write_text_file(tmp, ".summary.json.tmp-ab12cd", "x"));
+    /* a slice's partial result (run --shard) is stampede's too */
+    free(write_text_file(tmp, "manifest.json", "x"));
+    free(write_text_file(tmp, "replications.jsonl", "x"));
     ck_assert(outdir_check(tmp, err, sizeof err));   /* all ours */
     free(write_text_file(tmp, "notes.txt", "mine"));
     ck_assert(!outdir_check(tmp, err, sizeof err));
