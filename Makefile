@@ -5,8 +5,9 @@
 #   make test     the include check, then install what is missing (and a
 #                 browser, chromium, to open the HTML report in), unit tests
 #                 (plain and under ASan + UBSan), validation tests
-#                 (optimised), and examples/parallel.sh (GNU parallel) on a
-#                 small sweep against the unsharded sweep
+#                 (optimised), examples/parallel.sh (GNU parallel) on a
+#                 small sweep against the unsharded sweep, and make install
+#                 into a temporary PREFIX (tests/install.sh)
 #   make test-slurm  examples/slurm/sweep.sbatch on a single-node Slurm
 #                 started on localhost (installs slurm-wlm and munge if
 #                 missing; skips, saying why, where they cannot run)
