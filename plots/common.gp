@@ -38,6 +38,13 @@ plotted(l) = strstrt(" ".LABELS." ", " ".l." ") > 0 && column("rep") == 0
 if (N_LABELS == 0) { exit error "no policy label to plot in ".CSV }
 
 label_of(i) = word(LABELS, i)
+# The left margin, in characters: room for the value axes' numbers and
+# titles, and for the longest label where the SLO panel writes the labels
+# as its tics (refresh_ahead would otherwise run off the figure).
+LMARGIN = 12
+do for [i = 1:N_LABELS] {
+    if (strlen(label_of(i)) + 4 > LMARGIN) { LMARGIN = strlen(label_of(i)) + 4 }
+}
 # Where policies agree their lines coincide: the first is drawn widest and
 # each next one narrower on top of it, so that every line stays visible.
 width(i) = 1.6 + (N_LABELS > 1 ? 2.4 * (N_LABELS - i) / (N_LABELS - 1.0) : 0)

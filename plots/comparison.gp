@@ -51,7 +51,7 @@ load PLOTS_DIR."dbscale.gp"
 # axes up; only the bottom one labels it. With an slo the panels are
 # placed at fixed heights of the figure, so that the fourth can be thin.
 set multiplot layout 3 + HAS_SLO, 1 title (strlen(TITLE) ? TITLE.": " : "")."hit ratio, database load and latency per policy" font TITLE_FONT
-set lmargin 12
+set lmargin LMARGIN
 set rmargin 12
 
 # 1. hit ratio, with the legend (policies, and the styles of the other

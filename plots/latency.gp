@@ -50,7 +50,7 @@ load PLOTS_DIR."common.gp"
 # axes up; only the bottom one labels it. With an slo the panels are
 # placed at fixed heights of the figure, so that the third can be thin.
 set multiplot layout 2 + HAS_SLO, 1 title (strlen(TITLE) ? TITLE.": " : "")."reply latency and errors per policy" font TITLE_FONT
-set lmargin 12
+set lmargin LMARGIN
 set rmargin 4
 
 # 1. p50 and p99 of the window's successful replies, from arrival, retries

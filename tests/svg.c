@@ -23,7 +23,7 @@
 #include "support.h"
 
 #define PX_PER_PT (96.0 / 72.0)
-#define CHAR_EM 0.62   /* DejaVu Sans, a character's width in its size */
+#define CHAR_EM 0.64   /* DejaVu Sans: a digit's width in its size */
 
 /* The value of attribute `name` inside [tag, end), or NULL. */
 static const char *attribute(const char *tag, const char *end,
@@ -74,19 +74,42 @@ static void text_of(const char *from, const char *to, char *out, size_t n)
     memmove(out, out + lead, k - lead + 1);
 }
 
-/* Characters, not bytes: a UTF-8 continuation byte adds no width. */
-static size_t glyphs(const char *s)
+/* A character's width in DejaVu Sans, in its size (em): "singleflight"
+ * is half as wide as "00000000000" of as many characters. A UTF-8
+ * continuation byte adds nothing. */
+static double char_em(unsigned char c)
 {
-    size_t n = 0;
+    if ((c & 0xC0) == 0x80)
+        return 0;
+    if (strchr("il.,:;'|!j", c))
+        return 0.28;
+    if (strchr("ftr ()[]-I/", c))
+        return 0.4;
+    if (strchr("mwMW%", c))
+        return 0.92;
+    if (c >= 'A' && c <= 'Z')
+        return 0.7;
+    if ((c >= '0' && c <= '9') || c == '+' || c == '=' || c == '<' ||
+        c == '>' || c == '#')
+        return CHAR_EM;
+    if (c == '_' || c == 's' || c == 'c' || c == 'z' || c == 'x' ||
+        c == 'k' || c == 'y' || c == 'v')
+        return 0.53;
+    return 0.62;   /* a, e, h, n, o, p, u ... */
+}
+
+static double text_em(const char *s)
+{
+    double em = 0;
     for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+        em += char_em((unsigned char)*s);
+    return em;
 }
 
 static void place(struct svg_text *t, double font_size)
 {
     double height = font_size * PX_PER_PT;
-    double width = (double)glyphs(t->text) * height * CHAR_EM;
+    double width = text_em(t->text) * height;
     t->left = t->anchor == 's' ? t->x
             : t->anchor == 'm' ? t->x - width / 2 : t->x - width;
     t->right = t->left + width;
@@ -126,9 +149,20 @@ static bool read_one(const char *g, struct svg_text *out)
     return out->text[0] != '\0';
 }
 
+/* The number in attribute `name` of the <svg> element; 0 if none. */
+static double canvas(const char *svg, const char *name)
+{
+    const char *open = strstr(svg, "<svg");
+    const char *end = open ? strchr(open, '>') : NULL;
+    const char *v = open && end ? attribute(open, end, name) : NULL;
+    return v ? strtod(v, NULL) : 0;
+}
+
 struct svg_texts svg_texts_parse(const char *svg)
 {
     struct svg_texts t = {0};
+    t.width = canvas(svg, "width");
+    t.height = canvas(svg, "height");
     size_t cap = 0;
     for (const char *g = strstr(svg, "<g transform=\"translate(");
          g; g = strstr(g + 1, "<g transform=\"translate(")) {
@@ -181,6 +215,23 @@ bool svg_overprint(const struct svg_texts *t, char *why, size_t n)
                          b->text, b->x, b->y);
             return true;
         }
+    return false;
+}
+
+bool svg_off_canvas(const struct svg_texts *t, char *why, size_t n)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const struct svg_text *a = &t->items[i];
+        bool off = a->rotated ? a->x < 0 || a->x > t->width
+                              : a->left < 0 || a->right > t->width ||
+                                    a->top < 0 || a->bottom > t->height;
+        if (!off)
+            continue;
+        if (why)
+            snprintf(why, n, "\"%s\" at (%.0f, %.0f) runs off the %.0fx%.0f "
+                     "canvas", a->text, a->x, a->y, t->width, t->height);
+        return true;
+    }
     return false;
 }
 

@@ -7,8 +7,8 @@
  *
  * A text's box is estimated from its font size as the PNG draws it:
  * gnuplot's cairo terminals take the size in points at 96 dpi (4/3 of a
- * pixel), and a character of DejaVu Sans is about 0.62 of that wide (its
- * digits 0.64, its lowercase letters less). Texts rotated by 90° (the
+ * pixel), and a character of DejaVu Sans is 0.28 (i, l) to 0.92 (m, w)
+ * of that wide, a digit 0.64. Texts rotated by 90° (the
  * axes' labels) are kept apart, as columns; rotated ones never meet a
  * horizontal one in these figures.
  */
@@ -32,6 +32,7 @@ struct svg_text {
 struct svg_texts {
     struct svg_text *items;
     size_t n;
+    double width, height;     /* the canvas, from the <svg> element */
 };
 
 /* Runs gnuplot with args (NULL-terminated: "-c", "plots/X.gp", DATA,
@@ -72,6 +73,10 @@ void svg_texts_free(struct svg_texts *t);
 /* Whether two horizontal texts' boxes meet; if so and why is not NULL,
  * names both there. */
 bool svg_overprint(const struct svg_texts *t, char *why, size_t n);
+
+/* Whether a text runs off the canvas (a horizontal one's box, a rotated
+ * one's anchor); if so and why is not NULL, names it there. */
+bool svg_off_canvas(const struct svg_texts *t, char *why, size_t n);
 
 /* The first text equal to `text`, or NULL. */
 const struct svg_text *svg_find(const struct svg_texts *t, const char *text);

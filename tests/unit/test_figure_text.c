@@ -52,11 +52,22 @@ START_TEST(reader_finds_texts_and_overprints)
     svg_texts_free(&t);
     /* 40 px apart they clear each other */
     const char *apart =
-        "<svg>\n" G("100.00", "50.00", "middle", "", "200")
+        "<svg \n width=\"600\" height=\"400\"\n>\n"
+        G("100.00", "50.00", "middle", "", "200")
         G("140.00", "50.00", "middle", "", "1000") "</svg>\n";
     t = svg_texts_parse(apart);
     ck_assert_uint_eq(t.n, 2);
+    ck_assert(t.width == 600 && t.height == 400);
     ck_assert(!svg_overprint(&t, NULL, 0));
+    ck_assert(!svg_off_canvas(&t, NULL, 0));
+    svg_texts_free(&t);
+    /* a label ending at x = 5 that starts left of 0 runs off the figure */
+    const char *cut =
+        "<svg width=\"600\" height=\"400\">\n"
+        G("5.00", "50.00", "end", "", "refresh_ahead") "</svg>\n";
+    t = svg_texts_parse(cut);
+    ck_assert(svg_off_canvas(&t, why, sizeof why));
+    ck_assert_ptr_nonnull(strstr(why, "refresh_ahead"));
     svg_texts_free(&t);
 }
 END_TEST
@@ -97,10 +108,12 @@ static struct svg_texts sweep_figure(const char *dir, const char *data,
     return t;
 }
 
+/* No two texts overprint, and none runs off the figure. */
 static void assert_no_overprint(const struct svg_texts *t, const char *what)
 {
     char why[512];
     ck_assert_msg(!svg_overprint(t, why, sizeof why), "%s: %s", what, why);
+    ck_assert_msg(!svg_off_canvas(t, why, sizeof why), "%s: %s", what, why);
 }
 
 /* Each varied value gets its tic, labelled: the grid's points are read
@@ -292,6 +305,12 @@ START_TEST(every_figure_of_every_command_has_clear_text)
     const char *run[] = {"run", "recovery", "--plot", "--quiet", "--out", a,
                          NULL};
     ck_assert_uint_eq(assert_figures_clear(tmp, run, NULL), 4);
+    /* nine policies, their labels as the SLO panel's tics */
+    char *fleet = path_in(tmp, "fleet");
+    const char *many[] = {"run", "fleet", "--plot", "--quiet", "--out", fleet,
+                          NULL};
+    ck_assert_uint_eq(assert_figures_clear(tmp, many, NULL), 4);
+    free(fleet);
     const char *run_b[] = {"run", "recovery", "--quiet", "--out", b, "--set",
                            "database.cores=16", NULL};
     struct cmd_result r = run_stampede(run_b);
