@@ -51,6 +51,9 @@ if (exists("LABELS") && strlen(LABELS) == 0) {
     stats CSV using (l_ = strcol("label"), strstrt(" ".LABELS." ", " ".l_." ") ? 0 : (LABELS = LABELS.(strlen(LABELS) ? " " : "").l_), 0) nooutput
 }
 
-# Okabe–Ito colours: distinguishable with the common colour blindnesses.
-PALETTE = "#0072B2 #D55E00 #009E73 #CC79A7 #E69F00 #56B4E9 #000000 #999933"
+# Okabe–Ito colours, distinguishable with the common colour blindnesses,
+# then Paul Tol's wine, indigo, teal and purple: twelve policies before a
+# colour comes back (the fleet runs nine). Black comes last: the legends
+# draw their line styles (p99, mean, max) in a near-black of their own.
+PALETTE = "#0072B2 #D55E00 #009E73 #CC79A7 #E69F00 #56B4E9 #999933 #882255 #332288 #44AA99 #AA4499 #000000"
 colour(i) = word(PALETTE, (i - 1) % words(PALETTE) + 1)
