@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel/strutil.h"
 #include "output/results_file.h"
@@ -45,6 +46,13 @@ static bool load_folder(const char *path, size_t index,
         return false;
     }
     f->scenario = str_printf("%s", scenario);
+    /* the scenario as run, to say what separates the folders: a folder
+     * without one is compared all the same */
+    char *run = str_printf("%s/scenario.json", path);
+    char ignored[256];
+    if (run && access(run, R_OK) == 0)
+        f->run_scenario = results_read_json(run, ignored, sizeof ignored);
+    free(run);
     f->seed = number_or_nan(cJSON_GetObjectItemCaseSensitive(f->summary,
                                                              "seed"));
     f->replications = number_or_nan(
@@ -203,6 +211,7 @@ void comparison_free(struct comparison *c)
         free(c->folders[i].path);
         free(c->folders[i].scenario);
         cJSON_Delete(c->folders[i].summary);
+        cJSON_Delete(c->folders[i].run_scenario);
     }
     free(c->folders);
     free(c->entries);

@@ -28,6 +28,7 @@ struct comparison_folder {
     double seed;
     double replications;
     cJSON *summary;             /* summary.json, parsed */
+    cJSON *run_scenario;        /* scenario.json, parsed; NULL if absent */
 };
 
 struct comparison_entry {

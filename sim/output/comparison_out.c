@@ -4,11 +4,15 @@
 #include "output/comparison_out.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kernel/strutil.h"
 #include "metric_registry.h"
 #include "output/check_report.h"
 #include "output/json_out.h"
+#include "output/scenario_diff.h"
 
 /* ---- the rows ---- */
 
@@ -144,6 +148,49 @@ static void text_group(FILE *out, const struct comparison *c,
     for_each_row(c, g, rows, text_row, &t);
 }
 
+/* ---- what separates the folders ---- */
+
+#define SHOWN_DIFFERENCES 6    /* in the text and the documents */
+#define LISTED_DIFFERENCES 64  /* in JSON */
+
+/* Where folder f's scenario differs from the first's: the first `max`
+ * into out; how many in all, or -1 when either has no scenario.json. */
+static long differences(const struct comparison *c, size_t f,
+                        struct scenario_difference *out, size_t max)
+{
+    const cJSON *a = c->folders[0].run_scenario;
+    const cJSON *b = c->folders[f].run_scenario;
+    return a && b ? (long)scenario_diff(a, b, out, max) : -1;
+}
+
+/* "the same scenario as A", or "differs from A: database.cores 8 -> 16;
+ * ... (and 3 more)"; NULL without the scenarios (free it). */
+static char *differences_text(const struct comparison *c, size_t f)
+{
+    struct scenario_difference d[SHOWN_DIFFERENCES];
+    long n = differences(c, f, d, SHOWN_DIFFERENCES);
+    if (n < 0)
+        return NULL;
+    if (n == 0)
+        return str_printf("the same scenario as %s", c->folders[0].name);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return NULL;
+    fprintf(out, "differs from %s:", c->folders[0].name);
+    for (long i = 0; i < n && i < SHOWN_DIFFERENCES; i++) {
+        char a[48], b[48];
+        scenario_diff_value(d[i].a, a, sizeof a);
+        scenario_diff_value(d[i].b, b, sizeof b);
+        fprintf(out, "%s %s %s -> %s", i ? ";" : "", d[i].path, a, b);
+    }
+    if (n > SHOWN_DIFFERENCES)
+        fprintf(out, " (and %ld more)", n - SHOWN_DIFFERENCES);
+    fclose(out);
+    return text;
+}
+
 static void write_text(FILE *out, const struct comparison *c,
                        enum comparison_rows rows)
 {
@@ -152,6 +199,10 @@ static void write_text(FILE *out, const struct comparison *c,
         fprintf(out, "%s  %s  (%s, seed %.0f, %.0f replication%s)\n",
                 d->name, d->path, d->scenario, d->seed, d->replications,
                 d->replications == 1 ? "" : "s");
+        char *diff = f > 0 ? differences_text(c, f) : NULL;
+        if (diff)
+            fprintf(out, "   %s\n", diff);
+        free(diff);
     }
     for (size_t g = 0; g < c->n_groups; g++)
         text_group(out, c, &c->groups[g], rows);
@@ -215,6 +266,41 @@ static void json_row(const struct metric_info *m, void *ctx)
     json_out_end_object(j);
 }
 
+/* "differences": how the folder's scenario differs from the first's,
+ * field by field (the values as they are in scenario.json; null where a
+ * field is absent), and how many in all; null without scenario.json. */
+static void json_differences(struct json_out *j, const struct comparison *c,
+                             size_t f)
+{
+    struct scenario_difference d[LISTED_DIFFERENCES];
+    long n = differences(c, f, d, LISTED_DIFFERENCES);
+    json_out_key(j, "differences");
+    if (n < 0) {
+        json_out_null(j);
+        return;
+    }
+    json_out_begin_array(j);
+    for (long i = 0; i < n && i < LISTED_DIFFERENCES; i++) {
+        json_out_begin_object(j);
+        json_out_key(j, "path");
+        json_out_string(j, d[i].path);
+        json_out_key(j, "baseline");
+        if (d[i].a)
+            json_out_tree(j, d[i].a);
+        else
+            json_out_null(j);
+        json_out_key(j, "value");
+        if (d[i].b)
+            json_out_tree(j, d[i].b);
+        else
+            json_out_null(j);
+        json_out_end_object(j);
+    }
+    json_out_end_array(j);
+    json_out_key(j, "differences_total");
+    json_out_number(j, (double)n);
+}
+
 static void json_folders(struct json_out *j, const struct comparison *c)
 {
     json_out_key(j, "folders");
@@ -230,6 +316,8 @@ static void json_folders(struct json_out *j, const struct comparison *c)
         json_out_string(j, d->scenario);
         json_number(j, "seed", d->seed);
         json_number(j, "replications", d->replications);
+        if (f > 0)
+            json_differences(j, c, f);
         json_out_end_object(j);
     }
     json_out_end_array(j);
@@ -372,9 +460,37 @@ static void doc_header(struct doc_ctx *x)
     fputc('\n', x->out);
 }
 
+/* The folders compared, one item each, with what separates each from
+ * the first (several folders only: a report's one run needs no list). */
+static void doc_folders(FILE *out, const struct comparison *c, bool html)
+{
+    if (c->n_folders < 2)
+        return;
+    fputs(html ? "<ul>\n" : "", out);
+    for (size_t f = 0; f < c->n_folders; f++) {
+        const struct comparison_folder *d = &c->folders[f];
+        char *diff = f > 0 ? differences_text(c, f) : NULL;
+        char *line = str_printf("%s: %s (%s, seed %.0f, %.0f replication%s)%s%s",
+                                d->name, d->path, d->scenario, d->seed,
+                                d->replications,
+                                d->replications == 1 ? "" : "s",
+                                diff ? " — " : "", diff ? diff : "");
+        fputs(html ? "<li>" : "- ", out);
+        if (html)
+            html_text(out, line ? line : "");
+        else
+            table_markdown_text(out, line ? line : "");
+        fputs(html ? "</li>\n" : "\n", out);
+        free(line);
+        free(diff);
+    }
+    fputs(html ? "</ul>\n" : "\n", out);
+}
+
 static void write_doc(FILE *out, const struct comparison *c,
                       enum comparison_rows rows, bool html)
 {
+    doc_folders(out, c, html);
     for (size_t g = 0; g < c->n_groups; g++) {
         struct doc_ctx x = {out, c, &c->groups[g], html};
         if (c->n_groups > 1 && html) {

@@ -183,6 +183,14 @@ START_TEST(compare_of_a_run_with_itself_shows_no_difference)
         }
     }
     ck_assert_int_ge(rows, 2 * 40);   /* two labels, the registry's fields */
+    /* and the scenario is the same */
+    const cJSON *fb = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "folders"),
+                                         1);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(fb,
+                                                            "differences")),
+                     0);
+    ck_assert_double_eq(
+        cJSON_GetObjectItem(fb, "differences_total")->valuedouble, 0);
     cJSON_Delete(root);
     cmd_result_free(&x);
     free_runs(&r);
@@ -206,6 +214,18 @@ START_TEST(compare_two_settings)
     ck_assert_ptr_nonnull(rec);
     const cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "values"), 1);
     ck_assert_str_eq(cJSON_GetObjectItem(b, "name")->valuestring, "B");
+    /* the folders' scenarios: B's one difference, its values as JSON */
+    const cJSON *fb = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "folders"),
+                                         1);
+    const cJSON *diff = cJSON_GetArrayItem(cJSON_GetObjectItem(fb,
+                                                               "differences"),
+                                           0);
+    ck_assert_str_eq(cJSON_GetObjectItem(diff, "path")->valuestring,
+                     "cache.ttl");
+    ck_assert_double_eq(cJSON_GetObjectItem(diff, "baseline")->valuedouble, 2);
+    ck_assert_double_eq(cJSON_GetObjectItem(diff, "value")->valuedouble, 20);
+    ck_assert_double_eq(
+        cJSON_GetObjectItem(fb, "differences_total")->valuedouble, 1);
     ck_assert_str_eq(cJSON_GetObjectItem(b, "intervals")->valuestring,
                      "separate");
     ck_assert(cJSON_GetObjectItem(b, "difference")->valuedouble < 0);
@@ -233,6 +253,9 @@ START_TEST(compare_two_settings)
     ck_assert_ptr_nonnull(strstr(x.out, "== lock\n"));
     ck_assert_ptr_nonnull(strstr(x.out, "B - A"));
     ck_assert_ptr_nonnull(strstr(x.out, "separate"));
+    /* what separates the folders: B's TTL, as --set gave it */
+    ck_assert_ptr_nonnull(strstr(x.out, "\n   differs from A: cache.ttl 2 -> "
+                                        "20\n"));
     /* every label whole, however long, its values after it */
     ck_assert_ptr_nonnull(strstr(x.out, "\nshare of recomputes that "
                                         "overlapped another  "));
