@@ -213,7 +213,9 @@ fuzz:
 	@tools/deps.sh
 	@$(MAKE) --no-print-directory $(BUILD)/fuzz-scenario
 	@mkdir -p $(FUZZ_CORPUS)
-	cp scenarios/*.json tests/fuzz/seeds/* $(FUZZ_CORPUS)/
+	cp scenarios/*.json $(FUZZ_CORPUS)/
+	# the seeds apart from the library's scenarios: fleet.json is both
+	for f in tests/fuzz/seeds/*; do cp "$$f" $(FUZZ_CORPUS)/seed-$${f##*/}; done
 	$(BUILD)/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	  -timeout=10 -dict=tests/fuzz/scenario.dict -print_final_stats=1 \
 	  -artifact_prefix=$(BUILD)/fuzz- $(FUZZ_CORPUS)
