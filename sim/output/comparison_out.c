@@ -391,11 +391,21 @@ static void write_csv(FILE *out, const struct comparison *c,
 
 /* ---- Markdown and HTML: one table per group ---- */
 
+/* Which columns a table of a group holds: every entry's value and each
+ * one's difference from the first, or, for a group too wide for a page,
+ * one table of the values and one of the differences. */
+enum doc_part { PART_ALL, PART_VALUES, PART_DIFFERENCES };
+
+/* Entries beyond which a group's table is cut in two: 4 entries make
+ * 1 + 4 + 2 x 3 = 11 columns, about what a page holds. */
+#define DOC_ONE_TABLE_ENTRIES 3
+
 struct doc_ctx {
     FILE *out;
     const struct comparison *c;
     const struct comparison_group *g;
     bool html;
+    enum doc_part part;
 };
 
 static void doc_cell(struct doc_ctx *x, const char *text, bool head)
@@ -417,19 +427,27 @@ static void doc_row(const struct metric_info *m, void *ctx)
     const struct comparison_entry *base = &x->c->entries[x->g->entries[0]];
     fputs(x->html ? "<tr>" : "|", x->out);
     doc_cell(x, m->label, true);
-    for (size_t i = 0; i < x->g->n; i++) {
+    for (size_t i = 0; x->part != PART_DIFFERENCES && i < x->g->n; i++) {
         char v[64];
         value_text(&x->c->entries[x->g->entries[i]], m->field, v, sizeof v);
         doc_cell(x, v, false);
     }
-    for (size_t i = 1; i < x->g->n; i++) {
+    for (size_t i = 1; x->part != PART_VALUES && i < x->g->n; i++) {
         double diff;
         enum comparison_verdict verdict = comparison_diff(
             base, &x->c->entries[x->g->entries[i]], m->field, &diff);
         char d[32];
         diff_text(diff, d, sizeof d);
-        doc_cell(x, d, false);
-        doc_cell(x, comparison_verdict_text(verdict), false);
+        if (x->part == PART_ALL) {
+            doc_cell(x, d, false);
+            doc_cell(x, comparison_verdict_text(verdict), false);
+            continue;
+        }
+        /* a table of the differences alone: each with its verdict */
+        char both[96];
+        snprintf(both, sizeof both, "%s (%s)", d,
+                 comparison_verdict_text(verdict));
+        doc_cell(x, verdict == VERDICT_UNDEFINED ? "-" : both, false);
     }
     fputs(x->html ? "</tr>\n" : "\n", x->out);
 }
@@ -437,27 +455,38 @@ static void doc_row(const struct metric_info *m, void *ctx)
 static void doc_header(struct doc_ctx *x)
 {
     const struct comparison_entry *base = &x->c->entries[x->g->entries[0]];
+    bool values = x->part != PART_DIFFERENCES;
+    bool diffs = x->part != PART_VALUES;
     fputs(x->html ? "<table class=\"comparison\">\n<tr>" : "|", x->out);
     doc_cell(x, "metric", true);
-    for (size_t i = 0; i < x->g->n; i++)
+    for (size_t i = 0; values && i < x->g->n; i++)
         doc_cell(x, x->c->entries[x->g->entries[i]].name, true);
-    for (size_t i = 1; i < x->g->n; i++) {
+    for (size_t i = 1; diffs && i < x->g->n; i++) {
         char head[80];
         snprintf(head, sizeof head, "%s − %s",
                  x->c->entries[x->g->entries[i]].name, base->name);
         doc_cell(x, head, true);
-        doc_cell(x, "95 % intervals", true);
+        if (x->part == PART_ALL)
+            doc_cell(x, "95 % intervals", true);
     }
     if (x->html) {
         fputs("</tr>\n", x->out);
         return;
     }
     fputs("\n|---|", x->out);
-    for (size_t i = 0; i < x->g->n; i++)
+    for (size_t i = 0; values && i < x->g->n; i++)
         fputs("---:|", x->out);
-    for (size_t i = 1; i < x->g->n; i++)
-        fputs("---:|---|", x->out);
+    for (size_t i = 1; diffs && i < x->g->n; i++)
+        fputs(x->part == PART_ALL ? "---:|---|" : "---:|", x->out);
     fputc('\n', x->out);
+}
+
+/* One table of the group, of the columns x->part says. */
+static void doc_table(struct doc_ctx *x, enum comparison_rows rows)
+{
+    doc_header(x);
+    for_each_row(x->c, x->g, rows, doc_row, x);
+    fputs(x->html ? "</table>\n" : "\n", x->out);
 }
 
 /* The folders compared, one item each, with what separates each from
@@ -492,7 +521,7 @@ static void write_doc(FILE *out, const struct comparison *c,
 {
     doc_folders(out, c, html);
     for (size_t g = 0; g < c->n_groups; g++) {
-        struct doc_ctx x = {out, c, &c->groups[g], html};
+        struct doc_ctx x = {out, c, &c->groups[g], html, PART_ALL};
         if (c->n_groups > 1 && html) {
             fputs("<h3>", out);
             html_text(out, c->groups[g].title);
@@ -502,10 +531,24 @@ static void write_doc(FILE *out, const struct comparison *c,
             table_markdown_text(out, c->groups[g].title);
             fputs("\n\n", out);
         }
-        doc_header(&x);
-        for_each_row(c, &c->groups[g], rows, doc_row, &x);
+        if (c->groups[g].n <= DOC_ONE_TABLE_ENTRIES) {
+            doc_table(&x, rows);
+            continue;
+        }
+        x.part = PART_VALUES;
+        doc_table(&x, rows);
+        const char *base = c->entries[c->groups[g].entries[0]].name;
+        char *head = str_printf("Differences from %s, and whether the 95 %% "
+                                "intervals separate", base);
+        fputs(html ? "<p>" : "", out);
         if (html)
-            fputs("</table>\n", out);
+            html_text(out, head ? head : "");
+        else
+            table_markdown_text(out, head ? head : "");
+        fputs(html ? ":</p>\n" : ":\n\n", out);
+        free(head);
+        x.part = PART_DIFFERENCES;
+        doc_table(&x, rows);
     }
 }
 

@@ -229,6 +229,57 @@ START_TEST(report_holds_every_figure)
 }
 END_TEST
 
+/* Four policies and more: the values in one table and the differences,
+ * each with its verdict, in another, so that neither runs off a page
+ * (four policies in one would take 11 columns; the fleet's nine, 26). */
+START_TEST(many_policies_split_values_and_differences)
+{
+    char *tmp = make_temp_dir();
+    char *file = write_text_file(
+        tmp, "four.json",
+        "{\"name\": \"four\", \"duration\": \"4s\",\n"
+        " \"workload\": {\"arrivals\": {\"rate\": 200}},\n"
+        " \"cache\": {\"ttl\": \"2s\", \"warm\": \"synchronized\"},\n"
+        " \"database\": {\"cores\": 2, \"service\": \"50ms\"},\n"
+        " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"lock\"},\n"
+        "              {\"policy\": \"per\"}, {\"policy\": \"swr\"}]}\n");
+    char *run = path_in(tmp, "run");
+    const char *args[] = {"run", file, "--reps", "2", "--quiet", "--out", run,
+                          "--plot", NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    const char *report[] = {"report", run, "--quiet", NULL};
+    r = run_stampede(report);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *md_path = path_in(run, "report.md");
+    char *md = read_text_file(md_path, NULL);
+    ck_assert_ptr_nonnull(md);
+    ck_assert_ptr_nonnull(strstr(md, "| metric | none | lock | per | swr |\n"
+                                     "|---|---:|---:|---:|---:|\n"));
+    ck_assert_ptr_nonnull(strstr(md, "Differences from none, and whether "
+                                     "the 95 % intervals separate:\n\n"
+                                     "| metric | lock − none | per − none | "
+                                     "swr − none |\n"));
+    /* every difference cell carries its verdict */
+    const char *row = strstr(md, "| recomputes | ");
+    ck_assert_ptr_nonnull(row);
+    row = strstr(row + 1, "| recomputes | ");   /* the differences' row */
+    ck_assert_ptr_nonnull(row);
+    char line[512];
+    snprintf(line, sizeof line, "%.*s", (int)strcspn(row, "\n"), row);
+    ck_assert_msg(strstr(line, "(separate) |") || strstr(line, "(overlap) |"),
+                  "%s", line);
+    free(md);
+    free(md_path);
+    remove_tree(tmp);
+    free(run);
+    free(file);
+    free(tmp);
+}
+END_TEST
+
 START_TEST(report_usage_errors)
 {
     char *tmp = make_temp_dir();
@@ -391,6 +442,7 @@ TEST_SUITE(report_suite)
     tcase_add_test(tc, base64_matches_rfc_4648);
     tcase_add_test(tc, report_holds_every_figure);
     tcase_add_test(tc, report_usage_errors);
+    tcase_add_test(tc, many_policies_split_values_and_differences);
     tcase_add_test(tc, report_renders_in_a_browser);
     suite_add_tcase(s, tc);
     return s;
