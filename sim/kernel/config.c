@@ -451,16 +451,22 @@ void cfg_check_keys(const struct cfg_obj *o, const char *const *known)
     free(verdict);
 }
 
-/* Reads a string node's text as a number: used for command-line values. */
-/* A number node, or a command-line string whose text is a number. */
+/* A number node, or a command-line string whose text is a number. -0 is
+ * read as 0: a sign on nothing is no value, and it would be written back
+ * as "-0" (scenario.json) or make 1/x -inf. */
 static bool number_value(const struct cfg *cfg, const cJSON *node, double *v)
 {
+    bool ok = false;
     if (cJSON_IsNumber(node)) {
         *v = node->valuedouble;
-        return true;
+        ok = true;
+    } else {
+        ok = cJSON_IsString(node) && cfg_is_raw(cfg, node) &&
+             str_parse_number(node->valuestring, v);
     }
-    return cJSON_IsString(node) && cfg_is_raw(cfg, node) &&
-           str_parse_number(node->valuestring, v);
+    if (ok && *v == 0)
+        *v = 0;
+    return ok;
 }
 
 bool cfg_node_number(struct cfg *cfg, const cJSON *node, const char *path,
@@ -555,14 +561,16 @@ bool number_or_duration_parse(const char *text, double *out)
 bool duration_parse(const char *text, double *seconds, const char **why)
 {
     const char *s = text;
-    if (*s == '-') {
-        *why = "a duration cannot be negative";
-        return false;
-    }
-    if (*s == '+')
+    bool minus = *s == '-';
+    if (*s == '+' || *s == '-')
         s++;
     /* the sign is dealt with: a second one is no number */
     size_t n = *s == '+' || *s == '-' ? 0 : str_number_length(s);
+    /* "-0ms" is 0, like -0; any other minus is a negative duration */
+    if (minus && (n == 0 || strtod(s, NULL) != 0)) {
+        *why = "a duration cannot be negative";
+        return false;
+    }
     if (n == 0) {
         *why = "a duration is a number followed by a unit, like \"200ms\"";
         return false;
@@ -591,7 +599,7 @@ bool duration_parse(const char *text, double *seconds, const char **why)
             *why = "the duration is too large to represent";
             return false;
         }
-        *seconds = v;
+        *seconds = v;   /* the sign was skipped: "-0ms" is +0 */
         return true;
     }
     *why = "unknown unit (use ns, us, ms, s, m or h)";

@@ -3,6 +3,7 @@
  */
 #include "kernel/dist.h"
 
+#include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
@@ -50,10 +51,11 @@ static const int KIND_FORMS[][2] = {
     [DIST_BUCKETS] = {NO_FORM, NO_FORM},
 };
 
-/* A Weibull's cv outside this range needs a shape GSL's gamma function
- * cannot handle accurately; no latency looks like that anyway. */
+/* A Weibull's cv below 0.01 needs a shape past the search of
+ * weibull_shape; above 8 its median falls under 1 % of its mean (see
+ * DIST_CV_MAX). */
 #define WEIBULL_CV_MIN 0.01
-#define WEIBULL_CV_MAX 100.0
+#define WEIBULL_CV_MAX 8.0
 
 struct dist dist_constant(double seconds)
 {
@@ -137,13 +139,34 @@ static void derive(struct dist *d)
     }
 }
 
+/* GSL's inverse of the gamma CDF fails to converge (NaN) for shapes far
+ * from 1 (cv 0.003 in its upper tail, cv 3 in its lower); the CDF itself
+ * holds, so the quantile is then found by bisection on it, in log space
+ * (200 halvings of the doubles' exponent range: exact to the last bit
+ * that matters). */
+static double gamma_quantile(double p, double a, double b)
+{
+    double q = gsl_cdf_gamma_Pinv(p, a, b);
+    if (isfinite(q))
+        return q;
+    double lo = -745, hi = log(DBL_MAX);   /* log of the smallest double */
+    for (int i = 0; i < 200; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (gsl_cdf_gamma_P(exp(mid), a, b) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return exp(0.5 * (lo + hi));
+}
+
 double dist_quantile(const struct dist *d, double p)
 {
     switch (d->kind) {
     case DIST_CONSTANT: return d->mean;
     case DIST_EXPONENTIAL: return gsl_cdf_exponential_Pinv(p, d->mean);
     case DIST_LOGNORMAL: return gsl_cdf_lognormal_Pinv(p, d->a, d->b);
-    case DIST_GAMMA: return gsl_cdf_gamma_Pinv(p, d->a, d->b);
+    case DIST_GAMMA: return gamma_quantile(p, d->a, d->b);
     case DIST_UNIFORM: return gsl_cdf_flat_Pinv(p, d->a, d->b);
     case DIST_WEIBULL: return gsl_cdf_weibull_Pinv(p, d->a, d->b);
     case DIST_PARETO: return gsl_cdf_pareto_Pinv(p, d->a, d->b);
@@ -214,6 +237,62 @@ static int choose_form(const struct cfg_obj *o, enum dist_kind kind)
     return chosen;
 }
 
+/* A duration no draw can fall under or over (see DIST_MIN_SECONDS): 0
+ * where `zero` allows it, else from 1 ns, and at most 10^7 s. */
+static bool bounded_duration(struct cfg *cfg, const char *path, double v,
+                             bool zero)
+{
+    if (v == 0 && zero)
+        return true;
+    if (v >= DIST_MIN_SECONDS && v <= DIST_MAX_SECONDS)
+        return true;
+    if (v > DIST_MAX_SECONDS)
+        cfg_error(cfg, path, "%g s is longer than any run (at most 1e+07 s, "
+                  "116 days)", v);
+    else
+        cfg_error(cfg, path, "%g s is below 1ns, the shortest duration the "
+                  "simulated clock tells from 0%s", v,
+                  zero ? " (give 0 for none)" : "");
+    return false;
+}
+
+/* Member `key` of o, a duration within the bounds above. */
+static bool spec_duration(const struct cfg_obj *o, const char *key,
+                          double *out, bool zero)
+{
+    if (!cfg_duration(o, key, out, 0, zero ? CFG_NONNEG : CFG_POSITIVE))
+        return false;
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, key);
+    return bounded_duration(o->cfg, path, *out, zero);
+}
+
+/* The cv a kind given by mean and cv takes. */
+static struct cfg_range cv_range(enum dist_kind kind)
+{
+    if (kind == DIST_WEIBULL)
+        return CFG_BETWEEN(WEIBULL_CV_MIN, WEIBULL_CV_MAX);
+    if (kind == DIST_GAMMA)
+        return CFG_BETWEEN(DIST_CV_MIN, DIST_GAMMA_CV_MAX);
+    return CFG_BETWEEN(DIST_CV_MIN, DIST_CV_MAX);
+}
+
+/* A lognormal by p50 and p99 takes the spread of one by mean and cv: its
+ * cv exp(s^2) - 1 with s = ln(p99 / p50) / z99 at most DIST_CV_MAX. */
+static bool lognormal_spread_ok(const struct cfg_obj *o, const double *spec)
+{
+    double z = gsl_cdf_ugaussian_Pinv(0.99);
+    double most = exp(z * sqrt(log1p(DIST_CV_MAX * DIST_CV_MAX)));
+    if (spec[1] / spec[0] <= most)
+        return true;
+    char path[CFG_PATH_MAX];
+    cfg_path_key(path, o->path, "p99");
+    cfg_error(o->cfg, path, "p99 may be at most %.0f times p50 (a "
+              "lognormal's cv at most %g), got %.4g times", floor(most),
+              DIST_CV_MAX, spec[1] / spec[0]);
+    return false;
+}
+
 /* Reads the form's two numbers into d->spec and checks them. */
 static bool read_spec(const struct cfg_obj *o, struct dist *d)
 {
@@ -221,20 +300,15 @@ static bool read_spec(const struct cfg_obj *o, struct dist *d)
     char path[CFG_PATH_MAX];
     switch (d->form) {
     case DIST_BY_MEAN:
-        ok = cfg_duration(o, "mean", &d->spec[0], 0,
-                          d->kind == DIST_CONSTANT ? CFG_NONNEG : CFG_POSITIVE);
+        ok = spec_duration(o, "mean", &d->spec[0], d->kind == DIST_CONSTANT);
         break;
-    case DIST_BY_MEAN_CV: {
-        struct cfg_range cv = CFG_POSITIVE;
-        if (d->kind == DIST_WEIBULL)
-            cv = CFG_BETWEEN(WEIBULL_CV_MIN, WEIBULL_CV_MAX);
-        ok = cfg_duration(o, "mean", &d->spec[0], 0, CFG_POSITIVE);
-        ok = cfg_number(o, "cv", &d->spec[1], 0, cv) && ok;
+    case DIST_BY_MEAN_CV:
+        ok = spec_duration(o, "mean", &d->spec[0], false);
+        ok = cfg_number(o, "cv", &d->spec[1], 0, cv_range(d->kind)) && ok;
         break;
-    }
     case DIST_BY_MIN_MAX:
-        ok = cfg_duration(o, "min", &d->spec[0], 0, CFG_NONNEG);
-        ok = cfg_duration(o, "max", &d->spec[1], 0, CFG_NONNEG) && ok;
+        ok = spec_duration(o, "min", &d->spec[0], true);
+        ok = spec_duration(o, "max", &d->spec[1], true) && ok;
         if (ok && d->spec[1] < d->spec[0]) {
             cfg_path_key(path, o->path, "max");
             cfg_error(o->cfg, path, "max (%g s) must not be below min (%g s)",
@@ -243,19 +317,20 @@ static bool read_spec(const struct cfg_obj *o, struct dist *d)
         }
         break;
     case DIST_BY_P50_P99:
-        ok = cfg_duration(o, "p50", &d->spec[0], 0, CFG_POSITIVE);
-        ok = cfg_duration(o, "p99", &d->spec[1], 0, CFG_POSITIVE) && ok;
+        ok = spec_duration(o, "p50", &d->spec[0], false);
+        ok = spec_duration(o, "p99", &d->spec[1], false) && ok;
         if (ok && !(d->spec[1] > d->spec[0])) {
             cfg_path_key(path, o->path, "p99");
             cfg_error(o->cfg, path, "p99 (%g s) must be above p50 (%g s)",
                       d->spec[1], d->spec[0]);
             ok = false;
         }
+        ok = ok && lognormal_spread_ok(o, d->spec);
         break;
     case DIST_BY_MIN_ALPHA:
-        ok = cfg_duration(o, "min", &d->spec[0], 0, CFG_POSITIVE);
+        ok = spec_duration(o, "min", &d->spec[0], false);
         ok = cfg_number(o, "alpha", &d->spec[1], 0,
-                        (struct cfg_range){1, INFINITY, true, false}) && ok;
+                        CFG_BETWEEN(DIST_ALPHA_MIN, DIST_ALPHA_MAX)) && ok;
         break;
     case DIST_FROM_DATA:
         break;
@@ -284,8 +359,28 @@ static bool parse_data(const struct cfg_obj *o, struct dist d,
         return false;
     d.form = DIST_FROM_DATA;
     derive(&d);
+    if (!(d.mean <= DIST_MAX_SECONDS) || !isfinite(dist_data_cv(d.data))) {
+        cfg_error(o->cfg, o->path, "the data's mean (%g s) or spread is "
+                  "beyond any run (values must average at most 1e+07 s)",
+                  d.mean);
+        return false;
+    }
     *out = d;
     return true;
+}
+
+/* The last guard: whatever the bounds above let through, the sampler's
+ * parameters and the mean are finite numbers (a mistake in the bounds
+ * shows here, not as a run of NaN). */
+static bool derived_ok(const struct cfg_obj *o, const struct dist *d)
+{
+    if (isfinite(d->a) && isfinite(d->b) && isfinite(d->mean) &&
+        d->mean >= 0 && d->mean <= 2 * DIST_MAX_SECONDS)
+        return true;
+    cfg_error(o->cfg, o->path, "these parameters give %s %s distribution "
+              "with no finite mean", article(d->kind),
+              DIST_KIND_NAMES[d->kind]);
+    return false;
 }
 
 bool dist_parse(const struct cfg_obj *parent, const char *key,
@@ -299,7 +394,8 @@ bool dist_parse(const struct cfg_obj *parent, const char *key,
     cfg_path_key(path, parent->path, key);
     if (!cJSON_IsObject(node)) {
         double v;
-        if (!cfg_node_duration(parent->cfg, node, path, &v, CFG_NONNEG))
+        if (!cfg_node_duration(parent->cfg, node, path, &v, CFG_NONNEG) ||
+            !bounded_duration(parent->cfg, path, v, true))
             return false;
         *out = dist_constant(v);
         return true;
@@ -328,6 +424,8 @@ bool dist_parse(const struct cfg_obj *parent, const char *key,
     if (!read_spec(&o, &d))
         return false;
     derive(&d);
+    if (!derived_ok(&o, &d))
+        return false;
     *out = d;
     return true;
 }

@@ -65,6 +65,38 @@ struct dist {
                                        by the cfg that parsed them) */
 };
 
+/* The bounds of every parameter, so that what runs is what was written:
+ * each draw a duration the simulator can add to its clock, each mean
+ * finite and what the draws average to. A parameter outside them is an
+ * error naming its field.
+ *
+ * Durations: 0 (where allowed) or from 1 ns (the smallest unit a
+ * duration is written in; near the end of the longest run, 10^7 s, the
+ * clock's double steps by 1.9 ns, so anything shorter is lost in its
+ * rounding) to 10^7 s (the longest run). */
+#define DIST_MIN_SECONDS 1e-9
+#define DIST_MAX_SECONDS 1e7
+/* cv, for every kind given by mean and cv. Below 0.001 a draw is the
+ * mean to a part in a thousand: a constant says so plainly. Above, the
+ * bound of each kind keeps its median at about 1 % of its mean or more:
+ * past it half the draws are next to nothing and the mean rests on rare
+ * giants that a run may never draw (a gamma at cv 10 has its median at
+ * 1e-28 of its mean: half the queries take no time). A lognormal's
+ * median is mean / sqrt(1 + cv^2): 1 % at cv 100; a gamma's falls to 1 %
+ * at cv 3 (shape 1/9), a Weibull's at cv 8.3 (shape 0.25); a Pareto
+ * given by mean and cv has alpha > 2, its median above a third of its
+ * mean at any cv. */
+#define DIST_CV_MIN 1e-3
+#define DIST_CV_MAX 100.0
+#define DIST_GAMMA_CV_MAX 3.0
+/* A Pareto's alpha (min and alpha): its mean min alpha / (alpha - 1)
+ * rests on ever rarer draws as alpha falls to 1; at alpha 1.1 a million
+ * draws average 29 % below it (the share of the mean above the top
+ * millionth is n^((1 - alpha) / alpha)). Above 1000 every draw is min to
+ * a part in a thousand: a constant. */
+#define DIST_ALPHA_MIN 1.1
+#define DIST_ALPHA_MAX 1000.0
+
 /* The words of "dist", NULL-terminated, in the order of enum dist_kind. */
 extern const char *const DIST_KIND_NAMES[];
 

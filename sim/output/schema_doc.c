@@ -38,6 +38,7 @@ static const struct {
     {"incidents in the timeline", TIMELINE_MAX_INCIDENTS},
     {"windows in a run (duration / window)", SCENARIO_MAX_WINDOWS},
     {"closed-loop workers", MAX_WORKERS},
+    {"requests or queries per second (any rate)", (long)SCENARIO_MAX_RATE},
 };
 #define N_LIMITS (sizeof LIMITS / sizeof LIMITS[0])
 

@@ -12,6 +12,7 @@
 #include "kernel/datafile.h"
 #include "kernel/strutil.h"
 #include "kernel/timestamp.h"
+#include "scenario/scenario_schema.h"
 
 /* ---- a rate profile from a file ---- */
 
@@ -159,6 +160,9 @@ void scenario_profile_file(const struct cfg_obj *arrivals,
     if (!(peak > 0))
         cfg_error(o.cfg, o.path, "every rate in %s is 0: no request would "
                   "arrive", shown);
+    else if (!(peak <= SCENARIO_MAX_RATE))
+        cfg_error(o.cfg, o.path, "%s peaks at %g requests/s (after scale): "
+                  "more than %g", shown, peak, SCENARIO_MAX_RATE);
     free(shown);
 }
 

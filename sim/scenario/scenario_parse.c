@@ -195,7 +195,8 @@ static void parse_profile(const struct cfg_obj *o, struct workload_config *w)
         if (!cfg_has(&p, "at") || !cfg_has(&p, "rate"))
             cfg_error(o->cfg, epath, "a profile point needs \"at\" and \"rate\"");
         cfg_duration(&p, "at", &pt->at, 0, CFG_NONNEG);
-        cfg_number(&p, "rate", &pt->rate, 0, CFG_NONNEG);
+        cfg_number(&p, "rate", &pt->rate, 0,
+                   CFG_BETWEEN(0, SCENARIO_MAX_RATE));
         if (i > 0 && pt->at < w->profile[i - 1].at) {
             char apath[CFG_PATH_MAX];
             cfg_path_key(apath, epath, "at");
@@ -236,7 +237,8 @@ static void parse_arrivals(const struct cfg_obj *parent,
             not_here(&o, "rate", "give rate or profile, not both");
             parse_profile(&o, w);
         } else {
-            cfg_number(&o, "rate", &w->rate, DEFAULT_RATE, CFG_POSITIVE);
+            cfg_number(&o, "rate", &w->rate, DEFAULT_RATE,
+                       (struct cfg_range){0, SCENARIO_MAX_RATE, true, false});
         }
         return;
     }
@@ -331,7 +333,8 @@ static void parse_background(const struct cfg_obj *db_obj,
     struct cfg_obj o;
     cfg_open_member(db_obj, "background", &o);
     cfg_check_keys(&o, BACKGROUND_KEYS);
-    cfg_number(&o, "rate", &db->background_rate, 0, CFG_NONNEG);
+    cfg_number(&o, "rate", &db->background_rate, 0,
+               CFG_BETWEEN(0, SCENARIO_MAX_RATE));
     dist_parse(&o, "service", &db->background_service, service);
 }
 

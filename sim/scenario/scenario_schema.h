@@ -20,6 +20,14 @@
 #define SCENARIO_MAX_POLICIES 32
 #define SCENARIO_MAX_WINDOWS 1000000
 #define MAX_WORKERS 10000000
+/* The highest rate of requests or queries a scenario may ask for (per
+ * second): arrivals 1 ns apart on average (DIST_MIN_SECONDS), the finest
+ * step the simulated clock takes. Past it, time would stop advancing
+ * between arrivals. */
+#define SCENARIO_MAX_RATE 1e9
+/* A timeline's service_multiplier (and its inverse): what it multiplies
+ * stays a duration within the bounds of dist.h. */
+#define SCENARIO_MAX_SERVICE_MULTIPLIER 1e6
 
 struct policy_spec {
     char *label;

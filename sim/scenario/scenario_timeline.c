@@ -47,7 +47,8 @@ static void parse_database(const struct cfg_obj *o, const struct model_config *m
         cfg_error(o->cfg, o->path, "a database event needs cores, usl or "
                   "service_multiplier");
     cfg_number(o, "service_multiplier", &in->service_multiplier, NAN,
-               CFG_POSITIVE);
+               CFG_BETWEEN(1 / SCENARIO_MAX_SERVICE_MULTIPLIER,
+                           SCENARIO_MAX_SERVICE_MULTIPLIER));
     if (cfg_has(o, "usl") || cfg_has(o, "cores")) {
         scenario_read_capacity(o, m->db.discipline, 1, &in->capacity);
         in->set_capacity = true;
@@ -91,8 +92,12 @@ static void parse_traffic(const struct cfg_obj *o, const struct model_config *m,
         cfg_error(o->cfg, path, "a closed loop changes its traffic with "
                   "workers, not a rate");
     }
-    cfg_number(o, "rate", &in->rate, NAN, CFG_NONNEG);
-    cfg_number(o, "rate_multiplier", &in->rate_multiplier, NAN, CFG_NONNEG);
+    cfg_number(o, "rate", &in->rate, NAN, CFG_BETWEEN(0, SCENARIO_MAX_RATE));
+    /* the multiplied rate is a rate too: at most SCENARIO_MAX_RATE */
+    double peak = workload_peak_rate(&m->workload);
+    cfg_number(o, "rate_multiplier", &in->rate_multiplier, NAN,
+               CFG_BETWEEN(0, peak > 0 ? SCENARIO_MAX_RATE / peak
+                                       : SCENARIO_MAX_RATE));
 }
 
 /* "database: 4 cores, service x2", "traffic x3", ... */

@@ -244,7 +244,7 @@ static const struct bad_input CASES[] = {
              "10000000, got 1e+300", {NULL}, 0},
     {"a negative rate", ALL,
      "{\"workload\": {\"arrivals\": {\"rate\": -10}}}", NULL, {NULL},
-     "{file}:1:36: workload.arrivals.rate: expected a number > 0, got -10",
+     "{file}:1:36: workload.arrivals.rate: expected a number > 0 and <= 1000000000, got -10",
      {NULL}, 0},
     {"\"5 s\"", ALL, "{\"cache\": {\"ttl\": \"5 s\"}}", NULL, {NULL},
      "{file}:1:19: cache.ttl: bad duration \"5 s\": no space is allowed "
@@ -261,7 +261,7 @@ static const struct bad_input CASES[] = {
     {"cv < 0", ALL,
      "{\"database\": {\"service\": {\"dist\": \"lognormal\", \"mean\": \"5ms\", "
      "\"cv\": -1}}}", NULL, {NULL},
-     "{file}:1:69: database.service.cv: expected a number > 0, got -1", {NULL},
+     "{file}:1:69: database.service.cv: expected a number between 0.001 and 100, got -1", {NULL},
      0},
     {"min > max", ALL,
      "{\"database\": {\"service\": {\"dist\": \"uniform\", \"min\": \"5ms\", "

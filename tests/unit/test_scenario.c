@@ -178,7 +178,19 @@ START_TEST(errors_have_message_and_position)
          "(2 s)"},
         {"{\"database\": {\"service\": {\"dist\": \"gamma\", \"mean\": 1, "
          "\"cv\": -1}}}",
-         "t.json:1:61: database.service.cv: expected a number > 0, got -1"},
+         "t.json:1:61: database.service.cv: expected a number between 0.001 "
+         "and 3, got -1"},
+        /* rates past 10^9 a second: arrivals closer than the clock's step */
+        {"{\"workload\": {\"arrivals\": {\"rate\": 2e9}}}",
+         "t.json:1:36: workload.arrivals.rate: expected a number > 0 and <= "
+         "1000000000, got 2000000000"},
+        {"{\"database\": {\"background\": {\"rate\": 1e300}}}",
+         "t.json:1:38: database.background.rate: expected a number between 0 "
+         "and 1000000000, got 1e+300"},
+        {"{\"workload\": {\"arrivals\": {\"rate\": 1e6}}, \"timeline\": "
+         "[{\"at\": 1, \"event\": \"traffic\", \"rate_multiplier\": 2000}]}",
+         "t.json:1:105: timeline[0].rate_multiplier: expected a number between "
+         "0 and 1000, got 2000"},
         {"{\"policies\": []}",
          "t.json:1:14: policies: expected a list of 1 to 32 policies, got []"},
         {"{\"policies\": [{\"policy\": \"nonee\"}]}",

@@ -99,8 +99,8 @@ START_TEST(bad_incidents_are_explained)
          "fit already includes the database's CPUs)"},
         {"{\"timeline\": [{\"at\": 1, \"event\": \"database\", "
          "\"service_multiplier\": 0}]}",
-         "t.json:1:68: timeline[0].service_multiplier: expected a number > 0, "
-         "got 0"},
+         "t.json:1:68: timeline[0].service_multiplier: expected a number "
+         "between 1e-06 and 1000000, got 0"},
         {"{\"timeline\": {\"at\": 1}}",
          "t.json:1:14: timeline: expected a list of at most 256 incidents, "
          "got {\"at\":1}"},
