@@ -5,6 +5,7 @@
  * before they run. Each names the field to look at, where it is.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,6 +157,99 @@ static void run_vs_ttl(struct warnings *w, const struct scenario *s)
                        fmt(m->duration, a), fmt(2 * m->cache.ttl, b)));
 }
 
+/* ---- the size of a run ---- */
+
+/* Beyond this many events a run takes the better part of an hour or
+ * more: worth a word before it starts. */
+#define WARN_EVENTS 1e9
+/* What one request costs in events, roughly: its cache round trip, its
+ * reply, and for some a query (2.1 to 2.7 measured on hot-key); a
+ * background query, its start and its end. */
+#define EVENTS_PER_REQUEST 3.0
+#define EVENTS_PER_QUERY 2.0
+/* What the simulator does on one core, roughly (stampede bench). */
+#define EVENTS_PER_SECOND 5e6
+
+/* The traffic factor the timeline sets at time t: an absolute rate
+ * (*rate, NAN if none) or a multiplier of the workload's rate. */
+static double traffic_at(const struct timeline *tl, double t, double *rate)
+{
+    double factor = 1;
+    *rate = NAN;
+    for (size_t i = 0; i < tl->n && tl->events[i].at <= t; i++) {
+        const struct incident *in = &tl->events[i];
+        if (in->kind != INCIDENT_TRAFFIC || in->workers >= 0)
+            continue;
+        *rate = in->rate;   /* NAN for a multiplier */
+        factor = isnan(in->rate) ? in->rate_multiplier : 1;
+    }
+    return factor;
+}
+
+/* Requests one run of the scenario makes, expected: the open loop's
+ * rate (profile and timeline included) integrated over the run, the
+ * trace's reads, or the closed loop's workers each at most one request
+ * per think time and cache round trip. */
+static double expected_requests(const struct model_config *m)
+{
+    const struct workload_config *w = &m->workload;
+    if (w->replay)
+        return (double)w->trace.stats.reads;
+    if (w->process == ARRIVALS_CLOSED) {
+        double cycle = w->think.mean + m->cache.latency.mean;
+        return (double)w->workers * m->duration / fmax(cycle, 1e-9);
+    }
+    enum { STEPS = 4096 };
+    double dt = m->duration / STEPS, sum = 0;
+    for (int i = 0; i < STEPS; i++) {
+        double t = (i + 0.5) * dt, rate;
+        double factor = traffic_at(&m->timeline, t, &rate);
+        sum += (isnan(rate) ? factor * workload_rate_at(w, t) : rate) * dt;
+    }
+    return sum;
+}
+
+/* "40 min", "2.5 h", "3.1 days". */
+static void rough_time(double seconds, char *out, size_t n)
+{
+    if (seconds < 3600)
+        snprintf(out, n, "%.0f min", fmax(1, seconds / 60));
+    else if (seconds < 2 * 86400)
+        snprintf(out, n, "%.2g h", seconds / 3600);
+    else
+        snprintf(out, n, "%.2g days", seconds / 86400);
+}
+
+/* A run so large that it takes an hour or more, and says nothing
+ * meanwhile on a terminal-less stderr but its progress lines. */
+static void run_size(struct warnings *w, const struct scenario *s)
+{
+    const struct model_config *m = &s->model;
+    double requests = expected_requests(m);
+    double queries = m->db.background_rate * m->duration;
+    double per_run = requests * EVENTS_PER_REQUEST + queries * EVENTS_PER_QUERY;
+    double events = per_run * (double)s->n_policies;
+    if (!(events > WARN_EVENTS))
+        return;
+    char when[32];
+    rough_time(events / EVENTS_PER_SECOND, when, sizeof when);
+    const char *path = scenario_field_given(s, "duration") ? "duration"
+                       : m->workload.replay ? "workload.trace.file"
+                       : m->workload.process == ARRIVALS_CLOSED
+                           ? "workload.arrivals.workers"
+                           : "workload.arrivals";
+    char background[64] = "";
+    if (queries > 0)
+        snprintf(background, sizeof background, " and %.3g background "
+                 "queries", queries);
+    add(w, s, path,
+        str_printf("a run simulates about %.2g events (%.3g requests%s, "
+                   "%zu polic%s): roughly %s at %.0f M events/s",
+                   events, requests, background, s->n_policies,
+                   s->n_policies == 1 ? "y" : "ies", when,
+                   EVENTS_PER_SECOND / 1e6));
+}
+
 void scenario_warnings(const struct scenario *s,
                        struct scenario_errors *out)
 {
@@ -167,4 +261,5 @@ void scenario_warnings(const struct scenario *s,
     recompute_vs_timeout(&w, s);
     background_vs_capacity(&w, s);
     run_vs_ttl(&w, s);
+    run_size(&w, s);
 }

@@ -106,6 +106,23 @@ START_TEST(each_warning_names_its_field)
         {"{\"duration\": \"30s\", \"cache\": {\"ttl\": \"20s\"}}\n", NULL,
          "warning: %s:1:14: duration: the run (30s) is shorter than two TTL "
          "cycles of the hottest key (2 x cache.ttl = 40s)"},
+        /* 10^8 requests a second for 10 s, 3 events each, two policies;
+         * at 5 M events/s, 20 minutes */
+        {"{\"duration\": \"10s\", \"cache\": {\"ttl\": \"5s\"},\n"
+         " \"workload\": {\"arrivals\": {\"rate\": 1e8}},\n"
+         " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"lock\"}]}\n",
+         NULL,
+         "warning: %s:1:14: duration: a run simulates about 6e+09 events "
+         "(1e+09 requests, 2 policies): roughly 20 min at 5 M events/s"},
+        /* the rate as the timeline sets it, and background queries: 10^4
+         * a second, then 10^7 from 10 s on, for 60 s; 2 events a query */
+        {"{\"cache\": {\"ttl\": \"30s\"}, \"workload\": {\"arrivals\": "
+         "{\"rate\": 1e4}},\n \"database\": {\"cores\": 64, \"background\": "
+         "{\"rate\": 1e6, \"service\": \"1us\"}},\n"
+         " \"timeline\": [{\"at\": \"10s\", \"event\": \"traffic\", "
+         "\"rate\": 1e7}]}\n", NULL,
+         "workload.arrivals: a run simulates about 1.6e+09 events (5e+08 "
+         "requests and 6e+07 background queries, 1 policy): roughly 5 min"},
     };
     char *dir = make_temp_dir();
     char *file = path_in(dir, "w.json");
@@ -147,6 +164,9 @@ START_TEST(warnings_start_past_their_limits)
         "{\"duration\": \"60s\", \"cache\": {\"ttl\": \"20s\"}, "
         "\"database\": {\"cores\": 2, \"service\": \"10ms\", "
         "\"background\": {\"rate\": 199}}}",
+        /* 3.3e8 requests, 3 events each: 9.9e8 events, under 10^9 */
+        "{\"duration\": \"33s\", \"cache\": {\"ttl\": \"10s\"}, "
+        "\"workload\": {\"arrivals\": {\"rate\": 1e7}}}",
     };
     char *dir = make_temp_dir();
     for (size_t i = 0; i < sizeof QUIET / sizeof QUIET[0]; i++) {
