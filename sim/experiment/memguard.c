@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "experiment/experiment.h"
@@ -49,6 +50,42 @@ static double container_memory(void)
     return v > 0 ? v : read_limit("/sys/fs/cgroup/memory/memory.limit_in_bytes");
 }
 
+/* Fields of /proc/self/statm, in bytes: the address space (field 1) and
+ * the data and stack (field 6); 0 where it cannot be read. */
+static void own_usage(double *address_space, double *data)
+{
+    *address_space = *data = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size, resident, shared, text, lib, dat;
+    long page = sysconf(_SC_PAGE_SIZE);
+    if (f && fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &resident, &shared,
+                    &text, &lib, &dat) == 6 && page > 0) {
+        *address_space = (double)size * (double)page;
+        *data = (double)dat * (double)page;
+    }
+    if (f)
+        fclose(f);
+}
+
+/* A resource limit's soft value in bytes; INFINITY when unlimited. */
+static double soft_limit(int resource)
+{
+    struct rlimit r;
+    if (getrlimit(resource, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
+        return INFINITY;
+    return (double)r.rlim_cur;
+}
+
+double memguard_process_room(void)
+{
+    double as = soft_limit(RLIMIT_AS), data = soft_limit(RLIMIT_DATA);
+    if (isinf(as) && isinf(data))
+        return INFINITY;
+    double used_as, used_data;
+    own_usage(&used_as, &used_data);
+    return fmax(0, fmin(as - used_as, data - used_data));
+}
+
 /* Half of what the process can have leaves room for everything else on
  * the machine (and for requests in flight); 4 GB keeps the default the
  * same on every machine big enough for it, so that whether `check`
@@ -58,6 +95,9 @@ double memguard_default_limit(void)
     double have = physical_memory(), container = container_memory();
     if (container > 0 && (have == 0 || container < have))
         have = container;
+    double room = memguard_process_room();
+    if (isfinite(room) && (have == 0 || room < have))
+        have = fmax(room, 2 * MB);   /* a limit of 0 would read as "none" */
     return have > 0 ? fmin(MEMGUARD_DEFAULT_CAP, have / 2)
                     : MEMGUARD_DEFAULT_CAP;
 }
@@ -151,6 +191,34 @@ char *memguard_results_problem(const struct memguard_results *r,
     return r->bytes > limit ? results_problem(r, r->bytes, limit) : NULL;
 }
 
+/* The problem of a world that the process's limits (ulimit -v, -d)
+ * cannot hold, whatever --max-memory allows. */
+static char *room_problem(const struct scenario *s, const char *path,
+                          double need, double room)
+{
+    char origin[600], need_s[32], room_s[32];
+    scenario_origin(s, path, origin, sizeof origin);
+    memguard_format_size(need, need_s, sizeof need_s);
+    memguard_format_size(room, room_s, sizeof room_s);
+    return str_printf("%s: %s: a world needs about %s at start, more than "
+                      "the %s the process's limits leave it (ulimit -v or "
+                      "-d: raise them, or make the scenario smaller)",
+                      origin, path, need_s, room_s);
+}
+
+/* The field that makes a world of policy k large: its workers, the
+ * trace's keys, or the keys. */
+static const char *large_path(const struct scenario *s, size_t k, double one)
+{
+    double by_keys;
+    world_memory_estimate(&s->model, s->policies[k].ops, &by_keys);
+    const struct workload_config *w = &s->model.workload;
+    bool by_workers = w->process == ARRIVALS_CLOSED && one - by_keys > by_keys;
+    return by_workers   ? "workload.arrivals.workers"
+           : w->replay  ? "workload.trace.file"
+                        : "workload.keys.count";
+}
+
 char *memguard_problem(const struct scenario *s, const size_t *policies,
                        size_t n_policies, unsigned parallel,
                        const struct memguard_results *results, double limit)
@@ -159,17 +227,16 @@ char *memguard_problem(const struct scenario *s, const size_t *policies,
     double one = memguard_estimate(s, policies, n_policies, &k);
     double worlds = one * (parallel > 1 ? parallel : 1);
     double kept = results ? results->bytes : 0;
-    if (worlds + kept <= limit)
+    double room = memguard_process_room();
+    if (worlds + kept <= limit && one + kept <= room)
         return NULL;
+    if (worlds + kept <= limit)
+        return room_problem(s, large_path(s, k, one), one + kept, room);
     if (kept > worlds)
         return results_problem(results, worlds + kept, limit);
-    double by_keys;
-    world_memory_estimate(&s->model, s->policies[k].ops, &by_keys);
+    const char *path = large_path(s, k, one);
     const struct workload_config *w = &s->model.workload;
-    bool by_workers = w->process == ARRIVALS_CLOSED && one - by_keys > by_keys;
-    const char *path = by_workers   ? "workload.arrivals.workers"
-                       : w->replay  ? "workload.trace.file"
-                                    : "workload.keys.count";
+    bool by_workers = strcmp(path, "workload.arrivals.workers") == 0;
     char origin[600], what[64], one_s[32], all_s[32], limit_s[32], more[64];
     scenario_origin(s, path, origin, sizeof origin);
     if (by_workers)
@@ -210,5 +277,12 @@ void memguard_describe(const struct scenario *s, double limit, FILE *out)
     fprintf(out, "memory    about %s at start", one_s);
     if (differ)
         fprintf(out, " (with %s, the largest)", s->policies[k].label);
-    fprintf(out, "; limit %s\n", limit_s);
+    fprintf(out, "; limit %s", limit_s);
+    double room = memguard_process_room();
+    if (isfinite(room)) {
+        char room_s[32];
+        memguard_format_size(room, room_s, sizeof room_s);
+        fprintf(out, "; ulimit leaves %s", room_s);
+    }
+    fputc('\n', out);
 }

@@ -26,8 +26,16 @@
 #define MEMGUARD_DEFAULT_CAP (4.0 * 1024 * 1024 * 1024)
 
 /* The default limit: 4 GB, or half the memory the process can have (the
- * machine's, or its container's if that is less) when that is smaller. */
+ * machine's, its container's, or what `ulimit -v` and `ulimit -d` leave
+ * it, whichever is least) when that is smaller. */
 double memguard_default_limit(void);
+
+/* What the process's own limits leave it, in bytes: RLIMIT_AS (ulimit
+ * -v) less its address space now, RLIMIT_DATA (ulimit -d) less its data
+ * now, whichever is less; INFINITY when neither is set. A world is
+ * refused when it would not fit there, whatever --max-memory says: the
+ * allocations would fail minutes into the run. */
+double memguard_process_room(void);
 
 /* "4G", "500M", "1.5G", "64K", "1000000" (bytes); a "B" or "iB" after the
  * unit is allowed, and units are case-insensitive. false if the text is
@@ -63,9 +71,11 @@ char *memguard_results_problem(const struct memguard_results *r,
                                double limit);
 
 /* NULL when `parallel` worlds at once, and `results` (may be NULL), fit in
- * `limit`; otherwise the message (free it): "ORIGIN: PATH: ..." naming the
- * field that makes the worlds large, or "stampede CMD: ..." naming the
- * options that make the results large, whichever is the larger part. */
+ * `limit`, and one world and the results fit in what the process's limits
+ * leave it (memguard_process_room: each worker is a process of its own);
+ * otherwise the message (free it): "ORIGIN: PATH: ..." naming the field
+ * that makes the worlds large, or "stampede CMD: ..." naming the options
+ * that make the results large, whichever is the larger part. */
 char *memguard_problem(const struct scenario *s, const size_t *policies,
                        size_t n_policies, unsigned parallel,
                        const struct memguard_results *results, double limit);

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <valgrind/valgrind.h>
 
@@ -214,6 +218,78 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
 }
 END_TEST
 
+/* The process's own limits (ulimit -v) are checked too, whatever
+ * --max-memory says, and they lower the default limit: in a child with
+ * 64 MB of address space left, a world of 10^6 keys (about 110 MB) is
+ * refused naming its field, one of 1000 keys is not. (Not under
+ * valgrind, whose address space is its own.) */
+START_TEST(the_address_space_limit_counts)
+{
+    if (RUNNING_ON_VALGRIND)
+        return;
+    struct scenario *big = load("{\n  \"workload\": {\"keys\": {\"count\": "
+                                "1000000, \"popularity\": \"zipf\"}}\n}",
+                                NULL, 0);
+    struct scenario *small = load("{\"workload\": {\"keys\": {\"count\": "
+                                  "1000}}}", NULL, 0);
+    ck_assert(isinf(memguard_process_room()) ||
+              memguard_process_room() > 64.0 * (1 << 20));
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* the address space now, plus 64 MB */
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long pages = 0;
+        if (!f || fscanf(f, "%lu", &pages) != 1)
+            _exit(3);
+        fclose(f);
+        struct rlimit r;
+        getrlimit(RLIMIT_AS, &r);
+        r.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGE_SIZE) +
+                     (64u << 20);
+        if (setrlimit(RLIMIT_AS, &r) != 0)
+            _exit(4);
+        double room = memguard_process_room();
+        char *refused = memguard_problem(big, NULL, 0, 1, NULL,
+                                         4.0 * (1 << 30));
+        char *taken = memguard_problem(small, NULL, 0, 1, NULL,
+                                       4.0 * (1 << 30));
+        char line[1024];
+        int n = snprintf(line, sizeof line, "%.0f|%.0f|%s|%s", room,
+                         memguard_default_limit(),
+                         refused ? refused : "(none)",
+                         taken ? taken : "(none)");
+        _exit(write(fds[1], line, (size_t)n) == n ? 0 : 5);
+    }
+    close(fds[1]);
+    char line[1024] = "";
+    ssize_t got = read(fds[0], line, sizeof line - 1);
+    close(fds[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the child failed: %d", status);
+    ck_assert_int_gt(got, 0);
+    double room, limit;
+    char refused[900];
+    ck_assert_int_eq(sscanf(line, "%lf|%lf|%899[^|]", &room, &limit,
+                            refused), 3);
+    /* what the child allocated after reading statm comes off the 64 MB */
+    ck_assert_msg(room > 40.0 * (1 << 20) && room <= 64.0 * (1 << 20),
+                  "room %.0f", room);
+    ck_assert_double_eq(limit, room / 2);
+    ck_assert_msg(strstr(refused, "m.json:2:34: workload.keys.count: a world "
+                                  "needs about ") == refused, "%s", refused);
+    ck_assert_msg(strstr(refused, "the process's limits leave it (ulimit -v "
+                                  "or -d: raise them, or make the scenario "
+                                  "smaller)") != NULL, "%s", refused);
+    ck_assert_msg(strstr(line, "|(none)") != NULL, "%s", line);
+    scenario_free(big);
+    scenario_free(small);
+}
+END_TEST
+
 /* Through the command line: refused with status 2 before anything is
  * created; check reports the estimate. */
 START_TEST(commands_refuse_before_running)
@@ -273,6 +349,7 @@ TEST_SUITE(memguard_suite)
     tcase_add_test(tc, estimate_matches_what_a_world_allocates);
     tcase_add_test(tc, the_windows_an_slo_holds_count);
     tcase_add_test(tc, problems_name_the_field_and_where_it_came_from);
+    tcase_add_test(tc, the_address_space_limit_counts);
     tcase_add_test(tc, commands_refuse_before_running);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
