@@ -2,10 +2,13 @@
  * workers.c — see workers.h.
  *
  * Each worker has two pipes: jobs go down as a size_t index; results come
- * up as a size_t length and the bytes. The parent polls the result pipes
+ * up as a size_t length and the bytes. A worker dies with its parent
+ * (PR_SET_PDEATHSIG), so that a SIGKILL of stampede leaves no worker
+ * computing a point nobody will read. The parent polls the result pipes
  * and gives a worker its next job as soon as it has answered, so a slow
  * job does not hold the others up.
  */
+#define _DEFAULT_SOURCE   /* NSIG, SIGXCPU, SIGVTALRM, SIGPROF */
 #include "experiment/workers.h"
 
 #include <errno.h>
@@ -13,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,6 +82,26 @@ static void worker_loop(int jobs, int results, job_fn job, void *ctx)
     _exit(0);
 }
 
+/* The child's first steps: it dies with its parent, whatever kills the
+ * parent (SIGKILL included: the kernel sends it SIGKILL then), and a
+ * signal simply ends it (the parent keeps what finished): every handler
+ * the parent set goes back to the default action. */
+static void become_worker(pid_t parent, const sigset_t *saved)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);   /* the parent died before prctl took effect */
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction sa;
+        if (sig == SIGKILL || sig == SIGSTOP ||
+            sigaction(sig, NULL, &sa) != 0)
+            continue;
+        if (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)
+            signal(sig, SIG_DFL);
+    }
+    sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
 /* Forks worker `self` of w[0..self]. The child closes the pipes of the
  * workers forked before it: holding their job pipes open would keep them
  * from ever seeing the end of their jobs. */
@@ -95,10 +119,9 @@ static bool spawn(struct worker_proc *w, unsigned self, job_fn job, void *ctx)
      * handlers, so a signal arriving meanwhile kills it by default instead
      * of running a handler inherited from the parent. */
     sigset_t block, saved;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
+    sigfillset(&block);
     sigprocmask(SIG_BLOCK, &block, &saved);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid != 0)
         sigprocmask(SIG_SETMASK, &saved, NULL);
@@ -110,10 +133,7 @@ static bool spawn(struct worker_proc *w, unsigned self, job_fn job, void *ctx)
         return false;
     }
     if (pid == 0) {
-        /* a signal simply ends a worker; the parent keeps what finished */
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        sigprocmask(SIG_SETMASK, &saved, NULL);
+        become_worker(parent, &saved);
         for (unsigned i = 0; i < self; i++) {
             close(w[i].to_worker);
             close(w[i].from_worker);
