@@ -47,7 +47,7 @@ _stampede() {
         --log-x|--log-y) COMPREPLY=($(compgen -W "auto on off" -- "$cur")); return ;;
         --out|--calibration) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --set|--vary|--policy|--seed|--reps|-j|--max|--min|--range|--knob|\
-        --cost|--budget|--max-*|--min-*|--unit|--section|--seconds)
+        --cost|--budget|--max-*|--min-*|--unit|--section|--seconds|--plot-timeout)
             # a value of the user's: nothing to offer
             return ;;
     esac

@@ -657,6 +657,13 @@ static const struct metric_def MODEL_METRICS[] = {
      .meaning = "the same for the db_utilization objective",
      .fold = FOLD_MIN, .slo = true,
      ROW(slo.objective_ok[SLO_DB_UTILIZATION])},
+    /* the last column of timeseries.csv: the command's, not a window's */
+    {.column = "complete", .unit = "0/1",
+     .label = "runs complete",
+     .meaning = "1 on every row when every run of the command reached its "
+     "end; 0 on every row when one stopped early (interrupted, overloaded, "
+     "out of memory: summary.json's reason says why)",
+     .fold = FOLD_NONE},
 };
 
 #define N_MODEL_METRICS (sizeof MODEL_METRICS / sizeof MODEL_METRICS[0])

@@ -1,6 +1,7 @@
 /*
  * cli.c — see cli.h.
  */
+#define _DEFAULT_SOURCE   /* NSIG, SIGXCPU, SIGVTALRM, SIGPROF */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -18,7 +19,9 @@
 #include "experiment/memguard.h"
 #include "experiment/shard.h"
 #include "experiment/workers.h"
+#include "kernel/config.h"
 #include "output/outdir.h"
+#include "output/plot.h"
 #include "scenario/scenario.h"
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -104,6 +107,53 @@ int cli_shard_option(const char *command, const char *text,
     return EXIT_OK;
 }
 
+int cli_plot_timeout_option(const char *command, const char *text,
+                            double *out)
+{
+    double v;
+    if (!number_or_duration_parse(text, &v) || !(v >= 0.1) || v > 86400)
+        return cli_usage_error(command, "--plot-timeout: expected seconds "
+                               "from 0.1 to 86400 (or a duration: 2m), got "
+                               "'%s'", text);
+    *out = v;
+    return EXIT_OK;
+}
+
+bool cli_begin_results(const char *command, struct outdir *d,
+                       const char *dir)
+{
+    char err[1024];
+    if (outdir_begin(d, dir, err, sizeof err))
+        return true;
+    fprintf(stderr, "stampede %s: %s\n", command, err);
+    return false;
+}
+
+int cli_results_failed(const char *command, struct outdir *d,
+                       const char *why, const struct cli_env *env)
+{
+    char err[2048];
+    outdir_fail(d, why, err, sizeof err);
+    fprintf(stderr, "stampede %s: %s\n", command, err);
+    return *env->stop ? cli_signal_status(env) : EXIT_FAILED;
+}
+
+int cli_figures_outcome(const char *command, struct outdir *out, int st,
+                        struct plot_error *err, const struct cli_env *env)
+{
+    int status = EXIT_OK;
+    if (st == PLOT_WRITE_FAILED)
+        status = cli_results_failed(command, out, err->message, env);
+    else if (st == PLOT_INTERRUPTED || (st != PLOT_OK && *env->stop))
+        status = cli_signal_status(env);
+    else if (st != PLOT_OK) {
+        plot_error_print(command, err, stderr);
+        status = EXIT_FAILED;
+    }
+    plot_error_free(err);
+    return status;
+}
+
 int cli_results_dir(const char *command, const char *dir)
 {
     char err[1024];
@@ -119,6 +169,7 @@ void world_options_init(struct world_options *o, unsigned reps,
     o->min_reps = min_reps;
     o->jobs = workers_default_count();
     o->max_memory = memguard_default_limit();
+    o->plot_timeout = PLOT_TIMEOUT_DEFAULT;
 }
 
 static int count_option(const char *command, const char *what,
@@ -150,6 +201,7 @@ int world_option(const char *command, int c, const char *arg, char **argv,
     case 'm': return cli_max_in_flight_option(command, arg, &o->max_in_flight);
     case 'M': return cli_max_memory_option(command, arg, &o->max_memory);
     case 'q': o->quiet = true; return EXIT_OK;
+    case 'Y': return cli_plot_timeout_option(command, arg, &o->plot_timeout);
     case 'T':
         if (!out_format_parse(arg, &o->format))
             return cli_usage_error(command, "--format: expected text, json, "
@@ -212,6 +264,14 @@ bool cli_scenario_path(const char *name, char *out, size_t n)
     }
     free(dir);
     return found;
+}
+
+const int *cli_stop_signals(void)
+{
+    static const int SIGNALS[] = {SIGINT,  SIGTERM,   SIGHUP,  SIGQUIT,
+                                  SIGXCPU, SIGALRM,   SIGUSR1, SIGUSR2,
+                                  SIGVTALRM, SIGPROF, 0};
+    return SIGNALS;
 }
 
 int cli_signal_status(const struct cli_env *env)

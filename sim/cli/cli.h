@@ -79,6 +79,37 @@ struct shard;
 int cli_shard_option(const char *command, const char *text,
                      struct shard *out);
 
+/* --plot-timeout SECONDS (a number of seconds, or a duration: "2m"):
+ * how long gnuplot may take per figure, from 0.1 s to a day. Returns
+ * EXIT_OK, or prints the usage error and returns EXIT_USAGE. */
+int cli_plot_timeout_option(const char *command, const char *text,
+                            double *out);
+
+/* Begins writing the results directory `dir` (outdir_begin: its lock,
+ * the temporary directory beside it), before any work; prints the
+ * reason as "stampede COMMAND: ..." and returns false if it cannot. */
+struct outdir;
+bool cli_begin_results(const char *command, struct outdir *d,
+                       const char *dir);
+
+/* The message of a results directory that could not be written
+ * (outdir_fail), printed as "stampede COMMAND: ..."; returns EXIT_FAILED,
+ * or the signal's status when the command was interrupted too. */
+int cli_results_failed(const char *command, struct outdir *d,
+                       const char *why, const struct cli_env *env);
+
+/* What the figures' outcome `st` (its message in err) makes of a
+ * command whose data files are whole in `out`: PLOT_OK, EXIT_OK; a file
+ * that could not be written (PLOT_WRITE_FAILED): the results are not
+ * whole, so DIR stays as it was (cli_results_failed ends `out`),
+ * EXIT_FAILED; gnuplot stopped by a signal: 128 + the signal; gnuplot
+ * missing, failing or too slow: the message, EXIT_FAILED (a figure is
+ * not data: the rest is written). `out` is still to commit unless it was
+ * ended here (out->tmp NULL). */
+struct plot_error;
+int cli_figures_outcome(const char *command, struct outdir *out, int st,
+                        struct plot_error *err, const struct cli_env *env);
+
 /* A usage error unless the results directory `dir` may be replaced by
  * the command's results (outdir.h: absent, empty, or written by
  * stampede), checked before anything runs. */
@@ -94,6 +125,7 @@ struct world_options {
     long max_in_flight;          /* --max-in-flight; 0: the world's default */
     double max_memory;           /* --max-memory */
     bool quiet;                  /* --quiet, -q */
+    double plot_timeout;         /* --plot-timeout, seconds per figure */
     enum out_format format;      /* --format: what stdout gets */
     const char *file;            /* the scenario operand (resolved) */
     char file_buf[4096];         /* a library scenario's path */
@@ -108,6 +140,7 @@ struct world_options {
     {"max-in-flight", required_argument, NULL, 'm'},                         \
     {"max-memory", required_argument, NULL, 'M'},                            \
     {"quiet", no_argument, NULL, 'q'},                                       \
+    {"plot-timeout", required_argument, NULL, 'Y'},                          \
     {"format", required_argument, NULL, 'T'}
 
 /* Defaults: `reps` replications (at least min_reps), a worker per CPU,
@@ -143,6 +176,13 @@ struct scenario;
 /* The scenario's warnings (scenario_warnings) on stderr, each line
  * "warning: FILE:LINE:COL: PATH: message"; how many. */
 size_t cli_print_warnings(const struct scenario *s);
+
+/* The signals that stop a command cleanly (0-terminated): those whose
+ * default action ends a process, but for SIGKILL, which cannot be
+ * caught, SIGPIPE and SIGXFSZ (ignored: main.c), and the faults of a
+ * crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT). Workers give them
+ * back their default action (workers.c). */
+const int *cli_stop_signals(void);
 
 /* The exit status for a run stopped by a signal: 128 + its number. */
 int cli_signal_status(const struct cli_env *env);

@@ -28,7 +28,7 @@ static const char USAGE_HEAD[] =
     "         [--max-error-rate E] [--max-GUARD X] [--budget SECONDS]\n"
     "         [--reps N] [-j N] [--seed N] [--set PATH=VALUE]... [--out DIR]\n"
     "         [--quiet] [--no-plot] [--max-memory SIZE] [--max-in-flight N]\n"
-    "         [--format text|json|csv|markdown]\n"
+    "         [--format text|json|csv|markdown] [--plot-timeout S]\n"
     "\n"
     "Recommends the value of a policy's knob that costs least among those\n"
     "whose every constraint is proven to hold: its confidence interval lies\n"
@@ -87,10 +87,11 @@ static const char USAGE_TAIL[] =
     "                        (calibrate.csv) or markdown\n"
     "  --quiet               no progress on stderr\n"
     "  --no-plot             no figure\n"
+    "  --plot-timeout S      stop gnuplot after S seconds (default 60)\n"
     "  --max-memory SIZE     refuse a scenario whose worlds at start would\n"
     "                        need more than SIZE in all, over the -j workers\n"
-    "                        (4G, 500M; default 4G, or half the memory if\n"
-    "                        less)\n"
+    "                        (4G, 500M; default 4G, or half the memory, or of\n"
+    "                        what ulimit -v leaves, if less)\n"
     "  --max-in-flight N     stop a replication as overloaded past N requests\n"
     "                        in flight or N queries at the database (default\n"
     "                        1000000); its value then counts as failing\n"
@@ -649,49 +650,45 @@ static bool print_formatted(const char *dir, enum out_format f)
     return ok;
 }
 
-/* Says where the files went (calibrate_write writes into the temporary
- * directory, so it is told to be quiet). */
-static void say_written(const char *dir, bool figure)
-{
-    fprintf(stderr, "stampede: %s/calibrate.json, %s/calibrate.csv\n", dir,
-            dir);
-    if (figure)
-        fprintf(stderr, "stampede: %s/calibrate.png\n", dir);
-}
-
-/* Prints the report and writes its files into dir, replacing what it
- * held (outdir.h); what was written is kept when the figure fails. */
-static int report(struct calibrate_report *r, const char *dir,
+/* Prints the report and writes its files into the directory being
+ * written, then puts it in DIR's place (outdir.h): the data files whole
+ * or not at all; the figure when gnuplot can draw it. */
+static int report(struct calibrate_report *r, struct outdir *out,
                   const struct calibrate_options *o,
                   const struct cli_env *env)
 {
-    char err[512];
+    char err[1024];
+    const char *dir = out->path;
     if (o->w.format == FORMAT_TEXT) {
         calibrate_print(r, stdout);
         fflush(stdout);
     }
-    struct outdir out;
-    if (!outdir_begin(&out, dir, err, sizeof err)) {
+    r->dir = out->tmp;
+    r->shown = dir;
+    r->limits = (struct plot_limits){o->w.plot_timeout, env->stop};
+    if (!calibrate_write_data(r, err, sizeof err))
+        return cli_results_failed("calibrate", out, err, env);
+    if (!o->w.quiet)
+        fprintf(stderr, "stampede: %s/calibrate.json, %s/calibrate.csv\n",
+                dir, dir);
+    int status = EXIT_OK;
+    if (!o->no_plot) {
+        struct plot_error perr = {{0}, NULL};
+        enum plot_status st = calibrate_write_figure(r, o->w.quiet,
+                                                     perr.message,
+                                                     sizeof perr.message);
+        status = cli_figures_outcome("calibrate", out, st, &perr, env);
+        if (!out->tmp)
+            return status;   /* the figure could not be written */
+    }
+    if (!outdir_commit(out, err, sizeof err)) {
         fprintf(stderr, "stampede calibrate: %s\n", err);
         return EXIT_FAILED;
     }
-    r->dir = out.tmp;
-    bool figure = !o->no_plot && r->result->n > 1;
-    int status = calibrate_write(r, !o->no_plot, true, err, sizeof err)
-                     ? EXIT_OK : EXIT_FAILED;
-    if (status != EXIT_OK)
-        fprintf(stderr, "stampede calibrate: %s\n", err);
-    if (!outdir_commit(&out, err, sizeof err)) {
-        fprintf(stderr, "stampede calibrate: %s\n", err);
-        status = EXIT_FAILED;
-    } else if (status == EXIT_OK && !o->w.quiet) {
-        say_written(dir, figure);
-    }
-    outdir_abort(&out);
     if (status == EXIT_OK && o->w.format != FORMAT_TEXT &&
         !print_formatted(dir, o->w.format))
         status = EXIT_FAILED;
-    if (status == EXIT_OK && r->result->stopped)
+    if (status == EXIT_OK && (r->result->stopped || *env->stop))
         status = cli_signal_status(env);
     return status;
 }
@@ -701,7 +698,7 @@ static int calibrate_and_report(struct calibrate_params *p,
                                 const struct policy_calibration *cal,
                                 const struct pilot *pilot,
                                 const struct calibrate_options *o,
-                                const char *dir, struct progress *bar,
+                                struct outdir *out, struct progress *bar,
                                 const struct cli_env *env)
 {
     char err[512];
@@ -717,10 +714,17 @@ static int calibrate_and_report(struct calibrate_params *p,
     } else if (!calibrate_run(p, c, err, sizeof err)) {
         progress_finish(bar);
         fprintf(stderr, "stampede calibrate: %s\n", err);
+    } else if (c->stopped && c->n == 0) {
+        /* nothing measured: the earlier results stay */
+        progress_finish(bar);
+        fprintf(stderr, "stampede calibrate: interrupted before any value "
+                "was evaluated; %s is left as it was\n", out->path);
+        status = cli_signal_status(env);
     } else {
         progress_finish(bar);
-        struct calibrate_report r = {s, p, cal, c, pilot, dir};
-        status = report(&r, dir, o, env);
+        struct calibrate_report r = {s, p, cal, c, pilot, NULL, NULL,
+                                     {0, NULL}};
+        status = report(&r, out, o, env);
     }
     if (c)
         calibration_free(c);
@@ -755,7 +759,10 @@ static int calibrate_scenario(struct calibrate_options *o,
                                           o->label);
     if (!dir)
         return EXIT_FAILED;
-    if ((status = cli_results_dir("calibrate", dir)) != EXIT_OK) {
+    struct outdir out = {0};
+    if ((status = cli_results_dir("calibrate", dir)) != EXIT_OK ||
+        (status = cli_begin_results("calibrate", &out, dir) ? EXIT_OK
+                                                            : EXIT_FAILED)) {
         free(dir);
         return status;
     }
@@ -763,16 +770,16 @@ static int calibrate_scenario(struct calibrate_options *o,
     progress_init_budget(&bar, "calibrate", p.budget, o->w.quiet,
                          env->stderr_is_tty);
     struct pilot pilot;
-    if (want_pilot && (status = run_pilot(&p, &pilot, &bar)) != EXIT_OK) {
-        free(dir);
-        return status;
-    }
     const struct pilot *used = want_pilot ? &pilot : NULL;
-    if ((status = resolve_range(s, o, cal, used, &p)) != EXIT_OK ||
-        (status = check_ends(&p, o)) != EXIT_OK)
+    if (want_pilot)
+        status = run_pilot(&p, &pilot, &bar);
+    if (status == EXIT_OK &&
+        ((status = resolve_range(s, o, cal, used, &p)) != EXIT_OK ||
+         (status = check_ends(&p, o)) != EXIT_OK))
         progress_finish(&bar);
-    else
-        status = calibrate_and_report(&p, s, cal, used, o, dir, &bar, env);
+    else if (status == EXIT_OK)
+        status = calibrate_and_report(&p, s, cal, used, o, &out, &bar, env);
+    outdir_abort(&out);   /* what is left when nothing was written */
     free(dir);
     return status;
 }

@@ -179,7 +179,7 @@ static bool write_qq(const char *path, const double *x, size_t n,
 }
 
 static int plot_qq(const struct fit_options *o, const double *x, size_t n,
-                   const struct fit_result *f)
+                   const struct fit_result *f, const struct cli_env *env)
 {
     size_t len = strlen(o->plot);
     bool png = len > 4 && strcmp(o->plot + len - 4, ".png") == 0;
@@ -193,7 +193,9 @@ static int plot_qq(const struct fit_options *o, const double *x, size_t n,
         status = EXIT_FAILED;
     } else {
         const char *extra[] = {"", o->file, SAMPLE_UNITS[o->unit]};
-        if (plot_script("fit", data, o->plot, extra, 3, data, &pe) != PLOT_OK) {
+        struct plot_job job = {"fit", data, o->plot, NULL, data, extra, 3,
+                               {PLOT_TIMEOUT_DEFAULT, env->stop}};
+        if (plot_script(&job, &pe) != PLOT_OK) {
             plot_error_print("fit", &pe, stderr);
             status = EXIT_FAILED;
         } else {
@@ -207,7 +209,6 @@ static int plot_qq(const struct fit_options *o, const double *x, size_t n,
 
 int cmd_fit(int argc, char **argv, const struct cli_env *env)
 {
-    (void)env;
     struct fit_options o = {0};
     int status = parse_options(argc, argv, &o);
     if (status != EXIT_OK)
@@ -241,7 +242,7 @@ int cmd_fit(int argc, char **argv, const struct cli_env *env)
     print_table(x, n, f, stdout);
     print_snippets(o.file, o.unit, f, n, stdout);
     if (o.plot)
-        status = plot_qq(&o, x, n, f);
+        status = plot_qq(&o, x, n, f, env);
     free(x);
     return status;
 }

@@ -118,16 +118,17 @@ static bool report_broken(const struct experiment *e)
     return any;
 }
 
-/* The run's three files into tmp, the directory being written in dir's
- * place; the table on stdout. */
+/* The run's three files into out->tmp, the directory being written in
+ * out->path's place (with --plot, the figures too), then put in place;
+ * the table on stdout. As run: whole or not at all (outdir.h). */
 static int write_run(struct merge *m, const struct scenario *s,
-                     const char *tmp, const char *dir,
-                     const struct merge_options *o, bool *broken)
+                     struct outdir *out, const struct merge_options *o,
+                     const struct cli_env *env, bool *broken)
 {
     char err[1024];
-    char *csv = str_printf("%s/timeseries.csv", tmp);
-    char *summary = str_printf("%s/summary.json", tmp);
-    char *scen = str_printf("%s/scenario.json", tmp);
+    char *csv = str_printf("%s/timeseries.csv", out->tmp);
+    char *summary = str_printf("%s/summary.json", out->tmp);
+    char *scen = str_printf("%s/scenario.json", out->tmp);
     struct experiment e = {0};
     int status = EXIT_USAGE;   /* partials that do not add up */
     if (!csv || !summary || !scen) {
@@ -136,21 +137,42 @@ static int write_run(struct merge *m, const struct scenario *s,
     } else if (merge_run(m, s, &e, err, sizeof err) &&
                merge_index_timeseries(m, err, sizeof err)) {
         status = EXIT_FAILED;   /* from here, only writing can fail */
-        if (merge_write_timeseries(m, csv, err, sizeof err) &&
+        if (merge_write_timeseries(m, csv, e.complete, err, sizeof err) &&
             report_write_summary(summary, s, &e, err, sizeof err) &&
             merge_write_scenario(m, scen, err, sizeof err))
             status = EXIT_OK;
+        else
+            status = cli_results_failed("merge", out, err, env);
     }
-    if (status != EXIT_OK) {
+    if (status == EXIT_USAGE)
         fprintf(stderr, "stampede merge: %s\n", err);
-    } else {
+    int plotted = EXIT_OK;
+    if (status == EXIT_OK && o->plot) {
+        /* as run --plot: into the folder before it replaces DIR */
+        struct plot_request req = {
+            .dir = out->tmp, .shown = out->path,
+            .limits = {PLOT_TIMEOUT_DEFAULT, env->stop},
+            .progress = o->quiet ? NULL : stderr, .log_y = AXIS_AUTO,
+        };
+        struct plot_error perr;
+        enum plot_status st = plot_render(&req, &perr);
+        plotted = cli_figures_outcome("merge", out, st, &perr, env);
+        if (!out->tmp)
+            status = plotted;   /* a figure could not be written */
+    }
+    if (status == EXIT_OK && !outdir_commit(out, err, sizeof err)) {
+        fprintf(stderr, "stampede merge: %s\n", err);
+        status = EXIT_FAILED;
+    }
+    if (status == EXIT_OK) {
         report_print_table(stdout, &e);
         fflush(stdout);
         *broken = o->fail_on_slo && report_broken(&e);
         if (!o->quiet)
-            fprintf(stderr, "stampede: results in %s%s%s\n", dir,
+            fprintf(stderr, "stampede: results in %s%s%s%s\n", out->path,
                     e.complete ? "" : " (incomplete: ",
-                    e.complete ? "" : e.reason);
+                    e.complete ? "" : e.reason, e.complete ? "" : ")");
+        status = plotted;
     }
     experiment_free(&e);
     free(csv);
@@ -179,26 +201,14 @@ static int merge_run_files(struct merge *m, const struct merge_options *o,
     char *dir = o->out_dir ? str_printf("%s", o->out_dir)
                            : str_printf("results/%s", s->name);
     bool broken = false;
-    /* as run: the folder is replaced whole (outdir.h), the data first */
-    char err[1024];
-    struct outdir out;
+    /* as run: the folder is replaced whole (outdir.h), by one writer */
+    struct outdir out = {0};
     int status = !dir ? EXIT_FAILED : cli_results_dir("merge", dir);
-    if (status == EXIT_OK && !outdir_begin(&out, dir, err, sizeof err)) {
-        fprintf(stderr, "stampede merge: %s\n", err);
+    if (status == EXIT_OK && !cli_begin_results("merge", &out, dir))
         status = EXIT_FAILED;
-    } else if (status == EXIT_OK) {
-        status = write_run(m, s, out.tmp, dir, o, &broken);
-        if (status == EXIT_OK && !outdir_commit(&out, err, sizeof err)) {
-            fprintf(stderr, "stampede merge: %s\n", err);
-            status = EXIT_FAILED;
-        }
-        outdir_abort(&out);
-    }
-    /* as run --plot: the data is written; a failed plot is a failure */
-    if (status == EXIT_OK && o->plot &&
-        (status = cmd_plot_dir("merge", dir, NULL, o->quiet, NULL, AXIS_AUTO,
-                               env)) == EXIT_USAGE)
-        status = EXIT_FAILED;
+    else if (status == EXIT_OK)
+        status = write_run(m, s, &out, o, env, &broken);
+    outdir_abort(&out);
     if (status == EXIT_OK && broken)
         status = EXIT_SLO_BROKEN;
     free(dir);
@@ -222,22 +232,14 @@ static int merge_sweep_files(const struct merge *m,
     char *dir = o->out_dir ? str_printf("%s", o->out_dir)
                            : str_printf("results/%s-sweep", m->m->scenario);
     int status = !dir ? EXIT_FAILED : cli_results_dir("merge", dir);
-    struct outdir out;
-    bool written = false;
-    if (status == EXIT_OK && !outdir_begin(&out, dir, err, sizeof err)) {
-        fprintf(stderr, "stampede merge: %s\n", err);
+    struct outdir out = {0};
+    /* as sweep: the folder replaced whole, by one writer */
+    if (status == EXIT_OK && !cli_begin_results("merge", &out, dir))
         status = EXIT_FAILED;
-    } else if (status == EXIT_OK) {
-        /* as sweep: the folder replaced whole once sweep.csv is written,
-         * the figures kept even when one fails */
-        status = cmd_sweep_write(&ms.p, &ms.s, out.tmp, dir, o->quiet,
-                                 !o->no_plot, m->m->scenario, env, &written);
-        if (written && !outdir_commit(&out, err, sizeof err)) {
-            fprintf(stderr, "stampede merge: %s\n", err);
-            status = EXIT_FAILED;
-        }
-        outdir_abort(&out);
-    }
+    else if (status == EXIT_OK)
+        status = cmd_sweep_write(&ms.p, &ms.s, &out, o->quiet, !o->no_plot,
+                                 m->m->scenario, env);
+    outdir_abort(&out);
     free(dir);
     merge_sweep_free(&ms);
     return status;

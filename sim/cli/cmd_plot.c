@@ -4,9 +4,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "output/outdir.h"
+#include "output/outfile.h"
 #include "output/plot.h"
 
 static const char USAGE[] =
@@ -34,18 +37,28 @@ static const char USAGE[] =
     "                shows): auto (default: where their lines and limits\n"
     "                span more than a decade), on, or off; latency is\n"
     "                always on a log scale\n"
+    "  --plot-timeout S\n"
+    "                stop gnuplot after S seconds on one figure (default 60;\n"
+    "                a duration such as 2m also); the figure is then not\n"
+    "                written and the exit status is 1\n"
     "  --quiet       no progress on stderr\n"
     "  -h, --help    show this help\n"
     "\n"
-    "Exit status: 0 done, 1 gnuplot is missing or failed (the data is left\n"
-    "as it was), 2 bad usage or DIR is not a run directory, 130/143\n"
-    "interrupted.\n";
+    "Only whole figures are written (a PNG gnuplot left cut short, on a full\n"
+    "disk, is not). One command at a time writes into a directory: another\n"
+    "'stampede plot' or 'run' aimed at it meanwhile is refused (exit 1).\n"
+    "\n"
+    "Exit status: 0 done, 1 gnuplot is missing, failed or took too long, or\n"
+    "another command is writing there (the data is left as it was), 2 bad\n"
+    "usage or DIR is not a run directory, 130/143 interrupted (gnuplot is\n"
+    "stopped at once).\n";
 
 struct plot_options {
     const char *dir;
     const char *out_dir;
     bool quiet;
     enum axis_scale log_y;
+    double plot_timeout;
 };
 
 int cli_log_y_option(const char *command, const char *text,
@@ -64,6 +77,7 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"log-y", required_argument, NULL, 'L'},
+        {"plot-timeout", required_argument, NULL, 'Y'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -77,6 +91,10 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
                 return EXIT_USAGE;
             break;
         case 'q': o->quiet = true; break;
+        case 'Y':
+            if (cli_plot_timeout_option("plot", optarg, &o->plot_timeout))
+                return EXIT_USAGE;
+            break;
         case 'L':
             if (cli_log_y_option("plot", optarg, &o->log_y))
                 return EXIT_USAGE;
@@ -94,19 +112,15 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
     return EXIT_OK;
 }
 
-int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
-                 bool quiet, FILE *written, enum axis_scale log_y,
+int cmd_plot_dir(const char *command, const struct plot_request *req,
                  const struct cli_env *env)
 {
-    struct plot_request req = {
-        .dir = dir, .out_dir = out_dir,
-        .progress = quiet ? NULL : stderr, .written = written,
-        .log_y = log_y,
-    };
     struct plot_error err;
-    enum plot_status status = plot_render(&req, &err);
-    if (status != PLOT_OK && *env->stop)
+    enum plot_status status = plot_render(req, &err);
+    if (status != PLOT_OK && (status == PLOT_INTERRUPTED || *env->stop)) {
+        plot_error_free(&err);
         return cli_signal_status(env);
+    }
     if (status != PLOT_OK)
         plot_error_print(command, &err, stderr);
     plot_error_free(&err);
@@ -117,10 +131,31 @@ int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
 
 int cmd_plot(int argc, char **argv, const struct cli_env *env)
 {
-    struct plot_options o = {0};
+    struct plot_options o = {.plot_timeout = PLOT_TIMEOUT_DEFAULT};
     int status = parse_options(argc, argv, &o);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
-    return cmd_plot_dir("plot", o.dir, o.out_dir, o.quiet, stdout, o.log_y,
-                        env);
+    /* one writer per folder: the one the figures go into */
+    const char *into = o.out_dir ? o.out_dir : o.dir;
+    char err[1024];
+    struct dirlock lock = {-1, NULL};
+    struct stat st;
+    if (o.out_dir && !outfile_mkdirs(o.out_dir, err, sizeof err)) {
+        fprintf(stderr, "stampede plot: %s\n", err);
+        return EXIT_FAILED;
+    }
+    if (stat(into, &st) == 0 && S_ISDIR(st.st_mode) &&
+        !outdir_lock_in_place(&lock, into, err, sizeof err)) {
+        fprintf(stderr, "stampede plot: %s\n", err);
+        return EXIT_FAILED;
+    }
+    struct plot_request req = {
+        .dir = o.dir, .out_dir = o.out_dir,
+        .limits = {o.plot_timeout, env->stop},
+        .progress = o.quiet ? NULL : stderr, .written = stdout,
+        .log_y = o.log_y,
+    };
+    status = cmd_plot_dir("plot", &req, env);
+    dirlock_release(&lock);
+    return status;
 }

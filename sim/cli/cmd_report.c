@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "output/outdir.h"
 #include "experiment/memguard.h"
 #include "kernel/strutil.h"
 #include "output/comparison.h"
@@ -122,8 +123,13 @@ static int ensure_figures(const struct report_options *o,
 {
     for (size_t i = 0; i < 4; i++)
         if (!has_file(o->dir, REPORT_FIGURES[i]))
-            return cmd_plot_dir("report", o->dir, NULL, o->quiet, NULL,
-                                AXIS_AUTO, env);
+            return cmd_plot_dir("report", &(struct plot_request){
+                                    .dir = o->dir,
+                                    .limits = {PLOT_TIMEOUT_DEFAULT,
+                                               env->stop},
+                                    .progress = o->quiet ? NULL : stderr,
+                                    .log_y = AXIS_AUTO},
+                                env);
     return EXIT_OK;
 }
 
@@ -182,9 +188,18 @@ int cmd_report(int argc, char **argv, const struct cli_env *env)
         free(path);
         return EXIT_USAGE;
     }
-    status = ensure_figures(&o, env);
-    if (status == EXIT_OK)
-        status = write_report(&o, s, calibration);
+    /* one writer per folder: the figures and the report go into DIR */
+    char err[1024];
+    struct dirlock lock = {-1, NULL};
+    if (!outdir_lock_in_place(&lock, o.dir, err, sizeof err)) {
+        fprintf(stderr, "stampede report: %s\n", err);
+        status = EXIT_FAILED;
+    } else {
+        status = ensure_figures(&o, env);
+        if (status == EXIT_OK)
+            status = write_report(&o, s, calibration);
+    }
+    dirlock_release(&lock);
     scenario_free(s);
     free(path);
     return status;

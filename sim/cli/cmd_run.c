@@ -22,6 +22,7 @@ static const char USAGE[] =
     "Usage: stampede run SCENARIO [--policy LABEL]... [--reps N] [--seed N]\n"
     "                    [--set PATH=VALUE]... [--out DIR] [--plot] [--quiet]\n"
     "                    [--fail-on-slo] [--log-y auto|on|off]\n"
+    "                    [--plot-timeout S]\n"
     "                    [--format text|json|csv|markdown]\n"
     "                    [--max-memory SIZE]\n"
     "                    [--max-in-flight N] [--shard I/N]\n"
@@ -33,9 +34,12 @@ static const char USAGE[] =
     "  summary.json    the run after the warmup, per policy\n"
     "  scenario.json   the scenario as run, after --set\n"
     "Same scenario and seed: byte-identical files. A rerun into DIR\n"
-    "replaces everything in it (a DIR holding files stampede did not write\n"
-    "is refused). With --plot, also the figures of 'stampede plot'\n"
-    "(hit_ratio.png, db_load.png, latency.png, comparison.png).\n"
+    "replaces everything in it at once, or, if it cannot write all of it\n"
+    "(a full disk, ulimit -f), leaves DIR as it was and keeps what it wrote\n"
+    "in DIR.unfinished-PID; a DIR holding files stampede did not write is\n"
+    "refused, and so is a second command while one writes DIR. With --plot,\n"
+    "also the figures of 'stampede plot' (hit_ratio.png, db_load.png,\n"
+    "latency.png, comparison.png).\n"
     "\n"
     "Options:\n"
     "  --policy LABEL     run only this policy (repeat for several)\n"
@@ -50,9 +54,11 @@ static const char USAGE[] =
     "                     is still written and the exit status is 1\n"
     "  --log-y WHEN       with --plot: the database panels on a log scale\n"
     "                     (auto, on, off; see 'stampede plot --help')\n"
+    "  --plot-timeout S   with --plot: stop gnuplot after S seconds on one\n"
+    "                     figure (default 60)\n"
     "  --max-memory SIZE  refuse a scenario whose state at start would need\n"
     "                     more than SIZE (4G, 500M; default 4G, or half the\n"
-    "                     memory if that is less)\n"
+    "                     memory, or of what ulimit -v leaves, if less)\n"
     "  --max-in-flight N  stop a run as overloaded when more than N requests\n"
     "                     are in flight, or N queries at the database\n"
     "                     (abandoned and background ones included; default\n"
@@ -79,8 +85,9 @@ static const char USAGE[] =
     "Exit status: 0 done (an overloaded run is a result, not an error),\n"
     "1 failure while running (or while plotting), 2 bad usage or scenario,\n"
     "3 with --fail-on-slo: an objective broke (a failure, 1, or an\n"
-    "interruption, 130/143, comes first), 130/143 interrupted (the results\n"
-    "measured so far are written, marked incomplete).\n";
+    "interruption, 130/143, comes first), 128 + the signal when a signal\n"
+    "stops it (130 SIGINT, 143 SIGTERM, 129 SIGHUP...: the results measured\n"
+    "so far are written, marked incomplete in every file).\n";
 
 struct run_options {
     struct world_options w;
@@ -232,30 +239,85 @@ static bool report_broken(const struct experiment *e)
     return any;
 }
 
-/* Runs the experiment and writes the three files; *broken: a run broke
- * its SLO (said on stderr when o->fail_on_slo). */
+/* The three files into the directory being written; false with the
+ * reason in err. */
+static bool write_files(const struct scenario *s, const struct experiment *e,
+                        struct timeseries *ts, const char *tmp, char *err,
+                        size_t n)
+{
+    char *summary = path_in(tmp, "summary.json");
+    char *scen = path_in(tmp, "scenario.json");
+    bool ok = summary && scen;
+    if (!ok) {
+        timeseries_abort(ts);
+        snprintf(err, n, "out of memory");
+    }
+    ok = ok && timeseries_commit(ts, e->complete, err, n) &&
+         report_write_summary(summary, s, e, err, n) &&
+         report_write_scenario(scen, s, err, n);
+    free(summary);
+    free(scen);
+    return ok;
+}
+
+/* The figures, into the directory being written, before it replaces DIR
+ * (run --plot): see cli_figures_outcome. */
+static int draw_figures(const struct run_options *o, struct outdir *out,
+                        const struct cli_env *env)
+{
+    struct plot_request req = {
+        .dir = out->tmp, .shown = out->path,
+        .limits = {o->w.plot_timeout, env->stop},
+        .progress = o->w.quiet ? NULL : stderr, .log_y = o->log_y,
+    };
+    struct plot_error err;
+    enum plot_status st = plot_render(&req, &err);
+    return cli_figures_outcome("run", out, st, &err, env);
+}
+
+/* What run says once the files are in place; the exit status. */
+static int say_done(const struct run_options *o, const struct experiment *e,
+                    const char *dir, int plotted, const struct cli_env *env,
+                    bool *broken)
+{
+    if (o->w.format == FORMAT_TEXT)
+        report_print_table(stdout, e);
+    else
+        report_write_table(stdout, e, o->w.format);
+    fflush(stdout);
+    *broken = o->fail_on_slo && report_broken(e);
+    if (!o->w.quiet && e->complete)
+        fprintf(stderr, "stampede: results in %s\n", dir);
+    else if (!o->w.quiet)
+        fprintf(stderr, "stampede: results in %s (incomplete: %s)\n", dir,
+                e->reason);
+    /* A signal that came after the last run, while the files were being
+     * written, still says the command was interrupted. */
+    if (e->interrupted || *env->stop)
+        return cli_signal_status(env);
+    return plotted;
+}
+
+/* Runs the experiment and writes its results into `out` (outdir.h):
+ * whole, or not at all; *broken: a run broke its SLO (said on stderr
+ * when o->fail_on_slo). */
 static int run_and_write(const struct scenario *s, const struct run_options *o,
                          const size_t *selected, size_t n_selected,
-                         const char *dir, const struct cli_env *env,
+                         struct outdir *out, const struct cli_env *env,
                          bool *broken)
 {
-    char err[512];
-    struct outdir out_dir;
-    if (!outdir_begin(&out_dir, dir, err, sizeof err)) {
-        fprintf(stderr, "stampede run: %s\n", err);
-        return EXIT_FAILED;
-    }
-    char *csv = path_in(out_dir.tmp, "timeseries.csv");
-    char *summary = path_in(out_dir.tmp, "summary.json");
-    char *scen = path_in(out_dir.tmp, "scenario.json");
+    char err[1024];
+    char *csv = path_in(out->tmp, "timeseries.csv");
     struct timeseries ts;
     struct experiment e = {0};
     int status = EXIT_FAILED;
-    if (!csv || !summary || !scen ||
+    if (!csv ||
         !timeseries_open(&ts, csv, s, selected, n_selected, err, sizeof err)) {
-        fprintf(stderr, "stampede run: %s\n", csv ? err : "out of memory");
-        goto out;
+        free(csv);
+        return cli_results_failed("run", out, csv ? err : "out of memory",
+                                  env);
     }
+    free(csv);
     struct run_progress rp = {
         .duration = s->model.duration, .n_runs = n_selected * o->w.reps,
         .reps = o->w.reps,
@@ -270,40 +332,30 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
         .observer = o->w.quiet ? NULL : report_progress, .observer_ctx = &rp,
         .ticker = rp.line.enabled ? run_ticked : NULL, .ticker_ctx = &rp,
     };
-    bool ran = experiment_run(&p, &e, err, sizeof err);
+    bool ran = !*env->stop && experiment_run(&p, &e, err, sizeof err);
     progress_clear(&rp.line);
     if (!ran) {
         timeseries_abort(&ts);
-        fprintf(stderr, "stampede run: %s\n", err);
-        goto out;
+        if (*env->stop) {
+            /* stopped before anything was measured: DIR stays as it was */
+            status = cli_signal_status(env);
+            fprintf(stderr, "stampede run: interrupted before it started; "
+                    "%s is left as it was\n", out->path);
+        } else {
+            fprintf(stderr, "stampede run: %s\n", err);
+        }
+    } else if (!write_files(s, &e, &ts, out->tmp, err, sizeof err)) {
+        status = cli_results_failed("run", out, err, env);
+    } else {
+        int plotted = o->plot ? draw_figures(o, out, env) : EXIT_OK;
+        if (!out->tmp)
+            status = plotted;   /* the figures could not be written */
+        else if (!outdir_commit(out, err, sizeof err))
+            fprintf(stderr, "stampede run: %s\n", err);
+        else
+            status = say_done(o, &e, out->path, plotted, env, broken);
     }
-    if (!timeseries_commit(&ts, err, sizeof err) ||
-        !report_write_summary(summary, s, &e, err, sizeof err) ||
-        !report_write_scenario(scen, s, err, sizeof err) ||
-        !outdir_commit(&out_dir, err, sizeof err)) {
-        fprintf(stderr, "stampede run: %s\n", err);
-        goto out;
-    }
-    if (o->w.format == FORMAT_TEXT)
-        report_print_table(stdout, &e);
-    else
-        report_write_table(stdout, &e, o->w.format);
-    fflush(stdout);
-    *broken = o->fail_on_slo && report_broken(&e);
-    if (!o->w.quiet && e.complete)
-        fprintf(stderr, "stampede: results in %s\n", dir);
-    else if (!o->w.quiet)
-        fprintf(stderr, "stampede: results in %s (incomplete: %s)\n", dir,
-                e.reason);
-    /* A signal that came after the last run, while the files were being
-     * written, still says the command was interrupted. */
-    status = e.interrupted || *env->stop ? cli_signal_status(env) : EXIT_OK;
-out:
-    outdir_abort(&out_dir);
     experiment_free(&e);
-    free(csv);
-    free(summary);
-    free(scen);
     return status;
 }
 
@@ -364,17 +416,15 @@ int cmd_run(int argc, char **argv, const struct cli_env *env)
     }
     if ((status = cli_results_dir("run", dir)) != EXIT_OK)
         goto out;
-    bool broken = false;
-    status = dir ? run_and_write(s, &o, selected, n_selected, dir, env,
-                                 &broken)
-                 : EXIT_FAILED;
-    /* The data is written by now: a plot that fails is a failure while
-     * running, whatever the cause. */
-    if (status == EXIT_OK && o.plot &&
-        (status = cmd_plot_dir("run", dir, NULL, o.w.quiet, NULL,
-                                o.log_y, env)) ==
-            EXIT_USAGE)
+    struct outdir out_dir;
+    if (!cli_begin_results("run", &out_dir, dir)) {
         status = EXIT_FAILED;
+        goto out;
+    }
+    bool broken = false;
+    status = run_and_write(s, &o, selected, n_selected, &out_dir, env,
+                           &broken);
+    outdir_abort(&out_dir);
     /* the gate comes last: a failure or an interruption says more */
     if (status == EXIT_OK && broken)
         status = EXIT_SLO_BROKEN;

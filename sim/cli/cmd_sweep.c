@@ -28,6 +28,7 @@ static const char USAGE[] =
     "                      [--max-memory SIZE] [--max-in-flight N] [--no-plot]\n"
     "                      [--shard I/N]\n"
     "                      [--log-x auto|on|off] [--log-y auto|on|off]\n"
+    "                      [--plot-timeout S]\n"
     "                      [--format text|json|csv|markdown]\n"
     "\n"
     "Runs the scenario at every point of a grid (the cross product of the\n"
@@ -69,7 +70,8 @@ static const char USAGE[] =
     "  --out DIR          where to write sweep.csv and the figures\n"
     "  --max-memory SIZE  refuse a grid whose worlds at start would need\n"
     "                     more than SIZE in all, over the -j workers (4G,\n"
-    "                     500M; default 4G, or half the memory if less)\n"
+    "                     500M; default 4G, or half the memory, or of what\n"
+    "                     ulimit -v leaves, if less)\n"
     "  --max-in-flight N  stop a replication as overloaded past N requests\n"
     "                     in flight or N queries at the database (default\n"
     "                     1000000); its point is then marked complete 0\n"
@@ -83,6 +85,8 @@ static const char USAGE[] =
     "  --log-x WHEN       the varied value's axis on a log scale: auto\n"
     "                     (default: for a lo:hi:n:log grid, or a list of\n"
     "                     values > 0 spanning 1.5 decades), on, or off\n"
+    "  --plot-timeout S   stop gnuplot after S seconds on one figure\n"
+    "                     (default 60)\n"
     "  --log-y WHEN       the figures' value axis on a log scale: auto\n"
     "                     (default: where a metric spans 1.5 decades), on,\n"
     "                     or off\n"
@@ -94,7 +98,8 @@ static const char USAGE[] =
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 done, 1 failure while running, 2 bad usage or scenario,\n"
-    "130/143 interrupted (the finished points are written).\n";
+    "130/143 interrupted (the finished points are written; every point not\n"
+    "run has its rows too, complete 0 and empty).\n";
 
 struct sweep_options {
     struct world_options w;
@@ -226,24 +231,58 @@ static bool plottable(const struct sweep_params *p)
     return true;
 }
 
-/* Writes sweep.csv (and the figures) into the directory being written,
- * and says where they go. *written: sweep.csv was (the figures may
- * still have failed). */
-static int write_sweep(const struct sweep_params *p, const struct sweep *s,
-                       const struct sweep_options *o, const char *tmp,
-                       const char *dir, const char *name,
-                       const struct cli_env *env, bool *written)
+/* Whether a sweep measured anything: a point done. */
+static bool any_done(const struct sweep *s)
 {
-    char err[512];
-    char *csv = str_printf("%s/sweep.csv", tmp);
+    for (size_t i = 0; i < s->n_points; i++)
+        if (s->points[i].done)
+            return true;
+    return false;
+}
+
+/* The figures into the directory being written: see
+ * cli_figures_outcome. */
+static int draw_figures(const struct sweep_params *p, const struct sweep *s,
+                        const struct sweep_options *o, struct outdir *out,
+                        const char *name, const struct cli_env *env)
+{
+    if (o->no_plot || s->stopped)
+        return EXIT_OK;
+    if (!plottable(p)) {
+        if (!o->w.quiet)
+            fprintf(stderr, "stampede: no figures: they need a single "
+                    "--vary of numbers (sweep.csv has the whole grid)\n");
+        return EXIT_OK;
+    }
+    struct sweep_plot_request r = {p, s, out->tmp, out->path, name, o->log_x,
+                                   o->log_y, o->w.quiet,
+                                   {o->w.plot_timeout, env->stop}};
+    struct plot_error err;
+    enum plot_status st = sweep_plot_render(&r, &err);
+    return cli_figures_outcome("sweep", out, st, &err, env);
+}
+
+/* Writes sweep.csv (and the figures) into the directory being written,
+ * prints what stdout gets, and puts the directory in DIR's place. */
+static int write_sweep(const struct sweep_params *p, const struct sweep *s,
+                       const struct sweep_options *o, struct outdir *out,
+                       const char *name, const struct cli_env *env)
+{
+    char err[1024];
+    const char *dir = out->path;
+    char *csv = str_printf("%s/sweep.csv", out->tmp);
     snprintf(err, sizeof err, "out of memory");
-    *written = csv && sweep_csv_write(csv, p, s, err, sizeof err);
+    bool written = csv && sweep_csv_write(csv, p, s, err, sizeof err);
     free(csv);
-    if (!*written) {
+    if (!written)
+        return cli_results_failed("sweep", out, err, env);
+    int status = draw_figures(p, s, o, out, name, env);
+    if (!out->tmp)
+        return status;   /* a figure could not be written */
+    if (!outdir_commit(out, err, sizeof err)) {
         fprintf(stderr, "stampede sweep: %s\n", err);
         return EXIT_FAILED;
     }
-    int status = s->stopped ? cli_signal_status(env) : EXIT_OK;
     if (o->w.format != FORMAT_TEXT)
         sweep_report_write_table(stdout, p, s, o->w.format);
     else if (p->n_constraints > 0)
@@ -251,58 +290,53 @@ static int write_sweep(const struct sweep_params *p, const struct sweep *s,
     fflush(stdout);
     if (!o->w.quiet)
         fprintf(stderr, "stampede: %s/sweep.csv%s\n", dir,
-                s->stopped ? " (interrupted: finished points only)" : "");
-    bool figures = !o->no_plot && status == EXIT_OK;
-    struct sweep_plot_request r = {p, s, tmp, dir, name, o->log_x,
-                                   o->log_y, o->w.quiet};
-    if (figures && plottable(p))
-        status = sweep_plot_render(&r) ? EXIT_OK : EXIT_FAILED;
-    else if (figures && !o->w.quiet)
-        fprintf(stderr, "stampede: no figures: they need a single "
-                "--vary of numbers (sweep.csv has the whole grid)\n");
+                s->stopped ? " (interrupted: the points not run are marked "
+                             "complete 0)" : "");
+    if (s->stopped || *env->stop)
+        return cli_signal_status(env);
     return status;
 }
 
 int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
-                    const char *tmp, const char *dir, bool quiet,
-                    bool figures, const char *name,
-                    const struct cli_env *env, bool *written)
+                    struct outdir *out, bool quiet, bool figures,
+                    const char *name, const struct cli_env *env)
 {
     /* the sweep's own defaults: text on stdout, axes chosen from the data */
     struct sweep_options o = {0};
     o.w.quiet = quiet;
+    o.w.plot_timeout = PLOT_TIMEOUT_DEFAULT;
     o.no_plot = !figures;
-    return write_sweep(p, s, &o, tmp, dir, name, env, written);
+    return write_sweep(p, s, &o, out, name, env);
 }
 
 /* Runs the grid and writes its results into dir, replacing what it held
- * (outdir.h); what was written is kept when a figure fails. */
+ * (outdir.h). */
 static int run_sweep(struct sweep_params *p, const struct sweep_options *o,
                      const char *dir, const char *name,
                      const struct cli_env *env)
 {
     char err[512];
+    struct outdir out;
+    if (!cli_begin_results("sweep", &out, dir))
+        return EXIT_FAILED;
     struct progress bar;
     progress_init(&bar, "sweep", "points", sweep_point_count(p), o->w.quiet,
                   env->stderr_is_tty);
     p->progress = show_progress;
     p->progress_ctx = &bar;
     struct sweep s;
-    struct outdir out;
-    if (!outdir_begin(&out, dir, err, sizeof err)) {
-        fprintf(stderr, "stampede sweep: %s\n", err);
-        return EXIT_FAILED;
-    }
-    bool ran = sweep_run(p, &s, err, sizeof err), written = false;
+    bool ran = sweep_run(p, &s, err, sizeof err);
     progress_finish(&bar);
     int status = EXIT_FAILED;
-    if (!ran)
+    if (!ran) {
         fprintf(stderr, "stampede sweep: %s\n", err);
-    else
-        status = write_sweep(p, &s, o, out.tmp, dir, name, env, &written);
-    if (written && !outdir_commit(&out, err, sizeof err)) {
-        fprintf(stderr, "stampede sweep: %s\n", err);
-        status = EXIT_FAILED;
+    } else if (s.stopped && !any_done(&s)) {
+        /* nothing measured: the earlier results stay */
+        fprintf(stderr, "stampede sweep: interrupted before any point "
+                "finished; %s is left as it was\n", dir);
+        status = cli_signal_status(env);
+    } else {
+        status = write_sweep(p, &s, o, &out, name, env);
     }
     outdir_abort(&out);
     sweep_free(&s);

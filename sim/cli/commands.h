@@ -23,12 +23,10 @@ int cmd_compare(int argc, char **argv, const struct cli_env *env);
 int cmd_report(int argc, char **argv, const struct cli_env *env);
 int cmd_init(int argc, char **argv, const struct cli_env *env);
 
-/* The figures of the run in `dir` (into out_dir; NULL: dir), for `plot`
- * and `run --plot`: progress on stderr unless quiet, each image's path on
- * `written` (may be NULL), the database panels' scale `log_y`, a failure
- * reported as "stampede COMMAND: ...". Returns the exit status. */
-int cmd_plot_dir(const char *command, const char *dir, const char *out_dir,
-                 bool quiet, FILE *written, enum axis_scale log_y,
+/* The figures `req` asks for, for `plot` and `run --plot`, a failure
+ * reported as "stampede COMMAND: ...". Returns the exit status (128 +
+ * the signal when one stopped gnuplot). */
+int cmd_plot_dir(const char *command, const struct plot_request *req,
                  const struct cli_env *env);
 
 /* --log-y WHEN: into *out, or the usage error's status. */
@@ -37,16 +35,16 @@ int cli_log_y_option(const char *command, const char *text,
 
 struct sweep_params;
 struct sweep;
+struct outdir;
 /* The files of a sweep that has run (`sweep`, and `merge` of a sweep's
- * slices), written into `tmp`, the directory being written in `dir`'s
- * place (outdir.h), and named by `dir` in messages: sweep.csv, the
- * verdicts on stdout with constraints, and with `figures` the figures of
- * a single numeric --vary (scenario `name` in their titles). *written:
- * sweep.csv was (the figures may still have failed). Returns the exit
- * status. */
+ * slices), written into out->tmp, the directory being written in
+ * out->path's place (outdir.h): sweep.csv, the verdicts on stdout with
+ * constraints, and with `figures` the figures of a single numeric --vary
+ * (scenario `name` in their titles); then the directory is put in place,
+ * or, when a file could not be written, kept aside (outdir_fail).
+ * Returns the exit status. */
 int cmd_sweep_write(const struct sweep_params *p, const struct sweep *s,
-                    const char *tmp, const char *dir, bool quiet,
-                    bool figures, const char *name,
-                    const struct cli_env *env, bool *written);
+                    struct outdir *out, bool quiet, bool figures,
+                    const char *name, const struct cli_env *env);
 
 #endif

@@ -1,10 +1,16 @@
 /*
  * main.c — the `stampede` command line: finds the command and runs it.
  *
- * The only process-wide state is the signal flag: SIGINT and SIGTERM set
- * it, and every run checks it between events so that it can stop cleanly,
- * write what it measured, and exit with 128 + the signal's number.
+ * The only process-wide state is the signal flag: every signal whose
+ * default action would end the process (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, SIGXCPU, ...: cli_stop_signals) sets it instead, and every
+ * run checks it between events so that it can stop cleanly, write what
+ * it measured, leave no temporary file, and exit with 128 + the
+ * signal's number. SIGPIPE and SIGXFSZ are ignored: a write to a closed
+ * pipe or past the file size limit (ulimit -f) then fails like any
+ * other, and the command says which file it could not write.
  */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -73,8 +79,23 @@ static void install_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    for (const int *s = cli_stop_signals(); *s; s++)
+        sigaction(*s, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* stdout is checked once, at the end: a table that could not all be
+ * written (a full disk, a closed pipe) is a failure, not a success. */
+static int check_stdout(const char *command, int status)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    if (errno != EPIPE)
+        fprintf(stderr, "stampede %s: cannot write to standard output: "
+                "%s\n", command, strerror(errno));
+    return status == EXIT_OK || status == EXIT_SLO_BROKEN ? EXIT_FAILED
+                                                          : status;
 }
 
 int main(int argc, char **argv)
@@ -100,7 +121,8 @@ int main(int argc, char **argv)
     const char *names[N_COMMANDS + 1];
     for (size_t i = 0; i < N_COMMANDS; i++) {
         if (!strcmp(name, COMMANDS[i].name))
-            return COMMANDS[i].run(argc - 1, argv + 1, &env);
+            return check_stdout(name,
+                                COMMANDS[i].run(argc - 1, argv + 1, &env));
         names[i] = COMMANDS[i].name;
     }
     names[N_COMMANDS] = NULL;

@@ -9,6 +9,7 @@
 
 #include "cli/progress.h"
 #include "kernel/strutil.h"
+#include "output/outdir.h"
 #include "output/version.h"
 
 char *sharded_default_dir(const char *name, const struct shard *sh)
@@ -28,11 +29,33 @@ static struct partial_manifest manifest_of(enum partial_kind kind,
     };
 }
 
-/* The end of a slice: the manifest, or nothing when interrupted; the
- * exit status. */
+/* A slice's folder, as every results folder (outdir.h): DIR checked and
+ * locked before any work, the partial written into the directory beside
+ * it, which replaces DIR whole at the end. false (said) if it cannot be. */
+static bool begin(struct outdir *out, struct partial_writer *w,
+                  const char *command, const char *dir,
+                  enum partial_kind kind, const struct scenario *s,
+                  const size_t *policies, size_t n_policies)
+{
+    char err[512];
+    if (cli_results_dir(command, dir) != EXIT_OK ||
+        !cli_begin_results(command, out, dir))
+        return false;
+    if (partial_begin(w, out->tmp, kind, s, policies, n_policies, err,
+                      sizeof err))
+        return true;
+    char said[1024];
+    outdir_fail(out, err, said, sizeof said);
+    fprintf(stderr, "stampede %s: %s\n", command, said);
+    return false;
+}
+
+/* The end of a slice: the manifest, or nothing when interrupted (an
+ * interrupted slice is run again: DIR stays as it was); the exit
+ * status. */
 static int finish(struct partial_writer *w, const struct partial_manifest *m,
                   const struct scenario *s, bool ran, bool stopped,
-                  const char *command, const char *dir, bool quiet,
+                  const char *command, struct outdir *out, bool quiet,
                   const struct cli_env *env, const char *err)
 {
     char why[512];
@@ -44,13 +67,17 @@ static int finish(struct partial_writer *w, const struct partial_manifest *m,
     if (stopped || *env->stop) {
         partial_abort(w);
         fprintf(stderr, "stampede %s: interrupted: slice %u/%u not written "
-                "(run it again)\n", command, m->shard.index, m->shard.count);
+                "(run it again); %s is left as it was\n", command,
+                m->shard.index, m->shard.count, out->path);
         return cli_signal_status(env);
     }
-    if (!partial_finish(w, m, s, why, sizeof why)) {
+    if (!partial_finish(w, m, s, why, sizeof why))
+        return cli_results_failed(command, out, why, env);
+    if (!outdir_commit(out, why, sizeof why)) {
         fprintf(stderr, "stampede %s: %s\n", command, why);
         return EXIT_FAILED;
     }
+    const char *dir = out->path;
     if (!quiet)
         fprintf(stderr, "stampede: slice %u/%u (%zu of %zu runs) in %s; join "
                 "the %u slices with 'stampede merge'\n", m->shard.index,
@@ -82,9 +109,10 @@ int sharded_run(const struct sharded_run *r, const struct shard *sh,
 {
     char err[512];
     struct partial_writer w;
-    if (!partial_begin(&w, dir, PARTIAL_RUN, r->s, r->selected, r->n_selected,
-                       err, sizeof err)) {
-        fprintf(stderr, "stampede run: %s\n", err);
+    struct outdir out = {0};
+    if (!begin(&out, &w, "run", dir, PARTIAL_RUN, r->s, r->selected,
+               r->n_selected)) {
+        outdir_abort(&out);
         return EXIT_FAILED;
     }
     const char *labels[SCENARIO_MAX_POLICIES];
@@ -106,7 +134,10 @@ int sharded_run(const struct sharded_run *r, const struct shard *sh,
     m.n_labels = r->n_selected;
     m.max_in_flight = r->max_in_flight;
     m.total = r->n_selected * r->reps;
-    return finish(&w, &m, r->s, ran, stopped, "run", dir, quiet, env, err);
+    int status = finish(&w, &m, r->s, ran, stopped, "run", &out, quiet, env,
+                        err);
+    outdir_abort(&out);
+    return status;
 }
 
 /* ---- sweep ---- */
@@ -136,6 +167,7 @@ static void show_progress(size_t done, size_t total, uint64_t events,
     progress_update(ctx, done, events);
 }
 
+
 int sharded_sweep(const struct sweep_params *p, const struct scenario *base,
                   const struct partial_constraint *constraints,
                   const struct shard *sh, const char *dir, bool quiet,
@@ -144,12 +176,15 @@ int sharded_sweep(const struct sweep_params *p, const struct scenario *base,
     char err[512];
     struct sweep labels;
     struct partial_writer w;
+    struct outdir out = {0};
     memset(&labels, 0, sizeof labels);
-    if (!sweep_pick_labels(p, &labels) ||
-        !partial_begin(&w, dir, PARTIAL_SWEEP, NULL, NULL, 0, err,
-                       sizeof err)) {
-        fprintf(stderr, "stampede sweep: %s\n",
-                labels.labels ? err : "out of memory");
+    if (!sweep_pick_labels(p, &labels)) {
+        fprintf(stderr, "stampede sweep: out of memory\n");
+        sweep_free(&labels);
+        return EXIT_FAILED;
+    }
+    if (!begin(&out, &w, "sweep", dir, PARTIAL_SWEEP, NULL, NULL, 0)) {
+        outdir_abort(&out);
         sweep_free(&labels);
         return EXIT_FAILED;
     }
@@ -175,8 +210,9 @@ int sharded_sweep(const struct sweep_params *p, const struct scenario *base,
     bool ran = shard_run_sweep(&q, sh, m.labels, m.n_labels, deliver_sweep,
                                &d, &stopped, err, sizeof err);
     progress_finish(&bar);
-    int status = finish(&w, &m, base, ran, stopped, "sweep", dir, quiet, env,
+    int status = finish(&w, &m, base, ran, stopped, "sweep", &out, quiet, env,
                         err);
+    outdir_abort(&out);
     sweep_free(&labels);
     return status;
 }

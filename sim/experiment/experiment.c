@@ -1,6 +1,7 @@
 /*
  * experiment.c — see experiment.h.
  */
+#define _DEFAULT_SOURCE   /* NSIG, SIGXCPU, SIGVTALRM, SIGPROF */
 #include "experiment/experiment.h"
 
 #include <signal.h>
@@ -80,6 +81,16 @@ static bool run_one(const struct experiment_params *p,
     return true;
 }
 
+/* A world that could not be built (out of memory, a trace that cannot
+ * be read): that policy does not run, the others still do. */
+static void note_not_built(struct experiment *e, const char *label,
+                           const char *why)
+{
+    if (e->complete)
+        snprintf(e->reason, sizeof e->reason, "%s: not run: %s", label, why);
+    e->complete = false;
+}
+
 static void note_incomplete(struct experiment *e, const char *label,
                             const struct rep_result *r)
 {
@@ -94,7 +105,18 @@ static void note_incomplete(struct experiment *e, const char *label,
 
 static const char *signal_name(int sig)
 {
-    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+    static const struct {
+        int sig;
+        const char *name;
+    } NAMES[] = {
+        {SIGINT, "SIGINT"},   {SIGTERM, "SIGTERM"}, {SIGHUP, "SIGHUP"},
+        {SIGQUIT, "SIGQUIT"}, {SIGXCPU, "SIGXCPU"}, {SIGALRM, "SIGALRM"},
+        {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},
+    };
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+        if (NAMES[i].sig == sig)
+            return NAMES[i].name;
+    return "a signal";
 }
 
 /* "interrupted by SIGINT at t = 12.345 s of none; not run: lock, per":
@@ -145,6 +167,7 @@ bool experiment_run(const struct experiment_params *p, struct experiment *out,
     }
     out->n = p->n_policies;
     out->replications = p->replications;
+    bool built = false;
     for (size_t i = 0; i < p->n_policies && !out->interrupted; i++) {
         struct policy_result *pr = &out->results[i];
         pr->spec = &p->scenario->policies[p->policies[i]];
@@ -155,12 +178,18 @@ bool experiment_run(const struct experiment_params *p, struct experiment *out,
         }
         for (unsigned rep = 0; rep < p->replications && !out->interrupted;
              rep++) {
-            if (!run_one(p, pr->spec, rep, &pr->reps[rep], err, n))
-                return false;
+            if (!run_one(p, pr->spec, rep, &pr->reps[rep], err, n)) {
+                snprintf(pr->not_built, sizeof pr->not_built, "%s", err);
+                note_not_built(out, pr->spec->label, err);
+                break;
+            }
             pr->n_done++;
             note_incomplete(out, pr->spec->label, &pr->reps[rep]);
         }
+        built |= pr->n_done > 0;
     }
+    if (!built && !out->interrupted)
+        return false;   /* nothing ran: err says why */
     if (out->interrupted)
         explain_interruption(out, p);
     return true;

@@ -60,6 +60,8 @@ struct policy_result {
     const struct policy_spec *spec;
     struct rep_result *reps;      /* replications run (n_done of them) */
     unsigned n_done;
+    char not_built[200];          /* why its next world could not be built
+                                     (out of memory): "" if none failed */
 };
 
 struct experiment {
@@ -71,8 +73,10 @@ struct experiment {
     char reason[240];                 /* the first reason it is not */
 };
 
-/* Runs everything; stops early only when interrupted. Returns false (with
- * a message) if memory runs out before anything could run. */
+/* Runs everything; stops early only when interrupted. A policy whose
+ * world cannot be built (out of memory) does not run, and the experiment
+ * is incomplete, naming it; the others still run. Returns false (with a
+ * message) if nothing could run at all. */
 bool experiment_run(const struct experiment_params *p, struct experiment *out,
                     char *err, size_t n);
 /* For results put together elsewhere (the slices of a sharded run joined

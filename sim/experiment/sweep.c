@@ -314,6 +314,16 @@ bool sweep_validate(const struct sweep_params *p, FILE *out)
 
 /* ---- running ---- */
 
+const struct point_policy *sweep_not_run(void)
+{
+    /* no replication, no value (summary_get of an empty summary is NaN),
+     * no binding constraint: complete 0 and "not run" say why */
+    static const struct point_policy NOT_RUN = {
+        .agg = {.collapsed_share = NAN}, .complete = false, .meets = false,
+        .binding = -1};
+    return &NOT_RUN;
+}
+
 struct sweep_run {
     const struct sweep_params *p;
     struct sweep *out;
@@ -325,6 +335,12 @@ bool sweep_point_aggregate(const struct experiment *e, unsigned reps,
     bool ok = true;
     for (size_t i = 0; ok && i < e->n; i++) {
         const struct policy_result *pr = &e->results[i];
+        /* a policy whose world could not be built (out of memory) ran no
+         * replication: its row says so (not run, complete 0) */
+        if (pr->n_done == 0) {
+            res[i] = *sweep_not_run();
+            continue;
+        }
         ok = aggregate_policy_result(pr, &res[i].agg);
         res[i].complete = ok && pr->n_done == reps && e->complete;
         for (unsigned k = 0; k < pr->n_done; k++)
@@ -337,8 +353,10 @@ void sweep_point_judge(const struct sweep_params *p, struct sweep_point *pt)
 {
     for (size_t i = 0; i < pt->n_policies; i++) {
         struct point_policy *pp = &pt->policies[i];
-        pp->binding = constraint_first_broken(&pp->agg, p->constraints,
-                                              p->n_constraints);
+        pp->binding = pp->agg.n == 0
+                          ? -1   /* not run: nothing to judge */
+                          : constraint_first_broken(&pp->agg, p->constraints,
+                                                    p->n_constraints);
         pp->meets = pp->complete && pp->binding < 0;
     }
 }

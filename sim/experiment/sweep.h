@@ -50,6 +50,13 @@ struct point_policy {
     int binding;          /* the first constraint it breaks; -1: none */
 };
 
+/* What a point an interrupted sweep never finished holds for each
+ * label (and a policy whose world could not be built): no replication,
+ * every value undefined, complete false. Its rows are written all the
+ * same, so that a file of an interrupted sweep says so itself (complete
+ * 0, "not run"). */
+const struct point_policy *sweep_not_run(void);
+
 struct sweep_point {
     bool done;
     size_t n_policies;

@@ -67,7 +67,7 @@ static void csv_header(FILE *fp, const struct calibrate_report *r)
         column_of(r->cal->explains[i], col, sizeof col);
         fprintf(fp, ",%s_mean,%s_lower,%s_upper", col, col, col);
     }
-    fputc('\n', fp);
+    fputs(",complete\n", fp);
 }
 
 static void csv_row(FILE *fp, const struct calibrate_report *r,
@@ -102,7 +102,9 @@ static void csv_row(FILE *fp, const struct calibrate_report *r,
         json_csv_cell(fp, m - (isfinite(h) ? h : 0));
         json_csv_cell(fp, m + (isfinite(h) ? h : 0));
     }
-    fputc('\n', fp);
+    /* the calibration's, on every row: 0 when it was interrupted (the
+     * values evaluated so far; no recommendation) */
+    fprintf(fp, ",%d\n", r->result->stopped ? 0 : 1);
 }
 
 static void write_csv(FILE *fp, const struct calibrate_report *r)
@@ -360,8 +362,9 @@ static void panel_line(char *panels, size_t n, const char *field)
 
 /* The panels: the cost, each constraint (with its limit), then what
  * explains the cost (plots/calibrate.gp). */
-static bool write_figure(const struct calibrate_report *r, const char *csv,
-                         bool quiet, char *err, size_t n)
+static enum plot_status write_figure(const struct calibrate_report *r,
+                                     const char *csv, bool quiet, char *err,
+                                     size_t n)
 {
     const struct calibrate_params *p = r->params;
     char metrics[1024] = "cost", limits[512] = "-", col[96], lim[32];
@@ -385,28 +388,41 @@ static bool write_figure(const struct calibrate_report *r, const char *csv,
     if (r->result->recommended >= 0)
         snprintf(rec, sizeof rec, "%.10g",
                  r->result->points[r->result->recommended].value);
+    const char *shown_dir = r->shown ? r->shown : r->dir;
     char *png = str_printf("%s/calibrate.png", r->dir);
+    char *shown = str_printf("%s/calibrate.png", shown_dir);
+    /* an interrupted calibration says so in its title, as in its files */
+    char *title = r->result->stopped
+                      ? str_printf("%s (interrupted: the values evaluated so "
+                                   "far)", r->scenario->name)
+                      : str_printf("%s", r->scenario->name);
     const char *extra[] = {calibrate_knob_name(p), metrics, limits, rec, "",
-                           r->scenario->name, panels};
-    if (!png) {
+                           title, panels};
+    if (!png || !shown || !title) {
         snprintf(err, n, "out of memory");
-        return false;
+        free(png);
+        free(shown);
+        free(title);
+        return PLOT_FAILED;
     }
     struct plot_error perr;
-    enum plot_status st = plot_script("calibrate", csv, png, extra, 7, r->dir,
-                                      &perr);
+    struct plot_job job = {"calibrate", csv, png, shown, shown_dir, extra, 7,
+                           r->limits};
+    enum plot_status st = plot_script(&job, &perr);
     if (st == PLOT_OK && !quiet)
-        fprintf(stderr, "stampede: %s\n", png);
+        fprintf(stderr, "stampede: %s\n", shown);
     else if (st != PLOT_OK)
         snprintf(err, n, "%s%s%s", perr.message, perr.detail ? "\n" : "",
                  perr.detail ? perr.detail : "");
     plot_error_free(&perr);
     free(png);
-    return st == PLOT_OK;
+    free(shown);
+    free(title);
+    return st;
 }
 
-bool calibrate_write(const struct calibrate_report *r, bool figure,
-                     bool quiet, char *err, size_t n)
+bool calibrate_write_data(const struct calibrate_report *r, char *err,
+                          size_t n)
 {
     char *json = str_printf("%s/calibrate.json", r->dir);
     char *csv = str_printf("%s/calibrate.csv", r->dir);
@@ -420,13 +436,24 @@ bool calibrate_write(const struct calibrate_report *r, bool figure,
         write_csv(f.fp, r);
         ok = outfile_commit(&f, err, n);
     }
-    if (ok && !quiet)
-        fprintf(stderr, "stampede: %s, %s\n", json, csv);
-    if (ok && figure && r->result->n > 1)
-        ok = write_figure(r, csv, quiet, err, n);
     if (!json || !csv)
         snprintf(err, n, "out of memory");
     free(json);
     free(csv);
     return ok;
+}
+
+enum plot_status calibrate_write_figure(const struct calibrate_report *r,
+                                        bool quiet, char *err, size_t n)
+{
+    if (r->result->n < 2)
+        return PLOT_OK;   /* one value: nothing to draw a line through */
+    char *csv = str_printf("%s/calibrate.csv", r->dir);
+    if (!csv) {
+        snprintf(err, n, "out of memory");
+        return PLOT_FAILED;
+    }
+    enum plot_status st = write_figure(r, csv, quiet, err, n);
+    free(csv);
+    return st;
 }

@@ -15,6 +15,7 @@
 
 #include "experiment/calibrate.h"
 #include "experiment/pilot.h"
+#include "output/plot.h"
 #include "scenario/scenario.h"
 
 struct calibrate_report {
@@ -23,13 +24,21 @@ struct calibrate_report {
     const struct policy_calibration *cal;   /* may be NULL (--knob) */
     const struct calibration *result;
     const struct pilot *pilot;              /* NULL: none ran */
-    const char *dir;
+    const char *dir;                        /* where the files go */
+    const char *shown;                      /* dir as messages name it
+                                               (NULL: dir) */
+    struct plot_limits limits;              /* for gnuplot */
 };
 
 void calibrate_print(const struct calibrate_report *r, FILE *out);
 
-/* calibrate.json, calibrate.csv and (when `figure`) calibrate.png. */
-bool calibrate_write(const struct calibrate_report *r, bool figure,
-                     bool quiet, char *err, size_t n);
+/* calibrate.json and calibrate.csv into r->dir; false with the reason. */
+bool calibrate_write_data(const struct calibrate_report *r, char *err,
+                          size_t n);
+
+/* calibrate.png (from calibrate.csv, written first) when more than one
+ * value was evaluated; the reason in err unless PLOT_OK. */
+enum plot_status calibrate_write_figure(const struct calibrate_report *r,
+                                        bool quiet, char *err, size_t n);
 
 #endif

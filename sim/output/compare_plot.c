@@ -169,49 +169,49 @@ static char *folders_text(const struct comparison *c)
     return buf;
 }
 
-static bool write_data(const struct comparison *c, const char *path)
+static enum plot_status write_data(const struct comparison *c,
+                                   const char *path, struct plot_error *err)
 {
-    char err[512];
+    char *e = err->message;
+    size_t n = sizeof err->message;
     struct outfile f;
-    if (!outfile_open(&f, path, err, sizeof err)) {
-        fprintf(stderr, "stampede compare: %s\n", err);
-        return false;
-    }
-    if (!compare_plot_data(f.fp, c, err, sizeof err)) {
+    if (!outfile_open(&f, path, e, n))
+        return PLOT_WRITE_FAILED;
+    if (!compare_plot_data(f.fp, c, e, n)) {
         outfile_abort(&f);
-        fprintf(stderr, "stampede compare: %s\n", err);
-        return false;
+        return PLOT_FAILED;
     }
-    if (!outfile_commit(&f, err, sizeof err)) {
-        fprintf(stderr, "stampede compare: %s\n", err);
-        return false;
-    }
-    return true;
+    return outfile_commit(&f, e, n) ? PLOT_OK : PLOT_WRITE_FAILED;
 }
 
-bool compare_plot_render(const struct comparison *c, const char *dir,
-                         const char *shown, const char *title, bool quiet)
+enum plot_status compare_plot_render(const struct comparison *c,
+                                     const char *dir, const char *shown,
+                                     const char *title, bool quiet,
+                                     const struct plot_limits *limits,
+                                     struct plot_error *err)
 {
+    err->message[0] = '\0';
+    err->detail = NULL;
     char *data = str_printf("%s/compare_figure.dat", dir);
     char *png = str_printf("%s/compare.png", dir);
+    char *shown_png = str_printf("%s/compare.png", shown);
     char *blocks = blocks_text(c), *folders = folders_text(c);
-    bool ok = data && png && blocks && folders;
-    if (!ok)
-        fprintf(stderr, "stampede compare: out of memory\n");
-    ok = ok && write_data(c, data);
+    enum plot_status st = PLOT_FAILED;
+    if (!data || !png || !shown_png || !blocks || !folders)
+        snprintf(err->message, sizeof err->message, "out of memory");
+    else
+        st = write_data(c, data, err);
     const char *extra[] = {blocks, folders, title, ""};
-    struct plot_error err = {0};
-    if (ok && plot_script("compare", data, png, extra, 4, shown, &err) !=
-                  PLOT_OK) {
-        plot_error_print("compare", &err, stderr);
-        ok = false;
-    } else if (ok && !quiet) {
-        fprintf(stderr, "stampede: %s/compare.png\n", shown);
-    }
-    plot_error_free(&err);
+    struct plot_job job = {"compare", data, png, shown_png, shown, extra, 4,
+                           *limits};
+    if (st == PLOT_OK)
+        st = plot_script(&job, err);
+    if (st == PLOT_OK && !quiet)
+        fprintf(stderr, "stampede: %s\n", shown_png);
     free(data);
     free(png);
+    free(shown_png);
     free(blocks);
     free(folders);
-    return ok;
+    return st;
 }

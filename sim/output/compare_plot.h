@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "output/comparison.h"
+#include "output/plot.h"
 
 /* Writes the data file; false with a message naming the timeseries.csv
  * that could not be read. */
@@ -24,9 +25,12 @@ bool compare_plot_data(FILE *out, const struct comparison *c, char *err,
                        size_t n);
 
 /* compare_figure.dat and compare.png into dir (`shown` names dir in
- * messages); false with the reason printed on stderr as "stampede
- * compare: ...". */
-bool compare_plot_render(const struct comparison *c, const char *dir,
-                         const char *shown, const char *title, bool quiet);
+ * messages; the figure's path on stderr unless quiet); the reason in
+ * *err unless PLOT_OK (plot_error_free it). */
+enum plot_status compare_plot_render(const struct comparison *c,
+                                     const char *dir, const char *shown,
+                                     const char *title, bool quiet,
+                                     const struct plot_limits *limits,
+                                     struct plot_error *err);
 
 #endif

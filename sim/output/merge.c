@@ -501,7 +501,7 @@ static bool copy_block(FILE *from, const struct block *b, FILE *to)
 
 static bool write_rows(const struct merge *m, struct csv_slice *f,
                        const char *header, const struct block *blocks,
-                       const char *path, char *err, size_t n)
+                       bool complete, const char *path, char *err, size_t n)
 {
     struct outfile out;
     if (!outfile_open(&out, path, err, n))
@@ -513,6 +513,10 @@ static bool write_rows(const struct merge *m, struct csv_slice *f,
         ok = copy_block(from->fp, &blocks[item], out.fp) ||
              fail(err, n, "%s: cannot read: %s", from->path, strerror(errno));
     }
+    /* the rows say what the whole run says: a slice that ran to its end
+     * wrote 1 beside another's 0 */
+    if (ok && !complete)
+        ok = timeseries_mark_incomplete(&out, err, n);
     if (!ok) {
         outfile_abort(&out);
         return false;
@@ -540,9 +544,10 @@ bool merge_index_timeseries(struct merge *m, char *err, size_t n)
 }
 
 bool merge_write_timeseries(const struct merge *m, const char *path,
-                            char *err, size_t n)
+                            bool complete, char *err, size_t n)
 {
-    return write_rows(m, m->csv, m->header, m->blocks, path, err, n);
+    return write_rows(m, m->csv, m->header, m->blocks, complete, path, err,
+                      n);
 }
 
 /* ---- a sweep ---- */

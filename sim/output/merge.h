@@ -58,9 +58,10 @@ bool merge_run(struct merge *m, const struct scenario *s,
  * of its slice, as many as its record says, after one same header. */
 bool merge_index_timeseries(struct merge *m, char *err, size_t n);
 /* Then writes timeseries.csv: the header, then each item's rows, in item
- * order. */
+ * order; when the run is not `complete`, every row's last column, complete,
+ * 0 (as the whole run writes it). */
 bool merge_write_timeseries(const struct merge *m, const char *path,
-                            char *err, size_t n);
+                            bool complete, char *err, size_t n);
 /* A run's scenario.json: the partials' own bytes. */
 bool merge_write_scenario(const struct merge *m, const char *path, char *err,
                           size_t n);

@@ -82,72 +82,135 @@ bool outdir_check(const char *dir, char *err, size_t n)
     return ok;
 }
 
-/* The parent of dir, "." if it has none ("a/b/" -> "a"). */
-static char *parent_of(const char *dir)
+/* ".BASE.tmp-" beside dir, split: its directory (`parent`) and the
+ * name's start (`prefix`), for mkdtemp and for finding leftovers. false
+ * if memory runs out. */
+static bool temp_parts(const char *dir, char **parent, char **prefix)
 {
-    char *p = str_printf("%s", dir);
-    if (!p)
-        return NULL;
-    size_t len = strlen(p);
-    while (len > 1 && p[len - 1] == '/')
-        p[--len] = '\0';
-    char *slash = strrchr(p, '/');
-    if (!slash) {
-        free(p);
-        return str_printf(".");
+    char *beside = outfile_beside(dir, ".tmp-");
+    char *slash = beside ? strrchr(beside, '/') : NULL;
+    *parent = slash ? str_printf("%.*s", (int)(slash - beside), beside) : NULL;
+    *prefix = slash ? str_printf("%s", slash + 1) : NULL;
+    free(beside);
+    if (*parent && *prefix)
+        return true;
+    free(*parent);
+    free(*prefix);
+    return false;
+}
+
+/* Whether `name` is a temporary name made from `prefix`: the prefix and
+ * the six characters mkstemp or mkdtemp put after it. */
+static bool temp_of(const char *name, const char *prefix)
+{
+    size_t p = strlen(prefix);
+    return strncmp(name, prefix, p) == 0 && strlen(name + p) == 6;
+}
+
+/* Whether `name` is an output file's temporary (outfile.h:
+ * ".NAME.tmp-XXXXXX"). */
+static bool file_temp(const char *name)
+{
+    const char *t = name[0] == '.' ? strstr(name + 1, ".tmp-") : NULL;
+    return t && t > name + 1 && strlen(t + 5) == 6;
+}
+
+/* Removes what commands killed while writing left in `parent`: the
+ * entries for which `is_temp` holds. Only called with the lock held, so
+ * that none of them can be a live command's. */
+static void remove_leftovers(const char *parent,
+                             bool (*is_temp)(const char *name,
+                                             const char *prefix),
+                             const char *prefix)
+{
+    DIR *d = opendir(parent);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!is_temp(e->d_name, prefix))
+            continue;
+        char *path = str_printf("%s/%s", parent, e->d_name);
+        if (path)
+            outdir_remove_tree(path);
+        free(path);
     }
-    if (slash == p)
-        slash[1] = '\0';   /* "/x": the root */
-    else
-        *slash = '\0';
-    return p;
+    if (d)
+        closedir(d);
 }
 
-/* ".BASE.tmp-XXXXXX" beside dir, for mkdtemp. */
-static char *temp_template(const char *dir, const char *parent)
+static bool file_temp_of(const char *name, const char *prefix)
 {
-    size_t len = strlen(dir);
-    while (len > 1 && dir[len - 1] == '/')
-        len--;
-    const char *base = dir;
-    for (size_t i = 0; i < len; i++)
-        if (dir[i] == '/')
-            base = dir + i + 1;
-    return str_printf("%s/.%.*s.tmp-XXXXXX", parent,
-                      (int)(dir + len - base), base);
+    (void)prefix;
+    return file_temp(name);
 }
 
-bool outdir_begin(struct outdir *d, const char *dir, char *err, size_t n)
+/* A DIR that is there must let its files be removed when the results
+ * replace it (root may write anywhere: access() says so). */
+static bool replaceable(const char *dir, bool *existed, char *err, size_t n)
 {
-    memset(d, 0, sizeof *d);
-    if (!outdir_check(dir, err, n))
-        return false;
-    char *parent = parent_of(dir);
-    d->path = str_printf("%s", dir);
-    d->tmp = parent && d->path ? temp_template(dir, parent) : NULL;
+    struct stat st;
+    *existed = stat(dir, &st) == 0;
+    if (!*existed || access(dir, W_OK | X_OK) == 0)
+        return true;
+    snprintf(err, n, "%s: cannot replace the results there: %s", dir,
+             strerror(errno));
+    return false;
+}
+
+/* Everything outdir_begin does once DIR's parent exists and the lock is
+ * held: leftovers removed, the temporary directory made. */
+static bool make_temp(struct outdir *d, const char *parent,
+                      const char *prefix, char *err, size_t n)
+{
+    remove_leftovers(parent, temp_of, prefix);
+    d->tmp = str_printf("%s/%sXXXXXX", parent, prefix);
     if (!d->tmp) {
-        snprintf(err, n, "%s: out of memory", dir);
-        free(parent);
-        free(d->path);
+        snprintf(err, n, "%s: out of memory", d->path);
         return false;
     }
-    bool ok = outfile_mkdirs(parent, err, n);
-    free(parent);
-    if (ok && !mkdtemp(d->tmp)) {
-        snprintf(err, n, "%s: cannot create a directory beside it: %s", dir,
-                 strerror(errno));
-        ok = false;
-    }
-    if (!ok) {
+    if (!mkdtemp(d->tmp)) {
+        snprintf(err, n, "%s: cannot write beside it (in %s): %s", d->path,
+                 parent, strerror(errno));
         free(d->tmp);
-        free(d->path);
-        memset(d, 0, sizeof *d);
+        d->tmp = NULL;
         return false;
     }
     /* mkdtemp makes it 0700; results are ordinary directories */
     mode_t mask = umask(0);
     umask(mask);
     chmod(d->tmp, 0777 & ~mask);
+    return true;
+}
+
+bool outdir_begin(struct outdir *d, const char *dir, char *err, size_t n)
+{
+    memset(d, 0, sizeof *d);
+    d->lock.fd = -1;
+    char *parent = NULL, *prefix = NULL;
+    if (!outdir_check(dir, err, n))
+        return false;
+    d->path = str_printf("%s", dir);
+    if (!d->path || !temp_parts(dir, &parent, &prefix)) {
+        snprintf(err, n, "%s: out of memory", dir);
+        free(d->path);
+        d->path = NULL;
+        return false;
+    }
+    bool ok = outfile_mkdirs(parent, err, n) &&
+              replaceable(dir, &d->existed, err, n) &&
+              dirlock_take(&d->lock, dir, err, n) == DIRLOCK_TAKEN &&
+              make_temp(d, parent, prefix, err, n);
+    free(parent);
+    free(prefix);
+    if (!ok)
+        outdir_abort(d);
+    return ok;
+}
+
+bool outdir_lock_in_place(struct dirlock *l, const char *dir, char *err,
+                          size_t n)
+{
+    if (dirlock_take(l, dir, err, n) != DIRLOCK_TAKEN)
+        return false;
+    remove_leftovers(dir, file_temp_of, NULL);
     return true;
 }
 
@@ -169,9 +232,7 @@ bool outdir_remove_tree(const char *path)
 static bool replace_in_steps(const char *fresh, const char *dir,
                              char *err, size_t n)
 {
-    char *parent = parent_of(dir);
-    char *aside = parent ? temp_template(dir, parent) : NULL;
-    free(parent);
+    char *aside = outfile_beside(dir, ".tmp-XXXXXX");
     bool ok = aside && mkdtemp(aside) && rename(dir, aside) == 0;
     if (ok && rename(fresh, dir) != 0) {
         int e = errno;
@@ -210,22 +271,105 @@ bool outdir_replace(const char *fresh, const char *dir, char *err, size_t n)
     return replace_in_steps(fresh, dir, err, n);
 }
 
+/* The temporary directory removed (if still there) and the lock dropped;
+ * d->path stays, for messages, until outdir_abort. */
+static void end_writing(struct outdir *d)
+{
+    if (d->tmp)
+        outdir_remove_tree(d->tmp);
+    if (d->lock.path)
+        dirlock_release(&d->lock);
+    free(d->tmp);
+    d->tmp = NULL;
+}
+
+/* `text` with every `from` replaced by `to`, into out. */
+static void replace_all(const char *text, const char *from, const char *to,
+                        char *out, size_t n)
+{
+    size_t len = 0, f = strlen(from);
+    out[0] = '\0';
+    for (const char *p = text; *p && len + 1 < n;) {
+        if (f > 0 && strncmp(p, from, f) == 0) {
+            len += (size_t)snprintf(out + len, n - len, "%s", to);
+            p += f;
+        } else {
+            out[len++] = *p++;
+            out[len] = '\0';
+        }
+    }
+}
+
+/* Whether a directory holds anything. */
+static bool holds_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    bool any = false;
+    for (struct dirent *e; d && !any && (e = readdir(d));)
+        any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return any;
+}
+
+/* Moves d->tmp to "DIR.unfinished-PID" (or -PID-2, ...: never over
+ * another); the new name, or NULL if it could not be moved. */
+static char *keep_aside(const struct outdir *d)
+{
+    size_t len = strlen(d->path);
+    while (len > 1 && d->path[len - 1] == '/')
+        len--;
+    for (int k = 1; k < 100; k++) {
+        char *kept = k == 1 ? str_printf("%.*s.unfinished-%ld", (int)len,
+                                         d->path, (long)getpid())
+                            : str_printf("%.*s.unfinished-%ld-%d", (int)len,
+                                         d->path, (long)getpid(), k);
+        if (!kept)
+            return NULL;
+        if (renameat2(AT_FDCWD, d->tmp, AT_FDCWD, kept, RENAME_NOREPLACE) ==
+            0)
+            return kept;
+        free(kept);
+        if (errno != EEXIST)
+            return NULL;
+    }
+    return NULL;
+}
+
+void outdir_fail(struct outdir *d, const char *why, char *err, size_t n)
+{
+    char said[1024];
+    replace_all(why, d->tmp ? d->tmp : "", d->path ? d->path : "", said,
+                sizeof said);
+    const char *dir = d->path ? d->path : "";
+    const char *was = d->existed ? "is left as it was" : "is not created";
+    char *kept = d->tmp && holds_files(d->tmp) ? keep_aside(d) : NULL;
+    if (kept)
+        snprintf(err, n, "%s; %s %s; what was written is in %s", said, dir,
+                 was, kept);
+    else
+        snprintf(err, n, "%s; %s %s", said, dir, was);
+    free(kept);
+    end_writing(d);   /* the temporary directory, if it was not kept */
+}
+
 bool outdir_commit(struct outdir *d, char *err, size_t n)
 {
-    bool ok = outdir_replace(d->tmp, d->path, err, n);
-    if (!ok)
-        outdir_remove_tree(d->tmp);
+    char why[1024];
+    if (!outdir_replace(d->tmp, d->path, why, sizeof why)) {
+        outdir_fail(d, why, err, n);
+        return false;
+    }
     free(d->tmp);
-    free(d->path);
-    memset(d, 0, sizeof *d);
-    return ok;
+    d->tmp = NULL;
+    end_writing(d);
+    return true;
 }
 
 void outdir_abort(struct outdir *d)
 {
-    if (d->tmp)
-        outdir_remove_tree(d->tmp);
-    free(d->tmp);
+    end_writing(d);
     free(d->path);
     memset(d, 0, sizeof *d);
+    d->lock.fd = -1;
 }

@@ -102,6 +102,20 @@ bool outfile_write_all(const char *path, const void *data, size_t len,
     return outfile_commit(&f, err, n);
 }
 
+char *outfile_beside(const char *path, const char *suffix)
+{
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    size_t base = len;
+    while (base > 0 && path[base - 1] != '/')
+        base--;
+    if (base == 0)
+        return str_printf("./.%.*s%s", (int)len, path, suffix);
+    return str_printf("%.*s.%.*s%s", (int)base, path, (int)(len - base),
+                      path + base, suffix);
+}
+
 bool outfile_mkdirs(const char *dir, char *err, size_t n)
 {
     if (!dir[0])

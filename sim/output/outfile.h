@@ -32,6 +32,11 @@ void outfile_abort(struct outfile *f);
 bool outfile_write_all(const char *path, const void *data, size_t len,
                        char *err, size_t n);
 
+/* "PARENT/.BASE" + suffix for `path` ("a/b/" -> "a/.b" + suffix; "b" ->
+ * "./.b" + suffix): the hidden names stampede keeps beside a file or a
+ * directory while it writes it. NULL if memory runs out. */
+char *outfile_beside(const char *path, const char *suffix);
+
 /* Creates a directory and its parents (like mkdir -p). */
 bool outfile_mkdirs(const char *dir, char *err, size_t n);
 

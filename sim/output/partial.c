@@ -134,6 +134,7 @@ bool partial_add(struct partial_writer *w, size_t item, size_t point,
     char *line = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     w->rows = 0;
+    w->incomplete |= r->end != WORLD_COMPLETE;
     if (!line) {
         w->failed = true;
         return false;
@@ -260,7 +261,7 @@ bool partial_finish(struct partial_writer *w, const struct partial_manifest *m,
     bool ok = outfile_commit(&w->records, err, n);
     if (w->kind == PARTIAL_RUN) {
         if (ok)
-            ok = timeseries_commit(&w->ts, err, n);
+            ok = timeseries_commit(&w->ts, !w->incomplete, err, n);
         else
             timeseries_abort(&w->ts);
     }

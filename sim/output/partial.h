@@ -99,6 +99,9 @@ struct partial_writer {
     struct outfile records;
     struct timeseries ts;     /* run only */
     size_t rows;              /* rows of the current item so far */
+    bool incomplete;          /* an item stopped early: timeseries.csv's
+                                 complete column is 0 (merge makes it the
+                                 whole command's) */
     bool failed;
 };
 

@@ -4,6 +4,7 @@
 #include "output/plot.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -52,70 +53,102 @@ static enum plot_status fail(struct plot_error *err, enum plot_status status,
 
 /* Why gnuplot did not produce a figure, for the user. */
 static enum plot_status gnuplot_failed(struct subprocess_result *r,
-                                       const char *script, const char *dir,
+                                       const struct plot_job *job,
+                                       const char *script,
                                        struct plot_error *err)
 {
+    const char *shown = job->shown ? job->shown : job->png;
     if (r->spawn_error == ENOENT)
         return fail(err, PLOT_NO_GNUPLOT, "gnuplot is not installed "
                     "(apt-get install gnuplot-nox); the data in %s is "
-                    "unaffected", dir);
+                    "unaffected", job->dir);
     if (r->spawn_error != 0)
         return fail(err, PLOT_FAILED, "cannot start gnuplot: %s; the data in "
-                    "%s is unaffected", strerror(r->spawn_error), dir);
+                    "%s is unaffected", strerror(r->spawn_error), job->dir);
+    if (r->stopped)
+        return fail(err, PLOT_INTERRUPTED, "%s: gnuplot stopped: the command "
+                    "was interrupted", shown);
+    if (r->timed_out)
+        return fail(err, PLOT_FAILED, "%s: gnuplot took longer than %g s on "
+                    "%s and was stopped (--plot-timeout)", shown,
+                    job->limits.timeout_s, script);
+    if (r->status == 128 + SIGXFSZ)
+        return fail(err, PLOT_WRITE_FAILED, "%s: cannot write: the file size "
+                    "limit (ulimit -f) stopped gnuplot", shown);
     err->detail = r->err;
     r->err = NULL;
     return fail(err, PLOT_FAILED, "gnuplot failed on %s (exit status %d); "
-                "the data in %s is unaffected", script, r->status, dir);
+                "the data in %s is unaffected", script, r->status, job->dir);
+}
+
+bool plot_png_whole(const char *path)
+{
+    static const unsigned char SIGNATURE[8] = {0x89, 'P', 'N', 'G',
+                                               '\r', '\n', 0x1a, '\n'};
+    /* length 0, "IEND", and the CRC of "IEND" */
+    static const unsigned char IEND[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D',
+                                           0xae, 0x42, 0x60, 0x82};
+    unsigned char head[8], tail[12];
+    FILE *f = fopen(path, "rb");
+    bool ok = f && fread(head, 1, 8, f) == 8 &&
+              memcmp(head, SIGNATURE, 8) == 0 && fseek(f, -12, SEEK_END) == 0 &&
+              fread(tail, 1, 12, f) == 12 && memcmp(tail, IEND, 12) == 0;
+    if (f)
+        fclose(f);
+    return ok;
 }
 
 /* Runs one script into a temporary file beside `png` and renames it into
- * place once gnuplot succeeded. The temporary comes from outfile_open:
- * gnuplot writes it by name, and committing the untouched stream only
- * renames it (a stream nothing was written to flushes nothing). */
-static enum plot_status render_one(const char *script, const char *data,
-                                   const char *png, const char *const *extra,
-                                   size_t n_extra, const char *dir,
-                                   struct plot_error *err)
+ * place once gnuplot succeeded and left a whole PNG. The temporary comes
+ * from outfile_open: gnuplot writes it by name, and committing the
+ * untouched stream only renames it (a stream nothing was written to
+ * flushes nothing). */
+static enum plot_status render_one(const struct plot_job *job,
+                                   const char *script, struct plot_error *err)
 {
+    const char *shown = job->shown ? job->shown : job->png;
     struct outfile f;
-    if (!outfile_open(&f, png, err->message, sizeof err->message))
-        return PLOT_FAILED;
+    if (!outfile_open(&f, job->png, err->message, sizeof err->message))
+        return PLOT_WRITE_FAILED;
     fcntl(fileno(f.fp), F_SETFD, FD_CLOEXEC);
-    const char *argv[16] = {"gnuplot", "-c", script, data, f.tmp_path};
+    const char *argv[16] = {"gnuplot", "-c", script, job->data, f.tmp_path};
     size_t n = 5;
-    for (size_t i = 0; i < n_extra && n < 15; i++)
-        argv[n++] = extra[i];
+    for (size_t i = 0; i < job->n_extra && n < 15; i++)
+        argv[n++] = job->extra[i];
     argv[n] = NULL;
     struct subprocess_result r;
-    if (!subprocess_run(argv, &r)) {
+    struct subprocess_limits lim = {job->limits.timeout_s, job->limits.stop};
+    if (!subprocess_run(argv, &lim, &r)) {
         outfile_abort(&f);
         return fail(err, PLOT_FAILED, "cannot run gnuplot: %s",
                     strerror(errno));
     }
     enum plot_status status = PLOT_OK;
     struct stat st;
-    if (r.spawn_error != 0 || r.status != 0)
-        status = gnuplot_failed(&r, script, dir, err);
+    if (r.spawn_error != 0 || r.status != 0 || r.stopped || r.timed_out)
+        status = gnuplot_failed(&r, job, script, err);
     else if (stat(f.tmp_path, &st) != 0 || st.st_size == 0)
-        status = fail(err, PLOT_FAILED, "%s: gnuplot wrote nothing (%s)", png,
-                      script);
+        status = fail(err, PLOT_WRITE_FAILED, "%s: cannot write: gnuplot "
+                      "wrote nothing (%s; a full disk?)", shown, script);
+    else if (!plot_png_whole(f.tmp_path))
+        status = fail(err, PLOT_WRITE_FAILED, "%s: cannot write: gnuplot "
+                      "left the figure cut short (a full disk?)", shown);
     subprocess_result_free(&r);
     if (status != PLOT_OK)
         outfile_abort(&f);
     else if (!outfile_commit(&f, err->message, sizeof err->message))
-        status = PLOT_FAILED;
+        status = PLOT_WRITE_FAILED;
     return status;
 }
 
-enum plot_status plot_script(const char *name, const char *data,
-                             const char *png, const char *const *extra,
-                             size_t n_extra, const char *dir,
+enum plot_status plot_script(const struct plot_job *job,
                              struct plot_error *err)
 {
     err->message[0] = '\0';
     err->detail = NULL;
     char *scripts = scripts_dir();
-    char *script = scripts ? str_printf("%s/%s.gp", scripts, name) : NULL;
+    char *script = scripts ? str_printf("%s/%s.gp", scripts, job->name)
+                           : NULL;
     enum plot_status status;
     if (!script)
         status = fail(err, PLOT_FAILED, "out of memory");
@@ -123,8 +156,11 @@ enum plot_status plot_script(const char *name, const char *data,
         status = fail(err, PLOT_FAILED, "%s: cannot read the gnuplot "
                       "script: %s (set STAMPEDE_PLOTS to the directory of "
                       "the scripts)", script, strerror(errno));
+    else if (job->limits.stop && *job->limits.stop)
+        status = fail(err, PLOT_INTERRUPTED, "interrupted before %s",
+                      job->shown ? job->shown : job->png);
     else
-        status = render_one(script, data, png, extra, n_extra, dir, err);
+        status = render_one(job, script, err);
     free(script);
     free(scripts);
     return status;
@@ -138,20 +174,27 @@ static enum plot_status render_all(const struct plot_request *req,
      * size to the script */
     const char *extra[] = {"", in->title, in->labels, in->warmup,
                            in->capacity, in->incidents, in->slo};
+    const char *shown_dir = req->shown ? req->shown : out_dir;
     enum plot_status status = PLOT_OK;
     for (size_t i = 0; status == PLOT_OK && i < N_FIGURES; i++) {
         char *png = str_printf("%s/%s.png", out_dir, FIGURES[i]);
-        if (!png) {
+        char *shown = str_printf("%s/%s.png", shown_dir, FIGURES[i]);
+        if (!png || !shown) {
             status = fail(err, PLOT_FAILED, "out of memory");
+            free(png);
+            free(shown);
             break;
         }
         if (req->progress)
-            fprintf(req->progress, "stampede: plotting %s\n", png);
-        status = plot_script(FIGURES[i], in->csv, png, extra, 7, req->dir,
-                             err);
+            fprintf(req->progress, "stampede: plotting %s\n", shown);
+        struct plot_job job = {FIGURES[i], in->csv, png, shown,
+                               req->shown ? req->shown : req->dir, extra, 7,
+                               req->limits};
+        status = plot_script(&job, err);
         if (status == PLOT_OK && req->written)
-            fprintf(req->written, "%s\n", png);
+            fprintf(req->written, "%s\n", shown);
         free(png);
+        free(shown);
     }
     return status;
 }
@@ -209,7 +252,7 @@ enum plot_status plot_render(const struct plot_request *req,
         return read == PLOT_INPUT_BAD ? PLOT_BAD_INPUT : PLOT_FAILED;
     enum plot_status status;
     if (!outfile_mkdirs(out_dir, err->message, sizeof err->message))
-        status = PLOT_FAILED;
+        status = PLOT_WRITE_FAILED;
     else
         status = render_all(req, &in, out_dir, err);
     plot_input_free(&in);

@@ -12,6 +12,7 @@
 #ifndef STAMPEDE_PLOT_H
 #define STAMPEDE_PLOT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,8 +24,23 @@ enum plot_status {
     PLOT_BAD_INPUT,     /* the run directory or one of its files is
                            missing or unreadable */
     PLOT_NO_GNUPLOT,    /* gnuplot is not on PATH */
-    PLOT_FAILED,        /* gnuplot failed, or a file could not be written */
+    PLOT_FAILED,        /* gnuplot failed or took too long */
+    PLOT_WRITE_FAILED,  /* a file could not be written whole (a full disk,
+                           the file size limit): the results being
+                           written are not whole either (outdir.h) */
+    PLOT_INTERRUPTED,   /* the stop flag was set: gnuplot was stopped */
 };
+
+/* What gnuplot may take: each figure at most timeout_s seconds (the
+ * --plot-timeout of the commands that draw), and none once the stop flag
+ * is set. */
+struct plot_limits {
+    double timeout_s;                    /* <= 0: no limit */
+    const volatile sig_atomic_t *stop;   /* may be NULL */
+};
+
+/* --plot-timeout's default, in seconds: a figure takes a second or two. */
+#define PLOT_TIMEOUT_DEFAULT 60.0
 
 struct plot_error {
     char message[1024];   /* one line, naming the file concerned */
@@ -49,6 +65,8 @@ bool axis_scale_parse(const char *text, enum axis_scale *out);
 struct plot_request {
     const char *dir;       /* the run directory */
     const char *out_dir;   /* where the PNGs go; NULL: dir */
+    const char *shown;     /* out_dir as messages name it; NULL: out_dir */
+    struct plot_limits limits;
     FILE *progress;        /* a line per figure; NULL: none */
     FILE *written;         /* the path of each PNG written; NULL: none */
     enum axis_scale log_y; /* the database panels' value axis */
@@ -65,13 +83,31 @@ void plot_error_print(const char *command, const struct plot_error *err,
                       FILE *out);
 void plot_error_free(struct plot_error *err);
 
-/* Renders one script, plots/NAME.gp, as
+/* One figure: plots/NAME.gp run as
  *     gnuplot -c SCRIPT DATA TMP EXTRA...
- * into `png` (TMP is a temporary name renamed to `png` on success). `dir`
- * names the data in messages. *err is always set (free it). */
-enum plot_status plot_script(const char *name, const char *data,
-                             const char *png, const char *const *extra,
-                             size_t n_extra, const char *dir,
+ * into `png` (TMP is a temporary name renamed to `png` once gnuplot has
+ * succeeded and the file is a whole PNG). */
+struct plot_job {
+    const char *name;               /* the script, plots/NAME.gp */
+    const char *data;               /* its data file */
+    const char *png;                /* where the figure goes */
+    const char *shown;              /* the figure as messages name it (the
+                                       directory being written is not
+                                       where the user will look); NULL:
+                                       png */
+    const char *dir;                /* names the data in messages */
+    const char *const *extra;       /* the script's further arguments */
+    size_t n_extra;
+    struct plot_limits limits;
+};
+
+/* Renders one figure. *err is always set (free it). */
+enum plot_status plot_script(const struct plot_job *job,
                              struct plot_error *err);
+
+/* Whether the file is a whole PNG: its signature first, and last the
+ * IEND chunk that ends every PNG (gnuplot exits 0 when the disk fills
+ * under it, leaving a figure cut short). */
+bool plot_png_whole(const char *path);
 
 #endif

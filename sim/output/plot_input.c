@@ -252,6 +252,25 @@ static char *capacity_text(const struct scenario *s, const char *scale)
     return buf;
 }
 
+/* The figures' title: the scenario's name, and what summary.json says
+ * when the run is incomplete ("hot-key (incomplete: interrupted by SIGINT
+ * at t = 12.3 s of none)"), so that a figure says what its files say. */
+static char *title_text(const char *name, const char *summary)
+{
+    char err[256];
+    cJSON *root = results_read_json(summary, err, sizeof err);
+    const cJSON *complete = cJSON_GetObjectItemCaseSensitive(root,
+                                                             "complete");
+    const char *reason = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(root, "reason"));
+    char *title = cJSON_IsFalse(complete)
+                      ? str_printf("%s (incomplete: %s)", name,
+                                   reason ? reason : "stopped early")
+                      : str_printf("%s", name);
+    cJSON_Delete(root);
+    return title;
+}
+
 static enum plot_input_status read_scenario(const char *path,
                                             const char *summary,
                                             const char *scale,
@@ -268,7 +287,7 @@ static enum plot_input_status read_scenario(const char *path,
         return PLOT_INPUT_BAD;
     }
     enum plot_input_status status = PLOT_INPUT_OK;
-    in->title = str_printf("%s", s->name);
+    in->title = title_text(s->name, summary);
     in->warmup = str_printf("%.10g", s->model.warmup);
     in->capacity = capacity_text(s, scale);
     in->incidents = incidents_text(&s->model.timeline);

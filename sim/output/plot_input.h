@@ -3,7 +3,8 @@
  * directory, as the text arguments of the scripts in plots/ (common.gp
  * documents each form).
  *
- *   title       the scenario's name (scenario.json)
+ *   title       the scenario's name (scenario.json), and when the run
+ *               is incomplete "(incomplete: REASON)" (summary.json)
  *   labels      the policy labels, in order (summary.json's policies[])
  *   warmup      seconds (scenario.json)
  *   capacity    the database's reference lines (scenario.json):

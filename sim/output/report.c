@@ -4,9 +4,12 @@
  */
 #include "output/report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "experiment/aggregate.h"
 #include "metric_registry.h"
@@ -33,6 +36,8 @@ static const char *const COLUMNS[] = {
 };
 
 #define N_COLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
+
+const char *const TIMESERIES_COMPLETE = "complete";
 
 const char *const TIMESERIES_DIMENSIONS[] = {
     "label", "rep", "t_s", "warmup", "span_s", NULL,
@@ -85,7 +90,7 @@ bool timeseries_open(struct timeseries *ts, const char *path,
         fprintf(ts->file.fp, "%s%s", i ? "," : "", TIMESERIES_DIMENSIONS[i]);
     for (size_t i = 0; i < ts->n_metrics; i++)
         fprintf(ts->file.fp, ",%s", ts->metrics[i].column);
-    fputc('\n', ts->file.fp);
+    fprintf(ts->file.fp, ",%s\n", TIMESERIES_COMPLETE);
     return true;
 }
 
@@ -100,11 +105,60 @@ void timeseries_row(const struct window_row *row, unsigned rep,
     json_csv_cell(fp, row->span);
     for (size_t i = 0; i < ts->n_metrics; i++)
         json_csv_cell(fp, metric_window_value(&ts->metrics[i], row, ops));
-    fputc('\n', fp);
+    /* the command's completeness, known only at its end: 1 until
+     * timeseries_commit learns otherwise (mark_incomplete) */
+    fputs(",1\n", fp);
 }
 
-bool timeseries_commit(struct timeseries *ts, char *err, size_t n)
+/* Turns the last cell of every row after the header, a "1", into "0",
+ * in place: one read and one write of the file, only for a run that
+ * stopped early. */
+static bool mark_incomplete(const char *path)
 {
+    int fd = open(path, O_RDWR);
+    if (fd < 0)
+        return false;
+    char buf[1 << 16];
+    off_t pos = 0;
+    bool header = true, ok = true;
+    ssize_t got;
+    while (ok && (got = pread(fd, buf, sizeof buf, pos)) > 0) {
+        for (ssize_t i = 0; ok && i < got; i++) {
+            if (buf[i] != '\n')
+                continue;
+            if (header) {
+                header = false;
+                continue;
+            }
+            if (i > 0)
+                buf[i - 1] = '0';
+            else   /* the cell ended the previous block */
+                ok = pwrite(fd, "0", 1, pos - 1) == 1;
+        }
+        ok = ok && pwrite(fd, buf, (size_t)got, pos) == got;
+        pos += got;
+    }
+    int saved = errno;
+    ok = close(fd) == 0 && ok;
+    errno = saved;
+    return ok;
+}
+
+bool timeseries_mark_incomplete(struct outfile *f, char *err, size_t n)
+{
+    if (fflush(f->fp) == 0 && mark_incomplete(f->tmp_path))
+        return true;
+    snprintf(err, n, "%s: cannot write: %s", f->path, strerror(errno));
+    return false;
+}
+
+bool timeseries_commit(struct timeseries *ts, bool complete, char *err,
+                       size_t n)
+{
+    if (!complete && !timeseries_mark_incomplete(&ts->file, err, n)) {
+        outfile_abort(&ts->file);
+        return false;
+    }
     return outfile_commit(&ts->file, err, n);
 }
 
@@ -163,7 +217,7 @@ static bool all_complete(const struct policy_result *pr)
     for (unsigned k = 0; k < pr->n_done; k++)
         if (pr->reps[k].end != WORLD_COMPLETE)
             return false;
-    return true;
+    return pr->not_built[0] == '\0';
 }
 
 static const char *first_reason(const struct policy_result *pr)
@@ -171,7 +225,7 @@ static const char *first_reason(const struct policy_result *pr)
     for (unsigned k = 0; k < pr->n_done; k++)
         if (pr->reps[k].end != WORLD_COMPLETE)
             return pr->reps[k].reason;
-    return "";
+    return pr->not_built;
 }
 
 static void write_policy(struct json_out *j, const struct policy_result *pr)

@@ -39,6 +39,11 @@ struct report_field {
 };
 extern const struct report_field REPORT_SUMMARY_FIELDS[];
 
+/* The last column: 1 on every row when every run of the command reached
+ * its end, 0 on every row when one stopped early (interrupted,
+ * overloaded, out of memory: summary.json says why). */
+extern const char *const TIMESERIES_COMPLETE;
+
 /* The columns that identify a row, NULL-terminated. */
 extern const char *const TIMESERIES_DIMENSIONS[];
 /* The registry's columns timeseries.csv holds, in order (the policies'
@@ -53,7 +58,16 @@ bool timeseries_open(struct timeseries *ts, const char *path,
 /* A row_sink (experiment.h); ctx is the struct timeseries. */
 void timeseries_row(const struct window_row *row, unsigned rep,
                     const struct policy_ops *ops, void *ctx);
-bool timeseries_commit(struct timeseries *ts, char *err, size_t n);
+/* Puts the file in place; `complete`: every run of the command reached
+ * its end. Otherwise the last column, TIMESERIES_COMPLETE, becomes 0 on
+ * every row first, so that the file itself says it holds less than the
+ * runs asked for. */
+bool timeseries_commit(struct timeseries *ts, bool complete, char *err,
+                       size_t n);
+/* The same marking for a timeseries.csv being written through f (merge
+ * joins the rows of slices, each complete or not on its own): every row's
+ * last column becomes 0. false with the reason. */
+bool timeseries_mark_incomplete(struct outfile *f, char *err, size_t n);
 void timeseries_abort(struct timeseries *ts);
 
 bool report_write_summary(const char *path, const struct scenario *s,

@@ -77,18 +77,25 @@ void sweep_csv_binding(const struct sweep_params *p,
     if (pp->binding >= 0)
         constraint_name(&p->constraints[pp->binding], out, n);
     else
-        snprintf(out, n, "%s", pp->complete ? "" : "incomplete");
+        snprintf(out, n, "%s", pp->complete     ? ""
+                               : pp->agg.n == 0 ? "not run"
+                                                : "incomplete");
 }
 
-static void write_row(FILE *fp, const struct sweep_params *p, size_t point,
-                      const char *label, const struct point_policy *pp,
-                      const struct metric_info *m, size_t n)
+static void write_values(FILE *fp, const struct sweep_params *p, size_t point)
 {
     for (size_t v = 0; v < p->n_varies; v++) {
         char value[256];
         sweep_csv_value(sweep_value(p, point, v), value, sizeof value);
         fprintf(fp, "%s,", value);
     }
+}
+
+static void write_row(FILE *fp, const struct sweep_params *p, size_t point,
+                      const char *label, const struct point_policy *pp,
+                      const struct metric_info *m, size_t n)
+{
+    write_values(fp, p, point);
     fprintf(fp, "%s,%zu,%d", label, pp->agg.n, pp->complete ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
         json_csv_cell(fp, summary_get(&pp->agg.mean, m[i].field));
@@ -117,6 +124,9 @@ bool sweep_csv_write(const char *path, const struct sweep_params *p,
         const struct sweep_point *pt = &s->points[point];
         for (size_t i = 0; pt->done && i < pt->n_policies; i++)
             write_row(f.fp, p, point, s->labels[i], &pt->policies[i], m,
+                      n_metrics);
+        for (size_t i = 0; !pt->done && i < s->n_labels; i++)
+            write_row(f.fp, p, point, s->labels[i], sweep_not_run(), m,
                       n_metrics);
     }
     return outfile_commit(&f, err, n);

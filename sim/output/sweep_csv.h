@@ -20,12 +20,13 @@
 size_t sweep_csv_metrics(struct metric_info *out, size_t max, bool slo);
 
 /* The `binding` cell of a point that does not meet the constraints: the
- * first it breaks ("max worst_window.p99_ms"), or "incomplete"; "" for
- * one that meets them. */
+ * first it breaks ("max worst_window.p99_ms"), "incomplete" (a
+ * replication stopped early) or "not run" (an interrupted sweep never
+ * reached it); "" for one that meets them. */
 void sweep_csv_binding(const struct sweep_params *p,
                        const struct point_policy *pp, char *out, size_t n);
 
-/* Writes the finished points (all of them unless interrupted). */
+/* Writes every point of the grid: those not run (sweep_not_run) too. */
 bool sweep_csv_write(const char *path, const struct sweep_params *p,
                      const struct sweep *s, char *err, size_t n);
 

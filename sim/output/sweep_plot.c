@@ -166,71 +166,93 @@ static char *labels_text(const struct sweep *s)
     return text;
 }
 
-static bool write_data(const struct sweep_plot_request *r, const char *path)
+static enum plot_status write_data(const struct sweep_plot_request *r,
+                                   const char *path, struct plot_error *err)
 {
-    char err[512];
     struct outfile f;
-    if (!outfile_open(&f, path, err, sizeof err)) {
-        fprintf(stderr, "stampede sweep: %s\n", err);
-        return false;
-    }
+    if (!outfile_open(&f, path, err->message, sizeof err->message))
+        return PLOT_WRITE_FAILED;
     sweep_plot_data(f.fp, r->params, r->sweep);
-    if (!outfile_commit(&f, err, sizeof err)) {
-        fprintf(stderr, "stampede sweep: %s\n", err);
-        return false;
+    if (!outfile_commit(&f, err->message, sizeof err->message))
+        return PLOT_WRITE_FAILED;
+    return PLOT_OK;
+}
+
+/* " (3 of 16 points incomplete)" when replications stopped early at
+ * some points (or "" when none did), for the titles: a figure says what
+ * its file says. */
+static void incomplete_note(const struct sweep *s, char *out, size_t n)
+{
+    size_t bad = 0, all = 0;
+    for (size_t point = 0; point < s->n_points; point++) {
+        const struct sweep_point *pt = &s->points[point];
+        bool whole = pt->done;
+        for (size_t l = 0; pt->done && l < pt->n_policies; l++)
+            whole &= pt->policies[l].complete;
+        bad += !whole;
+        all++;
     }
-    return true;
+    if (bad == 0)
+        out[0] = '\0';
+    else
+        snprintf(out, n, " (%zu of %zu points incomplete)", bad, all);
 }
 
 /* One figure: plots/sweep.gp's arguments are DATA PNG XLABEL COLUMN
  * YLABEL LABELS AXES TITLE SIZE. */
-static bool render_metric(const struct sweep_plot_request *r,
-                          const char *data, const struct metric_info *m,
-                          size_t k, const char *labels)
+static enum plot_status render_metric(const struct sweep_plot_request *r,
+                                      const char *data,
+                                      const struct metric_info *m, size_t k,
+                                      const char *labels,
+                                      struct plot_error *err)
 {
     char xlabel[CFG_PATH_MAX + 8], ylabel[160], column[16], axes[16];
-    char title[512];
+    char title[512], note[96];
+    incomplete_note(r->sweep, note, sizeof note);
     x_label(r->params, xlabel, sizeof xlabel);
     plot_axis_label(m, ylabel, sizeof ylabel);
     snprintf(column, sizeof column, "%d", sweep_plot_column(k));
     snprintf(axes, sizeof axes, "%s%s",
              sweep_plot_log_x(r->params, r->log_x) ? "logx " : "",
              sweep_plot_log_y(r->sweep, m, r->log_y) ? "logy" : "");
-    snprintf(title, sizeof title, "%s: %s against %s", r->name, m->label,
-             r->params->varies[0].path);
+    snprintf(title, sizeof title, "%s: %s against %s%s", r->name, m->label,
+             r->params->varies[0].path, note);
     char *png = str_printf("%s/sweep_%s.png", r->dir, m->sweep);
     char *shown = str_printf("%s/sweep_%s.png", r->shown, m->sweep);
     const char *extra[] = {xlabel, column, ylabel, labels, axes, title, ""};
-    bool ok = png && shown;
-    struct plot_error err = {0};
-    if (!ok)
-        fprintf(stderr, "stampede sweep: out of memory\n");
-    else if (plot_script("sweep", data, png, extra, 7, r->shown, &err) !=
-             PLOT_OK) {
-        plot_error_print("sweep", &err, stderr);
-        ok = false;
-    } else if (!r->quiet) {
+    enum plot_status st = PLOT_FAILED;
+    if (!png || !shown)
+        snprintf(err->message, sizeof err->message, "out of memory");
+    else
+        st = plot_script(&(struct plot_job){"sweep", data, png, shown,
+                                            r->shown, extra, 7, r->limits},
+                         err);
+    if (st == PLOT_OK && !r->quiet)
         fprintf(stderr, "stampede: %s\n", shown);
-    }
-    plot_error_free(&err);
     free(png);
     free(shown);
-    return ok;
+    return st;
 }
 
-bool sweep_plot_render(const struct sweep_plot_request *r)
+enum plot_status sweep_plot_render(const struct sweep_plot_request *r,
+                                   struct plot_error *err)
 {
+    err->message[0] = '\0';
+    err->detail = NULL;
     struct metric_info m[SWEEP_CSV_MAX_METRICS];
     size_t n = sweep_csv_metrics(m, SWEEP_CSV_MAX_METRICS, r->sweep->slo);
     char *data = str_printf("%s/sweep_figures.dat", r->dir);
     char *labels = labels_text(r->sweep);
-    bool ok = data && labels;
-    if (!ok)
-        fprintf(stderr, "stampede sweep: out of memory\n");
-    ok = ok && write_data(r, data);
-    for (size_t k = 0; ok && k < n; k++)
-        ok = render_metric(r, data, &m[k], k, labels);
+    enum plot_status st = PLOT_FAILED;
+    if (!data || !labels)
+        snprintf(err->message, sizeof err->message, "out of memory");
+    else
+        st = write_data(r, data, err);
+    for (size_t k = 0; st == PLOT_OK && k < n; k++) {
+        plot_error_free(err);
+        st = render_metric(r, data, &m[k], k, labels, err);
+    }
     free(data);
     free(labels);
-    return ok;
+    return st;
 }

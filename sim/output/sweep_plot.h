@@ -57,11 +57,13 @@ struct sweep_plot_request {
     enum axis_scale log_x;  /* the varied value's axis */
     enum axis_scale log_y;  /* each metric's axis */
     bool quiet;            /* no line per figure on stderr */
+    struct plot_limits limits;
 };
 
-/* Writes sweep_figures.dat and sweep_METRIC.png for every metric; false
- * with the reason printed on stderr ("stampede sweep: ...") if one could
- * not be made. */
-bool sweep_plot_render(const struct sweep_plot_request *r);
+/* Writes sweep_figures.dat and sweep_METRIC.png for every metric, each
+ * figure's path on stderr unless quiet; stops at the first that could
+ * not be made, the reason in *err (plot_error_free it). */
+enum plot_status sweep_plot_render(const struct sweep_plot_request *r,
+                                   struct plot_error *err);
 
 #endif

@@ -191,8 +191,9 @@ void sweep_report_write_table(FILE *out, const struct sweep_params *p,
     size_t rows = 0;
     for (size_t point = 0; cells && bindings && point < s->n_points; point++) {
         const struct sweep_point *pt = &s->points[point];
-        for (size_t i = 0; pt->done && i < pt->n_policies; i++, rows++)
-            table_row(p, &t, point, s->labels[i], &pt->policies[i],
+        for (size_t i = 0; i < s->n_labels; i++, rows++)
+            table_row(p, &t, point, s->labels[i],
+                      pt->done ? &pt->policies[i] : sweep_not_run(),
                       bindings + 96 * rows, cells + t.n * rows);
     }
     struct table table = {"sweep", t.c, t.n, cells, rows};

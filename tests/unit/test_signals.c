@@ -122,9 +122,11 @@ static void paths_free(struct paths *p)
     free(p->dir);
 }
 
+/* The results are written into ".out.tmp-XXXXXX" beside out/ (outdir.h),
+ * its timeseries.csv as the windows close. */
 static bool run_started(const void *ctx)
 {
-    return has_file(ctx, ".timeseries.csv.tmp-");
+    return has_file(ctx, ".out.tmp-");
 }
 
 static void interrupt_run(int sig, const char *name, const char *reps)
@@ -135,13 +137,15 @@ static void interrupt_run(int sig, const char *name, const char *reps)
     const char *args[] = {"run", file, "--out", p.out_dir, "--reps", reps,
                           NULL};
     pid_t pid = spawn(args, p.stdout_path, p.stderr_path);
-    wait_until(pid, run_started, p.out_dir);
+    wait_until(pid, run_started, p.dir);
     ck_assert_int_eq(kill(pid, sig), 0);
     ck_assert_int_eq(finish(pid), 128 + sig);
 
-    /* every file is there, under its own name: no temporary left */
+    /* every file is there, under its own name: no temporary left, in the
+     * folder or beside it (nor the lock) */
     ck_assert(!has_file(p.out_dir, ".timeseries.csv.tmp-"));
     ck_assert(!has_file(p.out_dir, ".summary.json.tmp-"));
+    ck_assert(!has_file(p.dir, ".out."));
     cJSON *s = read_json_in(p.out_dir, "summary.json");
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(s, "complete")));
     const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(s, "reason"));
@@ -161,6 +165,18 @@ static void interrupt_run(int sig, const char *name, const char *reps)
     ck_assert_ptr_nonnull(text);
     ck_assert(strncmp(text, "label,rep,t_s,", 14) == 0);
     ck_assert_ptr_nonnull(strstr(text, "\nnone,0,0,"));   /* a window */
+    /* the file says it is incomplete itself: its last column, complete,
+     * is 0 on every row */
+    size_t rows = 0;
+    for (char *line = strchr(text, '\n'); line && line[1];
+         line = strchr(line + 1, '\n'), rows++) {
+        char *end = strchr(line + 1, '\n');
+        ck_assert_ptr_nonnull(end);
+        ck_assert_msg(end - line > 2 && end[-2] == ',' && end[-1] == '0',
+                      "row %zu does not end in ,0", rows + 1);
+    }
+    ck_assert_uint_gt(rows, 0);
+    ck_assert(strstr(text, ",complete\n") != NULL);
     free(text);
     snprintf(path, sizeof path, "%s/scenario.json", p.out_dir);
     ck_assert(access(path, R_OK) == 0);
@@ -233,14 +249,16 @@ static void interrupt_sweep(int sig, const char *jobs)
     snprintf(path, sizeof path, "%s/sweep.csv", p.out_dir);
     char *text = read_text_file(path, NULL);
     ck_assert_ptr_nonnull(text);
-    size_t rows = count_lines(text);
-    /* the header, the points that finished (at least one), not all 40 */
-    ck_assert_uint_ge(rows, 2);
-    ck_assert_uint_lt(rows, 41);
+    /* the header and every point: those that finished (at least one)
+     * complete, the others there too, not run, so that the file says the
+     * grid is not whole */
+    ck_assert_uint_eq(count_lines(text), 41);
     ck_assert_ptr_nonnull(strstr(text, ",none,1,1,"));   /* complete */
+    ck_assert_ptr_nonnull(strstr(text, ",none,0,0,"));   /* not run */
     free(text);
-    ck_assert(file_contains(p.stderr_path, "(interrupted: finished points "
-                                           "only)"));
+    ck_assert(file_contains(p.stderr_path, "(interrupted: the points not run "
+                                           "are marked complete 0)"));
+    ck_assert(!has_file(p.dir, ".out."));   /* no temporary, no lock */
     /* the workers are gone with their parent (give the kernel a moment to
      * reap them) */
     bool left = true;
