@@ -497,6 +497,13 @@ static void show_progress(double spent, uint64_t events, void *ctx)
     progress_update(ctx, (size_t)spent, events);
 }
 
+/* The sign of life while runs go (progress.h: a plain line every 30 s
+ * when stderr is not a terminal). */
+static void tick_progress(void *ctx)
+{
+    progress_tick(ctx);
+}
+
 /* NULL when the -j workers' worlds of s fit in max_memory; else the
  * message. */
 static char *too_large(const struct calibrate_options *o,
@@ -578,7 +585,7 @@ static int run_pilot(const struct calibrate_params *p, struct pilot *pilot,
         .file = p->file, .text = p->text, .len = p->len, .sets = p->sets,
         .n_sets = p->n_sets, .label = p->label, .jobs = p->jobs,
         .max_in_flight = p->max_in_flight, .stop = p->stop,
-        .allowance = PILOT_SHARE * p->budget};
+        .allowance = PILOT_SHARE * p->budget, .beat = p->beat};
     char err[256];
     if (!pilot_run(&pp, pilot, err, sizeof err)) {
         progress_finish(bar);
@@ -769,6 +776,8 @@ static int calibrate_scenario(struct calibrate_options *o,
     struct progress bar;
     progress_init_budget(&bar, "calibrate", p.budget, o->w.quiet,
                          env->stderr_is_tty);
+    struct workers_beat beat = {tick_progress, &bar, 0};
+    p.beat = &beat;
     struct pilot pilot;
     const struct pilot *used = want_pilot ? &pilot : NULL;
     if (want_pilot)

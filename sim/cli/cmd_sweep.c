@@ -219,6 +219,13 @@ static void show_progress(size_t done, size_t total, uint64_t events,
     progress_update(ctx, done, events);
 }
 
+/* The sign of life while points run (progress.h: a plain line every 30 s
+ * when stderr is not a terminal). */
+static void tick_progress(void *ctx)
+{
+    progress_tick(ctx);
+}
+
 /* Whether the figures can be drawn: one varied parameter, with numbers. */
 static bool plottable(const struct sweep_params *p)
 {
@@ -324,6 +331,8 @@ static int run_sweep(struct sweep_params *p, const struct sweep_options *o,
                   env->stderr_is_tty);
     p->progress = show_progress;
     p->progress_ctx = &bar;
+    struct workers_beat beat = {tick_progress, &bar, 0};
+    p->beat = &beat;
     struct sweep s;
     bool ran = sweep_run(p, &s, err, sizeof err);
     progress_finish(&bar);

@@ -3,6 +3,7 @@
  */
 #include "cli/progress.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,13 +16,25 @@ static bool colour_wanted(void)
     return !(no && no[0]);
 }
 
+/* $STAMPEDE_PROGRESS_SECONDS if it is a number > 0, else
+ * PROGRESS_EVERY. */
+static double plain_every(void)
+{
+    const char *text = getenv("STAMPEDE_PROGRESS_SECONDS");
+    char *end;
+    double v = text ? strtod(text, &end) : 0;
+    return text && *text && !*end && v > 0 && v < 1e9 ? v : PROGRESS_EVERY;
+}
+
 static void init(struct progress *p, const char *command, const char *unit,
                  double total, bool quiet, bool tty)
 {
+    double now = wall_clock();
     *p = (struct progress){.command = command, .unit = unit, .total = total,
                            .enabled = !quiet, .tty = tty,
-                           .colour = colour_wanted(), .start = wall_clock(),
-                           .last_draw = -1, .last_decile = -1};
+                           .colour = colour_wanted(), .start = now,
+                           .last_draw = -1, .last_decile = -1,
+                           .every = plain_every(), .last_line = now};
 }
 
 void progress_init(struct progress *p, const char *command, const char *unit,
@@ -40,8 +53,7 @@ void progress_init_budget(struct progress *p, const char *command,
 void progress_init_time(struct progress *p, const char *command,
                         double total, bool quiet, bool tty)
 {
-    /* not on a terminal, run says a line per finished run instead */
-    init(p, command, NULL, total, quiet || !tty, tty);
+    init(p, command, NULL, total, quiet, tty);
 }
 
 static void format_eta(double seconds, char *out, size_t n)
@@ -98,6 +110,45 @@ static void draw(struct progress *p, const char *where, double now,
     fflush(stderr);
 }
 
+/* "stampede sweep: 3/8 points done (37%), 1m02s in, ETA 1m40s": the
+ * plain line of a count. */
+static void plain_units(struct progress *p, double now, int percent)
+{
+    double elapsed = now - p->start;
+    char eta[48] = "", in[32];
+    if (p->done > 0) {
+        char left[32];
+        format_eta(elapsed * (p->total - p->done) / p->done, left,
+                   sizeof left);
+        snprintf(eta, sizeof eta, ", ETA %s%s", p->budget ? "at most " : "",
+                 left);
+    }
+    format_eta(elapsed, in, sizeof in);
+    fprintf(stderr, "stampede %s: %.0f/%.0f %s done (%d%%), %s in%s\n",
+            p->command, p->done, p->total, p->unit, percent, in, eta);
+    p->last_line = now;
+}
+
+/* "stampede run: lock (2/3): t 23.4 s of 60 s, 41.2 % done, 5.10 M
+ * events/s, 2m in, ETA 3m": the plain line of simulated time. */
+static void plain_time(struct progress *p, double now, const char *what)
+{
+    double elapsed = now - p->start;
+    double share = p->total > 0 ? fmin(1, fmax(0, p->done / p->total)) : 0;
+    char eta[48] = "", in[32], rate[48];
+    if (share > 0) {
+        char left[32];
+        format_eta(elapsed * (1 - share) / share, left, sizeof left);
+        snprintf(eta, sizeof eta, ", ETA %s", left);
+    }
+    format_eta(elapsed, in, sizeof in);
+    format_rate(p, elapsed, rate, sizeof rate);
+    fprintf(stderr, "stampede %s: %s%s%.1f %% done, %s, %s in%s\n",
+            p->command, what ? what : "", what ? ", " : "", 100 * share,
+            rate, in, eta);
+    p->last_line = now;
+}
+
 void progress_update(struct progress *p, size_t done, uint64_t events)
 {
     if (!p->enabled || p->total <= 0)
@@ -111,18 +162,24 @@ void progress_update(struct progress *p, size_t done, uint64_t events)
         draw(p, where, wall_clock(), false);
         return;
     }
-    double elapsed = wall_clock() - p->start;
-    char eta[32];
-    format_eta(done > 0 ? elapsed * (p->total - (double)done) / (double)done
-                        : 0,
-               eta, sizeof eta);
     int decile = (int)(10 * p->done / p->total);
     if (decile == p->last_decile)
         return;
     p->last_decile = decile;
-    fprintf(stderr, "stampede %s: %zu/%.0f %s done (%d%%), ETA %s%s\n",
-            p->command, done, p->total, p->unit, decile * 10,
-            p->budget ? "at most " : "", eta);
+    plain_units(p, wall_clock(), decile * 10);
+}
+
+void progress_tick(struct progress *p)
+{
+    if (!p->enabled || p->tty || p->total <= 0)
+        return;
+    double now = wall_clock();
+    if (now - p->last_line < p->every)
+        return;
+    if (p->unit)
+        plain_units(p, now, (int)(100 * p->done / p->total));
+    else
+        plain_time(p, now, NULL);
 }
 
 void progress_time(struct progress *p, double done, uint64_t events,
@@ -133,6 +190,11 @@ void progress_time(struct progress *p, double done, uint64_t events,
     double now = wall_clock();
     p->done = done;
     p->events = events;
+    if (!p->tty) {
+        if (now - p->last_line >= p->every)
+            plain_time(p, now, what);
+        return;
+    }
     if (p->last_draw >= 0 && now - p->last_draw < 0.1)
         return;
     draw(p, what, now, false);

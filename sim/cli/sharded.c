@@ -167,6 +167,11 @@ static void show_progress(size_t done, size_t total, uint64_t events,
     progress_update(ctx, done, events);
 }
 
+/* The sign of life while the slice's runs go (progress.h). */
+static void tick_progress(void *ctx)
+{
+    progress_tick(ctx);
+}
 
 int sharded_sweep(const struct sweep_params *p, const struct scenario *base,
                   const struct partial_constraint *constraints,
@@ -205,6 +210,8 @@ int sharded_sweep(const struct sweep_params *p, const struct scenario *base,
     struct sweep_params q = *p;
     q.progress = show_progress;
     q.progress_ctx = &bar;
+    struct workers_beat beat = {tick_progress, &bar, 0};
+    q.beat = &beat;
     struct sweep_delivery d = {&w, p, m.labels};
     bool stopped = false;
     bool ran = shard_run_sweep(&q, sh, m.labels, m.n_labels, deliver_sweep,

@@ -87,7 +87,9 @@ static void *run_job(size_t index, size_t *size, void *ctx)
         struct experiment_params ep = {
             .scenario = s, .policies = &idx, .n_policies = 1,
             .replications = 1, .first_replication = job->rep,
-            .stop = b->p->stop, .max_in_flight = b->p->max_in_flight};
+            .stop = b->p->stop, .max_in_flight = b->p->max_in_flight,
+            .ticker = b->p->beat ? experiment_beat : NULL,
+            .ticker_ctx = b->p->beat};
         ok = experiment_run(&ep, &e, err, sizeof err) && e.results[0].n_done;
     }
     if (ok) {
@@ -162,7 +164,8 @@ static bool run_jobs(const struct calibrate_params *p, struct calibration *c,
         before[i] = c->points[i].reps;
     struct batch b = {p, c, jobs, calloc(n_jobs ? n_jobs : 1, sizeof *b.got)};
     enum workers_status st = b.got ? workers_run(n_jobs, p->jobs, run_job,
-                                                 take_job, &b, p->stop)
+                                                 take_job, &b, p->stop,
+                                                 p->beat)
                                    : WORKERS_FAILED;
     if (st == WORKERS_FAILED)
         snprintf(err, n, "a worker failed (out of memory, or killed)");

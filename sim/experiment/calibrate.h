@@ -47,6 +47,7 @@
 
 #include "experiment/aggregate.h"
 #include "experiment/constraint.h"
+#include "experiment/workers.h"
 #include "kernel/config.h"
 
 #define CALIBRATE_GRID 8       /* first pass: values over the range */
@@ -97,6 +98,8 @@ struct calibrate_params {
      * the search's runs simulated */
     void (*progress)(double spent, uint64_t events, void *ctx);
     void *progress_ctx;
+    struct workers_beat *beat;   /* a sign of life while runs go; may be
+                                    NULL */
 };
 
 struct calibration {

@@ -9,7 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment/workers.h"
 #include "kernel/wallclock.h"
+
+void experiment_beat(const struct policy_spec *spec, unsigned rep, double now,
+                     uint64_t events, void *beat)
+{
+    (void)spec;
+    (void)rep;
+    (void)now;
+    (void)events;
+    workers_beat(beat);
+}
 
 struct sink_relay {
     const struct experiment_params *p;

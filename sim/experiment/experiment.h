@@ -29,6 +29,11 @@ typedef void (*run_observer)(const struct policy_spec *spec, unsigned rep,
 typedef void (*run_ticker)(const struct policy_spec *spec, unsigned rep,
                            double now, uint64_t events, void *ctx);
 
+/* A run_ticker whose ctx is a struct workers_beat: the command's sign of
+ * life from a run going in its own process (workers.h). */
+void experiment_beat(const struct policy_spec *spec, unsigned rep, double now,
+                     uint64_t events, void *beat);
+
 struct experiment_params {
     const struct scenario *scenario;
     const size_t *policies;       /* indices into scenario->policies */

@@ -87,7 +87,9 @@ static void *run_job(size_t index, size_t *size, void *ctx)
             .replications = 1, .first_replication = job->first +
                                                     (unsigned)index,
             .stop = job->p->stop, .max_in_flight = job->p->max_in_flight,
-            .sink = keep_response, .sink_ctx = &out->h};
+            .sink = keep_response, .sink_ctx = &out->h,
+            .ticker = job->p->beat ? experiment_beat : NULL,
+            .ticker_ctx = job->p->beat};
         ok = experiment_run(&ep, &e, err, sizeof err) && e.results[0].n_done;
     }
     if (ok) {
@@ -132,7 +134,8 @@ static bool run_batch(const struct pilot_params *p, unsigned first,
     for (unsigned i = 0; job.util && i < count; i++)
         job.util[i] = NAN;
     enum workers_status st = job.util ? workers_run(count, p->jobs, run_job,
-                                                    take_job, &job, p->stop)
+                                                    take_job, &job, p->stop,
+                                                    p->beat)
                                       : WORKERS_FAILED;
     if (st == WORKERS_FAILED) {
         free(job.util);

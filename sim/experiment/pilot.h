@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "experiment/workers.h"
+
 #define PILOT_SAMPLES 3000
 
 struct pilot_params {
@@ -44,6 +46,7 @@ struct pilot_params {
     long max_in_flight;
     const volatile sig_atomic_t *stop;
     double allowance;              /* simulated seconds it may use */
+    struct workers_beat *beat;     /* a sign of life; may be NULL */
 };
 
 struct pilot {

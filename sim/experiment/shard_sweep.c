@@ -47,7 +47,8 @@ static void *run_item(size_t j, size_t *size, void *ctx)
     struct experiment_params ep = {
         .scenario = s, .policies = idx, .n_policies = sl->n_labels,
         .replications = 1, .first_replication = (unsigned)(item % p->reps),
-        .stop = p->stop, .max_in_flight = p->max_in_flight};
+        .stop = p->stop, .max_in_flight = p->max_in_flight,
+        .ticker = p->beat ? experiment_beat : NULL, .ticker_ctx = p->beat};
     ok = ok && experiment_run(&ep, &e, err, sizeof err) && !e.interrupted;
     for (size_t i = 0; ok && i < sl->n_labels; i++)
         out[i] = e.results[i].reps[0];
@@ -101,7 +102,7 @@ bool shard_run_sweep(const struct sweep_params *p, const struct shard *sh,
         return false;
     }
     enum workers_status st = workers_run(sl.size, p->jobs, run_item,
-                                         take_item, &sl, p->stop);
+                                         take_item, &sl, p->stop, p->beat);
     for (size_t j = 0; j < sl.size; j++)
         free(sl.waiting[j]);
     free(sl.waiting);

@@ -380,7 +380,9 @@ static void *run_point(size_t point, size_t *size, void *ctx)
     struct experiment_params ep = {.scenario = s, .policies = idx,
                                    .n_policies = n, .replications = p->reps,
                                    .stop = p->stop,
-                                   .max_in_flight = p->max_in_flight};
+                                   .max_in_flight = p->max_in_flight,
+                                   .ticker = p->beat ? experiment_beat : NULL,
+                                   .ticker_ctx = p->beat};
     ok = ok && experiment_run(&ep, &e, err, sizeof err) &&
          sweep_point_aggregate(&e, p->reps, res);
     experiment_free(&e);
@@ -444,7 +446,7 @@ bool sweep_run(const struct sweep_params *p, struct sweep *out, char *err,
     }
     struct sweep_run run = {p, out};
     enum workers_status st = workers_run(out->n_points, p->jobs, run_point,
-                                         take_result, &run, p->stop);
+                                         take_result, &run, p->stop, p->beat);
     out->stopped = st == WORKERS_STOPPED;
     if (st == WORKERS_FAILED) {
         snprintf(err, n, "a worker failed (out of memory, or killed)");

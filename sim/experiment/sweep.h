@@ -21,6 +21,7 @@
 #include "experiment/constraint.h"
 #include "experiment/experiment.h"
 #include "kernel/config.h"
+#include "experiment/workers.h"
 #include "scenario/scenario.h"
 
 /* One --vary: a path and its values (as --set text). */
@@ -82,6 +83,8 @@ struct sweep_params {
                                                is judged on them */
     size_t n_constraints;
     const volatile sig_atomic_t *stop;
+    struct workers_beat *beat;       /* a sign of life while points run
+                                        (progress); may be NULL */
     /* called after each finished point (progress), with the events its
      * worlds and all the points before simulated */
     void (*progress)(size_t done, size_t total, uint64_t events, void *ctx);

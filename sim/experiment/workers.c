@@ -208,10 +208,19 @@ static bool give(struct worker_proc *w, size_t job)
     return write_all(w->to_worker, &job, sizeof job);
 }
 
+void workers_beat(const struct workers_beat *b)
+{
+    if (b && b->fn && b->owner == getpid())
+        b->fn(b->ctx);
+}
+
 enum workers_status workers_run(size_t n_jobs, unsigned n_workers, job_fn job,
                                 result_fn result, void *ctx,
-                                const volatile sig_atomic_t *stop)
+                                const volatile sig_atomic_t *stop,
+                                struct workers_beat *beat)
 {
+    if (beat)
+        beat->owner = getpid();
     if (n_workers > n_jobs)
         n_workers = n_jobs > 0 ? (unsigned)n_jobs : 1;
     if (n_workers <= 1)
@@ -235,6 +244,7 @@ enum workers_status workers_run(size_t n_jobs, unsigned n_workers, job_fn job,
                                      POLLIN, 0};
         if (poll(fds, n_workers, 200) < 0 && errno != EINTR)
             status = WORKERS_FAILED;
+        workers_beat(beat);
         for (unsigned i = 0; i < n_workers && status == WORKERS_DONE; i++) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
                 continue;

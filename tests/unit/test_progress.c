@@ -150,6 +150,48 @@ START_TEST(sweep_and_calibrate_count_points)
 }
 END_TEST
 
+/* Not on a terminal, a long command says it is alive: a plain line at
+ * least every STAMPEDE_PROGRESS_SECONDS (30 by default; 0.2 here), with
+ * where it is; --quiet says nothing. The scenario runs about 1.5 s. */
+START_TEST(plain_lines_show_a_long_command_is_alive)
+{
+    char *tmp = make_temp_dir();
+    char *file = write_text_file(tmp, "p.json", SCENARIO);
+    char *out = path_in(tmp, "out");
+    setenv("STAMPEDE_PROGRESS_SECONDS", "0.2", 1);
+    const char *run[] = {"run", file, "--out", out, "--set", "duration=200s",
+                         NULL};
+    struct cmd_result r = run_stampede(run);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_msg(matches(r.err, "stampede run: none \\(1/2\\): t [0-9.]+ s "
+                                 "of 200 s, [0-9.]+ % done, [0-9.]+ [Mk] "
+                                 "events/s, [0-9]+s in, ETA [0-9]"),
+                  "%s", r.err);
+    ck_assert_ptr_null(strchr(r.err, '\r'));
+    cmd_result_free(&r);
+    /* a sweep's points take a while each: lines come between them */
+    const char *sweep[] = {"sweep", file, "--vary", "database.cores=4,8",
+                           "--reps", "1", "-j", "2", "--no-plot", "--out",
+                           out, "--set", "duration=200s", NULL};
+    r = run_stampede(sweep);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_msg(matches(r.err, "stampede sweep: 0/2 points done \\(0%\\), "
+                                 "[0-9]+s in\n"), "%s", r.err);
+    cmd_result_free(&r);
+    const char *quiet[] = {"run", file, "--out", out, "--quiet", "--set",
+                           "duration=200s", NULL};
+    r = run_stampede(quiet);
+    unsetenv("STAMPEDE_PROGRESS_SECONDS");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.err, "");
+    cmd_result_free(&r);
+    remove_tree(tmp);
+    free(out);
+    free(file);
+    free(tmp);
+}
+END_TEST
+
 TEST_SUITE(progress_suite)
 {
     Suite *s = suite_create("progress");
@@ -157,6 +199,7 @@ TEST_SUITE(progress_suite)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, run_shows_progress_on_a_terminal);
     tcase_add_test(tc, sweep_and_calibrate_count_points);
+    tcase_add_test(tc, plain_lines_show_a_long_command_is_alive);
     suite_add_tcase(s, tc);
     return s;
 }

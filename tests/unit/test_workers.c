@@ -46,7 +46,7 @@ START_TEST(every_job_once_whatever_the_workers)
     for (unsigned workers = 1; workers <= 4; workers++) {
         struct collected c;
         memset(&c, 0, sizeof c);
-        ck_assert_int_eq(workers_run(40, workers, square, keep, &c, NULL),
+        ck_assert_int_eq(workers_run(40, workers, square, keep, &c, NULL, NULL),
                          WORKERS_DONE);
         for (size_t i = 0; i < 40; i++) {
             ck_assert_int_eq(c.seen[i], 1);
@@ -69,10 +69,10 @@ START_TEST(a_failing_job_fails_the_run)
 {
     struct collected c;
     memset(&c, 0, sizeof c);
-    ck_assert_int_eq(workers_run(20, 3, fail_on_seven, keep, &c, NULL),
+    ck_assert_int_eq(workers_run(20, 3, fail_on_seven, keep, &c, NULL, NULL),
                      WORKERS_FAILED);
     memset(&c, 0, sizeof c);
-    ck_assert_int_eq(workers_run(20, 1, fail_on_seven, keep, &c, NULL),
+    ck_assert_int_eq(workers_run(20, 1, fail_on_seven, keep, &c, NULL, NULL),
                      WORKERS_FAILED);
 }
 END_TEST
@@ -82,7 +82,7 @@ START_TEST(the_stop_flag_keeps_what_finished)
     struct collected c;
     memset(&c, 0, sizeof c);
     volatile sig_atomic_t stop = 1;
-    ck_assert_int_eq(workers_run(20, 2, square, keep, &c, &stop),
+    ck_assert_int_eq(workers_run(20, 2, square, keep, &c, &stop, NULL),
                      WORKERS_STOPPED);
     ck_assert_uint_lt(c.last_done, 20);
     /* what was delivered is right, and delivered once */
@@ -139,7 +139,7 @@ START_TEST(workers_die_with_their_parent)
         close(fds[0]);
         struct collected c;
         memset(&c, 0, sizeof c);
-        workers_run(4, 2, report_and_wait, keep, &fds[1], NULL);
+        workers_run(4, 2, report_and_wait, keep, &fds[1], NULL, NULL);
         _exit(0);
     }
     close(fds[1]);
