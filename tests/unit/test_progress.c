@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,10 +174,22 @@ START_TEST(plain_lines_show_a_long_command_is_alive)
     const char *sweep[] = {"sweep", file, "--vary", "database.cores=4,8",
                            "--reps", "1", "-j", "2", "--no-plot", "--out",
                            out, "--set", "duration=200s", NULL};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     r = run_stampede(sweep);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     ck_assert_msg(r.status == 0, "%s", r.err);
     ck_assert_msg(matches(r.err, "stampede sweep: 0/2 points done \\(0%\\), "
                                  "[0-9]+s in\n"), "%s", r.err);
+    /* from the command alone, not from its workers too: at most a line
+     * each 0.2 s, and one a tenth done */
+    double took = (double)(t1.tv_sec - t0.tv_sec) +
+                  1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    int lines = 0;
+    for (const char *p = r.err; (p = strstr(p, " points done")); p++)
+        lines++;
+    ck_assert_msg(lines <= took / 0.2 + 3, "%d lines in %.1f s:\n%s", lines,
+                  took, r.err);
     cmd_result_free(&r);
     const char *quiet[] = {"run", file, "--out", out, "--quiet", "--set",
                            "duration=200s", NULL};
