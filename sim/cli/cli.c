@@ -223,7 +223,8 @@ int world_options_finish(const char *command, int argc, char **argv,
 {
     if (optind != argc - 1)
         return cli_usage_error(command, optind >= argc
-                                            ? "which scenario? give a file"
+                                            ? "which scenario? give a file "
+                                              "(- for standard input)"
                                             : "give one scenario file");
     o->file = argv[optind];
     if (access(o->file, F_OK) != 0 &&

@@ -148,6 +148,28 @@ static char *read_to_end(int fd, size_t max, size_t *len, int *error)
     return text;
 }
 
+/* Standard input, to its end (a pipe, a file, a terminal until ^D). */
+static char *read_stdin(struct loader *L, size_t *len)
+{
+    int error = 0;
+    size_t n = 0;
+    char *text = read_to_end(0, SCENARIO_MAX_BYTES, &n, &error);
+    if (!text) {
+        add_line(L, 0, 0, str_printf("%s: cannot read: %s", L->path,
+                                     strerror(error)));
+    } else if (n > SCENARIO_MAX_BYTES) {
+        add_line(L, 0, 0, str_printf("%s: too large (more than %u MB; a "
+                                     "scenario is at most %u MB)", L->path,
+                                     SCENARIO_MAX_BYTES >> 20,
+                                     SCENARIO_MAX_BYTES >> 20));
+        free(text);
+        text = NULL;
+    } else {
+        *len = n;
+    }
+    return text;
+}
+
 static char *read_file(struct loader *L, size_t *len)
 {
     /* O_NONBLOCK: opening a FIFO without a writer must not hang; the
@@ -409,17 +431,27 @@ static void keep_notes(struct scenario *s, const struct cfg *cfg)
     }
 }
 
+/* Whether `path` means standard input. */
+static bool is_stdin(const char *path)
+{
+    return strcmp(path, SCENARIO_STDIN) == 0;
+}
+
 struct scenario *scenario_load_text(const char *path, const char *text,
                                     size_t len, const char *const *sets,
                                     size_t n_sets,
                                     struct scenario_errors *errors)
 {
+    bool from_stdin = is_stdin(path);
+    if (from_stdin)
+        path = SCENARIO_STDIN_SHOWN;
     struct loader L = {.path = path};
     struct scenario *s = NULL;
     struct cfg cfg;
     cfg_init(&cfg);
-    /* the data files a scenario names are beside it */
-    char *base_dir = folder_of(path);
+    /* the data files a scenario names are beside it (standard input's:
+     * in the working directory) */
+    char *base_dir = from_stdin ? str_printf("%s", "") : folder_of(path);
     cfg.base_dir = base_dir;
     if (!base_dir)
         L.out_of_memory = true;
@@ -437,7 +469,7 @@ struct scenario *scenario_load_text(const char *path, const char *text,
     if (root) {
         apply_sets(&L, root, &cfg, sets, n_sets, src->sets);
         s = calloc(1, sizeof *s);
-        char *name = default_name(path);
+        char *name = from_stdin ? str_printf("stdin") : default_name(path);
         if (s && name && (s->path = str_printf("%s", path))) {
             scenario_parse_tree(&cfg, root, name, s);
         } else {
@@ -489,8 +521,8 @@ bool scenario_field_given(const struct scenario *s, const char *path)
 char *scenario_read(const char *path, size_t *len,
                     struct scenario_errors *errors)
 {
-    struct loader L = {.path = path};
-    char *text = read_file(&L, len);
+    struct loader L = {.path = is_stdin(path) ? SCENARIO_STDIN_SHOWN : path};
+    char *text = is_stdin(path) ? read_stdin(&L, len) : read_file(&L, len);
     finish_errors(&L, errors);
     return text;
 }

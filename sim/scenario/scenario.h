@@ -29,17 +29,26 @@ struct scenario_errors {
     size_t n;
 };
 
-/* Loads `path`, applying the `n_sets` "PATH=VALUE" overrides in order.
- * Returns the scenario, or NULL with every problem in *errors. */
+/* The path that means standard input, and how messages name it
+ * ("<stdin>:3:14: ..."). A scenario read from it takes its data files
+ * from the working directory, and the name "stdin" unless it has one. */
+#define SCENARIO_STDIN "-"
+#define SCENARIO_STDIN_SHOWN "<stdin>"
+
+/* Loads `path` (SCENARIO_STDIN: standard input), applying the `n_sets`
+ * "PATH=VALUE" overrides in order. Returns the scenario, or NULL with
+ * every problem in *errors. */
 struct scenario *scenario_load(const char *path, const char *const *sets,
                                size_t n_sets, struct scenario_errors *errors);
 
 /* Reads a scenario file's text (checks as scenario_load does: a readable
- * regular file, not too large). NULL with the problem in *errors. */
+ * regular file, or standard input, not too large). NULL with the
+ * problem in *errors. */
 char *scenario_read(const char *path, size_t *len,
                     struct scenario_errors *errors);
 
-/* The same from text already in memory (`path` only names it). */
+/* The same from text already in memory (`path` only names it, and the
+ * folder of its data files; SCENARIO_STDIN as above). */
 struct scenario *scenario_load_text(const char *path, const char *text,
                                     size_t len, const char *const *sets,
                                     size_t n_sets,

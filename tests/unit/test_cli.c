@@ -2,9 +2,12 @@
  * test_cli.c — the command line as a user meets it: exit statuses, help,
  * version, `check` and `bench --kernel`.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -344,12 +347,97 @@ START_TEST(schema_words_are_the_loaders)
 }
 END_TEST
 
+/* The binary with `args`, its stdin from `in_path`; stdout and stderr
+ * into files under dir, read back into *out and *err. Its exit status. */
+static int run_with_stdin(const char *dir, const char *const *args,
+                          const char *in_path, char **out, char **err)
+{
+    char *out_path = path_in(dir, "stdout"), *err_path = path_in(dir, "stderr");
+    char **argv = stampede_argv(args);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int in = open(in_path, O_RDONLY);
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 ||
+            dup2(e, 2) < 0)
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    *out = read_text_file(out_path, NULL);
+    *err = read_text_file(err_path, NULL);
+    free(argv);
+    free(out_path);
+    free(err_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* "-" is standard input, for check, run and sweep alike: its problems
+ * are placed in "<stdin>", its name is "stdin" unless it has one. */
+START_TEST(a_scenario_from_standard_input)
+{
+    char *dir = make_temp_dir();
+    char *good = write_text_file(dir, "good.json",
+                                 "{\"duration\": \"4s\", \"cache\": {\"ttl\": "
+                                 "\"2s\"}, \"database\": {\"cores\": 3}}");
+    char *bad = write_text_file(dir, "bad.json",
+                                "{\"duration\": \"4s\",\n \"cache\": {\"ttl\": "
+                                "\"x\"}}\n");
+    char *out, *err;
+    const char *check[] = {"check", "-", NULL};
+    ck_assert_int_eq(run_with_stdin(dir, check, good, &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "scenario  stdin  (<stdin>)"));
+    ck_assert_ptr_nonnull(strstr(out, "processor sharing on 3 cores"));
+    free(out);
+    free(err);
+    ck_assert_int_eq(run_with_stdin(dir, check, bad, &out, &err), 2);
+    ck_assert_str_eq(err, "<stdin>:2:19: cache.ttl: bad duration \"x\": a "
+                          "duration is a number followed by a unit, like "
+                          "\"200ms\"\n");
+    ck_assert_str_eq(out, "");
+    free(out);
+    free(err);
+    char *results = path_in(dir, "r");
+    const char *run[] = {"run", "-", "--quiet", "--out", results, NULL};
+    ck_assert_int_eq(run_with_stdin(dir, run, good, &out, &err), 0);
+    cJSON *summary = read_json_in(results, "summary.json");
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(summary,
+                                                              "scenario")),
+                     "stdin");
+    cJSON_Delete(summary);
+    free(out);
+    free(err);
+    /* a sweep reads it once, and its workers have it */
+    const char *sweep[] = {"sweep", "-", "--vary", "seed=1,2", "-j", "2",
+                           "--reps", "1", "--quiet", "--no-plot", "--out",
+                           results, NULL};
+    ck_assert_int_eq(run_with_stdin(dir, sweep, good, &out, &err), 0);
+    char *csv = path_in(results, "sweep.csv");
+    char *text = read_text_file(csv, NULL);
+    ck_assert_uint_eq(count_lines(text), 3);
+    free(text);
+    free(csv);
+    free(out);
+    free(err);
+    remove_tree(dir);
+    free(results);
+    free(good);
+    free(bad);
+    free(dir);
+}
+END_TEST
+
 TEST_SUITE(cli_suite)
 {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("command line");
     tcase_add_test(tc, help_version_and_unknown_commands);
     tcase_add_test(tc, check_describes_or_explains);
+    tcase_add_test(tc, a_scenario_from_standard_input);
     tcase_add_test(tc, bench_kernel_json);
     tcase_add_test(tc, init_writes_a_starter_that_runs);
     tcase_add_test(tc, comments_are_text_anywhere);
