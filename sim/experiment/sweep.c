@@ -342,7 +342,11 @@ bool sweep_point_aggregate(const struct experiment *e, unsigned reps,
             continue;
         }
         ok = aggregate_policy_result(pr, &res[i].agg);
-        res[i].complete = ok && pr->n_done == reps && e->complete;
+        /* this policy's replications, all of them, each to its end: one
+         * policy out of memory leaves the others' rows complete */
+        res[i].complete = ok && pr->n_done == reps;
+        for (unsigned k = 0; k < pr->n_done; k++)
+            res[i].complete &= pr->reps[k].end == WORLD_COMPLETE;
         for (unsigned k = 0; k < pr->n_done; k++)
             res[i].events += pr->reps[k].events;
     }

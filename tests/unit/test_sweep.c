@@ -339,6 +339,42 @@ START_TEST(replications_in_summary_json)
 }
 END_TEST
 
+/* A point's completeness is each policy's own: a policy stopped early
+ * (here none, overloaded past --max-in-flight) leaves the other's row
+ * complete. */
+START_TEST(each_policy_is_complete_or_not_on_its_own)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "o.json",
+        "{\"duration\": \"20s\", \"workload\": {\"arrivals\": {\"rate\": "
+        "2000}}, \"cache\": {\"ttl\": \"2s\", \"warm\": \"synchronized\"},"
+        " \"database\": {\"cores\": 1, \"service\": \"100ms\","
+        " \"max_connections\": \"none\"},"
+        " \"client\": {\"pool_size\": 1000, \"timeout\": \"none\","
+        " \"pool_timeout\": \"none\"},"
+        " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"lock\"}]}");
+    char out[600];
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *args[] = {"sweep", file, "--vary", "seed=1,2", "--reps", "1",
+                          "--max-in-flight", "500", "--no-plot", "--quiet",
+                          "--out", out, NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cmd_result_free(&r);
+    char path[700];
+    snprintf(path, sizeof path, "%s/sweep.csv", out);
+    char *text = read_text_file(path, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\n1,none,1,0,"));
+    ck_assert_ptr_nonnull(strstr(text, "\n1,lock,1,1,"));
+    ck_assert_ptr_nonnull(strstr(text, "\n2,none,1,0,"));
+    ck_assert_ptr_nonnull(strstr(text, "\n2,lock,1,1,"));
+    free(text);
+    remove_tree(dir);
+    free(file);
+    free(dir);
+}
+END_TEST
+
 TEST_SUITE(sweep_suite)
 {
     Suite *s = suite_create("sweep");
@@ -349,6 +385,7 @@ TEST_SUITE(sweep_suite)
     tcase_add_test(tc, sweep_errors_are_usage_errors);
     tcase_add_test(tc, replications_in_summary_json);
     tcase_add_test(tc, constraints_mark_each_point);
+    tcase_add_test(tc, each_policy_is_complete_or_not_on_its_own);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
