@@ -23,6 +23,14 @@
 #   make fuzz     libFuzzer over the scenario loader and --set (clang), for
 #                 FUZZ_SECONDS (default 600)
 #   make valgrind the unit tests, then the binary, under valgrind (~5 min)
+#   make faults   the fault catalogue (tests/faults/run.sh, ~40 s): signals
+#                 at several moments, full disks, file size and memory
+#                 limits, unwritable folders, concurrent writers, hostile
+#                 inputs, a broken or hanging gnuplot, each outcome checked
+#                 against what docs/limits.md promises; one line a case,
+#                 then `faults: N tried, K clean`; fails if K < N. Cases
+#                 that need root (a small tmpfs) are skipped elsewhere.
+#                 Not part of `make test`; .ci/run runs it.
 #   make mutate   mutation testing: each mutant of tools/mutants.txt (one
 #                 line of models/ or sim/kernel/ made wrong) applied in turn
 #                 to a scratch copy; the unit tests must kill it. The last
@@ -63,7 +71,7 @@ VAL_SRC  := $(wildcard tests/validation/*.c) tests/runner.c tests/support.c test
 
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
-.PHONY: all deps demo test bench fuzz valgrind mutate clean check-build \
+.PHONY: all deps demo test bench fuzz valgrind mutate faults clean check-build \
         unit-tests validation-tests check-includes check-mutants samples \
         parallel-example test-slurm install install-test
 all: $(BUILD)/stampede
@@ -219,6 +227,13 @@ fuzz:
 	$(BUILD)/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	  -timeout=10 -dict=tests/fuzz/scenario.dict -print_final_stats=1 \
 	  -artifact_prefix=$(BUILD)/fuzz- $(FUZZ_CORPUS)
+
+# ---- the fault catalogue: see tests/faults/run.sh ----------------------------
+
+faults:
+	@tools/deps.sh faults
+	@$(MAKE) --no-print-directory $(BUILD)/stampede
+	STAMPEDE=$(BUILD)/stampede tests/faults/run.sh
 
 # ---- mutation testing: see tools/mutate and tools/mutants.txt ----------------
 

@@ -6,6 +6,8 @@
 #                         browser (chromium) to open the HTML report in
 #   tools/deps.sh slurm   the first, and a Slurm to run the Slurm example on
 #                         (make test-slurm: slurm-wlm and munge)
+#   tools/deps.sh faults  the first, and jq, with which the fault catalogue
+#                         (make faults) reads the JSON it checks
 #
 # As root on Debian it installs whatever is missing (and says so); anywhere
 # else it prints the exact packages to install and stops with status 1.
@@ -22,7 +24,10 @@ case ${1:-} in
     # done).
     test) TEST_PACKAGES="chromium" ;;
     slurm) PACKAGES="$PACKAGES slurm-wlm munge" ;;
-    *) echo "usage: tools/deps.sh [test|slurm]" >&2; exit 2 ;;
+    # util-linux's unshare and mount, coreutils' timeout: essential
+    # packages, always there
+    faults) PACKAGES="$PACKAGES jq" ;;
+    *) echo "usage: tools/deps.sh [test|slurm|faults]" >&2; exit 2 ;;
 esac
 
 missing_of() {
