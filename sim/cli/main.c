@@ -86,9 +86,13 @@ static void install_signals(void)
 }
 
 /* stdout is checked once, at the end: a table that could not all be
- * written (a full disk, a closed pipe) is a failure, not a success. */
+ * written (a full disk, a closed pipe) is a failure, not a success. A
+ * command that ran to its end though a signal asked it to stop (check,
+ * compare...: nothing of theirs to cut short) still says it was asked. */
 static int check_stdout(const char *command, int status)
 {
+    if (stop_signal && status == EXIT_OK)
+        status = 128 + (int)stop_signal;
     if (fflush(stdout) == 0 && !ferror(stdout))
         return status;
     if (errno != EPIPE)

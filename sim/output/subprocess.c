@@ -98,7 +98,9 @@ static void wait_child(pid_t pid, int fd, const struct subprocess_limits *lim,
     bool open_fd = true;
     for (;;) {
         struct pollfd p = {open_fd ? fd : -1, POLLIN, 0};
-        if (poll(&p, 1, POLL_MS) > 0 && (p.revents & (POLLIN | POLLHUP)))
+        /* once its stderr is closed, it is about to exit: look often */
+        if (poll(&p, 1, open_fd ? POLL_MS : 5) > 0 &&
+            (p.revents & (POLLIN | POLLHUP)))
             open_fd = drain(fd, buf, &len);
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid) {
