@@ -23,7 +23,7 @@
 #   make fuzz     libFuzzer over the scenario loader and --set (clang), for
 #                 FUZZ_SECONDS (default 600)
 #   make valgrind the unit tests, then the binary, under valgrind (~5 min)
-#   make faults   the fault catalogue (tests/faults/run.sh, ~40 s): signals
+#   make faults   the fault catalogue (tests/faults/run.sh, ~45 s): signals
 #                 at several moments, full disks, file size and memory
 #                 limits, unwritable folders, concurrent writers, hostile
 #                 inputs, a broken or hanging gnuplot, each outcome checked

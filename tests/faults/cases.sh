@@ -727,6 +727,73 @@ two_folders_at_once() {
     clean
 }
 
+# ---- slices and merge --------------------------------------------------------
+
+# Two slices of a small run, in s1 and s2.
+slices() {
+    mkscen small "$SMALL"
+    "$S" run small.json --reps 2 --shard 1/2 --out s1 --quiet > /dev/null 2>&1 &&
+        "$S" run small.json --reps 2 --shard 2/2 --out s2 --quiet > /dev/null 2>&1 ||
+        bad "the slices failed"
+}
+
+def slices slice-interrupted
+slice_interrupted() {
+    mkscen point "$POINT"
+    "$S" sweep point.json --vary seed=1,2 --reps 1 --set duration=1s --shard 1/2 \
+        --out s1 --quiet > /dev/null 2>&1 || bad "the first slice failed"
+    local before
+    before=$(fingerprint s1)
+    bg sweep point.json --vary seed=1:40:40 --reps 1 -j 2 --shard 1/2 --out s1
+    local pid=$!
+    wait_glob "$W/.s1.tmp-*" 30 || bad "the slice never started"
+    sleep 1
+    kill -INT $pid
+    wait_exit $pid 15 || bad "still running"
+    [ $rc = 130 ] || bad "exit $rc"
+    [ "$(fingerprint s1)" = "$before" ] || bad "the earlier slice changed"
+    no_leftovers "$W/s1"
+    clean
+}
+
+def slices slice-on-a-full-disk
+slice_on_a_full_disk() {
+    small_disk "$W/disk" 8 || skip "needs root to mount a tmpfs"
+    mkscen small "$SMALL"
+    "$S" run small.json --reps 2 --shard 1/2 --out disk/s1 --quiet > /dev/null 2> err
+    [ $? = 1 ] || bad "not a failure"
+    grep -q "disk/s1/[a-z.]*: cannot write: No space left on device; disk/s1 is not created" err ||
+        bad "no word of it: $(cat err)"
+    [ ! -e disk/s1 ] || bad "disk/s1 was made"
+    no_leftovers "$W/disk/s1"
+    clean
+}
+
+def slices merge-whole
+merge_whole() {
+    slices
+    "$S" merge s1 s2 --out out --plot --quiet > /dev/null 2> err || bad "merge failed: $(cat err)"
+    complete_run "$W/out"
+    clean
+}
+
+def slices merge-refused-while-written
+merge_refused_while_written() {
+    slices
+    hold_out
+    refused merge s1 s2 --out out
+    release_out
+    clean
+}
+
+def slices merge-file-size-limit
+merge_file_size_limit() {
+    first_run
+    slices
+    size_limited 4 merge s1 s2 --out out --quiet
+    clean
+}
+
 # ---- hostile inputs --------------------------------------------------------
 
 # `check` refuses the scenario with --set $1 (exit 2), naming the field $2.
