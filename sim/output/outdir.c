@@ -108,9 +108,10 @@ static bool temp_of(const char *name, const char *prefix)
 }
 
 /* Whether `name` is an output file's temporary (outfile.h:
- * ".NAME.tmp-XXXXXX"). */
-static bool file_temp(const char *name)
+ * ".NAME.tmp-XXXXXX"), whatever NAME (`prefix` unused). */
+static bool file_temp(const char *name, const char *prefix)
 {
+    (void)prefix;
     const char *t = name[0] == '.' ? strstr(name + 1, ".tmp-") : NULL;
     return t && t > name + 1 && strlen(t + 5) == 6;
 }
@@ -136,14 +137,9 @@ static void remove_leftovers(const char *parent,
         closedir(d);
 }
 
-static bool file_temp_of(const char *name, const char *prefix)
-{
-    (void)prefix;
-    return file_temp(name);
-}
-
 /* A DIR that is there must let its files be removed when the results
- * replace it (root may write anywhere: access() says so). */
+ * replace it (access() answers for root too, who may write anywhere but
+ * on a read-only file system). */
 static bool replaceable(const char *dir, bool *existed, char *err, size_t n)
 {
     struct stat st;
@@ -210,7 +206,7 @@ bool outdir_lock_in_place(struct dirlock *l, const char *dir, char *err,
 {
     if (dirlock_take(l, dir, err, n) != DIRLOCK_TAKEN)
         return false;
-    remove_leftovers(dir, file_temp_of, NULL);
+    remove_leftovers(dir, file_temp, NULL);
     return true;
 }
 
