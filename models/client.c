@@ -40,7 +40,7 @@ struct request {
     bool waiting;           /* in req_wait: nothing under way but the wait */
     double lock_ttl;        /* the TTL of its try-lock (or lease) under way */
     double write_delta;     /* the delta its write stores: its query's
-                               response time */
+                               response time, as the policy stores it */
     double written_expiry;  /* expiry of the value its last recompute wrote */
     void *owner;            /* closed loop: the worker whose request it is */
     struct request *next_free;
@@ -345,8 +345,10 @@ static void on_query_result(void *owner, enum db_result result,
     r->pending--;
     if (result == DB_OK) {
         /* the value is written with the query's duration as its delta,
-         * as the client would time it (DESIGN.md §4) */
-        r->write_delta = response_time;
+         * as the client would time it (DESIGN.md §4), through the
+         * policy's estimator */
+        r->write_delta = ops(r)->stored_delta(c->p.policy_state, r,
+                                              response_time);
         cache_round_trip(r, on_set_done);
         return;
     }

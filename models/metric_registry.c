@@ -575,6 +575,22 @@ static const struct metric_def MODEL_METRICS[] = {
      "found missing in the last window, has lasted more than a quarter of "
      "the measured run",
      .fold = FOLD_RUN, .of_run = collapsed},
+    /* the policy's risk figure (only for a policy that has one) */
+    {.field = "risk.feedback_lead_s", .unit = "s",
+     .label = "early-refresh lead at the recompute's p99 (s)",
+     .meaning = "how long before the expiry early refreshes start when the "
+     "stored delta is the run's recompute p99, with the hottest key's "
+     "measured read rate lambda: beta delta99 ln(lambda beta delta99) (the "
+     "delta clamped as the policy clamps it, or its fixed delta)",
+     .fold = FOLD_RUN, .risk = true, RUN(risk.value)},
+    {.field = "risk.feedback_limit_s", .unit = "s",
+     .label = "limit of the early-refresh lead (s)",
+     .meaning = "a third of the TTL where the stored delta can grow past "
+     "the p99 (measured, smoothed, or clamped above it): a lead above it "
+     "lets one slow recompute make the next value refresh in many reads, "
+     "and the database's load feed back into the delta; the whole TTL "
+     "where it cannot (`check` warns above it)",
+     .fold = FOLD_RUN, .risk = true, RUN(risk.limit)},
     /* the worst measured window, figure by figure */
     {.field = "worst_window.p99_ms", .unit = "ms",
      .label = "worst window's p99 latency (ms)",
@@ -702,6 +718,7 @@ static void from_def(const struct metric_def *d, struct metric_info *out)
     snprintf(out->num, sizeof out->num, "%s", d->num ? d->num : "");
     snprintf(out->den, sizeof out->den, "%s", d->den ? d->den : "");
     out->fleet = d->fleet;
+    out->risk = d->risk;
     out->per_instance = d->of_instance != NULL;
 }
 
@@ -731,6 +748,7 @@ void metric_policy_info(const struct policy_ops *p, size_t index,
     out->unit = pm->unit;
     out->label = pm->label;
     out->meaning = pm->meaning;
+    out->table = pm->table;
     out->fold = pm->fold;
     if (pm->fold == FOLD_SHARE) {
         /* num and den index the metric's own table */

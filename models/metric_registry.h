@@ -57,6 +57,8 @@ struct metric_def {
     const char *num, *den;
     bool fleet;            /* of a fleet: only when the run has more than
                               one application instance */
+    bool risk;             /* the policy's risk figure: only for a policy
+                              that has one */
     /* A list, one value per instance: summary.json holds FIELD as an
      * array (the flat summary, FIELD[0], FIELD[1], ...). Instead of
      * of_window and of_run. */
@@ -83,6 +85,7 @@ struct metric_info {
     char num[2 * METRIC_NAME_MAX];
     char den[METRIC_NAME_MAX];
     bool fleet;                        /* only with instances */
+    bool risk;                         /* only with a risk figure */
     bool per_instance;                 /* one value per instance */
 };
 

@@ -464,5 +464,11 @@ const struct run_totals *metrics_finish(struct metrics *m, double now,
     r->slo.set = false;
     if (m->slo)
         slo_track_result(&m->track, m->p.slo_reference, &r->slo);
+    r->risk = (struct risk_totals){false, NAN, NAN};
     return r;
+}
+
+void metrics_set_risk(struct metrics *m, double value, double limit)
+{
+    m->totals.risk = (struct risk_totals){true, value, limit};
 }

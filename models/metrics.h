@@ -85,6 +85,14 @@ struct worst_window {
     double db_utilization;     /* the highest time-average utilisation */
 };
 
+/* The policy's risk figure (policy.h: struct policy_risk) under the run's
+ * own load: the hottest key's measured read rate, the run's recompute
+ * p99. */
+struct risk_totals {
+    bool set;                  /* false: the policy has none */
+    double value, limit;       /* seconds */
+};
+
 struct run_totals {
     struct window_row all;     /* the measured segments pooled as one
                                   window: the run's counts, ratios, rates
@@ -107,6 +115,7 @@ struct run_totals {
      * measured run */
     long instances;
     long pool_size;
+    struct risk_totals risk;
 };
 
 struct metrics;
@@ -161,6 +170,9 @@ void metrics_episode_write(struct metrics *m, long key, double now);
  * requests still unreplied. The pointer stays valid until destroy. */
 const struct run_totals *metrics_finish(struct metrics *m, double now,
                                         uint64_t unfinished);
+
+/* The run's risk figure, known once its totals are (metrics_finish). */
+void metrics_set_risk(struct metrics *m, double value, double limit);
 
 /* Bytes the per-key state of `keys` keys needs (for the memory guard). */
 double metrics_bytes(long keys);

@@ -75,6 +75,13 @@ static void read_first(void *state, struct request *r)
     req_read(r);
 }
 
+static double measured_delta(void *state, struct request *r, double measured)
+{
+    (void)state;
+    (void)r;
+    return measured;
+}
+
 static void ignore_unlock(void *state, struct request *r, bool released)
 {
     (void)state;
@@ -113,6 +120,8 @@ void policy_complete(const struct policy_ops *ops, struct policy_ops *out)
         out->on_wake = read_again;
     if (!out->on_unlocked)
         out->on_unlocked = ignore_unlock;
+    if (!out->stored_delta)
+        out->stored_delta = measured_delta;
     if (!out->collect)
         out->collect = no_collect;
 }
@@ -140,6 +149,12 @@ void policy_knob_describe(const struct policy_ops *ops, const void *knobs,
                           char *out, size_t n)
 {
     (ops->describe ? ops->describe : no_describe)(knobs, out, n);
+}
+
+bool policy_knob_risk(const struct policy_ops *ops, const void *knobs,
+                      const struct policy_load *load, struct policy_risk *out)
+{
+    return ops->risk && ops->risk(knobs, load, out);
 }
 
 /* ---- the check ---- */

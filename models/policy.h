@@ -117,6 +117,9 @@ struct policy_metric {
     const char *unit;            /* as in the registry: "s", "ratio", ... */
     const char *label;           /* short, with its unit where it has one */
     const char *meaning;         /* one line */
+    const char *table;           /* its header in the run table (a column
+                                  shown when a policy of the run has it);
+                                  NULL: not shown */
 };
 
 /* Metrics declared together: a policy's own, or a helper's that every
@@ -161,6 +164,25 @@ struct policy_calibration {
     size_t n_explains;
 };
 
+/* ---- what its knobs risk under a load ---- */
+
+/* The load a policy's knobs meet: what `check` estimates from the
+ * scenario, or what a run measured. */
+struct policy_load {
+    double rate;            /* reads per second of the hottest key */
+    double recompute_p99;   /* seconds: the recompute's p99 under the load */
+    double ttl;             /* seconds */
+};
+
+/* A figure of the knobs under that load that predicts trouble before a
+ * run shows it (PER's early-refresh lead time against the TTL). */
+struct policy_risk {
+    double value, limit;    /* seconds (summary.json: risk.*); above the
+                               limit, `check` warns */
+    char says[320];         /* what it is, in one line */
+    char fix[320];          /* past the limit: what to change */
+};
+
 /* ---- the ops table ---- */
 
 struct policy_ops {
@@ -189,6 +211,10 @@ struct policy_ops {
     /* Whether reads show it stale values (else stale reads as missing).
      * NULL: never. */
     bool (*serves_stale)(const void *knobs);
+    /* Its risk figure under `load`: false if it has none for these knobs.
+     * NULL: none. */
+    bool (*risk)(const void *knobs, const struct policy_load *load,
+                 struct policy_risk *out);
 
     /* Per-run state; NULL if memory runs out. NULL create: it keeps no
      * per-run state, and its callbacks are handed its knobs as `state`.
@@ -212,6 +238,10 @@ struct policy_ops {
     void (*on_lock)(void *state, struct request *r, bool acquired);
     /* A sleep ended. NULL: the request reads the value again. */
     void (*on_wake)(void *state, struct request *r);
+    /* The delta the write of r's recompute stores with the value, given
+     * its query's measured duration in seconds (called between the query
+     * and the write). NULL: the measured one (DESIGN.md §4). */
+    double (*stored_delta)(void *state, struct request *r, double measured);
     /* An unlock completed: released is false when the lock had expired
      * (or another request held it). NULL: nothing follows. */
     void (*on_unlocked)(void *state, struct request *r, bool released);
@@ -248,6 +278,9 @@ void policy_knob_write(const struct policy_ops *ops, const void *knobs,
                        cJSON *object);
 void policy_knob_describe(const struct policy_ops *ops, const void *knobs,
                           char *out, size_t n);
+/* ops->risk, or false without one. */
+bool policy_knob_risk(const struct policy_ops *ops, const void *knobs,
+                      const struct policy_load *load, struct policy_risk *out);
 
 /* ---- its metrics ---- */
 

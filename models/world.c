@@ -612,6 +612,24 @@ static void describe_end(struct world *w, enum sim_status status,
     }
 }
 
+/* The policy's risk figure under the run's own load: the hottest key's
+ * reads per measured second, the recompute p99 of the measured run. */
+static void note_risk(struct world *w, const struct run_totals *t)
+{
+    const struct hist *response = t->all.tally->db.response;
+    double arrivals = (double)t->all.tally->arrivals;
+    struct policy_load load = {
+        .rate = t->measured > 0 ? arrivals / t->measured *
+                                      workload_hottest_share(&w->m->workload)
+                                : NAN,
+        .recompute_p99 = response->count ? hist_quantile(response, 0.99)
+                                         : NAN,
+        .ttl = w->m->cache.ttl};
+    struct policy_risk risk;
+    if (policy_knob_risk(&w->policy, w->p.knobs, &load, &risk))
+        metrics_set_risk(w->metrics, risk.value, risk.limit);
+}
+
 void world_run(struct world *w, struct world_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -637,6 +655,7 @@ void world_run(struct world *w, struct world_result *out)
     describe_end(w, status, out);
     out->totals = metrics_finish(w->metrics, out->ended_at,
                                  client_unreplied(w->client));
+    note_risk(w, out->totals);
 }
 
 /* ---- the world, as a policy sees it ---- */

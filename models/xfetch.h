@@ -48,22 +48,64 @@
 
 enum xfetch_refresh { XFETCH_SYNC, XFETCH_ASYNC };
 
+/* The delta a decision uses is the knob `delta` when it is fixed. When it
+ * is measured, it is the one stored with the value, which each recompute
+ * writes through an estimator (xfetch_stored_delta), as a library keeps it
+ * beside the value: the query's measured duration, smoothed over the key's
+ * recomputes (delta_ewma = alpha: d = alpha m + (1 - alpha) d_prev, d_prev
+ * the delta of the value the recompute read; a missing value starts it
+ * again at m), then clamped to [delta_min, delta_max]. A decision clamps
+ * too, so that the values the cache starts with (their deltas drawn from
+ * the service time) obey the clamp like any other. Defaults (alpha 1, no
+ * bounds) store the measured duration itself: XFetch's own rule. */
 struct xfetch_knobs {
     double beta;                  /* > 0 */
     enum xfetch_refresh refresh;
     double delta;                 /* fixed delta in seconds; NAN: the one
                                      stored with the value */
+    double delta_min, delta_max;  /* seconds; 0 and INFINITY: unbounded */
+    double delta_alpha;           /* delta_ewma, in (0, 1]; 1: none */
 };
 
 /* The JSON fields xfetch_parse reads and xfetch_write writes, in order. */
-#define XFETCH_KNOB_NAMES "beta", "refresh", "delta"
+#define XFETCH_KNOB_NAMES \
+    "beta", "refresh", "delta", "delta_min", "delta_max", "delta_ewma"
 
-/* Defaults where absent: beta 1, refresh "sync", delta "measured"; errors
- * go to o->cfg. */
+/* Defaults where absent: beta 1, refresh "sync", delta "measured", no
+ * bounds, no smoothing; errors go to o->cfg (an estimator beside a fixed
+ * delta, which it would never touch, or delta_min above delta_max). */
 void xfetch_parse(const struct cfg_obj *o, struct xfetch_knobs *k);
+/* The estimator's fields only where they differ from their defaults. */
 void xfetch_write(const struct xfetch_knobs *k, cJSON *o);
 /* One line for `check`. */
 void xfetch_describe(const struct xfetch_knobs *k, char *out, size_t n);
+
+/* The delta a recompute stores with the value it writes: its query's
+ * `measured` duration through the estimator; `seen`: the delta of the
+ * value the recompute read (NAN: it read none). */
+double xfetch_stored_delta(const struct xfetch_knobs *k, double seen,
+                           double measured);
+/* The delta a decision uses for a value storing `stored`. */
+double xfetch_delta(const struct xfetch_knobs *k, double stored);
+
+/* ---- the feedback of a measured delta ---- */
+
+/* How long before the expiry the first early refresh of a value starts,
+ * about, with reads at `rate` per second: the lead L at which the expected
+ * number of refreshing reads reaches one, rate * beta * delta *
+ * exp(-L / (beta delta)) = 1, so L = beta delta ln(rate beta delta) (0
+ * when that is negative: a refresh may not start at all). */
+double xfetch_lead(double beta, double delta, double rate);
+
+/* Above this share of the TTL, the lead at the recompute's p99 is a risk:
+ * one slow recompute stores a delta that makes the next value refresh
+ * early in most reads, the database slows, and the next delta is larger
+ * still (docs/policies.md, "When PER's delta feeds back"). */
+#define XFETCH_RISK_SHARE (1.0 / 3)
+
+/* The risk figure of the knobs (policy.h: struct policy_risk). */
+bool xfetch_risk(const struct xfetch_knobs *k, const struct policy_load *load,
+                 struct policy_risk *out);
 
 /* ---- metrics ---- */
 
@@ -78,9 +120,17 @@ enum {
     XFETCH_EARLY_PER_CYCLE,
     XFETCH_CYCLES_UNSTARTED,
     XFETCH_UNSTARTED_SHARE,
+    XFETCH_STORM_CYCLES,
+    XFETCH_STORM_MAX,
     XFETCH_N_METRICS,
 };
 extern const struct policy_metric_table XFETCH_METRICS;
+
+/* A TTL cycle with more early refreshes than this is a refresh storm: one
+ * or two is XFetch's design (its overlap is e^(1/beta) - 1 refreshes
+ * during the first one's recompute: 1.7 at beta 1), more than ten means
+ * most reads near the expiry refresh. */
+#define XFETCH_STORM_EARLY 10
 
 /* What calibrate tunes in a policy deciding with it: beta, bounded by the
  * share of TTL cycles missed, at the least recomputes per second. */
@@ -99,6 +149,9 @@ void xfetch_destroy(struct xfetch *x);
 /* Adds the segment's counts into acc (XFETCH_N_METRICS entries) and starts
  * a new segment. */
 void xfetch_collect(struct xfetch *x, double *acc);
+
+/* The knobs it was created with. */
+const struct xfetch_knobs *xfetch_knobs_of(const struct xfetch *x);
 
 /* Whether an early refresh is async (its reader replies at once). */
 bool xfetch_async(const struct xfetch *x);

@@ -36,7 +36,7 @@ static void record(struct spy_state *s, struct request *r, const char *what)
     e->instance = req_instance(r);
     snprintf(e->what, sizeof e->what, "%s", what);
     e->replied = false;
-    e->expires_at = e->written_at = NAN;
+    e->expires_at = e->written_at = e->delta = e->measured = NAN;
 }
 
 /* Marks the last event of r if its callback replied. */
@@ -87,6 +87,7 @@ static void spy_on_read(void *state, struct request *r,
     record(s, r, what);
     s->k->trace->ev[s->k->trace->n - 1].expires_at = v->expires_at;
     s->k->trace->ev[s->k->trace->n - 1].written_at = v->written_at;
+    s->k->trace->ev[s->k->trace->n - 1].delta = v->delta;
     s->k->inner.on_read(s->inner, r, v);
     mark(s, r);
 }
@@ -124,6 +125,17 @@ static void spy_on_unlocked(void *state, struct request *r, bool released)
     record(s, r, released ? "unlocked:released" : "unlocked:gone");
     s->k->inner.on_unlocked(s->inner, r, released);
     mark(s, r);
+}
+
+static double spy_stored_delta(void *state, struct request *r,
+                               double measured)
+{
+    struct spy_state *s = state;
+    double delta = s->k->inner.stored_delta(s->inner, r, measured);
+    record(s, r, "stored");
+    s->k->trace->ev[s->k->trace->n - 1].delta = delta;
+    s->k->trace->ev[s->k->trace->n - 1].measured = measured;
+    return delta;
 }
 
 static void spy_on_attempt(void *state, struct request *r)
@@ -165,8 +177,15 @@ struct run_summary spy_run(const struct scenario *s, size_t index,
     ops.on_lock = spy_on_lock;
     ops.on_wake = spy_on_wake;
     ops.on_unlocked = spy_on_unlocked;
+    ops.stored_delta = spy_stored_delta;
     ops.collect = spy_collect;
     return test_run_ops(s, &ops, &k);
+}
+
+/* The estimator's calls are recorded beside the trace, not in it. */
+static bool is_stored(const struct spy_event *e)
+{
+    return strcmp(e->what, "stored") == 0;
 }
 
 static void trace_of(const struct spy_trace *tr, uint64_t id, char *out,
@@ -175,7 +194,7 @@ static void trace_of(const struct spy_trace *tr, uint64_t id, char *out,
     out[0] = '\0';
     bool replied = false;
     for (size_t i = 0; i < tr->n; i++) {
-        if (tr->ev[i].id != id)
+        if (tr->ev[i].id != id || is_stored(&tr->ev[i]))
             continue;
         size_t len = strlen(out);
         bool now = tr->ev[i].replied && !replied;
@@ -200,7 +219,7 @@ void spy_assert_time(const struct spy_trace *tr, uint64_t id, size_t k,
 {
     size_t left = k;
     for (size_t i = 0; i < tr->n; i++)
-        if (tr->ev[i].id == id && left-- == 0) {
+        if (tr->ev[i].id == id && !is_stored(&tr->ev[i]) && left-- == 0) {
             ck_assert_msg(fabs(tr->ev[i].t - expected) < 1e-9,
                           "request %llu, event %zu at %.9f s, expected "
                           "%.9f s", (unsigned long long)id, k, tr->ev[i].t,

@@ -8,7 +8,9 @@
  * Events: "read:fresh", "read:stale", "read:missing" (a lease read that
  * got the lease adds "+lease"), "lock:got", "lock:held", "wake",
  * "recomputed:ok", "recomputed:failed", "recomputed:rejected",
- * "unlocked:released", "unlocked:gone".
+ * "unlocked:released", "unlocked:gone", and "stored" (the policy chose
+ * the delta its write stores: `measured` and `delta`; left out of the
+ * traces spy_assert_trace and spy_assert_time compare).
  */
 #ifndef STAMPEDE_TEST_SPY_H
 #define STAMPEDE_TEST_SPY_H
@@ -29,6 +31,9 @@ struct spy_event {
     char what[32];
     bool replied;   /* the request had replied when the callback returned */
     double expires_at, written_at;   /* a read: the value it showed */
+    double delta;                    /* a read: the value's delta; stored:
+                                        the delta the write stores */
+    double measured;                 /* stored: the query's duration */
 };
 
 struct spy_trace {

@@ -46,6 +46,8 @@ static void per_collect(void *state, double *acc)
 struct per_request {
     bool early;           /* its recompute is an early one */
     double refreshes;     /* early: the expiry of the value it refreshes */
+    double seen_delta;    /* the delta of the value it last read; NAN:
+                             none (what the estimator smooths from) */
 };
 
 static struct per_request *data(struct request *r)
@@ -57,6 +59,7 @@ static void per_on_read(void *state, struct request *r,
                         const struct cache_view *v)
 {
     struct xfetch *x = state;
+    data(r)->seen_delta = v->state == CACHE_MISSING ? NAN : v->delta;
     if (v->state != CACHE_FRESH) {
         req_recompute(r, CAUSE_MISS);
         return;
@@ -94,6 +97,19 @@ static void per_on_recomputed(void *state, struct request *r,
         req_fail(r, recompute_error(result), true);
 }
 
+static double per_stored_delta(void *state, struct request *r,
+                               double measured)
+{
+    return xfetch_stored_delta(xfetch_knobs_of(state), data(r)->seen_delta,
+                               measured);
+}
+
+static bool per_risk(const void *knobs, const struct policy_load *load,
+                     struct policy_risk *out)
+{
+    return xfetch_risk(knobs, load, out);
+}
+
 const struct policy_ops policy_per = {
     .name = "per",
     .summary = "probabilistic early expiration (XFetch): reads refresh "
@@ -106,10 +122,12 @@ const struct policy_ops policy_per = {
     .parse = per_parse,
     .write = per_write,
     .describe = per_describe,
+    .risk = per_risk,
     .create = per_create,
     .destroy = per_destroy,
     .on_read = per_on_read,
     .on_recomputed = per_on_recomputed,
+    .stored_delta = per_stored_delta,
     .metrics = {&XFETCH_METRICS},
     .collect = per_collect,
 };

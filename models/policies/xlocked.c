@@ -70,6 +70,8 @@ struct xlocked_state {
 struct xlocked_request {
     struct locking_request lock;
     struct cache_view seen;   /* an early refresher: the value it read */
+    double seen_delta;        /* the delta of the value it last read; NAN:
+                                 none (what the estimator smooths from) */
     bool deciding;            /* XFetch chose it to refresh early */
     bool early;               /* its early refresh has started */
 };
@@ -134,6 +136,7 @@ static void xlocked_on_read(void *state, struct request *r,
 {
     struct xlocked_state *s = state;
     struct xlocked_request *q = part(r);
+    q->seen_delta = v->state == CACHE_MISSING ? NAN : v->delta;
     if (v->state != CACHE_FRESH || locking_engaged(&q->lock)) {
         locking_on_read(s->lock, &q->lock, r, v);
         return;
@@ -161,6 +164,21 @@ static void xlocked_on_recomputed(void *state, struct request *r,
         xfetch_failed(s->xfetch);
     q->early = q->deciding = false;
     locking_on_recomputed(s->lock, &q->lock, r, result);
+}
+
+static double xlocked_stored_delta(void *state, struct request *r,
+                                   double measured)
+{
+    struct xlocked_state *s = state;
+    return xfetch_stored_delta(xfetch_knobs_of(s->xfetch),
+                               part(r)->seen_delta, measured);
+}
+
+static bool xlocked_risk(const void *knobs, const struct policy_load *load,
+                         struct policy_risk *out)
+{
+    return xfetch_risk(&((const struct xlocked_knobs *)knobs)->xfetch, load,
+                       out);
 }
 
 static void xlocked_on_lock(void *state, struct request *r, bool acquired)
@@ -195,6 +213,7 @@ const struct policy_ops policy_xlocked = {
     .write = xlocked_write,
     .describe = xlocked_describe,
     .serves_stale = xlocked_serves_stale,
+    .risk = xlocked_risk,
     .create = xlocked_create,
     .destroy = xlocked_destroy,
     .on_read = xlocked_on_read,
@@ -202,6 +221,7 @@ const struct policy_ops policy_xlocked = {
     .on_lock = xlocked_on_lock,
     .on_wake = xlocked_on_wake,
     .on_unlocked = xlocked_on_unlocked,
+    .stored_delta = xlocked_stored_delta,
     .metrics = {&XFETCH_METRICS, &LOCKING_METRICS},
     .collect = xlocked_collect,
 };

@@ -167,6 +167,7 @@ static int write_run(struct merge *m, const struct scenario *s,
     if (status == EXIT_OK) {
         report_print_table(stdout, &e);
         fflush(stdout);
+        report_print_risks(stderr, s, &e);
         *broken = o->fail_on_slo && report_broken(&e);
         if (!o->quiet)
             fprintf(stderr, "stampede: results in %s%s%s%s\n", out->path,

@@ -276,15 +276,16 @@ static int draw_figures(const struct run_options *o, struct outdir *out,
 }
 
 /* What run says once the files are in place; the exit status. */
-static int say_done(const struct run_options *o, const struct experiment *e,
-                    const char *dir, int plotted, const struct cli_env *env,
-                    bool *broken)
+static int say_done(const struct run_options *o, const struct scenario *s,
+                    const struct experiment *e, const char *dir, int plotted,
+                    const struct cli_env *env, bool *broken)
 {
     if (o->w.format == FORMAT_TEXT)
         report_print_table(stdout, e);
     else
         report_write_table(stdout, e, o->w.format);
     fflush(stdout);
+    report_print_risks(stderr, s, e);
     *broken = o->fail_on_slo && report_broken(e);
     if (!o->w.quiet && e->complete)
         fprintf(stderr, "stampede: results in %s\n", dir);
@@ -353,7 +354,7 @@ static int run_and_write(const struct scenario *s, const struct run_options *o,
         else if (!outdir_commit(out, err, sizeof err))
             fprintf(stderr, "stampede run: %s\n", err);
         else
-            status = say_done(o, &e, out->path, plotted, env, broken);
+            status = say_done(o, s, &e, out->path, plotted, env, broken);
     }
     experiment_free(&e);
     return status;

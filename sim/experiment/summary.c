@@ -39,11 +39,12 @@ static void put_instances(struct run_summary *s, const struct metric_info *m,
 }
 
 /* Whether a run has the model's field: the SLO's only with an slo, a
- * fleet's only with more than one instance. */
+ * fleet's only with more than one instance, a risk figure only for a
+ * policy that has one. */
 static bool has_field(const struct metric_info *m, const struct run_totals *t)
 {
     return m->field[0] && (!m->slo || t->slo.set) &&
-           (!m->fleet || t->instances > 1);
+           (!m->fleet || t->instances > 1) && (!m->risk || t->risk.set);
 }
 
 /* Every field of the model's metrics in the registry, in its order (the

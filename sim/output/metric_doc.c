@@ -83,9 +83,23 @@ static void md_summary(FILE *out)
         fprintf(out, "| `%s` | %s | %s | %s%s%s |\n", m.field, m.unit,
                 METRIC_FOLD_MEANINGS[m.fold], owner,
                 m.slo ? "with an slo: "
-                      : m.fleet ? "with more than one instance: " : "",
+                : m.fleet ? "with more than one instance: "
+                : m.risk ? "for a policy with a risk figure: " : "",
                 m.meaning);
     }
+}
+
+/* A policy's metric with a header shows once, under the first policy
+ * that has it (two policies share a helper's). */
+static bool header_listed(const struct metric_info *m, size_t before)
+{
+    for (size_t i = 0; i < before; i++) {
+        struct metric_info e;
+        metric_get(i, &e);
+        if (e.table && strcmp(e.field, m->field) == 0)
+            return true;
+    }
+    return false;
 }
 
 static void md_table(FILE *out)
@@ -95,9 +109,11 @@ static void md_table(FILE *out)
     for (size_t i = 0; i < n; i++) {
         struct metric_info m;
         metric_get(i, &m);
-        if (m.table)
-            fprintf(out, "| %s | `%s` | %s%s |\n", m.table, m.field,
-                    m.slo ? "with an slo: " : "", m.meaning);
+        if (m.table && !header_listed(&m, i))
+            fprintf(out, "| %s | `%s` | %s%s%s |\n", m.table, m.field,
+                    m.slo ? "with an slo: " : "",
+                    m.policy ? "a policy's own (\"-\" for the others): "
+                             : "", m.meaning);
     }
 }
 

@@ -424,7 +424,41 @@ static void table_cell(char *out, size_t n, const struct aggregate *a,
     snprintf(out, n, "%s / %s", first, second);
 }
 
-static void print_row(FILE *out, const struct policy_result *pr, bool slo)
+/* The policies' own columns: the metrics with a header of the policies
+ * in the run, each field once, in the registry's order. */
+#define MAX_POLICY_COLUMNS 8
+#define POLICY_COLUMN_WIDTH 11
+
+struct policy_columns {
+    struct metric_info m[MAX_POLICY_COLUMNS];
+    size_t n;
+};
+
+static void add_policy_columns(struct policy_columns *c,
+                               const struct policy_ops *ops)
+{
+    for (size_t i = 0; i < policy_metric_count(ops); i++) {
+        struct metric_info m;
+        metric_policy_info(ops, i, &m);
+        bool seen = false;
+        for (size_t k = 0; k < c->n; k++)
+            seen |= strcmp(c->m[k].field, m.field) == 0;
+        if (m.table && !seen && c->n < MAX_POLICY_COLUMNS)
+            c->m[c->n++] = m;
+    }
+}
+
+static void policy_columns_of(const struct experiment *e,
+                              struct policy_columns *c)
+{
+    c->n = 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (e->results[i].n_done > 0)
+            add_policy_columns(c, e->results[i].spec->ops);
+}
+
+static void print_row(FILE *out, const struct policy_result *pr, bool slo,
+                      const struct policy_columns *own)
 {
     struct aggregate a;
     aggregate_policy_result(pr, &a);
@@ -435,6 +469,11 @@ static void print_row(FILE *out, const struct policy_result *pr, bool slo)
             continue;
         table_cell(cell, sizeof cell, &a, &TABLE[i]);
         print_right(out, cell, TABLE[i].width);
+    }
+    for (size_t i = 0; i < own->n; i++) {
+        char cell[64];
+        cell_with_ci(cell, sizeof cell, &a, own->m[i].field, 1, 0, "-");
+        print_right(out, cell, POLICY_COLUMN_WIDTH);
     }
     if (a.bimodal)
         fprintf(out, "  bimodal: %.0f of %zu collapsed",
@@ -471,7 +510,7 @@ static void pair_header(const char *first, const char *second, char *out,
     snprintf(out, n, "%s/%s", first, second + common);
 }
 
-static void print_header(FILE *out, bool slo)
+static void print_header(FILE *out, bool slo, const struct policy_columns *own)
 {
     fprintf(out, "%-14s", "label");
     for (size_t i = 0; i < N_TABLE; i++) {
@@ -485,6 +524,8 @@ static void print_header(FILE *out, bool slo)
             snprintf(head, sizeof head, "%s", header_of(TABLE[i].field));
         print_right(out, head, TABLE[i].width);
     }
+    for (size_t i = 0; i < own->n; i++)
+        print_right(out, own->m[i].table, POLICY_COLUMN_WIDTH);
     fputc('\n', out);
 }
 
@@ -508,20 +549,67 @@ bool report_slo_broken(const struct policy_result *pr)
 void report_print_table(FILE *out, const struct experiment *e)
 {
     bool slo = report_has_slo(e);
-    print_header(out, slo);
+    struct policy_columns own;
+    policy_columns_of(e, &own);
+    print_header(out, slo, &own);
     for (size_t i = 0; i < e->n; i++)
         if (e->results[i].n_done > 0)
-            print_row(out, &e->results[i], slo);
+            print_row(out, &e->results[i], slo, &own);
+}
+
+/* ---- risks ---- */
+
+/* The load a policy's runs met, from their means: the hottest key's reads
+ * per measured second, the recompute p99 (what the world's figure used,
+ * replication by replication). */
+static struct policy_load load_of(const struct scenario *s,
+                                  const struct aggregate *a)
+{
+    const struct model_config *m = &s->model;
+    double measured = m->duration - m->warmup;
+    return (struct policy_load){
+        .rate = summary_get(&a->mean, "arrivals") / measured *
+                workload_hottest_share(&m->workload),
+        .recompute_p99 = summary_get(&a->mean, "db.response_ms.p99") / 1e3,
+        .ttl = m->cache.ttl};
+}
+
+size_t report_print_risks(FILE *out, const struct scenario *s,
+                          const struct experiment *e)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const struct policy_result *pr = &e->results[i];
+        if (pr->n_done == 0 || !summary_has(&pr->reps[0].summary,
+                                            "risk.feedback_lead_s"))
+            continue;
+        struct aggregate a;
+        aggregate_policy_result(pr, &a);
+        struct policy_load load = load_of(s, &a);
+        struct policy_risk r;
+        if (!policy_knob_risk(pr->spec->ops, pr->spec->knobs, &load, &r) ||
+            !(r.value > r.limit))
+            continue;
+        /* the fix's numbers would come from this run's p99, which a storm
+         * inflates: check's come from the scenario */
+        fprintf(out, "warning: %s: in this run, %s, past the limit (`stampede "
+                "check` names the fix)\n", pr->spec->label, r.says);
+        n++;
+    }
+    return n;
 }
 
 /* ---- the table for tools (--format) ---- */
 
 /* The columns of the run table, a pair split in two, the SLO's only with
- * an slo; then the share of collapsed replications and completeness.
- * Returns how many (at most max). */
-static size_t format_columns(bool slo, struct table_column *out, size_t max)
+ * an slo, the policies' own; then the share of collapsed replications and
+ * completeness. Returns how many (at most max). */
+static size_t format_columns(const struct experiment *e, bool slo,
+                             struct table_column *out, size_t max)
 {
     size_t n = 0;
+    struct policy_columns own;
+    policy_columns_of(e, &own);
     out[n++] = (struct table_column){"label", "label", COLUMN_TEXT, 1, 0};
     for (size_t i = 0; i < N_TABLE && n + 2 < max; i++) {
         if (!shown(&TABLE[i], slo))
@@ -532,6 +620,9 @@ static size_t format_columns(bool slo, struct table_column *out, size_t max)
                                              COLUMN_METRIC, TABLE[i].scale,
                                              TABLE[i].decimals};
     }
+    for (size_t i = 0; i < own.n && n + 2 < max; i++)
+        out[n++] = (struct table_column){own.m[i].field, own.m[i].table,
+                                         COLUMN_METRIC, 1, 0};
     out[n++] = (struct table_column){"collapsed_share", "collapsed",
                                      COLUMN_NUMBER, 1, -1};
     out[n++] = (struct table_column){"complete", "complete", COLUMN_NUMBER, 1,
@@ -559,8 +650,8 @@ static void format_row(const struct policy_result *pr,
 void report_write_table(FILE *out, const struct experiment *e,
                         enum out_format f)
 {
-    struct table_column cols[2 * N_TABLE + 3];
-    size_t n = format_columns(report_has_slo(e), cols,
+    struct table_column cols[2 * N_TABLE + MAX_POLICY_COLUMNS + 3];
+    size_t n = format_columns(e, report_has_slo(e), cols,
                               sizeof cols / sizeof cols[0]);
     struct table_cell *cells = calloc(e->n * n + 1, sizeof *cells);
     size_t rows = 0;

@@ -90,6 +90,12 @@ void report_print_table(FILE *out, const struct experiment *e);
  * the 95 % half-widths over replications (null with one). */
 void report_write_table(FILE *out, const struct experiment *e,
                         enum out_format f);
+/* A "warning: LABEL: in this run, ..." line on `out` for each policy
+ * whose risk figure (policy.h), under the load its runs met (the mean
+ * over replications of the hottest key's reads per second and of the
+ * recompute p99), is past its limit; how many. */
+size_t report_print_risks(FILE *out, const struct scenario *s,
+                          const struct experiment *e);
 
 /* Whether the runs had an slo. */
 bool report_has_slo(const struct experiment *e);

@@ -87,10 +87,31 @@ bool scenario_policy_indices(const struct scenario *s,
  * timeout, background traffic at or above the database's capacity, a
  * run shorter than two TTL cycles (when the run's duration or the TTL
  * was given, not both defaults; and unless the timeline flushes the
- * cache: then the flush is the subject). Each line is "FILE:LINE:COL:
+ * cache: then the flush is the subject), a policy's risk figure past its
+ * limit (scenario_risk_warnings). Each line is "FILE:LINE:COL:
  * PATH: message" (or "--set ARG: ..."), without the "warning: " the
  * commands print before it. Free with scenario_errors_free. */
 void scenario_warnings(const struct scenario *s, struct scenario_errors *out);
+/* The recompute's p99 under the scenario's load, estimated without a
+ * run (scenario_risk.c): database.service's p99, stretched by the mean
+ * slowdown of a query on the database its background traffic keeps busy
+ * (what `check` shows as its share of capacity before any miss; the
+ * keys' own recomputes depend on which keys are read, and a run measures
+ * them) — the processor-sharing (or M/M/c) chain of its capacity —, and
+ * at most the client's timeout (a slower recompute stores no delta).
+ * INFINITY when the background alone saturates the database. */
+double scenario_recompute_p99(const struct scenario *s);
+/* Policy i's risk figure (policy.h) under that load, the hottest key's
+ * peak read rate and the TTL; false if it has none (or the workload is a
+ * closed loop, whose rate is not known before a run). */
+bool scenario_policy_risk(const struct scenario *s, size_t i,
+                          struct policy_risk *out);
+/* A line per policy whose risk figure exceeds its limit, placed as
+ * errors are ("FILE:LINE:COL: policies[i]: LABEL: ..."), without the
+ * "warning: " the commands print before it. Free with
+ * scenario_errors_free. */
+void scenario_risk_warnings(const struct scenario *s,
+                            struct scenario_errors *out);
 
 /* A one-screen description of what will be simulated (`check`). */
 void scenario_describe(const struct scenario *s, FILE *out);

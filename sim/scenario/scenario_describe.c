@@ -244,6 +244,22 @@ static void describe_policies(const struct scenario *s, FILE *out)
     }
 }
 
+/* Each policy's risk figure (PER's early-refresh lead at the recompute's
+ * p99 against the TTL): one line each, the label first. */
+static void describe_risks(const struct scenario *s, FILE *out)
+{
+    bool first = true;
+    for (size_t i = 0; i < s->n_policies; i++) {
+        struct policy_risk r;
+        if (!scenario_policy_risk(s, i, &r))
+            continue;
+        fprintf(out, "%-9s %s: %s%s\n", first ? "feedback" : "",
+                s->policies[i].label, r.says,
+                r.value > r.limit ? ", past it (see the warning)" : "");
+        first = false;
+    }
+}
+
 static void describe_timeline(const struct timeline *t, double duration,
                               FILE *out)
 {
@@ -292,6 +308,7 @@ void scenario_describe(const struct scenario *s, FILE *out)
     describe_fleet(&s->model, out);
     describe_stampede(&s->model, out);
     describe_policies(s, out);
+    describe_risks(s, out);
     describe_timeline(&s->model.timeline, s->model.duration, out);
     describe_slo(&s->model.slo, out);
 }

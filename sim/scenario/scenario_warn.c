@@ -250,6 +250,18 @@ static void run_size(struct warnings *w, const struct scenario *s)
                    EVENTS_PER_SECOND / 1e6));
 }
 
+/* Each policy's risk figure past its limit (scenario_risk.c): PER's
+ * early refreshes starting so long before the expiry that its measured
+ * delta can feed back. */
+static void policy_risks(struct warnings *w, const struct scenario *s)
+{
+    struct scenario_errors risks;
+    scenario_risk_warnings(s, &risks);
+    for (size_t i = 0; i < risks.n; i++)
+        append(w, risks.lines[i]);
+    free(risks.lines);
+}
+
 void scenario_warnings(const struct scenario *s,
                        struct scenario_errors *out)
 {
@@ -262,4 +274,5 @@ void scenario_warnings(const struct scenario *s,
     background_vs_capacity(&w, s);
     run_vs_ttl(&w, s);
     run_size(&w, s);
+    policy_risks(&w, s);
 }

@@ -346,7 +346,7 @@ END_TEST
  * own tables, where the name sits elsewhere — never NaN, never the first
  * policy's slot. A policy without the name reads NaN. */
 static const struct policy_metric OWN_LIST[] = {
-    {"own", FOLD_SUM, 0, 0, "things", "own things", "a count of its own"},
+    {"own", FOLD_SUM, 0, 0, "things", "own things", "a count of its own", NULL},
 };
 static const struct policy_metric_table OWN = {OWN_LIST, 1};
 

@@ -114,10 +114,10 @@ static void parse_nothing(const struct cfg_obj *o, void *knobs)
 }
 
 static const struct policy_metric COUNT_AND_RATIO[] = {
-    {"things", FOLD_SUM, 0, 0, "things", "things", "what it counts"},
-    {"peak", FOLD_MAX, 0, 0, "things", "peak", "the most at once"},
+    {"things", FOLD_SUM, 0, 0, "things", "things", "what it counts", NULL},
+    {"peak", FOLD_MAX, 0, 0, "things", "peak", "the most at once", NULL},
     {"per_peak", FOLD_RATIO, 0, 1, "ratio", "things per peak", "a ratio "
-     "of a sum and a max: not a ratio of pooled counts"},
+     "of a sum and a max: not a ratio of pooled counts", NULL},
 };
 static const struct policy_metric_table COUNTS = {COUNT_AND_RATIO, 2};
 static const struct policy_metric_table BAD_RATIO = {COUNT_AND_RATIO, 3};

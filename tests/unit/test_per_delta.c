@@ -1,0 +1,467 @@
+/*
+ * test_per_delta.c — PER's delta estimators (models/xfetch.c: delta_min,
+ * delta_max, delta_ewma), the refresh-storm count, and the feedback-risk
+ * figure `check` and the run summary give (sim/scenario/scenario_risk.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runs.h"
+#include "../spy.h"
+#include "../support.h"
+#include "xfetch.h"
+
+/* ---- the knobs ---- */
+
+static void assert_refused(const char *json, const char *line)
+{
+    struct scenario_errors errors = {0};
+    ck_assert_ptr_null(scenario_load_text("d.json", json, strlen(json), NULL,
+                                          0, &errors));
+    ck_assert_uint_ge(errors.n, 1);
+    ck_assert_str_eq(errors.lines[0], line);
+    scenario_errors_free(&errors);
+}
+
+START_TEST(estimator_knobs_round_trip_and_errors)
+{
+    const char *json = "{\"policies\": [{\"policy\": \"per\"}, "
+                       "{\"policy\": \"per\", \"label\": \"c\", "
+                       "\"delta_min\": \"300ms\", \"delta_max\": \"600ms\", "
+                       "\"delta_ewma\": 0.25}, "
+                       "{\"policy\": \"xlocked\", \"delta_max\": 2}]}";
+    struct scenario *s = test_scenario("d.json", json, NULL, 0);
+    cJSON *j = scenario_to_json(s);
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "policies"));
+    /* the estimator's fields only where they are not the defaults */
+    ck_assert_str_eq(text,
+                     "[{\"policy\":\"per\",\"label\":\"per\",\"beta\":1,"
+                     "\"refresh\":\"sync\",\"delta\":\"measured\"},"
+                     "{\"policy\":\"per\",\"label\":\"c\",\"beta\":1,"
+                     "\"refresh\":\"sync\",\"delta\":\"measured\","
+                     "\"delta_min\":0.3,\"delta_max\":0.6,"
+                     "\"delta_ewma\":0.25},"
+                     "{\"policy\":\"xlocked\",\"label\":\"xlocked\","
+                     "\"beta\":1,\"refresh\":\"sync\",\"delta\":\"measured\","
+                     "\"delta_max\":2,\"lock_ttl\":2,\"retry_interval\":0.05,"
+                     "\"retry_jitter\":0.01,\"max_wait\":5,"
+                     "\"on_give_up\":\"query\",\"recheck\":true,"
+                     "\"serve_stale\":false,\"holder_failure\":0}]");
+    /* written back, it loads to the same */
+    struct scenario *again = test_scenario("d.json", cJSON_Print(j), NULL, 0);
+    cJSON *j2 = scenario_to_json(again);
+    char *text2 = cJSON_PrintUnformatted(cJSON_GetObjectItem(j2, "policies"));
+    ck_assert_str_eq(text2, text);
+    char line[300];
+    policy_knob_describe(s->policies[1].ops, s->policies[1].knobs, line,
+                         sizeof line);
+    ck_assert_str_eq(line, "beta 1, sync refresh, delta measured, smoothed "
+                     "(EWMA alpha 0.25), clamped to [300ms, 600ms]");
+    policy_knob_describe(s->policies[2].ops, s->policies[2].knobs, line,
+                         sizeof line);
+    ck_assert_str_eq(line, "beta 1, sync refresh, delta measured, at most "
+                     "2s, under the lock; lock_ttl 2s, poll every 50ms, "
+                     "give up after 5s (query)");
+    cJSON_free(text);
+    cJSON_free(text2);
+    cJSON_Delete(j);
+    cJSON_Delete(j2);
+    scenario_free(s);
+    scenario_free(again);
+    assert_refused("{\"policies\": [{\"policy\": \"per\", \"delta\": "
+                   "\"200ms\", \"delta_max\": \"1s\"}]}",
+                   "d.json:1:64: policies[0].delta_max: delta_max shapes a "
+                   "measured delta, but delta is fixed (200ms): remove one "
+                   "of the two");
+    assert_refused("{\"policies\": [{\"policy\": \"per\", \"delta_min\": "
+                   "\"1s\", \"delta_max\": \"500ms\"}]}",
+                   "d.json:1:46: policies[0].delta_min: delta_min (1s) must "
+                   "not exceed delta_max (0.5s)");
+    assert_refused("{\"policies\": [{\"policy\": \"per\", \"delta_ewma\": "
+                   "0}]}",
+                   "d.json:1:47: policies[0].delta_ewma: expected a number "
+                   "> 0 and <= 1, got 0");
+    assert_refused("{\"policies\": [{\"policy\": \"per\", \"delta_min\": "
+                   "0}]}",
+                   "d.json:1:46: policies[0].delta_min: expected a duration "
+                   "> 0, got 0");
+}
+END_TEST
+
+/* ---- what is stored, what decides ---- */
+
+/* A scripted key (spy.h): each worker's requests read the value, XFetch
+ * refreshes it at every read (beta delta is a million seconds: the coin
+ * would have to be within 1e-6 of 1), and the refresh's query takes a
+ * uniform 50..150 ms on an idle database: each recompute measures a
+ * different duration. */
+static struct spy_trace *scripted_refreshes(const char *estimator)
+{
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"duration\": \"12s\","
+             " \"workload\": {\"arrivals\": {\"process\": \"closed\","
+             "   \"workers\": 1, \"think\": \"1s\"}},"
+             " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"100s\","
+             "   \"warm\": \"synchronized\"},"
+             " \"database\": {\"cores\": 100, \"service\": {\"dist\": "
+             "   \"uniform\", \"min\": \"50ms\", \"max\": \"150ms\"}},"
+             " \"client\": {\"timeout\": \"none\"},"
+             " \"policies\": [{\"policy\": \"per\", \"beta\": 1e7%s}]}",
+             estimator);
+    struct scenario *s = test_scenario("scripted.json", json, NULL, 0);
+    struct spy_trace *tr = spy_trace_new();
+    spy_run(s, 0, tr);
+    scenario_free(s);
+    return tr;
+}
+
+/* The n-th event called `what`, or NULL. */
+static const struct spy_event *nth(const struct spy_trace *tr,
+                                   const char *what, size_t n)
+{
+    for (size_t i = 0; i < tr->n; i++)
+        if (strcmp(tr->ev[i].what, what) == 0 && n-- == 0)
+            return &tr->ev[i];
+    return NULL;
+}
+
+/* The EWMA recurrence, computed here from the measured durations alone:
+ * d_0 is the delta the cache started with (the first read shows it),
+ * d_k = alpha m_k + (1 - alpha) d_(k-1). Each d_k must be what the next
+ * read finds stored with the value: the smoothed delta is carried in the
+ * cache, not kept aside. */
+START_TEST(ewma_follows_its_recurrence_through_the_cache)
+{
+    const double alpha = 0.25;
+    struct spy_trace *tr = scripted_refreshes(", \"delta_ewma\": 0.25");
+    double d = nth(tr, "read:fresh", 0)->delta;
+    size_t k = 0;
+    for (const struct spy_event *st; (st = nth(tr, "stored", k)); k++) {
+        d = alpha * st->measured + (1 - alpha) * d;
+        ck_assert_double_eq_tol(st->delta, d, 1e-12);
+        /* the measured durations vary: the recurrence is not trivial */
+        ck_assert(st->measured >= 0.05 && st->measured <= 0.15);
+        const struct spy_event *next = nth(tr, "read:fresh", k + 1);
+        if (next)
+            ck_assert_double_eq_tol(next->delta, d, 1e-12);
+    }
+    ck_assert_uint_ge(k, 8);
+    ck_assert(fabs(nth(tr, "stored", 1)->measured -
+                   nth(tr, "stored", 2)->measured) > 1e-6);
+    free(tr);
+}
+END_TEST
+
+START_TEST(a_clamp_bounds_every_stored_delta)
+{
+    struct spy_trace *tr = scripted_refreshes(
+        ", \"delta_min\": \"80ms\", \"delta_max\": \"120ms\"");
+    size_t below = 0, above = 0, k = 0;
+    for (const struct spy_event *st; (st = nth(tr, "stored", k)); k++) {
+        ck_assert_double_eq(st->delta, fmin(fmax(st->measured, 0.08), 0.12));
+        below += st->measured < 0.08;
+        above += st->measured > 0.12;
+        const struct spy_event *next = nth(tr, "read:fresh", k + 1);
+        if (next)
+            ck_assert_double_eq(next->delta, st->delta);
+    }
+    /* both bounds were used */
+    ck_assert_uint_ge(below, 1);
+    ck_assert_uint_ge(above, 1);
+    free(tr);
+}
+END_TEST
+
+START_TEST(measured_by_default_stores_the_query_duration)
+{
+    struct spy_trace *tr = scripted_refreshes("");
+    size_t k = 0;
+    for (const struct spy_event *st; (st = nth(tr, "stored", k)); k++)
+        ck_assert_double_eq(st->delta, st->measured);
+    ck_assert_uint_ge(k, 8);
+    free(tr);
+}
+END_TEST
+
+/* What the estimator is given directly: a recompute that read no value
+ * (a miss) starts the EWMA again at its own duration; the clamp applies
+ * after the smoothing; the decision clamps what it finds stored (the
+ * cache's first values were not written through the estimator), and a
+ * fixed delta ignores it. */
+START_TEST(the_estimator_and_the_decision_delta)
+{
+    struct xfetch_knobs k = {.beta = 1, .delta = NAN, .delta_min = 0,
+                             .delta_max = INFINITY, .delta_alpha = 0.5};
+    ck_assert_double_eq(xfetch_stored_delta(&k, NAN, 0.3), 0.3);
+    ck_assert_double_eq(xfetch_stored_delta(&k, 0.1, 0.3), 0.2);
+    k.delta_max = 0.15;
+    ck_assert_double_eq(xfetch_stored_delta(&k, 0.1, 0.3), 0.15);
+    k.delta_min = 0.12;
+    ck_assert_double_eq(xfetch_stored_delta(&k, 0.1, 0.1), 0.12);
+    ck_assert_double_eq(xfetch_delta(&k, 0.01), 0.12);
+    ck_assert_double_eq(xfetch_delta(&k, 9), 0.15);
+    ck_assert_double_eq(xfetch_delta(&k, 0.13), 0.13);
+    k.delta = 0.4;
+    ck_assert_double_eq(xfetch_delta(&k, 9), 0.4);
+    /* without bounds, the stored value is used as it is */
+    struct xfetch_knobs plain = {.beta = 1, .delta = NAN, .delta_min = 0,
+                                 .delta_max = INFINITY, .delta_alpha = 1};
+    ck_assert_double_eq(xfetch_delta(&plain, 1e-300), 1e-300);
+    ck_assert_double_eq(xfetch_stored_delta(&plain, 0.5, 1e300), 1e300);
+}
+END_TEST
+
+/* delta_min = delta_max = X stores X whatever the query took, and decides
+ * with X whatever the cache started with: the run is the run of a fixed
+ * delta X, file for file. Through the binary, so that every output is
+ * compared. */
+static const char HOT_TEMPLATE[] =
+    "{\"name\": \"same\", \"duration\": \"30s\", \"warmup\": \"2s\","
+    " \"window\": \"2s\","
+    " \"workload\": {\"arrivals\": {\"rate\": 2000}},"
+    " \"cache\": {\"ttl\": \"2s\", \"warm\": \"staggered\"},"
+    " \"database\": {\"cores\": 4, \"service\": {\"dist\": \"lognormal\","
+    "   \"p50\": \"100ms\", \"p99\": \"300ms\"}},"
+    " \"policies\": [{\"policy\": \"per\", \"label\": \"p\", \"beta\": 0.7, "
+    "%s}]}";
+
+static char *run_outputs(const char *dir, const char *name, const char *knobs)
+{
+    char json[1024];
+    snprintf(json, sizeof json, HOT_TEMPLATE, knobs);
+    char *file = write_text_file(dir, name, json);
+    char *out = path_in(dir, "out");
+    const char *args[] = {"run", file, "--reps", "2", "--quiet", "--out", out,
+                          NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_msg(r.status == 0, "%.300s", r.err);
+    cmd_result_free(&r);
+    char *csv = path_in(out, "timeseries.csv");
+    char *summary = path_in(out, "summary.json");
+    char *both = NULL;
+    char *a = read_text_file(csv, NULL), *b = read_text_file(summary, NULL);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    both = malloc(strlen(a) + strlen(b) + 1);
+    strcpy(both, a);
+    strcat(both, b);
+    free(a);
+    free(b);
+    free(csv);
+    free(summary);
+    remove_tree(out);
+    free(out);
+    free(file);
+    return both;
+}
+
+START_TEST(clamped_to_one_value_is_that_fixed_delta_byte_for_byte)
+{
+    char *dir = make_temp_dir();
+    char *fixed = run_outputs(dir, "fixed.json", "\"delta\": \"150ms\"");
+    char *clamped = run_outputs(dir, "clamped.json",
+                                "\"delta_min\": \"150ms\", "
+                                "\"delta_max\": \"150ms\"");
+    char *measured = run_outputs(dir, "measured.json",
+                                 "\"delta\": \"measured\"");
+    ck_assert_msg(strcmp(clamped, fixed) == 0,
+                  "the outputs of delta_min = delta_max = 150ms differ from "
+                  "those of delta = 150ms");
+    /* not because the delta does not matter here */
+    ck_assert_msg(strcmp(measured, fixed) != 0, "measured = fixed");
+    ck_assert_ptr_nonnull(strstr(fixed, "\"early_recomputes\""));
+    free(fixed);
+    free(clamped);
+    free(measured);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* ---- refresh storms ---- */
+
+/* n workers start 10 ms apart and each reads the value at once: every
+ * read refreshes (sync, 1 s queries), and none lands before the last
+ * has read. The first to land replaces the value in time and ends the
+ * cycle with n early refreshes; the workers then read again together,
+ * and the next cycle is the same. */
+static struct run_summary storm_of(size_t workers)
+{
+    double starts[16];
+    for (size_t i = 0; i + 1 < workers; i++)
+        starts[i] = 0.01 * (double)(i + 1);
+    struct scenario *s = spy_scripted(
+        starts, workers - 1, "\"ttl\": \"100s\", \"warm\": \"synchronized\"",
+        "1s", "6s", "\"timeout\": \"none\"",
+        "{\"policy\": \"per\", \"beta\": 1e7}");
+    struct spy_trace *tr = spy_trace_new();
+    struct run_summary r = spy_run(s, 0, tr);
+    free(tr);
+    scenario_free(s);
+    return r;
+}
+
+START_TEST(a_storm_is_a_cycle_of_more_than_ten_early_refreshes)
+{
+    struct run_summary ten = storm_of(10), eleven = storm_of(11);
+    ck_assert_double_eq(test_get(&ten, "policy_metrics.max_early_in_cycle"),
+                        10);
+    ck_assert_double_eq(test_get(&ten, "policy_metrics.storm_cycles"), 0);
+    ck_assert_double_eq(
+        test_get(&eleven, "policy_metrics.max_early_in_cycle"), 11);
+    /* two rounds of reads end two cycles in 6 s (the third is under way) */
+    ck_assert_double_eq(test_get(&eleven, "policy_metrics.storm_cycles"), 2);
+}
+END_TEST
+
+/* ---- the risk figure ---- */
+
+START_TEST(the_lead_and_its_limit)
+{
+    /* lambda beta delta = 2000 * 0.7 * 0.6 = 840: the lead is
+     * 0.42 ln 840 = 2.828 s, 57 % of a 5 s TTL */
+    struct xfetch_knobs k = {.beta = 0.7, .delta = NAN, .delta_min = 0,
+                             .delta_max = INFINITY, .delta_alpha = 1};
+    struct policy_load load = {.rate = 2000, .recompute_p99 = 0.6,
+                               .ttl = 5};
+    struct policy_risk r;
+    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert_double_eq_tol(r.value, 0.42 * log(840), 1e-12);
+    ck_assert_double_eq(r.limit, XFETCH_RISK_SHARE * 5);
+    ck_assert(r.value > r.limit);
+    ck_assert_ptr_nonnull(strstr(r.fix, "clamp the delta"));
+    /* the beta it proposes brings the lead to the limit */
+    double beta = strtod(strstr(r.fix, "lower beta (at most ") + 20, NULL);
+    ck_assert_double_eq_tol(xfetch_lead(beta, 0.6, 2000), r.limit,
+                            0.01 * r.limit);
+    /* a clamp at the p99 cannot grow past it: the limit is the TTL */
+    k.delta_max = 0.6;
+    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert_double_eq(r.limit, 5);
+    ck_assert_str_eq(r.fix, "");
+    /* a clamp above it can: the share again */
+    k.delta_max = 3;
+    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert_double_eq(r.limit, XFETCH_RISK_SHARE * 5);
+    /* a fixed delta: its lead, against the TTL */
+    k = (struct xfetch_knobs){.beta = 0.7, .delta = 0.4, .delta_min = 0,
+                              .delta_max = INFINITY, .delta_alpha = 1};
+    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert_double_eq_tol(r.value, 0.28 * log(560), 1e-12);
+    ck_assert_double_eq(r.limit, 5);
+    /* fewer than one refreshing read expected: no lead at all */
+    ck_assert_double_eq(xfetch_lead(1, 0.001, 100), 0);
+    load.recompute_p99 = INFINITY;
+    ck_assert(!xfetch_risk(&k, &load, &r));
+}
+END_TEST
+
+/* check's recompute p99 under load, against M/M/1: with processor
+ * sharing a query is slowed by 1 / (1 - rho); first come first served, it
+ * waits rho S / (1 - rho) on average first. The key's own recomputes (one
+ * a 1000 s TTL) add a load of 1e-4 to rho = 0.5. */
+START_TEST(the_recompute_p99_under_the_background)
+{
+    const char *json =
+        "{\"cache\": {\"ttl\": \"1000s\"},"
+        " \"database\": {\"cores\": 1, \"discipline\": \"%s\","
+        "   \"service\": {\"dist\": \"exponential\", \"mean\": \"100ms\"},"
+        "   \"background\": {\"rate\": 5, \"service\": {\"dist\": "
+        "     \"exponential\", \"mean\": \"100ms\"}}},"
+        " \"client\": {\"timeout\": \"%s\"}}";
+    char text[512];
+    double p99 = -0.1 * log(0.01), rho = 0.5;
+    snprintf(text, sizeof text, json, "ps", "none");
+    struct scenario *s = test_scenario("l.json", text, NULL, 0);
+    ck_assert_double_eq_tol(scenario_recompute_p99(s), p99 / (1 - rho),
+                            1e-3 * p99);
+    scenario_free(s);
+    snprintf(text, sizeof text, json, "fcfs", "none");
+    s = test_scenario("l.json", text, NULL, 0);
+    ck_assert_double_eq_tol(scenario_recompute_p99(s),
+                            p99 + rho * 0.1 / (1 - rho), 1e-3 * p99);
+    scenario_free(s);
+    /* a recompute slower than the timeout stores no delta */
+    snprintf(text, sizeof text, json, "ps", "300ms");
+    s = test_scenario("l.json", text, NULL, 0);
+    ck_assert_double_eq(scenario_recompute_p99(s), 0.3);
+    scenario_free(s);
+}
+END_TEST
+
+static struct cmd_result check(const char *scenario)
+{
+    const char *args[] = {"check", scenario, NULL};
+    return run_stampede(args);
+}
+
+START_TEST(check_warns_on_per_feedback_and_not_on_hot_key)
+{
+    struct cmd_result r = check("scenarios/per-feedback.json");
+    ck_assert_int_eq(r.status, 0);
+    /* the measured delta is warned about, with its fix, at its place */
+    ck_assert_ptr_nonnull(strstr(r.err, "warning: scenarios/per-feedback.json:"));
+    ck_assert_ptr_nonnull(strstr(r.err, ": policies[0]: measured: early "
+                                        "refreshes start about 2.8"));
+    ck_assert_ptr_nonnull(strstr(r.err, "clamp the delta (delta_max at most"));
+    ck_assert_ptr_nonnull(strstr(r.err, "or lower beta (at most"));
+    /* the clamped and fixed ones are not */
+    ck_assert_uint_eq(count_lines(r.err), 1);
+    ck_assert_ptr_nonnull(strstr(r.out, "feedback  measured: early refreshes "
+                                        "start about 2.8"));
+    cmd_result_free(&r);
+    r = check("scenarios/hot-key.json");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_null(strstr(r.err, "warning:"));
+    ck_assert_ptr_nonnull(strstr(r.out, "feedback  per: early refreshes"));
+    cmd_result_free(&r);
+}
+END_TEST
+
+/* The run summary carries the figure under the run's own load, for the
+ * policies that have one. */
+START_TEST(the_run_summary_has_the_figure)
+{
+    const char *json =
+        "{\"duration\": \"20s\", \"workload\": {\"arrivals\": {\"rate\": 500}},"
+        " \"cache\": {\"ttl\": \"5s\"},"
+        " \"database\": {\"cores\": 100, \"service\": \"100ms\"},"
+        " \"policies\": [{\"policy\": \"per\", \"beta\": 2}, "
+        "{\"policy\": \"lock\"}]}";
+    struct scenario *s = test_scenario("r.json", json, NULL, 0);
+    struct run_summary per = test_run_policy(s, 0, NULL, NULL);
+    struct run_summary lock = test_run_policy(s, 1, NULL, NULL);
+    /* 100 ms queries on an idle database: delta99 = 0.1 s; the hottest
+     * key read at the measured rate, about 500/s */
+    double rate = test_get(&per, "arrivals") / 20;
+    double x = 2 * 0.1;
+    ck_assert_double_eq_tol(test_get(&per, "risk.feedback_lead_s"),
+                            x * log(rate * x), 0.01);
+    ck_assert_double_eq(test_get(&per, "risk.feedback_limit_s"),
+                        XFETCH_RISK_SHARE * 5);
+    ck_assert(!summary_has(&lock, "risk.feedback_lead_s"));
+    scenario_free(s);
+}
+END_TEST
+
+TEST_SUITE(per_delta_suite)
+{
+    Suite *s = suite_create("per_delta");
+    TCase *tc = tcase_create("delta estimators, storms, risk");
+    tcase_add_test(tc, estimator_knobs_round_trip_and_errors);
+    tcase_add_test(tc, ewma_follows_its_recurrence_through_the_cache);
+    tcase_add_test(tc, a_clamp_bounds_every_stored_delta);
+    tcase_add_test(tc, measured_by_default_stores_the_query_duration);
+    tcase_add_test(tc, the_estimator_and_the_decision_delta);
+    tcase_add_test(tc, clamped_to_one_value_is_that_fixed_delta_byte_for_byte);
+    tcase_add_test(tc, a_storm_is_a_cycle_of_more_than_ten_early_refreshes);
+    tcase_add_test(tc, the_lead_and_its_limit);
+    tcase_add_test(tc, the_recompute_p99_under_the_background);
+    tcase_add_test(tc, check_warns_on_per_feedback_and_not_on_hot_key);
+    tcase_add_test(tc, the_run_summary_has_the_figure);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
