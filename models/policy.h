@@ -141,6 +141,37 @@ struct recompute_time {
     bool measured;       /* by the pilot */
 };
 
+/* Another numeric knob calibrate tunes with the policy's cost and
+ * constraints (PER's delta_max), with its own default range. */
+struct calibration_knob {
+    const char *knob;             /* a JSON field of the policy */
+    void (*default_range)(const struct recompute_time *recompute, double *lo,
+                          double *hi);
+    const char *range_help;
+    bool pilot;                   /* the range starts from the pilot's */
+};
+
+/* Knob assignments ("delta_max=0.6"), as --set takes them relative to the
+ * policy's object. */
+#define CALIBRATION_MAX_SETS 4
+#define CALIBRATION_SET_MAX 64
+typedef char calibration_sets[CALIBRATION_MAX_SETS][CALIBRATION_SET_MAX];
+
+/* A comparison calibrate shows beside its answer when the answer's runs
+ * misbehave in a way another setting of the policy avoids (PER with a
+ * measured delta: refresh storms; beside, the delta clamped). */
+struct calibration_compare {
+    const char *when;             /* the field of the runs that says so
+                                     ("policy_metrics.storm_cycles"): */
+    double per_ttl;               /* ... its mean per TTL period of the
+                                     measured run above this */
+    const char *what;             /* what the other setting is, in words */
+    /* The other setting for these knobs and the pilot's recompute time;
+     * how many assignments (0: it does not apply to these knobs). */
+    size_t (*sets)(const void *knobs, const struct recompute_time *recompute,
+                   calibration_sets out);
+};
+
 /* What `stampede calibrate` needs to know of a policy: the knob it tunes
  * by default, a default range, the policy's own constraint, and the cost
  * the knob trades against the constraints — the recommendation is the
@@ -162,6 +193,15 @@ struct policy_calibration {
     const char *const *explains;  /* fields reported beside the cost: what
                                      makes it, value by value */
     size_t n_explains;
+    const struct calibration_knob *others;   /* may be NULL */
+    size_t n_others;
+    /* The knob assignments the pilot runs with, given the knobs and the
+     * service time's quantiles, so that its runs show the scenario's load
+     * and not a feedback of the policy's own; 0: none. NULL: none. */
+    size_t (*pilot_sets)(const void *knobs,
+                         const struct recompute_time *nominal,
+                         calibration_sets out);
+    const struct calibration_compare *compare;   /* NULL: none */
 };
 
 /* ---- what its knobs risk under a load ---- */

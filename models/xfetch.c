@@ -301,7 +301,75 @@ static void beta_range(const struct recompute_time *recompute, double *lo,
 
 static const char *const EXPLAINS[] = {
     "recomputes.overlap_share", "policy_metrics.early_per_cycle",
-    "policy_metrics.mean_lead_s",
+    "policy_metrics.mean_lead_s", "policy_metrics.storm_cycles",
+};
+
+/* A delta from a quarter of the recompute's median to four times its
+ * p99.9: below, every refresh lands late; above, the lead is longer than
+ * any recompute needs. */
+static void delta_range(const struct recompute_time *t, double *lo,
+                        double *hi)
+{
+    *lo = t->p50 / 4;
+    *hi = 4 * t->p999;
+}
+
+/* The smoothing of delta_ewma: from a fiftieth (the last fifty
+ * recomputes, about) to none. */
+static void alpha_range(const struct recompute_time *t, double *lo,
+                        double *hi)
+{
+    (void)t;
+    *lo = 0.02;
+    *hi = 1;
+}
+
+static const struct calibration_knob OTHERS[] = {
+    {"delta", delta_range, "a quarter of the recompute's median to 4 x its "
+     "p99.9", true},
+    {"delta_min", delta_range, "the same", true},
+    {"delta_max", delta_range, "the same", true},
+    {"delta_ewma", alpha_range, "0.02 to 1", false},
+};
+
+/* Whether the delta is measured and stored as measured: the setting that
+ * can feed back. */
+static bool plain_measured(const struct xfetch_knobs *k)
+{
+    return isnan(k->delta) && k->delta_min == 0 && isinf(k->delta_max) &&
+           k->delta_alpha == 1;
+}
+
+/* A pilot of a measured delta runs with the delta fixed at the service
+ * time's p99: a fixed delta cannot feed back, and so long a one rarely
+ * lets an expiry be missed. */
+static size_t pilot_sets(const void *knobs, const struct recompute_time *t,
+                         calibration_sets out)
+{
+    if (!plain_measured(knobs))
+        return 0;
+    snprintf(out[0], sizeof out[0], "delta=%.6g", t->p99);
+    return 1;
+}
+
+static size_t clamp_sets(const void *knobs, const struct recompute_time *t,
+                         calibration_sets out)
+{
+    if (!plain_measured(knobs) || !(t->p50 < t->p99))
+        return 0;
+    snprintf(out[0], sizeof out[0], "delta_min=%.6g", t->p50);
+    snprintf(out[1], sizeof out[1], "delta_max=%.6g", t->p99);
+    return 2;
+}
+
+/* Runs whose TTL periods were mostly refresh storms: the measured delta
+ * fed back (docs/policies.md); clamped to the recompute's p50..p99 under
+ * the load, it cannot. */
+static const struct calibration_compare CLAMPED = {
+    .when = "policy_metrics.storm_cycles",
+    .per_ttl = 0.5,
+    .what = "the delta clamped to the pilot's recompute p50..p99",
+    .sets = clamp_sets,
 };
 
 const struct policy_calibration XFETCH_CALIBRATION = {
@@ -318,6 +386,10 @@ const struct policy_calibration XFETCH_CALIBRATION = {
                  "before the expiry",
     .explains = EXPLAINS,
     .n_explains = sizeof EXPLAINS / sizeof EXPLAINS[0],
+    .others = OTHERS,
+    .n_others = sizeof OTHERS / sizeof OTHERS[0],
+    .pilot_sets = pilot_sets,
+    .compare = &CLAMPED,
 };
 
 /* ---- state ---- */

@@ -25,7 +25,7 @@
 /* ---- knobs ---- */
 
 struct xlocked_knobs {
-    struct xfetch_knobs xfetch;
+    struct xfetch_knobs xfetch;    /* first: XFETCH_CALIBRATION reads it so */
     struct locking_knobs locking;
 };
 

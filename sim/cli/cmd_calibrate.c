@@ -11,6 +11,7 @@
 
 #include "metric_registry.h"
 #include "experiment/calibrate.h"
+#include "experiment/calibrate_compare.h"
 #include "experiment/pilot.h"
 #include "output/calibrate_report.h"
 #include "cli/cli.h"
@@ -353,16 +354,46 @@ static int resolve_knob(const struct scenario *s, struct calibrate_options *o,
     return EXIT_OK;
 }
 
-/* The knob's own calibration applies: the policy's knob, not another. */
-static bool own_knob(const struct calibrate_options *o,
-                     const struct policy_calibration *cal,
-                     const struct calibrate_params *p)
+static bool is_knob(const struct calibrate_options *o, const char *knob,
+                    const struct calibrate_params *p)
 {
     char path[CFG_PATH_MAX];
+    snprintf(path, sizeof path, "policies[%s].%s", o->label, knob);
+    return strcmp(path, p->knob_path) == 0;
+}
+
+/* The policy's calibration of the knob calibrated: its own knob's (main:
+ * beta, lock_ttl), or that of one of its other numeric knobs (PER's
+ * delta_max), which share its cost and constraints; false for any other
+ * knob. */
+static bool own_knob(const struct calibrate_options *o,
+                     const struct policy_calibration *cal,
+                     const struct calibrate_params *p,
+                     struct calibration_knob *out, bool *main)
+{
     if (!cal)
         return false;
-    snprintf(path, sizeof path, "policies[%s].%s", o->label, cal->knob);
-    return strcmp(path, p->knob_path) == 0;
+    *main = is_knob(o, cal->knob, p);
+    if (*main) {
+        *out = (struct calibration_knob){cal->knob, cal->default_range,
+                                         cal->range_help, cal->pilot};
+        return true;
+    }
+    for (size_t i = 0; i < cal->n_others; i++)
+        if (is_knob(o, cal->others[i].knob, p)) {
+            *out = cal->others[i];
+            return true;
+        }
+    return false;
+}
+
+static bool calibrated_by_policy(const struct calibrate_options *o,
+                                 const struct policy_calibration *cal,
+                                 const struct calibrate_params *p)
+{
+    struct calibration_knob k;
+    bool main;
+    return own_knob(o, cal, p, &k, &main);
 }
 
 /* The recompute time the default range starts from: the pilot's, or the
@@ -385,6 +416,8 @@ static int resolve_range(const struct scenario *s,
                          const struct pilot *pilot,
                          struct calibrate_params *p)
 {
+    struct calibration_knob k;
+    bool main;
     if (o->range) {
         char lo[64], hi[64];
         if (sscanf(o->range, "%63[^:]:%63s", lo, hi) != 2 ||
@@ -392,9 +425,9 @@ static int resolve_range(const struct scenario *s,
             !number_or_duration_parse(hi, &p->hi))
             return cli_usage_error("calibrate", "--range: expected LO:HI, "
                                    "got '%s'", o->range);
-    } else if (own_knob(o, cal, p)) {
+    } else if (own_knob(o, cal, p, &k, &main)) {
         struct recompute_time t = recompute_time_of(s, pilot);
-        cal->default_range(&t, &p->lo, &p->hi);
+        k.default_range(&t, &p->lo, &p->hi);
     } else {
         return cli_usage_error("calibrate", "give --range LO:HI for the knob "
                                "%s", p->knob_path);
@@ -480,7 +513,7 @@ static int resolve_cost(const struct scenario *s,
 {
     struct metric_info m;
     if (!o->cost) {
-        p->cost = own_knob(o, cal, p) ? cal->cost : NULL;
+        p->cost = calibrated_by_policy(o, cal, p) ? cal->cost : NULL;
         return EXIT_OK;
     }
     if (!metric_find(o->cost, &m) || !m.field[0])
@@ -578,16 +611,30 @@ static int resolve_budget(const struct scenario *s,
     return EXIT_OK;
 }
 
-static int run_pilot(const struct calibrate_params *p, struct pilot *pilot,
+/* The pilot, with the assignments the policy's calibration asks of it
+ * (a measured delta fixed: its runs must not feed back). */
+static int run_pilot(const struct calibrate_params *p,
+                     const struct scenario *s,
+                     const struct policy_calibration *cal,
+                     const void *knobs, struct pilot *pilot,
                      struct progress *bar)
 {
+    calibration_sets extra;
+    struct recompute_time nominal = recompute_time_of(s, NULL);
+    size_t n_extra = cal && cal->pilot_sets
+                         ? cal->pilot_sets(knobs, &nominal, extra) : 0;
+    struct calibrate_sets sets;
+    char err[256] = "out of memory";
+    bool ok = calibrate_sets_make(p, (const char (*)[CALIBRATION_SET_MAX])extra,
+                                  n_extra, &sets);
     struct pilot_params pp = {
-        .file = p->file, .text = p->text, .len = p->len, .sets = p->sets,
-        .n_sets = p->n_sets, .label = p->label, .jobs = p->jobs,
+        .file = p->file, .text = p->text, .len = p->len, .sets = sets.sets,
+        .n_sets = sets.n, .label = p->label, .jobs = p->jobs,
         .max_in_flight = p->max_in_flight, .stop = p->stop,
         .allowance = PILOT_SHARE * p->budget, .beat = p->beat};
-    char err[256];
-    if (!pilot_run(&pp, pilot, err, sizeof err)) {
+    ok = ok && pilot_run(&pp, pilot, err, sizeof err);
+    calibrate_sets_free(&sets);
+    if (!ok) {
         progress_finish(bar);
         fprintf(stderr, "stampede calibrate: %s\n", err);
         return EXIT_FAILED;
@@ -700,10 +747,107 @@ static int report(struct calibrate_report *r, struct outdir *out,
     return status;
 }
 
+/* What the comparison is run with: the calibration's parameters, the
+ * pilot's, and where it writes. */
+struct comparison {
+    const struct calibrate_params *p;
+    const struct scenario *s;
+    const struct policy_calibration *cal;
+    const void *knobs;
+    const struct calibrate_options *o;
+    const char *dir;
+};
+
+/* The comparison's calibration, reported under its heading into
+ * DIR-compared (a results directory of its own: DIR holds only the files
+ * calibrate writes): with the assignments the pilot's recompute time
+ * gives. */
+static int compare_with(const struct comparison *k, const struct pilot *pilot,
+                        const calibration_sets extra, size_t n_extra,
+                        const struct cli_env *env)
+{
+    char err[512] = "out of memory";
+    struct calibrate_sets sets;
+    struct calibrate_params q = *k->p;
+    struct calibration *c = calloc(1, sizeof *c);
+    char *dir = str_printf("%s-compared", k->dir);
+    struct outdir out = {0};
+    int status = EXIT_FAILED;
+    bool ok = c && dir && calibrate_sets_make(k->p, extra, n_extra, &sets);
+    if (ok) {
+        q.sets = sets.sets;
+        q.n_sets = sets.n;
+        q.spent = pilot->spent;
+        q.progress = NULL;
+        q.beat = NULL;
+        printf("\n== With %s:", k->cal->compare->what);
+        for (size_t i = 0; i < n_extra; i++)
+            printf(" %s", extra[i]);
+        printf(" (calibrate.* in %s)\n", dir);
+        fflush(stdout);
+        ok = cli_results_dir("calibrate", dir) == EXIT_OK &&
+             cli_begin_results("calibrate", &out, dir) &&
+             calibrate_run(&q, c, err, sizeof err);
+        if (ok) {
+            struct calibrate_report r = {k->s, &q, k->cal, c, pilot, NULL,
+                                         NULL, {0, NULL}};
+            status = report(&r, &out, k->o, env);
+        }
+        outdir_abort(&out);
+        calibrate_sets_free(&sets);
+    }
+    if (!ok)
+        fprintf(stderr, "stampede calibrate: %s\n", err);
+    if (c)
+        calibration_free(c);
+    free(c);
+    free(dir);
+    return status;
+}
+
+/* The answer's runs misbehaved in a way the policy's comparison avoids:
+ * say so, measure the recompute time under the load (a pilot, the policy
+ * kept from feeding back), and calibrate the knob again with the other
+ * setting, with a budget of its own. */
+static int compare(const struct comparison *k, const struct calibration *c,
+                   const struct cli_env *env)
+{
+    const struct calibration_compare *cmp = k->cal->compare;
+    const struct model_config *m = &k->s->model;
+    struct recompute_time nominal = recompute_time_of(k->s, NULL);
+    calibration_sets extra;
+    if (cmp->sets(k->knobs, &nominal, extra) == 0)
+        return EXIT_OK;
+    size_t n = calibrate_compare_count(c, cmp, m->cache.ttl,
+                                       m->duration - m->warmup);
+    printf("\n%s: above %g per TTL period in the runs of %zu of the %zu "
+           "values%s; beside, %s.\n", metric_label(cmp->when), cmp->per_ttl,
+           n, c->n, c->recommended >= 0 ? ", the answer's among them" : "",
+           cmp->what);
+    fflush(stdout);
+    struct progress bar;
+    progress_init_budget(&bar, "calibrate", k->p->budget, k->o->w.quiet,
+                         env->stderr_is_tty);
+    struct workers_beat beat = {tick_progress, &bar, 0};
+    struct calibrate_params q = *k->p;
+    q.beat = &beat;
+    struct pilot pilot;
+    int status = run_pilot(&q, k->s, k->cal, k->knobs, &pilot, &bar);
+    progress_finish(&bar);
+    if (status != EXIT_OK)
+        return status;
+    struct recompute_time t = recompute_time_of(k->s, &pilot);
+    size_t n_extra = cmp->sets(k->knobs, &t, extra);
+    if (n_extra == 0)
+        return EXIT_OK;
+    return compare_with(k, &pilot, (const char (*)[CALIBRATION_SET_MAX])extra,
+                        n_extra, env);
+}
+
 static int calibrate_and_report(struct calibrate_params *p,
                                 const struct scenario *s,
                                 const struct policy_calibration *cal,
-                                const struct pilot *pilot,
+                                const struct pilot *pilot, bool main,
                                 const struct calibrate_options *o,
                                 struct outdir *out, struct progress *bar,
                                 const struct cli_env *env)
@@ -732,6 +876,13 @@ static int calibrate_and_report(struct calibrate_params *p,
         struct calibrate_report r = {s, p, cal, c, pilot, NULL, NULL,
                                      {0, NULL}};
         status = report(&r, out, o, env);
+        const struct model_config *m = &s->model;
+        struct comparison k = {p, s, cal, s->policies[o->policy].knobs, o,
+                               out->path};
+        if (status == EXIT_OK && main && cal->compare &&
+            calibrate_compare_due(c, cal->compare, m->cache.ttl,
+                                  m->duration - m->warmup))
+            status = compare(&k, c, env);
     }
     if (c)
         calibration_free(c);
@@ -758,7 +909,10 @@ static int calibrate_scenario(struct calibrate_options *o,
         (status = resolve_cost(s, o, cal, &p)) != EXIT_OK)
         return status;
     p.constraints = constraints;
-    bool want_pilot = !o->range && own_knob(o, cal, &p) && cal->pilot;
+    struct calibration_knob knob;
+    bool main = false;
+    bool want_pilot = !o->range && own_knob(o, cal, &p, &knob, &main) &&
+                      knob.pilot;
     if ((status = resolve_budget(s, o, want_pilot, &p)) != EXIT_OK)
         return status;
     char *dir = o->w.out_dir ? str_printf("%s", o->w.out_dir)
@@ -781,13 +935,15 @@ static int calibrate_scenario(struct calibrate_options *o,
     struct pilot pilot;
     const struct pilot *used = want_pilot ? &pilot : NULL;
     if (want_pilot)
-        status = run_pilot(&p, &pilot, &bar);
+        status = run_pilot(&p, s, cal, s->policies[o->policy].knobs, &pilot,
+                           &bar);
     if (status == EXIT_OK &&
         ((status = resolve_range(s, o, cal, used, &p)) != EXIT_OK ||
          (status = check_ends(&p, o)) != EXIT_OK))
         progress_finish(&bar);
     else if (status == EXIT_OK)
-        status = calibrate_and_report(&p, s, cal, used, o, &out, &bar, env);
+        status = calibrate_and_report(&p, s, cal, used, main, o, &out, &bar,
+                                      env);
     outdir_abort(&out);   /* what is left when nothing was written */
     free(dir);
     return status;
