@@ -132,6 +132,25 @@ struct policy_metric_table {
 /* The most tables a policy reports: its own and its helpers'. */
 #define POLICY_MAX_METRIC_TABLES 4
 
+/* ---- what its knobs risk under a load ---- */
+
+/* The load a policy's knobs meet: what `check` estimates from the
+ * scenario, or what a run measured. */
+struct policy_load {
+    double rate;            /* reads per second of the hottest key */
+    double recompute_p99;   /* seconds: the recompute's p99 under the load */
+    double ttl;             /* seconds */
+};
+
+/* A figure of the knobs under that load that predicts trouble before a
+ * run shows it (PER's early-refresh lead time against the TTL). */
+struct policy_risk {
+    double value, limit;    /* seconds (summary.json: risk.*); above the
+                               limit, `check` warns */
+    char says[320];         /* what it is, in one line */
+    char fix[320];          /* past the limit: what to change */
+};
+
 /* ---- calibration ---- */
 
 /* The recompute time under the scenario's load, in seconds: measured by
@@ -195,32 +214,16 @@ struct policy_calibration {
     size_t n_explains;
     const struct calibration_knob *others;   /* may be NULL */
     size_t n_others;
-    /* The knob assignments the pilot runs with, given the knobs and the
-     * service time's quantiles, so that its runs show the scenario's load
-     * and not a feedback of the policy's own; 0: none. NULL: none. */
+    /* The knob assignments the pilot runs with, given the knobs, the
+     * service time's quantiles and the scenario's load, so that its runs
+     * show the scenario's load and not a feedback of the policy's own
+     * (0: none), and the shortest TTL the pilot may shorten the
+     * scenario's to (*min_ttl, seconds; left alone: none). NULL: none. */
     size_t (*pilot_sets)(const void *knobs,
                          const struct recompute_time *nominal,
-                         calibration_sets out);
+                         const struct policy_load *load,
+                         calibration_sets out, double *min_ttl);
     const struct calibration_compare *compare;   /* NULL: none */
-};
-
-/* ---- what its knobs risk under a load ---- */
-
-/* The load a policy's knobs meet: what `check` estimates from the
- * scenario, or what a run measured. */
-struct policy_load {
-    double rate;            /* reads per second of the hottest key */
-    double recompute_p99;   /* seconds: the recompute's p99 under the load */
-    double ttl;             /* seconds */
-};
-
-/* A figure of the knobs under that load that predicts trouble before a
- * run shows it (PER's early-refresh lead time against the TTL). */
-struct policy_risk {
-    double value, limit;    /* seconds (summary.json: risk.*); above the
-                               limit, `check` warns */
-    char says[320];         /* what it is, in one line */
-    char fix[320];          /* past the limit: what to change */
 };
 
 /* ---- the ops table ---- */

@@ -340,15 +340,28 @@ static bool plain_measured(const struct xfetch_knobs *k)
            k->delta_alpha == 1;
 }
 
-/* A pilot of a measured delta runs with the delta fixed at the service
- * time's p99: a fixed delta cannot feed back, and so long a one rarely
- * lets an expiry be missed. */
+/* A pilot of a measured delta runs with a fixed one, which cannot feed
+ * back: the service time's p99 — or, where that would start the early
+ * refreshes more than half the TTL before the expiry, the delta whose lead
+ * is half the TTL, so that reads do not refresh from the value's birth.
+ * Its TTL is not shortened: a shorter one, with that lead, would. (Without
+ * a read rate to go by, the p99 as it is.) */
+#define PILOT_LEAD_SHARE 0.5
+
 static size_t pilot_sets(const void *knobs, const struct recompute_time *t,
-                         calibration_sets out)
+                         const struct policy_load *load,
+                         calibration_sets out, double *min_ttl)
 {
-    if (!plain_measured(knobs))
+    const struct xfetch_knobs *k = knobs;
+    if (!plain_measured(k))
         return 0;
-    snprintf(out[0], sizeof out[0], "delta=%.6g", t->p99);
+    double delta = t->p99;
+    if (load->rate > 0 && load->ttl > 0) {
+        double lead = PILOT_LEAD_SHARE * load->ttl;
+        delta = fmin(delta, largest_scale(lead, load->rate) / k->beta);
+        *min_ttl = load->ttl;
+    }
+    snprintf(out[0], sizeof out[0], "delta=%.6g", delta);
     return 1;
 }
 

@@ -135,7 +135,8 @@ extern const struct policy_metric_table XFETCH_METRICS;
 /* What calibrate tunes in a policy deciding with it: beta, bounded by the
  * share of TTL cycles missed, at the least recomputes per second; or
  * delta, delta_min, delta_max or delta_ewma at the same cost. A pilot of
- * a measured delta runs with it fixed at the service time's p99; beta's
+ * a measured delta runs with a fixed one (the service time's p99, its lead
+ * at most half the TTL); beta's
  * answer, when its runs storm, is shown beside the answer with the delta
  * clamped to the pilot's recompute p50..p99. Its functions read the
  * policy's knobs as a struct xfetch_knobs: a policy using it puts those

@@ -621,8 +621,15 @@ static int run_pilot(const struct calibrate_params *p,
 {
     calibration_sets extra;
     struct recompute_time nominal = recompute_time_of(s, NULL);
+    const struct workload_config *w = &s->model.workload;
+    struct policy_load load = {
+        .rate = workload_peak_rate(w) * workload_hottest_share(w),
+        .recompute_p99 = nominal.p99, .ttl = s->model.cache.ttl};
+    double min_ttl = 0;
     size_t n_extra = cal && cal->pilot_sets
-                         ? cal->pilot_sets(knobs, &nominal, extra) : 0;
+                         ? cal->pilot_sets(knobs, &nominal, &load, extra,
+                                           &min_ttl)
+                         : 0;
     struct calibrate_sets sets;
     char err[256] = "out of memory";
     bool ok = calibrate_sets_make(p, (const char (*)[CALIBRATION_SET_MAX])extra,
@@ -631,7 +638,8 @@ static int run_pilot(const struct calibrate_params *p,
         .file = p->file, .text = p->text, .len = p->len, .sets = sets.sets,
         .n_sets = sets.n, .label = p->label, .jobs = p->jobs,
         .max_in_flight = p->max_in_flight, .stop = p->stop,
-        .allowance = PILOT_SHARE * p->budget, .beat = p->beat};
+        .allowance = PILOT_SHARE * p->budget, .beat = p->beat,
+        .min_ttl = min_ttl};
     ok = ok && pilot_run(&pp, pilot, err, sizeof err);
     calibrate_sets_free(&sets);
     if (!ok) {
@@ -747,6 +755,10 @@ static int report(struct calibrate_report *r, struct outdir *out,
     return status;
 }
 
+/* Samples of the pilot that estimate a p99 (ten above it, on average):
+ * the comparison uses its p50 and p99 from there. */
+#define COMPARE_SAMPLES 1000
+
 /* What the comparison is run with: the calibration's parameters, the
  * pilot's, and where it writes. */
 struct comparison {
@@ -836,7 +848,10 @@ static int compare(const struct comparison *k, const struct calibration *c,
     progress_finish(&bar);
     if (status != EXIT_OK)
         return status;
+    /* the p99 needs fewer samples than the p99.9 the pilot aims at */
     struct recompute_time t = recompute_time_of(k->s, &pilot);
+    if (pilot.n >= COMPARE_SAMPLES)
+        t = (struct recompute_time){pilot.p50, pilot.p99, pilot.p999, true};
     size_t n_extra = cmp->sets(k->knobs, &t, extra);
     if (n_extra == 0)
         return EXIT_OK;

@@ -174,7 +174,8 @@ static void quantiles(const struct hist *h, struct pilot *out)
  * samples to PILOT_SAMPLES within the allowance; false (why in out) if
  * none can. */
 static bool plan(struct pilot *out, const struct hist *h, double duration,
-                 double allowance, unsigned *runs, double *ttl)
+                 double allowance, double min_ttl, unsigned *runs,
+                 double *ttl)
 {
     double per_run = (double)h->count;
     double left = floor((allowance - out->spent) / duration);
@@ -197,7 +198,7 @@ static bool plan(struct pilot *out, const struct hist *h, double duration,
     }
     /* shorten the TTL: each key expires `factor` times as often */
     double factor = MARGIN * needed / (per_run * left);
-    double floor_ttl = TTL_OVER_SLOWEST * h->max;
+    double floor_ttl = fmax(TTL_OVER_SLOWEST * h->max, min_ttl);
     *ttl = out->scenario_ttl / factor;
     if (factor > MAX_SHORTENING || *ttl < floor_ttl) {
         *ttl = fmax(out->scenario_ttl / MAX_SHORTENING, floor_ttl);
@@ -238,7 +239,7 @@ bool pilot_run(const struct pilot_params *p, struct pilot *out, char *err,
     double ttl;
     if (ok && out->runs == 1 && !out->stopped && !out->why[0] &&
         merged->count < PILOT_SAMPLES &&
-        plan(out, merged, duration, p->allowance, &runs, &ttl)) {
+        plan(out, merged, duration, p->allowance, p->min_ttl, &runs, &ttl)) {
         ok = run_batch(p, 1, runs, ttl, duration, merged, out, &out->util,
                        err, n);
         if (!isnan(ttl))

@@ -47,6 +47,9 @@ struct pilot_params {
     const volatile sig_atomic_t *stop;
     double allowance;              /* simulated seconds it may use */
     struct workers_beat *beat;     /* a sign of life; may be NULL */
+    double min_ttl;                /* seconds: the TTL is never shortened
+                                      below this (0: no floor of the
+                                      policy's) */
 };
 
 struct pilot {
