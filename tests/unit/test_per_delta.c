@@ -74,6 +74,11 @@ START_TEST(estimator_knobs_round_trip_and_errors)
                    "d.json:1:64: policies[0].delta_max: delta_max shapes a "
                    "measured delta, but delta is fixed (200ms): remove one "
                    "of the two");
+    assert_refused("{\"policies\": [{\"policy\": \"per\", \"delta\": "
+                   "\"200ms\", \"delta_ewma\": 0.5}]}",
+                   "d.json:1:65: policies[0].delta_ewma: delta_ewma shapes a "
+                   "measured delta, but delta is fixed (200ms): remove one "
+                   "of the two");
     assert_refused("{\"policies\": [{\"policy\": \"per\", \"delta_min\": "
                    "\"1s\", \"delta_max\": \"500ms\"}]}",
                    "d.json:1:46: policies[0].delta_min: delta_min (1s) must "
@@ -96,25 +101,31 @@ END_TEST
  * would have to be within 1e-6 of 1), and the refresh's query takes a
  * uniform 50..150 ms on an idle database: each recompute measures a
  * different duration. */
-static struct spy_trace *scripted_refreshes(const char *estimator)
+static struct spy_trace *scripted(const char *policy, const char *ttl,
+                                  const char *beta, const char *estimator)
 {
     char json[1024];
     snprintf(json, sizeof json,
              "{\"duration\": \"12s\","
              " \"workload\": {\"arrivals\": {\"process\": \"closed\","
              "   \"workers\": 1, \"think\": \"1s\"}},"
-             " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"100s\","
+             " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"%s\","
              "   \"warm\": \"synchronized\"},"
              " \"database\": {\"cores\": 100, \"service\": {\"dist\": "
              "   \"uniform\", \"min\": \"50ms\", \"max\": \"150ms\"}},"
              " \"client\": {\"timeout\": \"none\"},"
-             " \"policies\": [{\"policy\": \"per\", \"beta\": 1e7%s}]}",
-             estimator);
+             " \"policies\": [{\"policy\": \"%s\", \"beta\": %s%s}]}",
+             ttl, policy, beta, estimator);
     struct scenario *s = test_scenario("scripted.json", json, NULL, 0);
     struct spy_trace *tr = spy_trace_new();
     spy_run(s, 0, tr);
     scenario_free(s);
     return tr;
+}
+
+static struct spy_trace *scripted_refreshes(const char *estimator)
+{
+    return scripted("per", "100s", "1e7", estimator);
 }
 
 /* The n-th event called `what`, or NULL. */
@@ -132,10 +143,19 @@ static const struct spy_event *nth(const struct spy_trace *tr,
  * d_k = alpha m_k + (1 - alpha) d_(k-1). Each d_k must be what the next
  * read finds stored with the value: the smoothed delta is carried in the
  * cache, not kept aside. */
-START_TEST(ewma_follows_its_recurrence_through_the_cache)
+/* The first event called `what` after `e`, or NULL. */
+static const struct spy_event *after(const struct spy_trace *tr,
+                                     const struct spy_event *e,
+                                     const char *what)
 {
-    const double alpha = 0.25;
-    struct spy_trace *tr = scripted_refreshes(", \"delta_ewma\": 0.25");
+    for (const struct spy_event *f = e + 1; f < tr->ev + tr->n; f++)
+        if (strcmp(f->what, what) == 0)
+            return f;
+    return NULL;
+}
+
+static void assert_ewma(const struct spy_trace *tr, double alpha)
+{
     double d = nth(tr, "read:fresh", 0)->delta;
     size_t k = 0;
     for (const struct spy_event *st; (st = nth(tr, "stored", k)); k++) {
@@ -143,14 +163,44 @@ START_TEST(ewma_follows_its_recurrence_through_the_cache)
         ck_assert_double_eq_tol(st->delta, d, 1e-12);
         /* the measured durations vary: the recurrence is not trivial */
         ck_assert(st->measured >= 0.05 && st->measured <= 0.15);
-        const struct spy_event *next = nth(tr, "read:fresh", k + 1);
+        /* one worker: the next read is of the value this one wrote */
+        const struct spy_event *next = after(tr, st, "read:fresh");
         if (next)
             ck_assert_double_eq_tol(next->delta, d, 1e-12);
     }
     ck_assert_uint_ge(k, 8);
     ck_assert(fabs(nth(tr, "stored", 1)->measured -
                    nth(tr, "stored", 2)->measured) > 1e-6);
+}
+
+START_TEST(ewma_follows_its_recurrence_through_the_cache)
+{
+    struct spy_trace *tr = scripted_refreshes(", \"delta_ewma\": 0.25");
+    assert_ewma(tr, 0.25);
     free(tr);
+    /* xlocked's refresher, under the lock, smooths the same way */
+    tr = scripted("xlocked", "100s", "1e7", ", \"delta_ewma\": 0.25");
+    assert_ewma(tr, 0.25);
+    free(tr);
+}
+END_TEST
+
+/* A read that finds no value (TTL 0.5 s, a read a second: every one
+ * misses; beta so small that nothing refreshes early) has no delta to
+ * smooth from: its recompute stores its own duration. */
+START_TEST(a_miss_starts_the_ewma_again)
+{
+    static const char *const POLICIES[] = {"per", "xlocked"};
+    for (size_t i = 0; i < 2; i++) {
+        struct spy_trace *tr = scripted(POLICIES[i], "0.5s", "1e-9",
+                                        ", \"delta_ewma\": 0.25");
+        size_t k = 0;
+        for (const struct spy_event *st; (st = nth(tr, "stored", k)); k++)
+            ck_assert_double_eq(st->delta, st->measured);
+        ck_assert_uint_ge(k, 4);
+        ck_assert_ptr_null(nth(tr, "read:fresh", 0));
+        free(tr);
+    }
 }
 END_TEST
 
@@ -182,6 +232,26 @@ START_TEST(measured_by_default_stores_the_query_duration)
         ck_assert_double_eq(st->delta, st->measured);
     ck_assert_uint_ge(k, 8);
     free(tr);
+    /* a policy without an estimator of its own (none: the default) */
+    const char *json =
+        "{\"duration\": \"12s\","
+        " \"workload\": {\"arrivals\": {\"process\": \"closed\","
+        "   \"workers\": 1, \"think\": \"1s\"}},"
+        " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"0.5s\"},"
+        " \"database\": {\"cores\": 100, \"service\": {\"dist\": "
+        "   \"uniform\", \"min\": \"50ms\", \"max\": \"150ms\"}},"
+        " \"policies\": [{\"policy\": \"none\"}]}";
+    struct scenario *s = test_scenario("none.json", json, NULL, 0);
+    tr = spy_trace_new();
+    spy_run(s, 0, tr);
+    k = 0;
+    for (const struct spy_event *st; (st = nth(tr, "stored", k)); k++) {
+        ck_assert_double_eq(st->delta, st->measured);
+        ck_assert(st->measured >= 0.05);
+    }
+    ck_assert_uint_ge(k, 4);
+    free(tr);
+    scenario_free(s);
 }
 END_TEST
 
@@ -316,6 +386,87 @@ START_TEST(a_storm_is_a_cycle_of_more_than_ten_early_refreshes)
 }
 END_TEST
 
+/* A burst, then a trickle: reads at 100/s for the first 0.3 s, then 2/s,
+ * every read refreshing (sync, 1 s queries, a TTL of 100 s). The burst's
+ * 30 or so refreshes all start on the value the cache began with, and
+ * the first to land ends that cycle; the trickle's cycles have two or
+ * three each. The largest is the burst's, not the last. */
+START_TEST(the_largest_cycle_is_kept)
+{
+    const char *json =
+        "{\"duration\": \"10s\", \"window\": \"10s\","
+        " \"workload\": {\"arrivals\": {\"profile\": ["
+        "   {\"at\": 0, \"rate\": 100}, {\"at\": \"300ms\", \"rate\": 100},"
+        "   {\"at\": \"301ms\", \"rate\": 2}]}},"
+        " \"cache\": {\"ttl\": \"100s\", \"warm\": \"synchronized\"},"
+        " \"database\": {\"cores\": 100, \"service\": \"1s\"},"
+        " \"client\": {\"timeout\": \"none\", \"pool_size\": 1000},"
+        " \"policies\": [{\"policy\": \"per\", \"beta\": 1e7}]}";
+    struct run_summary r = test_run_text("burst.json", json, NULL, 0);
+    double burst = test_get(&r, "policy_metrics.max_early_in_cycle");
+    ck_assert(burst > 20);
+    ck_assert_double_eq(test_get(&r, "policy_metrics.storm_cycles"), 1);
+    ck_assert(test_get(&r, "policy_metrics.early_recomputes") > burst + 5);
+}
+END_TEST
+
+/* Reads at 10/s, each refreshing (1 s queries): a write every 0.1 s, each
+ * of a value read a second before — never the value then current, which
+ * is never left to expire. No TTL cycle ends after the first; a storm
+ * cycle ends at the first write a TTL (3 s) after it began, with about 30
+ * early refreshes: about one every 3 s of the 30 s run. */
+START_TEST(a_storm_cycle_ends_a_ttl_after_it_began)
+{
+    const char *json =
+        "{\"duration\": \"30s\", \"window\": \"10s\","
+        " \"workload\": {\"arrivals\": {\"rate\": 10}},"
+        " \"cache\": {\"ttl\": \"3s\", \"warm\": \"synchronized\"},"
+        " \"database\": {\"cores\": 100, \"service\": \"1s\"},"
+        " \"client\": {\"timeout\": \"none\", \"pool_size\": 1000},"
+        " \"policies\": [{\"policy\": \"per\", \"beta\": 1e7}]}";
+    struct run_summary r = test_run_text("trickle.json", json, NULL, 0);
+    ck_assert(test_get(&r, "policy_metrics.cycles") <= 2);
+    double storms = test_get(&r, "policy_metrics.storm_cycles");
+    ck_assert_msg(storms >= 7 && storms <= 10, "%g storm cycles", storms);
+    double most = test_get(&r, "policy_metrics.max_early_in_cycle");
+    ck_assert_msg(most >= 20 && most <= 50, "at most %g in one", most);
+}
+END_TEST
+
+/* The run table has one storms column for the policies that count them,
+ * "-" for those that do not. */
+START_TEST(the_run_table_has_a_storms_column)
+{
+    char *dir = make_temp_dir();
+    char *file = write_text_file(dir, "t.json",
+        "{\"duration\": \"10s\", \"workload\": {\"arrivals\": {\"rate\": 100}},"
+        " \"cache\": {\"ttl\": \"2s\"},"
+        " \"database\": {\"cores\": 100, \"service\": \"50ms\"},"
+        " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"per\"},"
+        "  {\"policy\": \"xlocked\"}]}");
+    char *out = path_in(dir, "out");
+    const char *args[] = {"run", file, "--quiet", "--out", out, NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_int_eq(r.status, 0);
+    const char *first = strstr(r.out, "storms");
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_null(strstr(first + 1, "storms"));
+    const char *none = strstr(r.out, "\nnone ");
+    ck_assert_ptr_nonnull(none);
+    const char *eol = strchr(none + 1, '\n');
+    ck_assert(eol[-1] == '-');
+    const char *per = strstr(r.out, "\nper ");
+    ck_assert_ptr_nonnull(per);
+    eol = strchr(per + 1, '\n');
+    ck_assert(eol[-1] == '0');
+    cmd_result_free(&r);
+    remove_tree(dir);
+    free(dir);
+    free(file);
+    free(out);
+}
+END_TEST
+
 /* ---- the risk figure ---- */
 
 START_TEST(the_lead_and_its_limit)
@@ -427,21 +578,28 @@ START_TEST(the_run_summary_has_the_figure)
     const char *json =
         "{\"duration\": \"20s\", \"workload\": {\"arrivals\": {\"rate\": 500}},"
         " \"cache\": {\"ttl\": \"5s\"},"
-        " \"database\": {\"cores\": 100, \"service\": \"100ms\"},"
+        " \"database\": {\"cores\": 100, \"service\": {\"dist\": "
+        "   \"uniform\", \"min\": \"50ms\", \"max\": \"150ms\"}},"
         " \"policies\": [{\"policy\": \"per\", \"beta\": 2}, "
         "{\"policy\": \"lock\"}]}";
     struct scenario *s = test_scenario("r.json", json, NULL, 0);
     struct run_summary per = test_run_policy(s, 0, NULL, NULL);
     struct run_summary lock = test_run_policy(s, 1, NULL, NULL);
-    /* 100 ms queries on an idle database: delta99 = 0.1 s; the hottest
-     * key read at the measured rate, about 500/s */
+    /* the run's own: the key read at its measured rate (about 500/s),
+     * delta99 the run's recompute p99 */
     double rate = test_get(&per, "arrivals") / 20;
-    double x = 2 * 0.1;
+    double p99 = test_get(&per, "db.response_ms.p99") / 1e3;
+    /* about twenty recomputes: their p99 is their slowest, far above
+     * their median */
+    ck_assert(p99 > 0.12 && p99 <= 0.151);
+    ck_assert(test_get(&per, "db.response_ms.p50") / 1e3 < p99 - 0.01);
+    double x = 2 * p99;
     ck_assert_double_eq_tol(test_get(&per, "risk.feedback_lead_s"),
-                            x * log(rate * x), 0.01);
+                            x * log(rate * x), 1e-9);
     ck_assert_double_eq(test_get(&per, "risk.feedback_limit_s"),
                         XFETCH_RISK_SHARE * 5);
     ck_assert(!summary_has(&lock, "risk.feedback_lead_s"));
+    ck_assert(!summary_has(&lock, "risk.feedback_limit_s"));
     scenario_free(s);
 }
 END_TEST
@@ -452,11 +610,15 @@ TEST_SUITE(per_delta_suite)
     TCase *tc = tcase_create("delta estimators, storms, risk");
     tcase_add_test(tc, estimator_knobs_round_trip_and_errors);
     tcase_add_test(tc, ewma_follows_its_recurrence_through_the_cache);
+    tcase_add_test(tc, a_miss_starts_the_ewma_again);
     tcase_add_test(tc, a_clamp_bounds_every_stored_delta);
     tcase_add_test(tc, measured_by_default_stores_the_query_duration);
     tcase_add_test(tc, the_estimator_and_the_decision_delta);
     tcase_add_test(tc, clamped_to_one_value_is_that_fixed_delta_byte_for_byte);
     tcase_add_test(tc, a_storm_is_a_cycle_of_more_than_ten_early_refreshes);
+    tcase_add_test(tc, the_largest_cycle_is_kept);
+    tcase_add_test(tc, a_storm_cycle_ends_a_ttl_after_it_began);
+    tcase_add_test(tc, the_run_table_has_a_storms_column);
     tcase_add_test(tc, the_lead_and_its_limit);
     tcase_add_test(tc, the_recompute_p99_under_the_background);
     tcase_add_test(tc, check_warns_on_per_feedback_and_not_on_hot_key);
