@@ -12,6 +12,7 @@
 #include "kernel/strutil.h"
 #include "experiment/calibrate_compare.h"
 #include "scenario/scenario.h"
+#include "xfetch.h"
 
 /* One key at 500 req/s, a 2 s TTL, a 50..150 ms recompute on 4 cores:
  * 20 s runs. */
@@ -213,6 +214,16 @@ START_TEST(the_pilot_of_a_measured_delta_runs_fixed)
     ck_assert_uint_eq(cal->pilot_sets(clamped->knobs, &nominal, &load, sets,
                                       &min_ttl), 0);
     ck_assert_uint_eq(cal->compare->sets(clamped->knobs, &nominal, sets), 0);
+    /* nor one with only a floor, or only smoothing: each of the
+     * estimator's knobs makes it something else than the raw measure */
+    struct xfetch_knobs floor = {.beta = 1, .delta = NAN, .delta_min = 0.1,
+                                 .delta_max = INFINITY, .delta_alpha = 1};
+    ck_assert_uint_eq(cal->pilot_sets(&floor, &nominal, &load, sets,
+                                      &min_ttl), 0);
+    struct xfetch_knobs smooth = {.beta = 1, .delta = NAN, .delta_min = 0,
+                                  .delta_max = INFINITY, .delta_alpha = 0.5};
+    ck_assert_uint_eq(cal->pilot_sets(&smooth, &nominal, &load, sets,
+                                      &min_ttl), 0);
     ck_assert_uint_eq(cal->compare->sets(p->knobs, &nominal, sets), 2);
     ck_assert_str_eq(sets[0], "delta_min=0.2");
     ck_assert_str_eq(sets[1], "delta_max=0.6");

@@ -568,6 +568,11 @@ START_TEST(check_warns_on_per_feedback_and_not_on_hot_key)
     ck_assert_ptr_null(strstr(r.err, "warning:"));
     ck_assert_ptr_nonnull(strstr(r.out, "feedback  per: early refreshes"));
     cmd_result_free(&r);
+    /* a closed loop's read rate is not known before a run: no figure */
+    r = check("scenarios/closed-loop.json");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_null(strstr(r.out, "feedback"));
+    cmd_result_free(&r);
 }
 END_TEST
 
