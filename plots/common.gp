@@ -167,6 +167,40 @@ while (strlen(slo_rest) > 0) {
         }
     }
 }
+# ---- then "=mark LABEL COLUMN TITLE" lines: a policy's own count per ----
+# window (PER's refresh storms) whose windows above 0 a figure may mark ----
+N_MARKS = 0
+mark_rest = A[9]
+while (strlen(mark_rest) > 0) {
+    mark_nl = strstrt(mark_rest, "\n")
+    mark_line = mark_nl ? mark_rest[1:mark_nl - 1] : mark_rest
+    mark_rest = mark_nl ? mark_rest[mark_nl + 1:] : ""
+    if (word(mark_line, 1) eq "=mark") { N_MARKS = N_MARKS + 1 }
+}
+array MARK_LABEL[N_MARKS > 0 ? N_MARKS : 1]
+array MARK_COL[N_MARKS > 0 ? N_MARKS : 1]
+# (an empty loop still evaluates its plot's options once)
+MARK_LABEL[1] = ""
+MARK_COL[1] = ""
+MARK_TITLE = ""
+mark_i = 0
+mark_rest = A[9]
+while (strlen(mark_rest) > 0) {
+    mark_nl = strstrt(mark_rest, "\n")
+    mark_line = mark_nl ? mark_rest[1:mark_nl - 1] : mark_rest
+    mark_rest = mark_nl ? mark_rest[mark_nl + 1:] : ""
+    if (word(mark_line, 1) eq "=mark") {
+        mark_i = mark_i + 1
+        MARK_LABEL[mark_i] = word(mark_line, 2)
+        MARK_COL[mark_i] = word(mark_line, 3)
+        # the title: what follows the third word
+        mark_at = strstrt(mark_line, MARK_COL[mark_i]." ")
+        MARK_TITLE = mark_at ? mark_line[mark_at + strlen(MARK_COL[mark_i]) + 1:] : MARK_COL[mark_i]
+    }
+}
+# The colour index of a label (1 for none: an empty loop's options).
+index_of(l) = (idx_ = 1, sum [i = 1:N_LABELS] (label_of(i) eq l ? (idx_ = i, 0) : 0), idx_)
+
 SLO_COLOUR = "#B2182B"
 # A window of label l out of its SLO (rep 0; empty cells: not judged).
 slo_out(l) = mine(l) && strcol("slo_ok") ne "" && column("slo_ok") == 0

@@ -29,7 +29,9 @@
 #   INCIDENTS  one incident per line, "AT LABEL": seconds, one space, the
 #              text; a dashed vertical line, labelled in the top panel
 #   SLO        the scenario's slo (latency.gp and comparison.gp draw it;
-#              this figure does not); default none
+#              this figure does not), then its "=mark" lines: a window
+#              where a policy's own count was above 0 (PER's refresh
+#              storms) is ringed on that policy's line below; default none
 #
 # `stampede plot DIR` passes all of them, from DIR's summary.json and
 # scenario.json.
@@ -80,7 +82,8 @@ plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "db_inflight_mean
      keyentry with lines linewidth 2 linecolor rgb STYLE_COLOUR title "mean", \
      keyentry with lines linewidth 1 dashtype (2, 3) linecolor rgb STYLE_COLOUR title "max", \
      for [i = 1:has(CAP_N)] cap_n_at(x) with lines dashtype (10, 6) linewidth 1.5 linecolor rgb CAP_COLOUR title CAP_N_KEY, \
-     for [i = 1:has(CONNS)] CONNS with lines dashtype (3, 4) linewidth 1.5 linecolor rgb CONNS_COLOUR title "max_connections"
+     for [i = 1:has(CONNS)] CONNS with lines dashtype (3, 4) linewidth 1.5 linecolor rgb CONNS_COLOUR title "max_connections", \
+     for [k = 1:(N_MARKS > 0)] keyentry with points pointtype 6 pointsize 1.6 linewidth 1.5 linecolor rgb STYLE_COLOUR title MARK_TITLE
 unset label
 unset key
 
@@ -97,7 +100,12 @@ load PLOTS_DIR."dbaxis.gp"
 if (has(QPS)) {
     set label 4 QPS_TEXT at graph 1, first QPS left offset character 0.8, 0 front textcolor rgb CAP_COLOUR
 }
+# A policy's own count above 0 in a window (PER's refresh storms): a ring
+# on its line there.
+marked(k) = mine(MARK_LABEL[k]) && strcol(MARK_COL[k]) ne "" && column(MARK_COL[k]) > 0 ? val("db_qps") : NaN
 plot for [i = 1:N_LABELS] CSV using (tmid(0)):(at(label_of(i), "db_qps")) \
         with lines linewidth width(i) linecolor rgb colour(i), \
-     for [i = 1:has(QPS)] cap_qps_at(x) with lines dashtype (10, 6) linewidth 1.5 linecolor rgb CAP_COLOUR
+     for [i = 1:has(QPS)] cap_qps_at(x) with lines dashtype (10, 6) linewidth 1.5 linecolor rgb CAP_COLOUR, \
+     for [k = 1:N_MARKS] CSV using (tmid(0)):(marked(k)) \
+        with points pointtype 6 pointsize 1.6 linewidth 1.5 linecolor rgb colour(index_of(MARK_LABEL[k])) notitle
 unset multiplot

@@ -14,6 +14,7 @@
 #include "database.h"
 #include "kernel/config.h"
 #include "kernel/strutil.h"
+#include "metric_registry.h"
 #include "output/results_file.h"
 #include "scenario/scenario.h"
 
@@ -192,6 +193,64 @@ static enum plot_input_status read_slo(const char *path,
     return PLOT_INPUT_OK;
 }
 
+/* ---- marks: a policy's own counts, where they happened ---- */
+
+/* The summary's policy labelled `label`, or NULL. */
+static const cJSON *policy_of(const cJSON *policies, const char *label)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, policies) {
+        const char *l =
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "label"));
+        if (l && strcmp(l, label) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* "=mark LABEL COLUMN TITLE" for each metric of a policy's own with a
+ * run-table header whose replication 0 counted some. */
+static void policy_marks(const struct policy_spec *spec, const cJSON *policy,
+                         FILE *out)
+{
+    for (size_t i = 0; policy && i < policy_metric_count(spec->ops); i++) {
+        struct metric_info m;
+        metric_policy_info(spec->ops, i, &m);
+        const char *name = policy_metric_at(spec->ops, i, NULL)->name;
+        if (m.table && rep0(policy, "policy_metrics", name) > 0)
+            fprintf(out, "=mark %s %s %s\n", spec->label, m.column, m.label);
+    }
+}
+
+/* The marks appended to the SLO argument (plot_input.h). */
+static enum plot_input_status read_marks(const char *path,
+                                         const struct scenario *s,
+                                         char **slo, char *err, size_t n)
+{
+    cJSON *root = results_read_json(path, err, n);
+    if (!root)
+        return PLOT_INPUT_BAD;
+    size_t len = 0;
+    char *text = NULL;
+    FILE *f = open_memstream(&text, &len);
+    if (f) {
+        fputs(*slo, f);
+        const cJSON *policies =
+            cJSON_GetObjectItemCaseSensitive(root, "policies");
+        for (size_t i = 0; i < s->n_policies; i++)
+            policy_marks(&s->policies[i],
+                         policy_of(policies, s->policies[i].label), f);
+    }
+    cJSON_Delete(root);
+    if (!f || fclose(f) != 0) {
+        snprintf(err, n, "%s: out of memory", path);
+        return PLOT_INPUT_NO_MEMORY;
+    }
+    free(*slo);
+    *slo = text;
+    return PLOT_INPUT_OK;
+}
+
 /* ---- the scenario ---- */
 
 /* The reference lines of the database's capacity (plots/common.gp):
@@ -294,8 +353,9 @@ static enum plot_input_status read_scenario(const char *path,
     if (!in->title || !in->warmup || !in->capacity || !in->incidents) {
         snprintf(err, n, "%s: out of memory", path);
         status = PLOT_INPUT_NO_MEMORY;
-    } else {
-        status = read_slo(summary, s, &in->slo, err, n);
+    } else if ((status = read_slo(summary, s, &in->slo, err, n)) ==
+               PLOT_INPUT_OK) {
+        status = read_marks(summary, s, &in->slo, err, n);
     }
     scenario_free(s);
     return status;

@@ -16,7 +16,11 @@
  *   slo         the scenario's slo and how each policy fared (empty
  *               without one): "slo p99_ms=P" (or "slo"), then a line per
  *               label: "LABEL recovered AT RECOVERY_S", "LABEL never"
- *               or "LABEL held" (replication 0, from summary.json)
+ *               or "LABEL held" (replication 0, from summary.json); then
+ *               "=mark LABEL COLUMN TITLE" for each of a policy's own
+ *               counts shown in the run table (PER's refresh storms) that
+ *               replication 0 counted: db_load.gp marks its windows (the
+ *               scripts take nine arguments; no label starts with "=")
  *
  * Everything comes from scenario.json loaded by the scenario loader, so it
  * is exactly what was simulated.

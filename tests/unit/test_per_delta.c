@@ -10,6 +10,7 @@
 #include "../runs.h"
 #include "../spy.h"
 #include "../support.h"
+#include "output/plot_input.h"
 #include "xfetch.h"
 
 /* ---- the knobs ---- */
@@ -467,6 +468,31 @@ START_TEST(the_run_table_has_a_storms_column)
 }
 END_TEST
 
+/* db_load.png rings the windows of a policy's storms: the figures get an
+ * "=mark" line for each policy whose first replication had some. */
+START_TEST(the_figures_mark_the_storms)
+{
+    char *dir = make_temp_dir();
+    char *out = path_in(dir, "out");
+    const char *args[] = {"run", "scenarios/per-feedback.json", "--set",
+                          "duration=60s", "--quiet", "--out", out, NULL};
+    struct cmd_result r = run_stampede(args);
+    ck_assert_int_eq(r.status, 0);
+    cmd_result_free(&r);
+    struct plot_input in;
+    char err[256];
+    ck_assert_int_eq(plot_input_read(out, "auto", &in, err, sizeof err),
+                     PLOT_INPUT_OK);
+    ck_assert_ptr_nonnull(strstr(in.slo, "=mark measured per_storm_cycles "
+                                         "TTL cycles with a refresh storm\n"));
+    ck_assert_ptr_null(strstr(in.slo, "=mark fixed-400ms"));
+    plot_input_free(&in);
+    remove_tree(dir);
+    free(dir);
+    free(out);
+}
+END_TEST
+
 /* ---- the risk figure ---- */
 
 START_TEST(the_lead_and_its_limit)
@@ -624,6 +650,7 @@ TEST_SUITE(per_delta_suite)
     tcase_add_test(tc, the_largest_cycle_is_kept);
     tcase_add_test(tc, a_storm_cycle_ends_a_ttl_after_it_began);
     tcase_add_test(tc, the_run_table_has_a_storms_column);
+    tcase_add_test(tc, the_figures_mark_the_storms);
     tcase_add_test(tc, the_lead_and_its_limit);
     tcase_add_test(tc, the_recompute_p99_under_the_background);
     tcase_add_test(tc, check_warns_on_per_feedback_and_not_on_hot_key);
