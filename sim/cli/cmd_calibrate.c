@@ -801,8 +801,13 @@ static int compare_with(const struct comparison *k, const struct pilot *pilot,
              cli_begin_results("calibrate", &out, dir) &&
              calibrate_run(&q, c, err, sizeof err);
         if (ok) {
+            char use[200];
+            snprintf(use, sizeof use, pilot->n >= COMPARE_SAMPLES
+                     ? "Its p50 and p99 are the clamp."
+                     : "Fewer than %d samples: the clamp is database.service's "
+                       "p50 and p99 instead.", COMPARE_SAMPLES);
             struct calibrate_report r = {k->s, &q, k->cal, c, pilot, NULL,
-                                         NULL, {0, NULL}};
+                                         NULL, {0, NULL}, use};
             status = report(&r, &out, k->o, env);
         }
         outdir_abort(&out);
@@ -889,7 +894,7 @@ static int calibrate_and_report(struct calibrate_params *p,
     } else {
         progress_finish(bar);
         struct calibrate_report r = {s, p, cal, c, pilot, NULL, NULL,
-                                     {0, NULL}};
+                                     {0, NULL}, NULL};
         status = report(&r, out, o, env);
         const struct model_config *m = &s->model;
         struct comparison k = {p, s, cal, s->policies[o->policy].knobs, o,

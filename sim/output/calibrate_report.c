@@ -35,6 +35,10 @@ static void print_pilot(const struct calibrate_report *r, FILE *out)
     fprintf(out, ":\n  n %llu, p50 %.1f ms, p99 %.1f ms, p99.9 %s, max %.1f "
             "ms\n", (unsigned long long)pl->n, 1e3 * pl->p50, 1e3 * pl->p99,
             p999, 1e3 * pl->max);
+    if (r->pilot_use) {
+        fprintf(out, "  %s\n", r->pilot_use);
+        return;
+    }
     if (pl->measured) {
         fprintf(out, "  (%d samples or more: their maximum reaches the p99.9 "
                 "with 95 %% confidence); the range starts at its p50.\n",

@@ -28,6 +28,9 @@ struct calibrate_report {
     const char *shown;                      /* dir as messages name it
                                                (NULL: dir) */
     struct plot_limits limits;              /* for gnuplot */
+    /* What the pilot was for, in words, when not the knob's range (the
+     * comparison's clamp); NULL: the range. */
+    const char *pilot_use;
 };
 
 void calibrate_print(const struct calibrate_report *r, FILE *out);
