@@ -50,7 +50,9 @@ START_TEST(estimator_knobs_round_trip_and_errors)
                      "\"on_give_up\":\"query\",\"recheck\":true,"
                      "\"serve_stale\":false,\"holder_failure\":0}]");
     /* written back, it loads to the same */
-    struct scenario *again = test_scenario("d.json", cJSON_Print(j), NULL, 0);
+    char *written = cJSON_Print(j);
+    struct scenario *again = test_scenario("d.json", written, NULL, 0);
+    cJSON_free(written);
     cJSON *j2 = scenario_to_json(again);
     char *text2 = cJSON_PrintUnformatted(cJSON_GetObjectItem(j2, "policies"));
     ck_assert_str_eq(text2, text);
