@@ -589,7 +589,8 @@ static const struct metric_def MODEL_METRICS[] = {
      "the p99 (measured, smoothed, or clamped above it): a lead above it "
      "lets one slow recompute make the next value refresh in many reads, "
      "and the database's load feed back into the delta; the whole TTL "
-     "where it cannot (`check` warns above it)",
+     "where it cannot, or where one early refresh runs at a time "
+     "(xlocked) (`check` warns above it)",
      .fold = FOLD_RUN, .risk = true, RUN(risk.limit)},
     /* the worst measured window, figure by figure */
     {.field = "worst_window.p99_ms", .unit = "ms",

@@ -178,18 +178,19 @@ static void risk_fix(const struct xfetch_knobs *k, double delta, bool grows,
  * smoothed, or clamped above it), one slow recompute lengthens the next
  * lead, more reads refresh, the database slows further: the limit is a
  * share of the TTL (docs/policies.md shows where the storms begin). Where
- * it cannot (a fixed delta, or delta_max at or below the p99), the figure
+ * it cannot (a fixed delta, or delta_max at or below the p99), or where
+ * one early refresh runs at a time whatever the delta, the figure
  * is the most lead there can be, and only a lead past the whole TTL
  * refreshes every value from its birth. */
 bool xfetch_risk(const struct xfetch_knobs *k, const struct policy_load *load,
-                 struct policy_risk *out)
+                 bool alone, struct policy_risk *out)
 {
     if (!(load->rate > 0 && load->ttl > 0 && load->recompute_p99 > 0 &&
           isfinite(load->recompute_p99)))
         return false;
     double p99 = load->recompute_p99;
     double delta = xfetch_delta(k, p99);
-    bool grows = isnan(k->delta) && k->delta_max > delta;
+    bool grows = !alone && isnan(k->delta) && k->delta_max > delta;
     double lead = xfetch_lead(k->beta, delta, load->rate);
     char a[32], b[32], c[32], used[128];
     out->value = lead;

@@ -103,9 +103,12 @@ double xfetch_lead(double beta, double delta, double rate);
  * still (docs/policies.md, "When PER's delta feeds back"). */
 #define XFETCH_RISK_SHARE (1.0 / 3)
 
-/* The risk figure of the knobs (policy.h: struct policy_risk). */
+/* The risk figure of the knobs (policy.h: struct policy_risk). `alone`:
+ * the policy lets one early refresh of a value run at a time (xlocked's
+ * lock): the database never sees a storm of them, and a lead past the
+ * TTL only keeps that one busy — the limit is the TTL. */
 bool xfetch_risk(const struct xfetch_knobs *k, const struct policy_load *load,
-                 struct policy_risk *out);
+                 bool alone, struct policy_risk *out);
 
 /* ---- metrics ---- */
 

@@ -107,7 +107,7 @@ static double per_stored_delta(void *state, struct request *r,
 static bool per_risk(const void *knobs, const struct policy_load *load,
                      struct policy_risk *out)
 {
-    return xfetch_risk(knobs, load, out);
+    return xfetch_risk(knobs, load, false, out);
 }
 
 const struct policy_ops policy_per = {

@@ -177,8 +177,9 @@ static double xlocked_stored_delta(void *state, struct request *r,
 static bool xlocked_risk(const void *knobs, const struct policy_load *load,
                          struct policy_risk *out)
 {
+    /* the lock lets one early refresh of a value run at a time */
     return xfetch_risk(&((const struct xlocked_knobs *)knobs)->xfetch, load,
-                       out);
+                       true, out);
 }
 
 static void xlocked_on_lock(void *state, struct request *r, bool acquired)

@@ -506,7 +506,7 @@ START_TEST(the_lead_and_its_limit)
     struct policy_load load = {.rate = 2000, .recompute_p99 = 0.6,
                                .ttl = 5};
     struct policy_risk r;
-    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert(xfetch_risk(&k, &load, false, &r));
     ck_assert_double_eq_tol(r.value, 0.42 * log(840), 1e-12);
     ck_assert_double_eq(r.limit, XFETCH_RISK_SHARE * 5);
     ck_assert(r.value > r.limit);
@@ -515,25 +515,30 @@ START_TEST(the_lead_and_its_limit)
     double beta = strtod(strstr(r.fix, "lower beta (at most ") + 20, NULL);
     ck_assert_double_eq_tol(xfetch_lead(beta, 0.6, 2000), r.limit,
                             0.01 * r.limit);
+    /* one early refresh at a time (xlocked): no storm, the limit is the
+     * TTL */
+    ck_assert(xfetch_risk(&k, &load, true, &r));
+    ck_assert_double_eq(r.limit, 5);
+    ck_assert_double_eq_tol(r.value, 0.42 * log(840), 1e-12);
     /* a clamp at the p99 cannot grow past it: the limit is the TTL */
     k.delta_max = 0.6;
-    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert(xfetch_risk(&k, &load, false, &r));
     ck_assert_double_eq(r.limit, 5);
     ck_assert_str_eq(r.fix, "");
     /* a clamp above it can: the share again */
     k.delta_max = 3;
-    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert(xfetch_risk(&k, &load, false, &r));
     ck_assert_double_eq(r.limit, XFETCH_RISK_SHARE * 5);
     /* a fixed delta: its lead, against the TTL */
     k = (struct xfetch_knobs){.beta = 0.7, .delta = 0.4, .delta_min = 0,
                               .delta_max = INFINITY, .delta_alpha = 1};
-    ck_assert(xfetch_risk(&k, &load, &r));
+    ck_assert(xfetch_risk(&k, &load, false, &r));
     ck_assert_double_eq_tol(r.value, 0.28 * log(560), 1e-12);
     ck_assert_double_eq(r.limit, 5);
     /* fewer than one refreshing read expected: no lead at all */
     ck_assert_double_eq(xfetch_lead(1, 0.001, 100), 0);
     load.recompute_p99 = INFINITY;
-    ck_assert(!xfetch_risk(&k, &load, &r));
+    ck_assert(!xfetch_risk(&k, &load, false, &r));
 }
 END_TEST
 
@@ -595,6 +600,15 @@ START_TEST(check_warns_on_per_feedback_and_not_on_hot_key)
     ck_assert_int_eq(r.status, 0);
     ck_assert_ptr_null(strstr(r.err, "warning:"));
     ck_assert_ptr_nonnull(strstr(r.out, "feedback  per: early refreshes"));
+    cmd_result_free(&r);
+    /* under xlocked's lock one early refresh runs at a time: the same
+     * lead is no storm, and its limit is the TTL */
+    const char *xl[] = {"check", "scenarios/per-feedback.json", "--set",
+                        "policies[0].policy=xlocked", NULL};
+    r = run_stampede(xl);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_null(strstr(r.err, "warning:"));
+    ck_assert_ptr_nonnull(strstr(r.out, "57% of the TTL (limit 100%)"));
     cmd_result_free(&r);
     /* a closed loop's read rate is not known before a run: no figure */
     r = check("scenarios/closed-loop.json");
