@@ -602,14 +602,13 @@ size_t report_print_risks(FILE *out, const struct scenario *s,
 /* ---- the table for tools (--format) ---- */
 
 /* The columns of the run table, a pair split in two, the SLO's only with
- * an slo, the policies' own; then the share of collapsed replications and
- * completeness. Returns how many (at most max). */
-static size_t format_columns(const struct experiment *e, bool slo,
+ * an slo, the policies' own (`own`, whose names the columns point into);
+ * then the share of collapsed replications and completeness. Returns how
+ * many (at most max). */
+static size_t format_columns(const struct policy_columns *own, bool slo,
                              struct table_column *out, size_t max)
 {
     size_t n = 0;
-    struct policy_columns own;
-    policy_columns_of(e, &own);
     out[n++] = (struct table_column){"label", "label", COLUMN_TEXT, 1, 0};
     for (size_t i = 0; i < N_TABLE && n + 2 < max; i++) {
         if (!shown(&TABLE[i], slo))
@@ -620,8 +619,8 @@ static size_t format_columns(const struct experiment *e, bool slo,
                                              COLUMN_METRIC, TABLE[i].scale,
                                              TABLE[i].decimals};
     }
-    for (size_t i = 0; i < own.n && n + 2 < max; i++)
-        out[n++] = (struct table_column){own.m[i].field, own.m[i].table,
+    for (size_t i = 0; i < own->n && n + 2 < max; i++)
+        out[n++] = (struct table_column){own->m[i].field, own->m[i].table,
                                          COLUMN_METRIC, 1, 0};
     out[n++] = (struct table_column){"collapsed_share", "collapsed",
                                      COLUMN_NUMBER, 1, -1};
@@ -650,8 +649,11 @@ static void format_row(const struct policy_result *pr,
 void report_write_table(FILE *out, const struct experiment *e,
                         enum out_format f)
 {
+    /* the columns' names point into `own`: it lives as long as they do */
+    struct policy_columns own;
+    policy_columns_of(e, &own);
     struct table_column cols[2 * N_TABLE + MAX_POLICY_COLUMNS + 3];
-    size_t n = format_columns(e, report_has_slo(e), cols,
+    size_t n = format_columns(&own, report_has_slo(e), cols,
                               sizeof cols / sizeof cols[0]);
     struct table_cell *cells = calloc(e->n * n + 1, sizeof *cells);
     size_t rows = 0;

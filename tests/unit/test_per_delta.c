@@ -463,6 +463,13 @@ START_TEST(the_run_table_has_a_storms_column)
     eol = strchr(per + 1, '\n');
     ck_assert(eol[-1] == '0');
     cmd_result_free(&r);
+    /* for tools: the column under its summary.json path */
+    const char *csv[] = {"run", file, "--quiet", "--out", out, "--format",
+                         "csv", NULL};
+    r = run_stampede(csv);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, ",policy_metrics.storm_cycles,"));
+    cmd_result_free(&r);
     remove_tree(dir);
     free(dir);
     free(file);
