@@ -14,21 +14,22 @@ static const struct policy_metric COALESCE_LIST[FLIGHTS_N_METRICS] = {
                            "coalesced waits",
                            "requests that found the value missing while "
                            "their instance was already recomputing it, and "
-                           "waited for that recompute instead of querying"},
+                           "waited for that recompute instead of querying",
+                           NULL},
     [FLIGHTS_COALESCED_FAILED] = {"coalesced_failed", FOLD_SUM, 0, 0,
                                   "requests", "coalesced waits failed",
                                   "of those, the ones handed the recompute's "
-                                  "error"},
+                                  "error", NULL},
     [FLIGHTS_WAIT_TOTAL] = {"coalesced_wait_total_s", FOLD_SUM, 0, 0, "s",
                             "coalesced waiting, total (s)",
-                            "sum of the coalesced waits"},
+                            "sum of the coalesced waits", NULL},
     [FLIGHTS_MEAN_WAIT] = {"coalesced_mean_wait_s", FOLD_RATIO,
                            FLIGHTS_WAIT_TOTAL, FLIGHTS_COALESCED, "s",
                            "mean coalesced wait (s)",
-                           "coalesced_wait_total_s / coalesced"},
+                           "coalesced_wait_total_s / coalesced", NULL},
     [FLIGHTS_MAX_WAIT] = {"coalesced_max_wait_s", FOLD_MAX, 0, 0, "s",
                           "longest coalesced wait (s)",
-                          "the longest coalesced wait"},
+                          "the longest coalesced wait", NULL},
 };
 
 const struct policy_metric_table FLIGHTS_METRICS = {COALESCE_LIST,

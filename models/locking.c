@@ -99,39 +99,40 @@ void locking_describe(const struct locking_knobs *k, char *out, size_t n)
 static const struct policy_metric METRICS[LOCKING_N_METRICS] = {
     [LOCKING_ACQUIRED] = {"acquisitions", FOLD_SUM, 0, 0, "locks",
                           "lock acquisitions",
-                          "try-locks that took the lock"},
+                          "try-locks that took the lock", NULL},
     [LOCKING_CONTENDED] = {"contended", FOLD_SUM, 0, 0, "locks",
                            "contended try-locks",
-                           "try-locks that found the lock held"},
+                           "try-locks that found the lock held", NULL},
     [LOCKING_POLLS] = {"polls", FOLD_SUM, 0, 0, "reads", "waiter polls",
-                       "re-reads of the cache by waiters"},
+                       "re-reads of the cache by waiters", NULL},
     [LOCKING_GIVE_UPS] = {"give_ups", FOLD_SUM, 0, 0, "requests", "give-ups",
-                          "waiters that gave up after max_wait"},
+                          "waiters that gave up after max_wait", NULL},
     [LOCKING_CRASHES] = {"holder_crashes", FOLD_SUM, 0, 0, "requests",
                          "holder crashes",
-                         "holders that died right after taking the lock"},
+                         "holders that died right after taking the lock", NULL},
     [LOCKING_EXPIRED] = {"expired_while_held", FOLD_SUM, 0, 0, "locks",
                          "locks expired while held",
                          "unlocks that found the lock expired (or "
-                         "another's)"},
+                         "another's)", NULL},
     [LOCKING_WAITS] = {"waits", FOLD_SUM, 0, 0, "requests", "waits",
-                       "requests that waited for another holder"},
+                       "requests that waited for another holder", NULL},
     [LOCKING_WAIT_TOTAL] = {"wait_total_s", FOLD_SUM, 0, 0, "s",
                             "waiting, total (s)",
-                            "sum of the waits, from the first missing read"},
+                            "sum of the waits, from the first missing read",
+                            NULL},
     [LOCKING_MEAN_WAIT] = {"mean_wait_s", FOLD_RATIO, LOCKING_WAIT_TOTAL,
                            LOCKING_WAITS, "s", "mean wait for a holder (s)",
-                           "the mean of the waits: wait_total_s / waits"},
+                           "the mean of the waits: wait_total_s / waits", NULL},
     [LOCKING_MAX_WAIT] = {"max_wait_s", FOLD_MAX, 0, 0, "s",
                           "longest wait for a holder (s)",
-                          "the longest wait"},
+                          "the longest wait", NULL},
     [LOCKING_CRASH_STALL] = {"crash_stall_s", FOLD_MAX, 0, 0, "s",
                              "stall after a holder crash (s)",
                              "how long a holder that dies with the lock keeps "
                              "its waiters from the value: lock_ttl, or "
                              "max_wait if shorter (they give up and query); "
                              "a setting, not a count: the cost calibrate "
-                             "weighs lock_ttl by"},
+                             "weighs lock_ttl by", NULL},
 };
 
 const struct policy_metric_table LOCKING_METRICS = {

@@ -220,53 +220,54 @@ bool xfetch_risk(const struct xfetch_knobs *k, const struct policy_load *load,
 static const struct policy_metric METRIC_LIST[XFETCH_N_METRICS] = {
     [XFETCH_EARLY] = {"early_recomputes", FOLD_SUM, 0, 0, "recomputes",
                       "early refreshes", "early refreshes started (a read "
-                      "recomputed a fresh value before its expiry)"},
+                      "recomputed a fresh value before its expiry)", NULL},
     [XFETCH_EARLY_FAILED] = {"failed_early_recomputes", FOLD_SUM, 0, 0,
                              "recomputes", "failed early refreshes",
-                             "early refreshes whose query failed"},
+                             "early refreshes whose query failed", NULL},
     [XFETCH_LEAD_TOTAL] = {"lead_total_s", FOLD_SUM, 0, 0, "s",
                            "early refresh lead, total (s)",
                            "sum over early refreshes of how long before the "
-                           "expiry each started"},
+                           "expiry each started", NULL},
     [XFETCH_MEAN_LEAD] = {"mean_lead_s", FOLD_RATIO, XFETCH_LEAD_TOTAL,
                           XFETCH_EARLY, "s",
                           "mean lead time of an early refresh (s)",
                           "how long before the expiry an early refresh "
                           "starts, on average: lead_total_s / "
-                          "early_recomputes"},
+                          "early_recomputes", NULL},
     [XFETCH_CYCLES] = {"cycles", FOLD_SUM, 0, 0, "cycles", "TTL cycles",
                        "values that ended: expired before the next write, "
                        "or replaced before their expiry by their own early "
-                       "refresh"},
+                       "refresh", NULL},
     [XFETCH_CYCLES_MISSED] = {"cycles_missed", FOLD_SUM, 0, 0, "cycles",
                               "TTL cycles missed",
                               "cycles whose value expired before an early "
-                              "refresh had written the next"},
+                              "refresh had written the next", NULL},
     [XFETCH_MISS_SHARE] = {"miss_share", FOLD_SHARE, XFETCH_CYCLES_MISSED,
                            XFETCH_CYCLES, "ratio",
                            "share of TTL cycles not refreshed before expiry",
                            "cycles whose value expired before an early "
                            "refresh had written the next, as a share: "
-                           "cycles_missed / cycles"},
+                           "cycles_missed / cycles", NULL},
     /* a mean count, not a share: it exceeds 1 when a cycle is refreshed
      * early more than once */
     [XFETCH_EARLY_PER_CYCLE] = {"early_per_cycle", FOLD_RATIO, XFETCH_EARLY,
                                 XFETCH_CYCLES, "recomputes/cycle",
                                 "early recomputes per TTL cycle",
                                 "early refreshes per TTL cycle: "
-                                "early_recomputes / cycles"},
+                                "early_recomputes / cycles", NULL},
     [XFETCH_CYCLES_UNSTARTED] = {"cycles_unstarted", FOLD_SUM, 0, 0,
                                  "cycles", "TTL cycles with no early start",
                                  "cycles in which no early refresh started "
                                  "before the expiry (one that started may "
                                  "still land late: cycles_missed counts "
-                                 "those too)"},
+                                 "those too)", NULL},
     [XFETCH_UNSTARTED_SHARE] = {"unstarted_share", FOLD_SHARE,
                                 XFETCH_CYCLES_UNSTARTED, XFETCH_CYCLES,
                                 "ratio",
                                 "share of TTL cycles with no early refresh "
                                 "started before expiry",
-                                "XFetch's miss: cycles_unstarted / cycles"},
+                                "XFetch's miss: cycles_unstarted / cycles",
+                                NULL},
     [XFETCH_STORM_CYCLES] = {"storm_cycles", FOLD_SUM, 0, 0, "cycles",
                              "TTL cycles with a refresh storm",
                              "refresh storms: cycles of the key with more "
@@ -278,7 +279,7 @@ static const struct policy_metric METRIC_LIST[XFETCH_N_METRICS] = {
                           "recomputes",
                           "most early refreshes in one TTL cycle",
                           "the most early refreshes of the key in one of "
-                          "those cycles"},
+                          "those cycles", NULL},
 };
 
 const struct policy_metric_table XFETCH_METRICS = {METRIC_LIST,

@@ -78,20 +78,20 @@ enum {
 
 static const struct policy_metric METRIC_LIST[N_METRICS] = {
     [M_LEASES] = {"leases", FOLD_SUM, 0, 0, "leases", "leases granted",
-                  "reads that got the key's lease (and recomputed)"},
+                  "reads that got the key's lease (and recomputed)", NULL},
     [M_HOT_MISSES] = {"hot_misses", FOLD_SUM, 0, 0, "reads", "hot misses",
                       "reads of a value not fresh while another held the "
-                      "lease"},
+                      "lease", NULL},
     [M_STALE_SERVED] = {"stale_served", FOLD_SUM, 0, 0, "requests",
                         "stale replies",
-                        "hot misses that took the stale value"},
+                        "hot misses that took the stale value", NULL},
     [M_REJECTED] = {"lease_rejections", FOLD_SUM, 0, 0, "writes",
                     "lease rejections",
                     "writes refused because their lease had expired (or "
-                    "another held it)"},
+                    "another held it)", NULL},
     [M_CRASHES] = {"holder_crashes", FOLD_SUM, 0, 0, "requests",
                    "holder crashes",
-                   "lease holders that died right after getting it"},
+                   "lease holders that died right after getting it", NULL},
 };
 
 static const struct policy_metric_table METRICS = {METRIC_LIST, N_METRICS};

@@ -61,13 +61,13 @@ static const struct policy_metric METRIC_LIST[N_METRICS] = {
     [M_STARTED] = {"refreshes_started", FOLD_SUM, 0, 0, "recomputes",
                    "background refreshes",
                    "background refreshes started (one per instance and key "
-                   "at a time)"},
+                   "at a time)", NULL},
     [M_LANDED] = {"refreshes_landed", FOLD_SUM, 0, 0, "recomputes",
                   "background refreshes landed",
-                  "background refreshes that wrote the value"},
+                  "background refreshes that wrote the value", NULL},
     [M_FAILED] = {"refreshes_failed", FOLD_SUM, 0, 0, "recomputes",
                   "background refreshes failed",
-                  "background refreshes whose query failed"},
+                  "background refreshes whose query failed", NULL},
 };
 
 static const struct policy_metric_table METRICS = {METRIC_LIST, N_METRICS};
