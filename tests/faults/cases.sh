@@ -144,10 +144,17 @@ sweep_sigint_before_any_point() {
 def signals calibrate-sigint
 calibrate_sigint() {
     mkscen point "$CALPOINT"
+    # enough replications that it cannot end before the signal on an idle
+    # machine (about 20 s of work); the signal comes once it reports
+    # progress, and a moment later, so that some values are measured
     STAMPEDE_PROGRESS_SECONDS=0.2 bg calibrate point.json --policy per \
-        --range 0.5:4 --reps 2 -j 2 --out out
-    local pid=$!
-    sleep 3
+        --range 0.5:4 --reps 20 -j 2 --out out
+    local pid=$! i=0
+    while [ ! -s "$W/stderr.txt" ] && [ $i -lt 600 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    sleep 2
     kill -INT $pid
     wait_exit $pid 15 || bad "still running"
     [ $rc = 130 ] || bad "exit $rc"
