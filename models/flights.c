@@ -206,17 +206,23 @@ bool flights_waits(const struct flights_request *q) { return q->role == WAITER; 
 void flights_land(struct flights *f, struct flights_request *q,
                   struct request *r, enum recompute_result result)
 {
-    if (q->role != LEADER)
-        return;   /* it queried on its own (no memory for a flight) */
-    q->role = NONE;
-    struct slot *s = find(f, id_of(f, r));
-    for (struct flights_request *w = s->head; w; w = w->next) {
-        w->result = (unsigned char)result;
-        req_wake(w->r);
+    /* a leader wakes its waiters; a request that queried on its own (no
+     * memory for a flight) has none */
+    if (q->role == LEADER) {
+        q->role = NONE;
+        struct slot *s = find(f, id_of(f, r));
+        for (struct flights_request *w = s->head; w; w = w->next) {
+            w->result = (unsigned char)result;
+            req_wake(w->r);
+        }
+        s->head = s->tail = NULL;
+        s->flying = false;
+        release(f, s);
     }
-    s->head = s->tail = NULL;
-    s->flying = false;
-    release(f, s);
+    if (result == RECOMPUTE_OK)
+        req_reply(r, OUTCOME_COMPUTED);
+    else
+        req_fail(r, recompute_error(result), true);
 }
 
 void flights_on_wake(struct flights *f, struct flights_request *q,

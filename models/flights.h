@@ -74,8 +74,10 @@ bool flights_join(struct flights *f, struct flights_request *q,
                   struct request *r);
 /* Whether r leads a flight (its recompute is the flight's). */
 bool flights_leads(const struct flights_request *q);
-/* The leader's recompute ended: every waiter is woken with its result,
- * and the flight ends. */
+/* r's recompute of a missing value ended (r led a flight, or queried on
+ * its own): every waiter is woken with its result, the flight ends, and
+ * r replies with the value it computed or fails with the error (a
+ * failure the client may retry), as its waiters do. */
 void flights_land(struct flights *f, struct flights_request *q,
                   struct request *r, enum recompute_result result);
 /* A waiter woke: it replies with the flight's value (`waited`), or fails

@@ -152,10 +152,6 @@ static void refresh_ahead_on_recomputed(void *state, struct request *r,
         return;   /* it replied with the value it read */
     }
     flights_land(s->flights, q, r, result);
-    if (result == RECOMPUTE_OK)
-        req_reply(r, OUTCOME_COMPUTED);
-    else
-        req_fail(r, recompute_error(result), true);
 }
 
 static void refresh_ahead_on_wake(void *state, struct request *r)

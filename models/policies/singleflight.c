@@ -55,10 +55,6 @@ static void singleflight_on_recomputed(void *state, struct request *r,
                                        enum recompute_result result)
 {
     flights_land(state, flight_of(r), r, result);
-    if (result == RECOMPUTE_OK)
-        req_reply(r, OUTCOME_COMPUTED);
-    else
-        req_fail(r, recompute_error(result), true);
 }
 
 static void singleflight_on_wake(void *state, struct request *r)

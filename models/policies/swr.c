@@ -213,10 +213,6 @@ static void swr_on_recomputed(void *state, struct request *r,
     if (!flights_refreshes(&q->flight)) {
         /* the instance's miss: its waiters get its result, and so does it */
         flights_land(s->flights, &q->flight, r, result);
-        if (result == RECOMPUTE_OK)
-            req_reply(r, OUTCOME_COMPUTED);
-        else
-            req_fail(r, recompute_error(result), true);
         return;
     }
     s->m[result == RECOMPUTE_OK ? M_LANDED : M_FAILED]++;

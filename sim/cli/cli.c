@@ -119,6 +119,24 @@ int cli_plot_timeout_option(const char *command, const char *text,
     return EXIT_OK;
 }
 
+int cli_format_option(const char *command, const char *text,
+                      enum out_format *out)
+{
+    if (!out_format_parse(text, out))
+        return cli_usage_error(command, "--format: expected text, json, csv "
+                               "or markdown, got '%s'", text);
+    return EXIT_OK;
+}
+
+int cli_axis_option(const char *command, const char *flag, const char *text,
+                    enum axis_scale *out)
+{
+    if (!axis_scale_parse(text, out))
+        return cli_usage_error(command, "%s: expected auto, on or off, got "
+                               "'%s'", flag, text);
+    return EXIT_OK;
+}
+
 bool cli_begin_results(const char *command, struct outdir *d,
                        const char *dir)
 {
@@ -202,11 +220,7 @@ int world_option(const char *command, int c, const char *arg, char **argv,
     case 'M': return cli_max_memory_option(command, arg, &o->max_memory);
     case 'q': o->quiet = true; return EXIT_OK;
     case 'Y': return cli_plot_timeout_option(command, arg, &o->plot_timeout);
-    case 'T':
-        if (!out_format_parse(arg, &o->format))
-            return cli_usage_error(command, "--format: expected text, json, "
-                                   "csv or markdown, got '%s'", arg);
-        return EXIT_OK;
+    case 'T': return cli_format_option(command, arg, &o->format);
     default: return cli_getopt_error(command, c, argv);
     }
 }

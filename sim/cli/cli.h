@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output/plot.h"
 #include "output/table.h"
 
 enum {
@@ -84,6 +85,16 @@ int cli_shard_option(const char *command, const char *text,
  * EXIT_OK, or prints the usage error and returns EXIT_USAGE. */
 int cli_plot_timeout_option(const char *command, const char *text,
                             double *out);
+
+/* --format text|json|csv|markdown: what stdout gets. Returns EXIT_OK, or
+ * prints the usage error and returns EXIT_USAGE. */
+int cli_format_option(const char *command, const char *text,
+                      enum out_format *out);
+
+/* --log-x / --log-y (`flag`) auto|on|off: a figure's axis. Returns
+ * EXIT_OK, or prints the usage error and returns EXIT_USAGE. */
+int cli_axis_option(const char *command, const char *flag, const char *text,
+                    enum axis_scale *out);
 
 /* Begins writing the results directory `dir` (outdir_begin: its lock,
  * the temporary directory beside it), before any work; prints the

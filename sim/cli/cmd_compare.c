@@ -86,10 +86,8 @@ static int parse_options(int argc, char **argv, struct compare_options *o)
                 return EXIT_USAGE;
             break;
         case 'T':
-            if (!out_format_parse(optarg, &o->format))
-                return cli_usage_error("compare", "--format: expected text, "
-                                       "json, csv or markdown, got '%s'",
-                                       optarg);
+            if (cli_format_option("compare", optarg, &o->format))
+                return EXIT_USAGE;
             break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: return cli_getopt_error("compare", c, argv);

@@ -61,15 +61,6 @@ struct plot_options {
     double plot_timeout;
 };
 
-int cli_log_y_option(const char *command, const char *text,
-                     enum axis_scale *out)
-{
-    if (!axis_scale_parse(text, out))
-        return cli_usage_error(command, "--log-y: expected auto, on or off, "
-                               "got '%s'", text);
-    return EXIT_OK;
-}
-
 /* EXIT_OK, or the status to exit with (-1: help was shown). */
 static int parse_options(int argc, char **argv, struct plot_options *o)
 {
@@ -96,7 +87,7 @@ static int parse_options(int argc, char **argv, struct plot_options *o)
                 return EXIT_USAGE;
             break;
         case 'L':
-            if (cli_log_y_option("plot", optarg, &o->log_y))
+            if (cli_axis_option("plot", "--log-y", optarg, &o->log_y))
                 return EXIT_USAGE;
             break;
         case 'h': fputs(USAGE, stdout); return -1;

@@ -127,7 +127,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         case 'p': o->labels[o->n_labels++] = optarg; break;
         case 'P': o->plot = true; break;
         case 'F': o->fail_on_slo = true; break;
-        case 'L': st = cli_log_y_option("run", optarg, &o->log_y); break;
+        case 'L': st = cli_axis_option("run", "--log-y", optarg, &o->log_y); break;
         case OPT_SHARD:
             st = cli_shard_option("run", optarg, &o->shard);
             break;

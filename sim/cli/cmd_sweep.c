@@ -189,14 +189,10 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
             st = cli_shard_option("sweep", optarg, &o->shard);
             break;
         case OPT_LOG_X:
-            if (!axis_scale_parse(optarg, &o->log_x))
-                st = cli_usage_error("sweep", "--log-x: expected auto, on or "
-                                     "off, got '%s'", optarg);
+            st = cli_axis_option("sweep", "--log-x", optarg, &o->log_x);
             break;
         case OPT_LOG_Y:
-            if (!axis_scale_parse(optarg, &o->log_y))
-                st = cli_usage_error("sweep", "--log-y: expected auto, on or "
-                                     "off, got '%s'", optarg);
+            st = cli_axis_option("sweep", "--log-y", optarg, &o->log_y);
             break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: st = world_option("sweep", c, optarg, argv, &o->w);

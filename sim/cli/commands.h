@@ -29,10 +29,6 @@ int cmd_init(int argc, char **argv, const struct cli_env *env);
 int cmd_plot_dir(const char *command, const struct plot_request *req,
                  const struct cli_env *env);
 
-/* --log-y WHEN: into *out, or the usage error's status. */
-int cli_log_y_option(const char *command, const char *text,
-                     enum axis_scale *out);
-
 struct sweep_params;
 struct sweep;
 struct outdir;
