@@ -91,6 +91,12 @@ fi
 set --
 i=1
 while [ "$i" -le "$n" ]; do
+    if [ ! -d "$slices/$i" ]; then
+        # GNU parallel counts a remote job that could not start as done
+        echo "parallel.sh: slice $i of $n wrote nothing to $slices/$i" \
+             "(on another machine: does stampede run there, at this path?)" >&2
+        exit 1
+    fi
     set -- "$@" "$slices/$i"
     i=$((i + 1))
 done

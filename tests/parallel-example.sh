@@ -28,14 +28,23 @@ set -- sweep s.json --vary 'policies[per].beta=0.5:2:3' --reps 3 \
     --max 'worst_window.p99_ms=40'
 
 "$STAMPEDE" "$@" --quiet -j 1 --out whole > whole.out
-"$root/examples/parallel.sh" 3 local "$@" > local.out 2> local.err
+# a failing step shows what the slices said
+slices() {
+    out=$1
+    shift
+    if ! "$root/examples/parallel.sh" "$@" > "$out.out" 2> "$out.err"; then
+        cat "$out.err" >&2
+        exit 1
+    fi
+}
+slices local 3 local "$@"
 diff -r whole local
 cmp whole.out local.out
 echo "parallel-example: 3 slices on this machine, merged: the same files as the whole sweep ($(ls whole | wc -l) files)"
 
-PARALLEL_SSH=$root/tests/fake-ssh FAKE_SSH_LOG=$work/ssh.log \
-    "$root/examples/parallel.sh" -S 2/hostA,1/hostB 4 remote "$@" \
-    > remote.out 2> remote.err
+PARALLEL_SSH=$root/tests/fake-ssh FAKE_SSH_LOG=$work/ssh.log
+export PARALLEL_SSH FAKE_SSH_LOG
+slices remote -S 2/hostA,1/hostB 4 remote "$@"
 diff -r whole remote
 cmp whole.out remote.out
 # the slices did go through ssh, to both hosts
