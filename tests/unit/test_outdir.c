@@ -42,6 +42,44 @@ static bool exists(const char *dir, const char *name)
     return yes;
 }
 
+/* Whether the run writing DIR/out has measured something: a window's
+ * row has reached the timeseries it streams (".timeseries.csv.tmp-..."),
+ * in the folder it fills beside out (".out.tmp-..."). A signal before
+ * that leaves out as it was. */
+static bool series_started(const char *folder)
+{
+    DIR *d = opendir(folder);
+    if (!d)
+        return false;
+    bool yes = false;
+    for (struct dirent *e; !yes && (e = readdir(d));) {
+        if (!strstr(e->d_name, "timeseries.csv"))
+            continue;
+        char *csv = path_in(folder, e->d_name);
+        struct stat st;
+        yes = stat(csv, &st) == 0 && st.st_size > 0;
+        free(csv);
+    }
+    closedir(d);
+    return yes;
+}
+
+static bool run_under_way(const char *dir)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    bool yes = false;
+    for (struct dirent *e; !yes && (e = readdir(d));) {
+        if (strncmp(e->d_name, ".out.tmp-", 9) != 0)
+            continue;
+        char *tmp = path_in(dir, e->d_name);
+        yes = series_started(tmp);
+        free(tmp);
+    }
+    closedir(d);
+    return yes;
+}
+
 START_TEST(commit_replaces_every_earlier_file)
 {
     char *tmp = make_temp_dir();
@@ -366,8 +404,13 @@ START_TEST(a_second_command_is_refused_at_once)
     ck_assert_int_eq(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
     posix_spawn_file_actions_destroy(&fa);
     free(argv);
-    for (int i = 0; i < 3000 && !exists(tmp, ".out.lock"); i++)
+    int waited = 0;
+    while (waited < 3000 && !run_under_way(tmp)) {
         usleep(10000);
+        waited++;
+    }
+    ck_assert_msg(waited < 3000, "the first run measured nothing in 30 s");
+    ck_assert(exists(tmp, ".out.lock"));
     const char *second[] = {"run", file, "--quiet", "--out", out, NULL};
     struct cmd_result r = run_stampede(second);
     char expect[600];
