@@ -1,6 +1,7 @@
 # stampede — build, test, demo, bench.
 #
-#   make          build build/stampede
+#   make          build build/stampede (and build/limit, what bench
+#                 measures it against)
 #   make demo     install what is missing, build, run the hot-key story
 #   make test     the include check, then install what is missing (and a
 #                 browser, chromium, to open the HTML report in), unit tests
@@ -74,7 +75,7 @@ obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 .PHONY: all deps demo test bench fuzz valgrind mutate faults clean check-build \
         unit-tests validation-tests check-includes check-mutants samples \
         parallel-example test-slurm install install-test
-all: $(BUILD)/stampede
+all: $(BUILD)/stampede $(BUILD)/limit
 
 deps:
 	@tools/deps.sh
@@ -111,6 +112,12 @@ $(BUILD)/test-unit-san: $(call obj,san,$(LIB_SRC) $(UNIT_SRC))
 $(BUILD)/test-validation: $(call obj,opt,$(LIB_SRC) $(VAL_SRC))
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS) $(CHECK_LIBS)
 
+# The least work the hot-key-steady benchmark needs, hand-written on the
+# kernel's streams, samplers, histogram and heap: `stampede bench` finds
+# it beside itself and reports the simulator's speed against it.
+$(BUILD)/limit: $(call obj,opt,tools/limit.c $(LIB_SRC))
+	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
+
 # The generator of the sample data files (scenarios/data/).
 $(BUILD)/gen-samples: $(call obj,opt,tools/gen_samples.c)
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
@@ -122,7 +129,7 @@ samples: $(BUILD)/gen-samples
 
 check-build: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
              $(BUILD)/test-unit-san $(BUILD)/test-validation \
-             $(BUILD)/gen-samples
+             $(BUILD)/gen-samples $(BUILD)/limit
 
 unit-tests: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
             $(BUILD)/test-unit-san $(BUILD)/gen-samples
@@ -272,7 +279,7 @@ install-test: $(BUILD)/stampede
 
 bench:
 	@tools/deps.sh
-	@$(MAKE) --no-print-directory $(BUILD)/stampede
+	@$(MAKE) --no-print-directory $(BUILD)/stampede $(BUILD)/limit
 	$(BUILD)/stampede bench
 
 clean:

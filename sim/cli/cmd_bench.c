@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +13,45 @@
 #include "experiment/bench_suite.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "kernel/datadir.h"
 #include "kernel/strutil.h"
 
 static const char USAGE[] =
     "Usage: stampede bench [--kernel] [--seconds S] [--json]\n"
     "\n"
     "Runs the benchmark scenarios of scenarios/bench/ (each policy,\n"
-    "replication after replication, for S seconds of wall time) and the\n"
+    "replication after replication, for S seconds of CPU time) and the\n"
     "kernel's hold model (the earliest event is popped and one pushed at its\n"
     "time plus an exponential draw, so the queue holds a constant number of\n"
     "events: 10, 10^3, 10^5, and each scenario's own mean queue size). For\n"
-    "each: events (handlers dispatched), events/s, simulated requests/s,\n"
-    "events per request, peak RSS, and for a scenario the hold model's\n"
-    "events/s at the same queue size. Then three checks: the peak RSS of a\n"
-    "run ten times longer, a Zipf catalog of 10^6 keys, and a sweep with\n"
-    "-j 1 against -j 2.\n"
+    "each: events (handlers dispatched), events/s and simulated requests/s\n"
+    "per CPU second and per wall second, events per request, peak RSS, and\n"
+    "for a scenario the hold model's events/s at the same queue size.\n"
+    "hot-key-steady is also measured against build/limit, the least work\n"
+    "its outputs need written by hand (limit_ratio: the limit's CPU time\n"
+    "over the simulator's for the same number of requests). Then the Zipf\n"
+    "catalog (catalog.json) at 10^5, 10^6 and 10^7 keys: requests/s and the\n"
+    "resident memory per key a world takes when it is built. Then two\n"
+    "checks: the peak RSS of a run ten times longer, and a sweep with -j 1\n"
+    "against -j 2.\n"
     "\n"
     "Options:\n"
     "  --kernel       the hold model only (10, 10^3, 10^5 events)\n"
-    "  --seconds S    wall time per benchmark (default 3; 1 with --kernel)\n"
+    "  --seconds S    CPU time per benchmark (default 3; 1 with --kernel)\n"
     "  --json         a JSON array instead of a table: one object per\n"
-    "                 benchmark with name, pending, events, events_per_s,\n"
-    "                 requests_per_s, events_per_request, peak_rss_mb,\n"
-    "                 hold_events_per_s; then the checks\n"
+    "                 benchmark with name, pending, events, requests,\n"
+    "                 cpu_seconds, wall_seconds, events_per_s,\n"
+    "                 events_per_wall_s, requests_per_s, requests_per_wall_s,\n"
+    "                 events_per_request, peak_rss_mb, hold_events_per_s,\n"
+    "                 hold_events_per_wall_s (rates without _wall_ are per\n"
+    "                 CPU second); limit_ratio on hot-key-steady; keys and\n"
+    "                 start_bytes_per_key on the catalogs; then the checks\n"
     "  -h, --help     show this help\n"
     "\n"
     "Set STAMPEDE_BENCH to use another directory of scenarios.\n";
 
 #define MAX_BENCH 32
+#define N_CATALOGS 3
 
 struct bench_options {
     bool kernel, json;
@@ -50,6 +62,8 @@ struct check {
     char name[64];
     double value, reference, ratio;
     const char *unit;
+    double cpu_value, cpu_reference;   /* CPU seconds, where it is a time
+                                          (NAN otherwise) */
 };
 
 static int parse_options(int argc, char **argv, struct bench_options *o)
@@ -127,6 +141,17 @@ static size_t list_scenarios(const char *dir, char **files, size_t max)
     return n;
 }
 
+/* hot-key-steady against build/limit: the same number of requests. */
+static bool measure_limit(struct bench_result *r)
+{
+    char *limit = data_dir_beside_binary("limit");
+    double cpu = 0;
+    bool ok = limit && bench_limit(limit, r->requests, &cpu);
+    r->limit_ratio = ok ? cpu / r->cpu_seconds : NAN;
+    free(limit);
+    return ok;
+}
+
 static bool run_scenarios(const struct bench_options *o, const char *dir,
                           struct bench_result *r, size_t *n,
                           const struct cli_env *env)
@@ -145,6 +170,9 @@ static bool run_scenarios(const struct bench_options *o, const char *dir,
         ok = bench_in_child(bench_scenario_run, &b, &r[*n]) &&
              hold(r[*n].pending, 1, &at_queue);
         r[*n].hold_events_per_s = ok ? at_queue.events_per_s : 0;
+        r[*n].hold_events_per_wall_s = ok ? at_queue.events_per_wall_s : 0;
+        if (ok && strcmp(r[*n].name, "hot-key-steady") == 0)
+            ok = measure_limit(&r[*n]);
         (*n)++;
     }
     for (size_t i = 0; i < count; i++)
@@ -158,82 +186,157 @@ static bool run_kernel(double seconds, struct bench_result *r, size_t *n)
     for (size_t i = 0; i < 3; i++) {
         if (!hold(SIZES[i], seconds, &r[*n]))
             return false;
-        r[*n].hold_events_per_s = r[*n].events_per_s;
         (*n)++;
     }
     return true;
 }
 
-/* Peak RSS of hot-key-steady at its length and ten times it; of a 10^6-key
- * catalog; a sweep with one worker and with two. */
+/* The Zipf catalog at 10^5, 10^6 and 10^7 keys. */
+static bool run_catalogs(const struct bench_options *o, const char *dir,
+                         struct bench_result *r, size_t *n,
+                         const struct cli_env *env)
+{
+    static const long KEYS[N_CATALOGS] = {100000, 1000000, 10000000};
+    char *catalog = str_printf("%s/catalog.json", dir);
+    bool ok = catalog != NULL;
+    for (size_t i = 0; ok && i < N_CATALOGS && !*env->stop; i++) {
+        struct bench_scenario b = {catalog, o->seconds, KEYS[i], 0};
+        if (!o->json)
+            fprintf(stderr, "stampede bench: %s at %ld keys\n", catalog,
+                    KEYS[i]);
+        ok = bench_in_child(bench_scenario_run, &b, &r[*n]);
+        snprintf(r[*n].name, sizeof r[*n].name, "catalog-1e%d", (int)i + 5);
+        r[*n].hold_events_per_s = NAN;
+        r[*n].hold_events_per_wall_s = NAN;
+        (*n)++;
+    }
+    free(catalog);
+    return ok;
+}
+
+/* Peak RSS of hot-key-steady at its length and ten times it; a sweep with
+ * one worker and with two. */
 static bool run_checks(const char *dir, struct check *c, size_t *n)
 {
     char *steady = str_printf("%s/hot-key-steady.json", dir);
-    char *catalog = str_printf("%s/catalog.json", dir);
-    struct bench_result a = {0}, b = {0}, z = {0};
+    struct bench_result a = {0}, b = {0};
     struct bench_scenario short_run = {steady, 0, 0, 60};
     struct bench_scenario long_run = {steady, 0, 0, 600};
-    struct bench_scenario big = {catalog, 0, 1000000, 10};
-    double one, two;
-    bool ok = steady && catalog &&
+    double one, two, cpu_one, cpu_two;
+    bool ok = steady &&
               bench_in_child(bench_scenario_run, &short_run, &a) &&
               bench_in_child(bench_scenario_run, &long_run, &b) &&
-              bench_in_child(bench_scenario_run, &big, &z) &&
-              bench_sweep_seconds(steady, 8, 1, &one) &&
-              bench_sweep_seconds(steady, 8, 2, &two);
+              bench_sweep_seconds(steady, 8, 1, &one, &cpu_one) &&
+              bench_sweep_seconds(steady, 8, 2, &two, &cpu_two);
     if (ok) {
         c[(*n)++] = (struct check){"rss-10x-longer", b.peak_rss_mb,
                                    a.peak_rss_mb, b.peak_rss_mb / a.peak_rss_mb,
-                                   "MB"};
-        c[(*n)++] = (struct check){"rss-zipf-1e6-keys", z.peak_rss_mb, 300,
-                                   z.peak_rss_mb / 300, "MB"};
+                                   "MB", NAN, NAN};
         c[(*n)++] = (struct check){"sweep-j2-speedup", two, one, one / two,
-                                   "s"};
+                                   "s", cpu_two, cpu_one};
     }
     free(steady);
-    free(catalog);
     return ok;
 }
 
 /* ---- printing ---- */
 
+static void print_rates(const struct bench_result *r)
+{
+    printf("%-16s %7zu %12llu %8.2fM %8.2fM %8.2fM %8.2fM %6.2f %8.1f",
+           r->name, r->pending, (unsigned long long)r->events,
+           r->events_per_s / 1e6, r->events_per_wall_s / 1e6,
+           r->requests_per_s / 1e6, r->requests_per_wall_s / 1e6,
+           r->events_per_request, r->peak_rss_mb);
+}
+
 static void print_table(const struct bench_result *r, size_t n,
                         const struct check *c, size_t n_checks)
 {
-    printf("%-16s %7s %12s %10s %12s %8s %9s %12s %6s\n", "benchmark",
-           "queue", "events", "events/s", "requests/s", "ev/req", "RSS MB",
-           "hold at queue", "ratio");
+    printf("%-16s %7s %12s %9s %9s %9s %9s %6s %8s %9s %6s\n", "benchmark",
+           "queue", "events", "events/s", "(wall)", "req/s", "(wall)",
+           "ev/req", "RSS MB", "hold at q", "ratio");
     for (size_t i = 0; i < n; i++) {
-        printf("%-16s %7zu %12llu %9.2fM %11.2fM %8.2f %9.1f %11.2fM %5.0f%%\n",
-               r[i].name, r[i].pending, (unsigned long long)r[i].events,
-               r[i].events_per_s / 1e6, r[i].requests_per_s / 1e6,
-               r[i].events_per_request, r[i].peak_rss_mb,
-               r[i].hold_events_per_s / 1e6,
+        if (r[i].keys > 0)
+            continue;
+        print_rates(&r[i]);
+        printf(" %8.2fM %5.0f%%\n", r[i].hold_events_per_s / 1e6,
                100 * r[i].events_per_s / r[i].hold_events_per_s);
     }
-    for (size_t i = 0; i < n_checks; i++)
-        printf("%-20s %.3g %s against %.3g %s: ratio %.3f\n", c[i].name,
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(r[i].limit_ratio))
+            printf("limit_ratio %.3f: build/limit takes %.3f of the CPU time "
+                   "%s takes for its %llu requests\n", r[i].limit_ratio,
+                   r[i].limit_ratio, r[i].name,
+                   (unsigned long long)r[i].requests);
+    for (size_t i = 0; i < n; i++)
+        if (r[i].keys > 0) {
+            print_rates(&r[i]);
+            printf("  %ld keys, %.1f bytes/key at start\n", r[i].keys,
+                   r[i].start_bytes_per_key);
+        }
+    for (size_t i = 0; i < n_checks; i++) {
+        printf("%-20s %.3g %s against %.3g %s: ratio %.3f", c[i].name,
                c[i].value, c[i].unit, c[i].reference, c[i].unit, c[i].ratio);
+        if (!isnan(c[i].cpu_value))
+            printf(" (CPU %.3g s against %.3g s)", c[i].cpu_value,
+                   c[i].cpu_reference);
+        printf("\n");
+    }
+}
+
+/* A number, or null for one not measured. */
+static void print_number(const char *key, double v, const char *format)
+{
+    printf(", \"%s\": ", key);
+    if (isnan(v))
+        printf("null");
+    else
+        printf(format, v);
+}
+
+static void print_json_result(const struct bench_result *r)
+{
+    printf("  {\"name\": \"%s\", \"pending\": %zu, \"events\": %llu, "
+           "\"requests\": %llu", r->name, r->pending,
+           (unsigned long long)r->events, (unsigned long long)r->requests);
+    print_number("cpu_seconds", r->cpu_seconds, "%.4f");
+    print_number("wall_seconds", r->wall_seconds, "%.4f");
+    print_number("events_per_s", r->events_per_s, "%.0f");
+    print_number("events_per_wall_s", r->events_per_wall_s, "%.0f");
+    print_number("requests_per_s", r->requests_per_s, "%.0f");
+    print_number("requests_per_wall_s", r->requests_per_wall_s, "%.0f");
+    print_number("events_per_request", r->events_per_request, "%.3f");
+    print_number("peak_rss_mb", r->peak_rss_mb, "%.1f");
+    print_number("hold_events_per_s", r->hold_events_per_s, "%.0f");
+    print_number("hold_events_per_wall_s", r->hold_events_per_wall_s, "%.0f");
+    if (!isnan(r->limit_ratio))
+        print_number("limit_ratio", r->limit_ratio, "%.4f");
+    if (r->keys > 0) {
+        printf(", \"keys\": %ld", r->keys);
+        print_number("start_bytes_per_key", r->start_bytes_per_key, "%.1f");
+    }
+    printf("}");
 }
 
 static void print_json(const struct bench_result *r, size_t n,
                        const struct check *c, size_t n_checks)
 {
     printf("[\n");
-    for (size_t i = 0; i < n; i++)
-        printf("  {\"name\": \"%s\", \"pending\": %zu, \"events\": %llu, "
-               "\"events_per_s\": %.0f, \"requests_per_s\": %.0f, "
-               "\"events_per_request\": %.3f, \"peak_rss_mb\": %.1f, "
-               "\"hold_events_per_s\": %.0f}%s\n",
-               r[i].name, r[i].pending, (unsigned long long)r[i].events,
-               r[i].events_per_s, r[i].requests_per_s, r[i].events_per_request,
-               r[i].peak_rss_mb, r[i].hold_events_per_s,
-               i + 1 < n || n_checks ? "," : "");
-    for (size_t i = 0; i < n_checks; i++)
+    for (size_t i = 0; i < n; i++) {
+        print_json_result(&r[i]);
+        printf("%s\n", i + 1 < n || n_checks ? "," : "");
+    }
+    for (size_t i = 0; i < n_checks; i++) {
         printf("  {\"name\": \"%s\", \"value\": %.4g, \"reference\": %.4g, "
-               "\"ratio\": %.4f, \"unit\": \"%s\"}%s\n", c[i].name, c[i].value,
-               c[i].reference, c[i].ratio, c[i].unit,
-               i + 1 < n_checks ? "," : "");
+               "\"ratio\": %.4f, \"unit\": \"%s\"", c[i].name, c[i].value,
+               c[i].reference, c[i].ratio, c[i].unit);
+        if (!isnan(c[i].cpu_value)) {
+            print_number("cpu_value", c[i].cpu_value, "%.4g");
+            print_number("cpu_reference", c[i].cpu_reference, "%.4g");
+        }
+        printf("}%s\n", i + 1 < n_checks ? "," : "");
+    }
     printf("]\n");
 }
 
@@ -243,13 +346,17 @@ int cmd_bench(int argc, char **argv, const struct cli_env *env)
     int status = parse_options(argc, argv, &o);
     if (status != EXIT_OK)
         return status < 0 ? EXIT_OK : status;
-    struct bench_result r[MAX_BENCH + 3];
-    struct check c[3];
+    struct bench_result r[MAX_BENCH + 3 + N_CATALOGS];
+    struct check c[2];
     size_t n = 0, n_checks = 0;
     memset(r, 0, sizeof r);
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        r[i].limit_ratio = r[i].start_bytes_per_key = NAN;
     char *dir = o.kernel ? NULL : bench_scenarios_dir();
     bool ok = (o.kernel || (dir && run_scenarios(&o, dir, r, &n, env))) &&
               run_kernel(o.kernel ? o.seconds : 1, r, &n);
+    if (ok && !o.kernel && !*env->stop)
+        ok = run_catalogs(&o, dir, r, &n, env);
     if (ok && !o.kernel && !*env->stop) {
         if (!o.json)
             fprintf(stderr, "stampede bench: memory and parallel checks\n");

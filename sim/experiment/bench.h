@@ -1,5 +1,10 @@
 /*
  * bench.h — the benchmarks behind `stampede bench`.
+ *
+ * Every figure is measured both in processor time (CPU seconds of the
+ * benchmark's own process: what the work costs, whatever else the machine
+ * runs) and in wall time (what a user waits). Rates without a suffix are
+ * per CPU second.
  */
 #ifndef STAMPEDE_BENCH_H
 #define STAMPEDE_BENCH_H
@@ -14,13 +19,27 @@ struct bench_result {
                               over the scenario's run */
     uint64_t events;       /* handlers dispatched */
     uint64_t requests;     /* simulated requests (0: kernel) */
-    double seconds;        /* wall time measured */
-    double events_per_s;
-    double requests_per_s;
+    double wall_seconds;   /* measured */
+    double cpu_seconds;
+    double events_per_s;           /* per CPU second */
+    double requests_per_s;         /* per CPU second */
+    double events_per_wall_s;
+    double requests_per_wall_s;
     double events_per_request;
     double peak_rss_mb;    /* peak resident set of the benchmark's process */
-    double hold_events_per_s;   /* the hold model at the same queue size */
+    double hold_events_per_s;       /* the hold model at the same queue
+                                       size, per CPU second */
+    double hold_events_per_wall_s;
+    double limit_ratio;    /* build/limit's CPU time per request over the
+                              simulator's (NAN: not measured) */
+    long keys;             /* the catalog's keys (0: the scenario's own) */
+    double start_bytes_per_key;    /* resident memory a world took when it
+                                      was built, per key (NAN: not
+                                      measured) */
 };
+
+/* Fills the rates from the counts and the two times. */
+void bench_rates(struct bench_result *r);
 
 /* Runs fn in a child process, so that the peak RSS it reports is its own;
  * the child's result comes back through a pipe. */
@@ -29,10 +48,16 @@ bool bench_in_child(bool (*fn)(void *ctx, struct bench_result *out),
 
 /* The classic hold model: `pending` events in the queue; each dispatched
  * event schedules one more at its time plus an Exp(1) draw, so the queue
- * size stays constant. Runs for about `seconds` of wall time. */
+ * size stays constant. Runs for about `seconds` of CPU time. */
 bool bench_hold(size_t pending, double seconds, struct bench_result *out);
+
+/* Runs `limit REQUESTS` (tools/limit.c) and reads the CPU seconds it
+ * reports; false with a message on stderr when it cannot. */
+bool bench_limit(const char *limit, uint64_t requests, double *cpu_seconds);
 
 /* Peak resident set size of this process, in MiB. */
 double bench_peak_rss_mb(void);
+/* Resident set size of this process now, in bytes (0 if unknown). */
+double bench_rss_bytes(void);
 
 #endif

@@ -3,9 +3,11 @@
  */
 #include "experiment/bench_suite.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "kernel/datadir.h"
 #include "kernel/strutil.h"
@@ -34,10 +36,13 @@ static struct scenario *load(const struct bench_scenario *b)
     return s;
 }
 
-/* One world; adds its counts to out. */
+/* One world; adds its counts to out. The first world of a catalog
+ * benchmark also measures what building it took in resident memory. */
 static bool run_world(const struct scenario *s, const struct policy_spec *p,
                       unsigned rep, struct bench_result *out, double *pending)
 {
+    bool first = out->events == 0 && out->keys > 0;
+    double before = first ? bench_rss_bytes() : 0;
     struct world_params wp = {
         .model = &s->model, .policy = p->ops, .knobs = p->knobs,
         .label = p->label, .seed = s->seed, .replication = rep,
@@ -48,6 +53,9 @@ static bool run_world(const struct scenario *s, const struct policy_spec *p,
         fprintf(stderr, "stampede bench: %s\n", err);
         return false;
     }
+    if (first)
+        out->start_bytes_per_key =
+            (bench_rss_bytes() - before) / (double)out->keys;
     struct world_result r;
     world_run(w, &r);
     out->events += r.events;
@@ -64,25 +72,39 @@ bool bench_scenario_run(void *ctx, struct bench_result *out)
     if (!s)
         return false;
     snprintf(out->name, sizeof out->name, "%s", s->name);
-    double start = wall_clock(), pending = 0;
+    out->keys = b->keys;
+    out->start_bytes_per_key = NAN;
+    out->limit_ratio = NAN;
+    double wall = wall_clock(), cpu = cpu_clock(), pending = 0;
     bool ok = true;
-    for (unsigned rep = 0; ok && (rep == 0 || wall_clock() - start < b->seconds);
+    for (unsigned rep = 0; ok && (rep == 0 || cpu_clock() - cpu < b->seconds);
          rep++)
         for (size_t i = 0; ok && i < s->n_policies; i++)
             ok = run_world(s, &s->policies[i], rep, out, &pending);
-    out->seconds = wall_clock() - start;
-    out->events_per_s = (double)out->events / out->seconds;
-    out->requests_per_s = (double)out->requests / out->seconds;
-    out->events_per_request =
-        out->requests ? (double)out->events / (double)out->requests : 0;
+    out->cpu_seconds = cpu_clock() - cpu;
+    out->wall_seconds = wall_clock() - wall;
+    bench_rates(out);
     out->pending = out->events ? (size_t)(pending / (double)out->events + 0.5)
                                : 0;
     scenario_free(s);
     return ok;
 }
 
+/* CPU seconds of this process and of its children waited for. */
+static double cpu_with_children(void)
+{
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+                    children.ru_utime.tv_sec + children.ru_stime.tv_sec) +
+           1e-6 * (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+                           children.ru_utime.tv_usec +
+                           children.ru_stime.tv_usec);
+}
+
 bool bench_sweep_seconds(const char *path, size_t points, unsigned jobs,
-                         double *seconds)
+                         double *seconds, double *cpu_seconds)
 {
     size_t len;
     struct scenario_errors errors = {0};
@@ -103,9 +125,10 @@ bool bench_sweep_seconds(const char *path, size_t points, unsigned jobs,
                              .n_varies = 1, .reps = 1, .jobs = jobs};
     struct sweep s;
     char err[256];
-    double start = wall_clock();
+    double start = wall_clock(), cpu = cpu_with_children();
     bool ok = v.values && sweep_run(&p, &s, err, sizeof err);
     *seconds = wall_clock() - start;
+    *cpu_seconds = cpu_with_children() - cpu;
     if (ok)
         sweep_free(&s);
     vary_free(&v);

@@ -13,8 +13,9 @@
 #include "experiment/bench.h"
 
 /* Runs every policy of the scenario, replication after replication,
- * until `seconds` of wall time have passed (at least one replication).
- * `keys` > 0 overrides the key count, `duration` > 0 the duration. */
+ * until `seconds` of CPU time have passed (at least one replication).
+ * `keys` > 0 overrides the key count (and the first world's resident
+ * memory per key is measured), `duration` > 0 the duration. */
 struct bench_scenario {
     const char *path;
     double seconds;
@@ -24,9 +25,9 @@ struct bench_scenario {
 bool bench_scenario_run(void *ctx, struct bench_result *out);
 
 /* Wall time of a sweep of `points` replications of a scenario with
- * `jobs` workers. */
+ * `jobs` workers, and the CPU time it took (its workers' included). */
 bool bench_sweep_seconds(const char *path, size_t points, unsigned jobs,
-                         double *seconds);
+                         double *seconds, double *cpu_seconds);
 
 /* The directory of the benchmark scenarios: $STAMPEDE_BENCH, else
  * scenarios/bench beside the binary's checkout (or share/stampede/

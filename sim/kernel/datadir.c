@@ -18,14 +18,14 @@ static bool holds(const char *dir, const char *file)
     return ok;
 }
 
-/* The directory above the one holding the running binary, into top;
- * false when it cannot be told. */
-static bool install_top(char *top, size_t n)
+/* The directory `levels` above the running binary's file (1: the one
+ * holding it), into top; false when it cannot be told. */
+static bool binary_dir(char *top, size_t n, int levels)
 {
     /* Linux names the running binary's file there, symlinks resolved. */
     ssize_t len = readlink("/proc/self/exe", top, n - 1);
     top[len > 0 ? len : 0] = '\0';
-    for (int up = 0; up < 2; up++) {
+    for (int up = 0; up < levels; up++) {
         char *slash = strrchr(top, '/');
         if (!slash)
             return false;
@@ -40,7 +40,7 @@ char *data_dir_find(const struct data_dir *d)
     if (env && env[0])
         return str_printf("%s", env);
     char top[4096];
-    if (install_top(top, sizeof top)) {
+    if (binary_dir(top, sizeof top, 2)) {
         for (size_t i = 0; i < d->n_beside; i++) {
             char *dir = str_printf("%s/%s", top, d->beside[i]);
             if (!dir || holds(dir, d->probe))
@@ -49,4 +49,11 @@ char *data_dir_find(const struct data_dir *d)
         }
     }
     return str_printf("%s", d->fallback);
+}
+
+char *data_dir_beside_binary(const char *file)
+{
+    char dir[4096];
+    return binary_dir(dir, sizeof dir, 1) ? str_printf("%s/%s", dir, file)
+                                          : str_printf("%s", file);
 }

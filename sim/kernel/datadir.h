@@ -1,7 +1,8 @@
 /*
  * datadir.h — finding the files stampede ships beside its binary (the
- * gnuplot scripts, the benchmark scenarios), whether it runs from a
- * checkout (build/stampede) or from an install (bin/stampede).
+ * gnuplot scripts, the benchmark scenarios, the benchmark's limit
+ * program), whether it runs from a checkout (build/stampede) or from an
+ * install (bin/stampede).
  */
 #ifndef STAMPEDE_DATADIR_H
 #define STAMPEDE_DATADIR_H
@@ -21,5 +22,10 @@ struct data_dir {
  * probe file; else the fallback. A new heap string; NULL if memory runs
  * out. */
 char *data_dir_find(const struct data_dir *d);
+
+/* The path of `file` in the directory of the running binary (a program
+ * built beside it); `file` itself when that directory cannot be told. A
+ * new heap string; NULL if memory runs out. */
+char *data_dir_beside_binary(const char *file);
 
 #endif
