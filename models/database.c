@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "db_discipline.h"
+#include "kernel/rng.h"
 
 #define CHUNK_BITS 10
 #define CHUNK_SIZE (UINT32_C(1) << CHUNK_BITS)
@@ -558,8 +559,8 @@ static void refused_event(struct sim *sim, void *payload)
 
 static void schedule_background(struct db *db)
 {
-    double gap = gsl_ran_exponential(db->bg_arrivals,
-                                     1 / db->cfg.background_rate);
+    double gap = rng_exponential(db->bg_arrivals,
+                                 1 / db->cfg.background_rate);
     db->bg_ev = sim_after(db->sim, gap, background_arrival, db);
 }
 

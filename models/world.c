@@ -158,12 +158,9 @@ double world_memory_estimate(const struct model_config *m,
     double keys = (double)wl->keys;
     double per_key = cache_bytes(1) + metrics_bytes(1) + client_bytes(1) +
                      (double)policy->key_bytes;
-    double built = keys * per_key + key_sampler_bytes(wl);
+    double by_keys = keys * per_key;
     if (wl->replay)
-        built += trace_reader_bytes(&wl->trace.stats);
-    /* the alias table is built right after the cache, before the rest */
-    double building = cache_bytes(wl->keys) + key_sampler_peak_bytes(wl);
-    double by_keys = fmax(built, building);
+        by_keys += trace_reader_bytes(&wl->trace.stats);
     double workers = 0;
     if (wl->process == ARRIVALS_CLOSED)
         workers = (double)timeline_max_workers(&m->timeline, wl->workers) *
@@ -352,7 +349,7 @@ static void schedule_arrival(struct world *w)
     w->next_arrival = 0;
     if (w->peak_rate > 0)
         w->next_arrival = sim_after(
-            w->sim, gsl_ran_exponential(w->arrivals, 1 / w->peak_rate),
+            w->sim, rng_exponential(w->arrivals, 1 / w->peak_rate),
             on_arrival, w);
 }
 

@@ -5,7 +5,6 @@
 #include "experiment/bench.h"
 
 #include <errno.h>
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,7 +56,7 @@ struct hold {
 static void hold_event(struct sim *sim, void *payload)
 {
     struct hold *h = payload;
-    sim_after(sim, gsl_ran_exponential(h->rng, 1.0), hold_event, h);
+    sim_after(sim, rng_exponential(h->rng, 1.0), hold_event, h);
 }
 
 bool bench_hold(size_t pending, double seconds, struct bench_result *out)
@@ -71,7 +70,7 @@ bool bench_hold(size_t pending, double seconds, struct bench_result *out)
         return false;
     }
     for (size_t i = 0; i < pending; i++)
-        sim_schedule(sim, gsl_ran_exponential(h.rng, 1.0), hold_event, &h);
+        sim_schedule(sim, rng_exponential(h.rng, 1.0), hold_event, &h);
     /* Warm the queue up (caches, branch predictors) before timing. */
     sim_run(sim, 100000.0 / (double)pending);
     uint64_t start_events = sim_events(sim);

@@ -15,10 +15,12 @@
  *   {"dist": "buckets",     "le": [...], "count": [...]}  or  "file": F
  *
  * D is a duration, cv the coefficient of variation (sd / mean). Sampling
- * uses GSL's gsl_ran_* functions, whose parameters are derived once here;
- * a lognormal is exp(a + b Z) with Z from GSL's ziggurat Gaussian, which
- * costs a third of gsl_ran_lognormal's polar method (a lognormal is drawn
- * for most requests). Distributions from data are dist_data.h's.
+ * uses GSL's gsl_ran_* functions, whose parameters are derived once here,
+ * but for the two drawn most: an exponential is -mean ln(u)
+ * (rng_exponential), and a lognormal is exp(a + b Z) with Z from GSL's
+ * ziggurat Gaussian, which costs a third of gsl_ran_lognormal's polar
+ * method. (GSL's gamma draws its Gaussians by the ziggurat too.)
+ * Distributions from data are dist_data.h's.
  */
 #ifndef STAMPEDE_DIST_H
 #define STAMPEDE_DIST_H
@@ -31,6 +33,7 @@
 
 #include "kernel/config.h"
 #include "kernel/dist_data.h"
+#include "kernel/rng.h"
 
 enum dist_kind {
     DIST_CONSTANT,
@@ -107,7 +110,7 @@ static inline double dist_sample(const struct dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case DIST_CONSTANT: return d->mean;
-    case DIST_EXPONENTIAL: return gsl_ran_exponential(r, d->mean);
+    case DIST_EXPONENTIAL: return rng_exponential(r, d->mean);
     case DIST_LOGNORMAL:
         return exp(d->a + d->b * gsl_ran_gaussian_ziggurat(r, 1.0));
     case DIST_GAMMA: return gsl_ran_gamma(r, d->a, d->b);

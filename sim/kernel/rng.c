@@ -1,7 +1,16 @@
 /*
- * rng.c — stream seeding. See rng.h.
+ * rng.c — stream seeding, and the Philox generator as a gsl_rng type.
+ * See rng.h.
  */
 #include "kernel/rng.h"
+
+#include <Random123/philox.h>
+#include <Random123/conventional/gsl_cbrng.h>
+
+/* Random123's adapter: a gsl_rng type whose state is a Philox4x32-10 key
+ * and counter; each call takes the next 32-bit word of the block of the
+ * counter, and the counter moves on every fourth call. */
+GSL_CBRNG(philox4x32_10, philox4x32);
 
 uint64_t rng_mix64(uint64_t x)
 {
@@ -33,12 +42,15 @@ uint64_t rng_stream_seed(uint64_t seed, uint64_t replication,
 gsl_rng *rng_stream_create(uint64_t seed, uint64_t replication,
                            const char *component)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc(&philox4x32_10_type);
     if (!r)
         return NULL;
-    uint64_t s = rng_stream_seed(seed, replication, component);
-    /* Fold to the 32 bits MT19937 uses; 0 would select GSL's default seed. */
-    unsigned long s32 = (unsigned long)((s ^ (s >> 32)) & 0xffffffffu);
-    gsl_rng_set(r, s32 ? s32 : 1);
+    uint64_t key = rng_stream_seed(seed, replication, component);
+    /* gsl_rng_set zeroes the counter and takes 32 bits of key; the key
+     * has 64, so both of its words are set here. */
+    gsl_rng_set(r, 0);
+    philox4x32_10_state *s = r->state;
+    s->key.v[0] = (uint32_t)key;
+    s->key.v[1] = (uint32_t)(key >> 32);
     return r;
 }
