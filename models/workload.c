@@ -68,21 +68,59 @@ double workload_hottest_share(const struct workload_config *w)
     return 1.0 / (double)w->keys;
 }
 
-/* Zipf keys are drawn KEY_BATCH at a time: each draw reads a random slot
- * of the alias table (two arrays of `keys` entries, far larger than the
- * caches for a big catalog), and a loop of independent draws lets the
- * processor overlap those misses. The keys come out in the same order from
- * the same stream, so nothing else changes. */
-#define KEY_BATCH 256
-
+/* Zipf keys by rejection-inversion (W. Hörmann and G. Derflinger,
+ * "Rejection-inversion to generate variates from monotone discrete
+ * distributions", ACM TOMACS 6(3), 1996): O(1) memory and O(1) expected
+ * time, where an alias table takes 16 bytes a key and a cache miss a
+ * draw in a large catalog. Key k (1-based) has weight h(k) = k^-s. With
+ * H an antiderivative of h, a uniform u on (H(1.5) - 1, H(N + 0.5)] is
+ * inverted to x = H^-1(u) and rounded to k; k is accepted when u falls
+ * in the part of k's strip of area h(k) that lies under the curve —
+ * always when x is within `squeeze` of k — so that each k is drawn with
+ * probability h(k) / sum h, exactly. Fewer than 1.1 tries a draw for any
+ * s. */
 struct key_sampler {
     long keys;
-    gsl_ran_discrete_t *zipf;   /* NULL: uniform */
-    long batch[KEY_BATCH];
-    size_t next;                /* next unused in batch; KEY_BATCH: empty */
+    bool zipf;
+    double s;          /* the exponent */
+    double h_first;    /* H(1.5) - h(1): the lower end of u */
+    double h_last;     /* H(N + 0.5): the upper end */
+    double squeeze;    /* k - x below this accepts at once */
 };
 
-static bool uses_alias_table(const struct workload_config *w)
+/* log1p(t) / t and expm1(t) / t, to 1 at t = 0 (s = 1), without the
+ * cancellation of the quotients near it (their Taylor series there). */
+static double log1p_over(double t)
+{
+    return fabs(t) > 1e-8 ? log1p(t) / t : 1 - t / 2;
+}
+
+static double expm1_over(double t)
+{
+    return fabs(t) > 1e-8 ? expm1(t) / t : 1 + t / 2;
+}
+
+/* h(x) = x^-s */
+static double zipf_h(double s, double x) { return exp(-s * log(x)); }
+
+/* H(x) = (x^(1-s) - 1) / (1 - s), or ln x for s = 1 */
+static double zipf_big_h(double s, double x)
+{
+    double lx = log(x);
+    return expm1_over((1 - s) * lx) * lx;
+}
+
+/* H^-1(y); H's range is above -1 / (1 - s) when s > 1, and rounding
+ * must not leave it */
+static double zipf_big_h_inv(double s, double y)
+{
+    double t = y * (1 - s);
+    if (t < -1)
+        t = -1;
+    return exp(log1p_over(t) * y);
+}
+
+static bool uses_rejection(const struct workload_config *w)
 {
     return w->popularity == KEYS_ZIPF && w->keys > 1;
 }
@@ -93,64 +131,40 @@ struct key_sampler *key_sampler_create(const struct workload_config *w)
     if (!k)
         return NULL;
     k->keys = w->keys;
-    k->next = KEY_BATCH;
-    if (!uses_alias_table(w))
+    if (!uses_rejection(w))
         return k;
-    double *weights = malloc((size_t)w->keys * sizeof *weights);
-    if (weights) {
-        for (long i = 0; i < w->keys; i++)
-            weights[i] = pow((double)(i + 1), -w->zipf_s);
-        k->zipf = gsl_ran_discrete_preproc((size_t)w->keys, weights);
-        free(weights);
-    }
-    if (!k->zipf) {
-        free(k);
-        return NULL;
-    }
+    double s = w->zipf_s;
+    k->zipf = true;
+    k->s = s;
+    k->h_first = zipf_big_h(s, 1.5) - 1;
+    k->h_last = zipf_big_h(s, (double)w->keys + 0.5);
+    k->squeeze = 2 - zipf_big_h_inv(s, zipf_big_h(s, 2.5) - zipf_h(s, 2));
     return k;
 }
 
-void key_sampler_destroy(struct key_sampler *k)
-{
-    if (!k)
-        return;
-    if (k->zipf)
-        gsl_ran_discrete_free(k->zipf);
-    free(k);
-}
+void key_sampler_destroy(struct key_sampler *k) { free(k); }
 
-static void refill(struct key_sampler *k, gsl_rng *r)
+static long draw_zipf(const struct key_sampler *k, gsl_rng *r)
 {
-    for (size_t i = 0; i < KEY_BATCH; i++)
-        k->batch[i] = (long)gsl_ran_discrete(r, k->zipf);
-    k->next = 0;
+    for (;;) {
+        double u = k->h_last + gsl_rng_uniform(r) * (k->h_first - k->h_last);
+        double x = zipf_big_h_inv(k->s, u);
+        double key = floor(x + 0.5);
+        if (key < 1)
+            key = 1;
+        else if (key > (double)k->keys)
+            key = (double)k->keys;
+        if (key - x <= k->squeeze ||
+            u >= zipf_big_h(k->s, key + 0.5) - zipf_h(k->s, key))
+            return (long)key - 1;
+    }
 }
 
 long key_sampler_draw(struct key_sampler *k, gsl_rng *r)
 {
-    if (k->zipf) {
-        if (k->next == KEY_BATCH)
-            refill(k, r);
-        return k->batch[k->next++];
-    }
+    if (k->zipf)
+        return draw_zipf(k, r);
     if (k->keys == 1)
         return 0;
     return (long)gsl_rng_uniform_int(r, (unsigned long)k->keys);
-}
-
-double key_sampler_bytes(const struct workload_config *w)
-{
-    /* gsl_ran_discrete_t: A (size_t) and F (double) per key */
-    return uses_alias_table(w)
-               ? (double)w->keys * (sizeof(size_t) + sizeof(double))
-               : 0;
-}
-
-double key_sampler_peak_bytes(const struct workload_config *w)
-{
-    /* while gsl_ran_discrete_preproc runs: our weights, A, F, its E, and
-     * its two stacks of size_t (Bigs and Smalls) */
-    return uses_alias_table(w)
-               ? (double)w->keys * (3 * sizeof(double) + 3 * sizeof(size_t))
-               : 0;
 }
