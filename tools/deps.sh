@@ -16,6 +16,7 @@
 set -eu
 
 PACKAGES="gcc libc6-dev make pkg-config libgsl-dev libcjson-dev zlib1g-dev \
+librandom123-dev \
 check gnuplot-nox clang libclang-rt-dev valgrind parallel"
 TEST_PACKAGES=""
 case ${1:-} in
