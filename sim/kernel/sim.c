@@ -41,7 +41,7 @@ struct slot {
 };
 
 struct sim {
-    double now;
+    struct sim_clock clock;   /* first: sim.h reads it (sim_now) */
     struct heap queue;
     struct slot *slots;
     uint64_t *slot_seq;  /* sequence number of each slot's current event */
@@ -91,7 +91,6 @@ void sim_destroy(struct sim *sim)
     free(sim);
 }
 
-double sim_now(const struct sim *sim) { return sim->now; }
 uint64_t sim_events(const struct sim *sim) { return sim->dispatched; }
 size_t sim_pending(const struct sim *sim)
 {
@@ -157,8 +156,8 @@ static inline void release_slot(struct sim *sim, uint32_t i)
 
 event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
 {
-    if (!(at >= sim->now))   /* also catches NaN */
-        at = sim->now;
+    if (!(at >= sim->clock.now))   /* also catches NaN */
+        at = sim->clock.now;
     uint32_t slot = take_slot(sim);
     if (slot == NO_SLOT || sim->next_seq >= SEQ_LIMIT) {
         if (slot != NO_SLOT)
@@ -233,7 +232,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         const struct heap_node *top = heap_top(&sim->queue);
         double at = top->key;
         if (at > until) {
-            sim->now = until;
+            sim->clock.now = until;
             return SIM_REACHED_END;
         }
         uint32_t slot = (uint32_t)(top->tie & SLOT_MASK);
@@ -244,14 +243,14 @@ enum sim_status sim_run(struct sim *sim, double until)
             sim->n_dead--;
             continue;
         }
-        sim->now = at;
+        sim->clock.now = at;
         sim->dispatched++;
         sim->top_consumed = true;
         s.fn(sim, s.payload);
         /* one comparison per event; the ticker only reads the clock */
         if (sim->dispatched == sim->next_tick) {
             sim->next_tick += sim->tick_every;
-            sim->tick(sim->tick_ctx, sim->now, sim->dispatched);
+            sim->tick(sim->tick_ctx, sim->clock.now, sim->dispatched);
         }
         if (sim->top_consumed) {
             heap_pop(&sim->queue);
@@ -266,8 +265,8 @@ enum sim_status sim_run(struct sim *sim, double until)
         if (sim->halted)
             return SIM_HALTED;
     }
-    if (until > sim->now)
-        sim->now = until;
+    if (until > sim->clock.now)
+        sim->clock.now = until;
     return SIM_DRAINED;
 }
 
