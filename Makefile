@@ -118,6 +118,11 @@ $(BUILD)/test-validation: $(call obj,opt,$(LIB_SRC) $(VAL_SRC))
 $(BUILD)/limit: $(call obj,opt,tools/limit.c $(LIB_SRC))
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
 
+# The event queues the kernel could keep, on the hold model
+# (docs/performance.md says which won and by how much).
+$(BUILD)/queues: $(call obj,opt,tools/queues.c $(LIB_SRC))
+	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
+
 # The generator of the sample data files (scenarios/data/).
 $(BUILD)/gen-samples: $(call obj,opt,tools/gen_samples.c)
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
@@ -129,7 +134,7 @@ samples: $(BUILD)/gen-samples
 
 check-build: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
              $(BUILD)/test-unit-san $(BUILD)/test-validation \
-             $(BUILD)/gen-samples $(BUILD)/limit
+             $(BUILD)/gen-samples $(BUILD)/limit $(BUILD)/queues
 
 unit-tests: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
             $(BUILD)/test-unit-san $(BUILD)/gen-samples

@@ -6,7 +6,7 @@
  * V is a virtual clock that advances at W(n)/n per second, the rate at
  * which each of the n queries progresses; a query admitted at virtual time
  * V0 with work x finishes when V reaches V0 + x (its tag). Tags sit in a
- * 4-ary heap (kernel/heap.h) whose tie packs (push sequence << 32 | record
+ * binary heap (kernel/heap.h) whose tie packs (push sequence << 32 | record
  * index). A query removed early becomes a zombie: its record stays out of
  * the free list until its node reaches the top and is dropped, so a heap
  * node always names its own record. One kernel event waits for the

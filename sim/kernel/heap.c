@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define LINE 64
-#define OFFSET 3   /* nodes before the root, so sibling groups align */
+#define OFFSET 1   /* nodes before the root, so grandchildren align */
 
 /* A 64-byte aligned block for `capacity` nodes after the offset. */
 static bool allocate(struct heap *h, size_t capacity)

@@ -2,7 +2,7 @@
  * sim.h — the discrete-event kernel: simulated clock, event queue, run loop.
  *
  * An event is a callback (time, handler, payload). Events are kept in a
- * 4-ary heap (heap.h) ordered by (time, sequence number), so events at the
+ * binary heap (heap.h) ordered by (time, sequence number), so events at the
  * same time run in the order they were scheduled and every run is
  * deterministic. Handlers schedule further events; `sim_run` dispatches them
  * in order until a time limit, an empty queue, or a stop request.
