@@ -24,17 +24,18 @@
 
 struct request {
     struct client *c;
-    uint64_t id;            /* unique in the run; the lock token */
+    uint64_t id;            /* the arrival's number, from 1: unique in the
+                               run, the lock token, and the substream of
+                               every draw that belongs to the request */
     long key;
-    long instance;          /* the application instance it landed on */
     double arrival;
-    double work;            /* the query's work, drawn at arrival */
-    double coin;            /* U(0, 1] for the first read, drawn at arrival */
+    double work;            /* the query's work, once work_drawn */
     uint64_t episode;       /* episode of its last missing read; 0: none */
     int attempt;            /* retries so far */
     int pending;            /* actions under way (cache ops, query, sleep) */
     bool replied;
-    bool coin_used;
+    bool work_drawn;
+    bool coin_used;         /* its first coin has been drawn */
     bool leased;            /* its read got the key's lease: its write
                                carries its token */
     bool waiting;           /* in req_wait: nothing under way but the wait */
@@ -176,23 +177,24 @@ void client_start_request_for(struct client *c, void *owner, long key)
         sim_halt(c->p.sim);
         return;
     }
-    memset(r, 0, offsetof(struct request, policy_state));
+    /* every field set by name: cheaper than a memset of the struct */
+    *r = (struct request){
+        .c = c,
+        .id = ++c->next_request_id,
+        .arrival = sim_now(c->p.sim),
+        .owner = owner,
+    };
     if (c->state_bytes)
         memset(r->policy_state, 0, c->state_bytes);
-    r->c = c;
-    r->id = ++c->next_request_id;
-    r->arrival = sim_now(c->p.sim);
-    r->owner = owner;
-    /* what belongs to the request, in arrival order (common random numbers) */
+    /* The key is drawn for every request, in arrival order: the key of
+     * request n is the same for every policy. What only some requests
+     * need (the query's work, the instance, the first coin) is drawn
+     * when needed, from the request's own substream (request_work,
+     * req_instance, req_coin). */
     r->key = key >= 0 ? key : key_sampler_draw(c->p.sampler, c->p.keys_rng);
     /* in a large catalog the key's entry is out of the processor's cache:
      * start loading it now, a round trip before the GET reads it */
     cache_prefetch(c->p.cache, r->key);
-    r->work = dist_sample(c->p.service, c->p.work_rng);
-    r->coin = rng_uniform_pos1(c->p.coin_rng);
-    /* one instance: nothing drawn, so no stream moves */
-    if (c->p.fleet)
-        r->instance = fleet_pick(c->p.fleet, c->p.instance_rng);
     c->count->arrivals++;
     c->unreplied++;
     c->in_flight++;
@@ -215,7 +217,18 @@ void *req_state(struct request *r, size_t bytes)
     return r->policy_state;
 }
 long req_key(const struct request *r) { return r->key; }
-long req_instance(const struct request *r) { return r->instance; }
+
+/* A function of (seed, replication, request number) alone, drawn from
+ * the request's substream at each call (only misses and recomputes ask):
+ * nothing is kept, and with one instance nothing is drawn. */
+long req_instance(const struct request *r)
+{
+    const struct client *c = r->c;
+    if (!c->p.fleet)
+        return 0;
+    rng_substream(c->p.instance_rng, r->id);
+    return fleet_pick(c->p.fleet, c->p.instance_rng);
+}
 double req_now(const struct request *r) { return sim_now(r->c->p.sim); }
 double req_arrival(const struct request *r) { return r->arrival; }
 uint64_t req_id(const struct request *r) { return r->id; }
@@ -226,9 +239,22 @@ double req_coin(struct request *r, gsl_rng *own)
 {
     if (!r->coin_used) {
         r->coin_used = true;
-        return r->coin;
+        rng_substream(r->c->p.coin_rng, r->id);
+        return rng_uniform_pos1(r->c->p.coin_rng);
     }
     return rng_uniform_pos1(own);
+}
+
+/* The work its query needs, drawn at the first recompute from the
+ * request's substream: the same for every policy that recomputes it. */
+static double request_work(struct request *r)
+{
+    if (!r->work_drawn) {
+        r->work_drawn = true;
+        rng_substream(r->c->p.work_rng, r->id);
+        r->work = dist_sample(r->c->p.service, r->c->p.work_rng);
+    }
+    return r->work;
 }
 
 /* ---- cache commands: one round trip, then `done` ---- */
@@ -374,7 +400,8 @@ void req_recompute(struct request *r, enum recompute_cause cause)
     if (cause != CAUSE_EARLY)
         metrics_episode_query(c->p.metrics, r->key, r->episode);
     r->pending++;
-    if (db_submit(c->p.db, r->instance, r->work, on_query_result, r) == 0) {
+    if (db_submit(c->p.db, req_instance(r), request_work(r), on_query_result,
+                  r) == 0) {
         if (!db_over_limit(c->p.db))
             c->out_of_memory = true;
         sim_halt(c->p.sim);

@@ -361,13 +361,17 @@ void *req_state(struct request *r, size_t bytes);
 
 long req_key(const struct request *r);
 /* The application instance the request landed on (0 .. world_instances
- * - 1): its pool, and where a policy's in-process state lives. */
+ * - 1): its pool, and where a policy's in-process state lives. A function
+ * of the seed and the request's number (the same for every policy),
+ * drawn at each call: ask once and keep it where it is needed often. */
 long req_instance(const struct request *r);
 double req_now(const struct request *r);
 double req_arrival(const struct request *r);
-/* The request's uniform (0, 1] coin for its first read, drawn at arrival
- * in arrival order so policies share it; later reads use the policy's own
- * stream. Returns a fresh draw from `own` after the first call. */
+/* The request's uniform (0, 1] coin for its first read: a function of
+ * the seed and the request's number alone (drawn from its substream when
+ * first asked), so every policy that asks gets the same; later reads use
+ * the policy's own stream. Returns a fresh draw from `own` after the
+ * first call. */
 double req_coin(struct request *r, gsl_rng *own);
 /* The request's id: unique in the run, usable as a lock token. */
 uint64_t req_id(const struct request *r);

@@ -527,7 +527,7 @@ bool xfetch_async(const struct xfetch *x)
 /* ---- the decision ---- */
 
 /* The coin u is a multiple of 2^-32 in (0, 1] (rng_uniform_pos1 on
- * MT19937), so -ln(u) is at most 32 ln 2 = 22.18: a value more than 22.19
+ * 32-bit words), so -ln(u) is at most 32 ln 2 = 22.18: a value more than 22.19
  * delta*beta before its expiry can never refresh early, and the logarithm —
  * the costliest part of a hit — is skipped for it. The coin is drawn all the
  * same, so the random streams do not change. */

@@ -1,16 +1,59 @@
 /*
- * rng.c — stream seeding, and the Philox generator as a gsl_rng type.
- * See rng.h.
+ * rng.c — stream seeding, and Philox4x32-10 as a gsl_rng type. See rng.h.
  */
 #include "kernel/rng.h"
 
 #include <Random123/philox.h>
-#include <Random123/conventional/gsl_cbrng.h>
+#include <string.h>
 
-/* Random123's adapter: a gsl_rng type whose state is a Philox4x32-10 key
- * and counter; each call takes the next 32-bit word of the block of the
- * counter, and the counter moves on every fourth call. */
-GSL_CBRNG(philox4x32_10, philox4x32);
+/* ---- the generator, as GSL sees it ---- */
+
+void rng_refill(struct rng_state *s)
+{
+    philox4x32_ctr_t c = {{s->counter[0], s->counter[1], s->counter[2],
+                           s->counter[3]}};
+    philox4x32_key_t k = {{s->key[0], s->key[1]}};
+    philox4x32_ctr_t out = philox4x32(c, k);
+    memcpy(s->block, out.v, sizeof s->block);
+    s->left = 4;
+    /* the block counter is 64 bits; the substream's half never moves */
+    if (++s->counter[0] == 0)
+        ++s->counter[1];
+}
+
+static unsigned long philox_get(void *state)
+{
+    struct rng_state *s = state;
+    if (s->left == 0)
+        rng_refill(s);
+    return s->block[--s->left];
+}
+
+static double philox_get_double(void *state)
+{
+    return (double)philox_get(state) * 0x1p-32;
+}
+
+/* gsl_rng_set: a 32-bit key, substream 0 (rng_stream_create sets all 64
+ * bits of the key itself). */
+static void philox_set(void *state, unsigned long seed)
+{
+    struct rng_state *s = state;
+    memset(s, 0, sizeof *s);
+    s->key[0] = (uint32_t)seed;
+}
+
+const gsl_rng_type rng_philox_type = {
+    "philox4x32-10",
+    0xffffffffUL,                 /* max */
+    0,                            /* min */
+    sizeof(struct rng_state),
+    philox_set,
+    philox_get,
+    philox_get_double,
+};
+
+/* ---- streams ---- */
 
 uint64_t rng_mix64(uint64_t x)
 {
@@ -42,15 +85,12 @@ uint64_t rng_stream_seed(uint64_t seed, uint64_t replication,
 gsl_rng *rng_stream_create(uint64_t seed, uint64_t replication,
                            const char *component)
 {
-    gsl_rng *r = gsl_rng_alloc(&philox4x32_10_type);
+    gsl_rng *r = gsl_rng_alloc(&rng_philox_type);
     if (!r)
         return NULL;
     uint64_t key = rng_stream_seed(seed, replication, component);
-    /* gsl_rng_set zeroes the counter and takes 32 bits of key; the key
-     * has 64, so both of its words are set here. */
-    gsl_rng_set(r, 0);
-    philox4x32_10_state *s = r->state;
-    s->key.v[0] = (uint32_t)key;
-    s->key.v[1] = (uint32_t)(key >> 32);
+    struct rng_state *s = r->state;
+    s->key[0] = (uint32_t)key;
+    s->key[1] = (uint32_t)(key >> 32);
     return r;
 }

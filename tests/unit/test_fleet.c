@@ -75,14 +75,17 @@ static void record_read(void *state, struct request *r,
         req_recompute(r, CAUSE_MISS);
 }
 
-/* Recomputes every read: another policy, with other decisions. */
+/* Recomputes every read: another policy, with other decisions; it asks
+ * for the instance of odd-numbered requests only, twice. */
 static void recompute_read(void *state, struct request *r,
                            const struct cache_view *v)
 {
     (void)v;
     struct seen *s = state;
-    if (req_id(r) < MAX_IDS)
+    if (req_id(r) < MAX_IDS && req_id(r) % 2 == 1) {
         s->instance[req_id(r)] = req_instance(r);
+        ck_assert_int_eq(req_instance(r), s->instance[req_id(r)]);
+    }
     req_recompute(r, CAUSE_MISS);
 }
 
@@ -118,8 +121,8 @@ static const char FLEET[] =
     " \"client\": {\"instances\": 5, \"pool_size\": 3}}";
 
 /* Every policy sees the same instance for the same request (common
- * random numbers); every instance gets requests; with one instance every
- * request is on instance 0. */
+ * random numbers), whichever requests it asks about; every instance gets
+ * requests; with one instance every request is on instance 0. */
 START_TEST(instances_are_common_to_every_policy)
 {
     static struct seen a, b;
@@ -137,7 +140,7 @@ START_TEST(instances_are_common_to_every_policy)
         per[a.instance[i]]++;
         compared++;
     }
-    ck_assert_int_gt(compared, 7000);
+    ck_assert_int_gt(compared, 3500);
     for (int k = 0; k < 5; k++)
         ck_assert_int_gt(per[k], compared / 10);
     scenario_free(s);

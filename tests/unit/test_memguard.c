@@ -176,7 +176,7 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     ck_assert_ptr_null(memguard_problem(s, NULL, 0, 1, NULL, 200.0 * (1 << 30)));
     /* several worlds at once (sweep -j) */
     msg = memguard_problem(s, NULL, 0, 4, NULL, 200.0 * (1 << 30));
-    ck_assert_ptr_nonnull(strstr(msg, "in each of 4 worker processes (432 GB "
+    ck_assert_ptr_nonnull(strstr(msg, "in each of 4 worker processes (373 GB "
                                       "in all), over the limit of 200 GB "
                                       "(raise it with --max-memory, or run "
                                       "fewer at once with -j)"));

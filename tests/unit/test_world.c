@@ -139,6 +139,84 @@ START_TEST(open_loop_arrivals_and_keys_are_common_to_all_policies)
 }
 END_TEST
 
+/* ---- draws made on demand are the same whoever asks ---- */
+
+/* A policy that asks for the first coin and recomputes on some requests
+ * only (all, or those of odd number), and logs for each the coin and the
+ * time its query took. */
+struct demand_log {
+    bool odd_only;
+    double coin[4000];           /* by request number; 0: not asked */
+    double took[4000];           /* its query's response time */
+};
+
+static void demand_on_read(void *state, struct request *r,
+                           const struct cache_view *v)
+{
+    struct demand_log *d = state;
+    uint64_t id = req_id(r);
+    if ((d->odd_only && id % 2 == 0) || id >= 4000) {
+        req_reply(r, v->state == CACHE_FRESH ? OUTCOME_HIT : OUTCOME_STALE);
+        return;
+    }
+    d->coin[id] = req_coin(r, NULL);
+    *REQ_STATE(r, double) = req_now(r);   /* the query starts now */
+    req_recompute(r, CAUSE_MISS);
+}
+
+/* The write's round trip (1 ms) ends the recompute. */
+static void demand_on_recomputed(void *state, struct request *r,
+                                 enum recompute_result result)
+{
+    struct demand_log *d = state;
+    d->took[req_id(r)] = req_now(r) - 0.001 - *REQ_STATE(r, double);
+    policy_find("none")->on_recomputed(NULL, r, result);
+}
+
+static const struct policy_ops DEMAND_OPS = {
+    .name = "demand", .request_bytes = sizeof(double),
+    .serves_stale = never, .create = log_create, .destroy = log_destroy,
+    .on_read = demand_on_read, .on_recomputed = demand_on_recomputed,
+    .collect = nothing,
+};
+
+/* One policy asks for every request's coin and work, the other for those
+ * of odd-numbered requests only: each odd request gets the same coin and
+ * the same work in both (drawn from its own substream when asked, not the
+ * next number of a shared stream). On a database of more cores than
+ * queries the response time is the work. */
+START_TEST(draws_made_on_demand_do_not_depend_on_who_else_asked)
+{
+    struct scenario *s = scenario_of(
+        "{\"duration\": \"60s\", \"workload\": {\"arrivals\": {\"rate\": 20}},"
+        " \"cache\": {\"ttl\": \"1h\", \"latency\": \"1ms\"},"
+        " \"database\": {\"cores\": 1000, \"max_connections\": \"none\","
+        "  \"service\": {\"dist\": \"lognormal\", \"mean\": \"5ms\", \"cv\": 1}},"
+        " \"client\": {\"pool_size\": 1000, \"timeout\": \"none\"}}");
+    static struct demand_log all, odd;
+    memset(&all, 0, sizeof all);
+    memset(&odd, 0, sizeof odd);
+    odd.odd_only = true;
+    struct outcome_copy ra, rb;
+    run_world(s, &DEMAND_OPS, &all, NULL, NULL, &ra);
+    run_world(s, &DEMAND_OPS, &odd, NULL, NULL, &rb);
+    size_t asked = 0;
+    for (size_t id = 1; id < 4000; id++) {
+        if (odd.coin[id] == 0)
+            continue;
+        ck_assert_uint_eq(id % 2, 1);
+        ck_assert_double_eq(odd.coin[id], all.coin[id]);
+        ck_assert(odd.took[id] > 0);
+        ck_assert_double_eq_tol(odd.took[id], all.took[id], 1e-12);
+        asked++;
+    }
+    ck_assert_uint_gt(asked, 500);
+    /* the works differ from request to request */
+    ck_assert(all.took[1] != all.took[3] && all.took[3] != all.took[5]);
+    scenario_free(s);
+}
+END_TEST
+
 /* ---- recomputes: the delta written, overlaps ---- */
 
 /* A policy that recomputes every missing read and checks, on every fresh
@@ -514,6 +592,7 @@ TEST_SUITE(world_suite)
     Suite *s = suite_create("world");
     TCase *tc = tcase_create("world");
     tcase_add_test(tc, open_loop_arrivals_and_keys_are_common_to_all_policies);
+    tcase_add_test(tc, draws_made_on_demand_do_not_depend_on_who_else_asked);
     tcase_add_test(tc, the_delta_written_is_the_measured_response_time);
     tcase_add_test(tc, two_concurrent_recomputes_are_one_overlap);
     tcase_add_test(tc, windows_cover_the_run_and_the_warmup_is_flagged);
