@@ -123,6 +123,11 @@ $(BUILD)/limit: $(call obj,opt,tools/limit.c $(LIB_SRC))
 $(BUILD)/queues: $(call obj,opt,tools/queues.c $(LIB_SRC))
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
 
+# The random number generators the kernel could use, timed
+# (docs/performance.md says which was chosen and why).
+$(BUILD)/generators: $(call obj,opt,tools/generators.c $(LIB_SRC))
+	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
+
 # The generator of the sample data files (scenarios/data/).
 $(BUILD)/gen-samples: $(call obj,opt,tools/gen_samples.c)
 	$(CC) $(OPT) $^ -o $@ $(PKG_LIBS)
@@ -134,7 +139,8 @@ samples: $(BUILD)/gen-samples
 
 check-build: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
              $(BUILD)/test-unit-san $(BUILD)/test-validation \
-             $(BUILD)/gen-samples $(BUILD)/limit $(BUILD)/queues
+             $(BUILD)/gen-samples $(BUILD)/limit $(BUILD)/queues \
+             $(BUILD)/generators
 
 unit-tests: $(BUILD)/stampede $(BUILD)/stampede-san $(BUILD)/test-unit \
             $(BUILD)/test-unit-san $(BUILD)/gen-samples
