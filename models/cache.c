@@ -1,6 +1,8 @@
 /*
- * cache.c — the store behind cache.h. One array of entries indexed by key:
- * O(1) per command, 48 bytes per key.
+ * cache.c — the store behind cache.h. Two arrays indexed by key, O(1) per
+ * command: the values (24 bytes a key) and the locks (16 bytes a key,
+ * zeroed, so that their memory is touched only by the keys that are
+ * locked: a policy without locks never brings it in).
  */
 #include "cache.h"
 
@@ -8,19 +10,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/keyarray.h"
+
 struct entry {
     double expires_at;   /* -INFINITY: no value */
     double delta;
     double written_at;
-    double lock_until;   /* the lock is held while now < lock_until */
-    uint64_t lock_token;
-    uint64_t version;    /* writes so far */
+};
+
+/* Zero is a free lock: simulated time is never negative. */
+struct lock {
+    double until;        /* the lock is held while now < until */
+    uint64_t token;
 };
 
 struct cache {
     struct cache_config config;
     long keys;
     struct entry *entries;
+    struct lock *locks;
+    bool locked;                /* a lock command has run: flush clears */
     gsl_rng *rng;
     struct cache_stats stats;
 };
@@ -28,7 +37,9 @@ struct cache {
 static void clear_entries(struct cache *c)
 {
     for (long k = 0; k < c->keys; k++)
-        c->entries[k] = (struct entry){-INFINITY, 0, -INFINITY, -INFINITY, 0, 0};
+        c->entries[k] = (struct entry){-INFINITY, 0, -INFINITY};
+    if (c->locked)
+        memset(c->locks, 0, (size_t)c->keys * sizeof *c->locks);
 }
 
 /* The lifetime of a value written now: ttl, jittered. */
@@ -58,7 +69,6 @@ static void warm_entry(struct cache *c, struct entry *e, double now,
         e->written_at = now;
     }
     e->delta = dist_sample(recompute, rng);
-    e->version++;
 }
 
 /* The state at t = 0. */
@@ -76,7 +86,10 @@ void cache_warm_key(struct cache *c, long key, double now, enum warm_mode mode,
     warm_entry(c, &c->entries[key], now, mode, recompute, rng);
 }
 
-double cache_bytes(long keys) { return (double)keys * sizeof(struct entry); }
+double cache_bytes(long keys)
+{
+    return (double)keys * (sizeof(struct entry) + sizeof(struct lock));
+}
 
 struct cache *cache_create(const struct cache_config *config, long keys,
                            const struct dist *recompute, gsl_rng *rng)
@@ -87,9 +100,10 @@ struct cache *cache_create(const struct cache_config *config, long keys,
     c->config = *config;
     c->keys = keys;
     c->rng = rng;
-    c->entries = malloc((size_t)keys * sizeof *c->entries);
-    if (!c->entries) {
-        free(c);
+    c->entries = key_array_alloc((size_t)keys, sizeof *c->entries);
+    c->locks = key_array_alloc((size_t)keys, sizeof *c->locks);
+    if (!c->entries || !c->locks) {
+        cache_destroy(c);
         return NULL;
     }
     clear_entries(c);
@@ -102,12 +116,8 @@ void cache_destroy(struct cache *c)
     if (!c)
         return;
     free(c->entries);
+    free(c->locks);
     free(c);
-}
-
-double cache_latency(struct cache *c, gsl_rng *r)
-{
-    return dist_sample(&c->config.latency, r);
 }
 
 enum cache_lookup cache_peek(const struct cache *c, long key, double now)
@@ -154,7 +164,6 @@ double cache_write(struct cache *c, long key, double now, double delta,
     e->expires_at = now + ttl;
     e->written_at = now;
     e->delta = delta;
-    e->version++;
     return e->expires_at;
 }
 
@@ -173,21 +182,22 @@ bool cache_lock(struct cache *c, long key, double now, uint64_t token,
                 double ttl)
 {
     c->stats.lock_ops++;
-    struct entry *e = &c->entries[key];
-    if (now < e->lock_until)
+    c->locked = true;
+    struct lock *l = &c->locks[key];
+    if (now < l->until)
         return false;
-    e->lock_until = now + ttl;
-    e->lock_token = token;
+    l->until = now + ttl;
+    l->token = token;
     return true;
 }
 
 bool cache_unlock(struct cache *c, long key, double now, uint64_t token)
 {
     c->stats.lock_ops++;
-    struct entry *e = &c->entries[key];
-    if (now >= e->lock_until || e->lock_token != token)
+    struct lock *l = &c->locks[key];
+    if (now >= l->until || l->token != token)
         return false;
-    e->lock_until = -INFINITY;
+    l->until = -INFINITY;
     return true;
 }
 
@@ -195,15 +205,16 @@ struct cache_value cache_lease_get(struct cache *c, long key, double now,
                                    uint64_t token, double ttl, bool *granted)
 {
     struct cache_value v = cache_get(c, key, now);
-    struct entry *e = &c->entries[key];
+    struct lock *l = &c->locks[key];
     *granted = false;
     if (v.state == LOOKUP_FRESH)
         return v;
-    if (now < e->lock_until && e->lock_token != token)
+    c->locked = true;
+    if (now < l->until && l->token != token)
         return v;   /* a hot miss: another token holds the lease */
-    if (!(now < e->lock_until))
-        e->lock_until = now + ttl;
-    e->lock_token = token;
+    if (!(now < l->until))
+        l->until = now + ttl;
+    l->token = token;
     *granted = true;
     return v;
 }
@@ -211,13 +222,13 @@ struct cache_value cache_lease_get(struct cache *c, long key, double now,
 bool cache_lease_set(struct cache *c, long key, double now, uint64_t token,
                      double delta, double *expires_at)
 {
-    struct entry *e = &c->entries[key];
-    if (now >= e->lock_until || e->lock_token != token) {
+    struct lock *l = &c->locks[key];
+    if (now >= l->until || l->token != token) {
         c->stats.sets++;   /* refused, but a command all the same */
         *expires_at = -INFINITY;
         return false;
     }
-    e->lock_until = -INFINITY;
+    l->until = -INFINITY;
     *expires_at = cache_set(c, key, now, delta);
     return true;
 }

@@ -1,14 +1,14 @@
 /*
  * cache.h — a Redis-like store: values with TTL, a stale window, locks.
  *
- * A key holds (version, written_at, expires_at, delta). A write sets
+ * A key holds (written_at, expires_at, delta). A write sets
  * expires_at = now + ttl * (1 + jitter * U(-1, 1)). A read at t sees the
  * value fresh if t < expires_at, stale if expires_at <= t < expires_at +
  * stale_for, else missing. A lock is a key of its own with a token and an
  * expiry (SET lock token NX PX ttl; compare-and-delete to release).
  *
  * These functions are the commands' *effects*: the client model charges
- * each command a sampled round trip (cache_latency) and calls them when the
+ * each command a sampled round trip (config.latency) and calls them when the
  * command completes, so they read and change the state of that moment.
  * Every call counts as one command for the cache's own statistics.
  */
@@ -64,8 +64,6 @@ struct cache *cache_create(const struct cache_config *config, long keys,
                            const struct dist *recompute, gsl_rng *rng);
 void cache_destroy(struct cache *c);
 
-/* One round trip, drawn from the latency distribution. */
-double cache_latency(struct cache *c, gsl_rng *r);
 
 struct cache_value cache_get(struct cache *c, long key, double now);
 /* A hint: `key` will be read soon (its GET is on its way), so its entry

@@ -18,9 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/keyarray.h"
 #include "kernel/rng.h"
 
 #define REQUESTS_PER_BLOCK 1024
+/* Catalogs larger than this are prefetched: below, their entries stay in
+ * the processor's cache (a few hundred KB) and the hint is a wasted call. */
+#define PREFETCH_KEYS 16384
 
 struct request {
     struct client *c;
@@ -81,7 +85,7 @@ struct client *client_create(const struct client_params *p)
     c->stride = (offsetof(struct request, policy_state) + c->state_bytes +
                  align - 1) / align * align;
     c->count = metrics_current(p->metrics);
-    c->active = calloc((size_t)p->keys, sizeof *c->active);
+    c->active = key_array_alloc((size_t)p->keys, sizeof *c->active);
     if (!c->active) {
         free(c);
         return NULL;
@@ -191,10 +195,14 @@ void client_start_request_for(struct client *c, void *owner, long key)
      * need (the query's work, the instance, the first coin) is drawn
      * when needed, from the request's own substream (request_work,
      * req_instance, req_coin). */
-    r->key = key >= 0 ? key : key_sampler_draw(c->p.sampler, c->p.keys_rng);
+    if (key >= 0)
+        r->key = key;
+    else if (c->p.keys > 1)   /* one key: nothing to draw */
+        r->key = key_sampler_draw(c->p.sampler, c->p.keys_rng);
     /* in a large catalog the key's entry is out of the processor's cache:
      * start loading it now, a round trip before the GET reads it */
-    cache_prefetch(c->p.cache, r->key);
+    if (c->p.keys > PREFETCH_KEYS)
+        cache_prefetch(c->p.cache, r->key);
     c->count->arrivals++;
     c->unreplied++;
     c->in_flight++;
@@ -263,7 +271,8 @@ static void cache_round_trip(struct request *r, event_fn done)
 {
     struct client *c = r->c;
     r->pending++;
-    sim_after(c->p.sim, cache_latency(c->p.cache, c->p.latency_rng), done, r);
+    sim_after(c->p.sim, dist_sample(c->p.cache_latency, c->p.latency_rng),
+              done, r);
 }
 
 /* ---- read ---- */

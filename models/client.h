@@ -42,6 +42,7 @@ struct client_params {
     const struct dist *service;   /* work per query, seconds on an idle db */
     long keys;
     struct cache *cache;
+    const struct dist *cache_latency;   /* one round trip of a command */
     struct db *db;
     struct key_sampler *sampler;
     struct metrics *metrics;

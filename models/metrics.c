@@ -7,15 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/keyarray.h"
+
 /* Episode state of one key: the open episode, and the last closed one
- * (a late query may still belong to it). 48 bytes per key. */
+ * (a late query may still belong to it). Episodes are numbered per key
+ * from 1: the open one is `number` when `open`, the last closed one is
+ * `number` when none is open and number - 1 when one is. A request keeps
+ * the number of its episode (metrics_episode_miss), its key says whose.
+ * 32 bytes per key. */
 struct key_episode {
-    uint64_t open_id;       /* 0: none open */
     double open_start;
-    double open_size;
     double last_miss;       /* the latest read that found it missing */
-    uint64_t closed_id;
-    double closed_size;
+    uint32_t number;        /* episodes of the key so far */
+    uint32_t open_size;     /* queries of the open episode */
+    int32_t closed_size;    /* of the last closed one; -1: it started in
+                               the warmup (not counted) */
+    bool open;
 };
 
 /* A tally's arrays: the policy's accumulators, and with more than one
@@ -43,7 +50,6 @@ struct metrics {
     double seg_start;
     double win_start;
     uint64_t win_index;           /* the window being filled */
-    uint64_t next_episode;
     struct key_episode *keys;
     struct episode_totals ep;
     double peak_cache_ops, peak_db_qps;
@@ -191,14 +197,13 @@ struct metrics *metrics_create(const struct metrics_params *p)
     policy_complete(p->policy, &m->policy);
     m->shape = (struct tally_shape){policy_metric_count(p->policy),
                                     p->instances};
-    m->keys = calloc((size_t)p->keys, sizeof *m->keys);
+    m->keys = key_array_alloc((size_t)p->keys, sizeof *m->keys);
     bool ok = m->keys && tally_init(&m->seg, m->shape) &&
               tally_init(&m->total, m->shape) && create_held(m);
     if (!ok) {
         metrics_destroy(m);
         return NULL;
     }
-    m->next_episode = 1;
     m->worst = (struct worst_window){NAN, NAN, NAN, NAN, NAN, NAN};
     slo_track_init(&m->track);
     return m;
@@ -363,14 +368,15 @@ void metrics_close_segment(struct metrics *m, double now, struct db *db,
 uint64_t metrics_episode_miss(struct metrics *m, long key, double now)
 {
     struct key_episode *k = &m->keys[key];
-    if (k->open_id == 0) {
-        k->open_id = m->next_episode++;
+    if (!k->open) {
+        k->open = true;
+        k->number++;
         k->open_start = now;
         k->open_size = 0;
         m->seg.episodes_started++;
     }
     k->last_miss = now;
-    return k->open_id;
+    return k->number;
 }
 
 static bool counted(const struct metrics *m, double start)
@@ -383,9 +389,10 @@ void metrics_episode_query(struct metrics *m, long key, uint64_t episode)
     struct key_episode *k = &m->keys[key];
     if (episode == 0)
         return;
-    if (episode == k->open_id) {
+    uint32_t closed = k->open ? k->number - 1 : k->number;
+    if (k->open && episode == k->number) {
         k->open_size++;
-    } else if (episode == k->closed_id && k->closed_size >= 0) {
+    } else if (episode == closed && k->closed_size >= 0) {
         /* a late query of an episode that has closed (counted ones only:
          * closed_size < 0 marks one that started in the warmup) */
         k->closed_size++;
@@ -398,7 +405,7 @@ void metrics_episode_query(struct metrics *m, long key, uint64_t episode)
 void metrics_episode_write(struct metrics *m, long key, double now)
 {
     struct key_episode *k = &m->keys[key];
-    if (k->open_id == 0)
+    if (!k->open)
         return;
     bool in_run = counted(m, k->open_start);
     if (in_run) {
@@ -410,9 +417,8 @@ void metrics_episode_write(struct metrics *m, long key, double now)
         if (duration > m->ep.duration_max)
             m->ep.duration_max = duration;
     }
-    k->closed_id = k->open_id;
-    k->closed_size = in_run ? k->open_size : -1;
-    k->open_id = 0;
+    k->closed_size = in_run ? (int32_t)k->open_size : -1;
+    k->open = false;
 }
 
 /* ---- the end ---- */
@@ -421,7 +427,7 @@ static void finish_episodes(struct metrics *m, double now)
 {
     for (long key = 0; key < m->p.keys; key++) {
         const struct key_episode *k = &m->keys[key];
-        if (k->open_id == 0)
+        if (!k->open)
             continue;
         m->ep.open_at_end++;
         double age = now - k->open_start;

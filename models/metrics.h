@@ -160,7 +160,8 @@ void metrics_close_segment(struct metrics *m, double now, struct db *db,
 /* ---- miss episodes (DESIGN.md §5) ---- */
 
 /* A read found `key` missing (or stale, for a policy that does not serve
- * stale): opens an episode if none is. Returns the open episode's id. */
+ * stale): opens an episode if none is. Returns the open episode's number
+ * (per key, from 1: the request keeps it, its key says whose). */
 uint64_t metrics_episode_miss(struct metrics *m, long key, double now);
 /* A query of the request whose missing read was in `episode`. */
 void metrics_episode_query(struct metrics *m, long key, uint64_t episode);

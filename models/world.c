@@ -52,6 +52,7 @@ struct world {
     long max_in_flight;
     /* arrivals: rate(t) = base(t) * multiplier (traffic incidents) */
     double peak_rate;           /* thinning bound */
+    double mean_gap;            /* 1 / peak_rate: the mean candidate gap */
     bool base_constant;         /* a traffic incident set a constant rate */
     double base_rate;           /* that rate */
     double rate_multiplier;
@@ -182,6 +183,7 @@ static struct client *create_client(struct world *w)
         .service = &m->service,
         .keys = m->workload.keys,
         .cache = w->cache,
+        .cache_latency = &m->cache.latency,
         .db = w->db,
         .sampler = w->sampler,
         .metrics = w->metrics,
@@ -349,7 +351,7 @@ static void schedule_arrival(struct world *w)
     w->next_arrival = 0;
     if (w->peak_rate > 0)
         w->next_arrival = sim_after(
-            w->sim, rng_exponential(w->arrivals, 1 / w->peak_rate),
+            w->sim, rng_exponential(w->arrivals, w->mean_gap),
             on_arrival, w);
 }
 
@@ -375,6 +377,8 @@ static void restart_arrivals(struct world *w)
     const struct workload_config *wl = &w->m->workload;
     double base = w->base_constant ? w->base_rate : workload_peak_rate(wl);
     w->peak_rate = base * w->rate_multiplier;
+    /* a division per arrival was on the path of every request */
+    w->mean_gap = 1 / w->peak_rate;
     sim_cancel(w->sim, w->next_arrival);
     schedule_arrival(w);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kernel/dist.h"
+#include "kernel/keyarray.h"
 
 /* ---- knobs ---- */
 
@@ -441,7 +442,7 @@ struct xfetch *xfetch_create(const struct xfetch_knobs *k, struct world *w)
         return NULL;
     x->k = k;
     x->coin = world_stream(w, "per.coin");
-    x->versions = malloc((size_t)keys * sizeof *x->versions);
+    x->versions = key_array_alloc((size_t)keys, sizeof *x->versions);
     if (!x->coin || !x->versions) {
         xfetch_destroy(x);
         return NULL;

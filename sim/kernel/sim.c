@@ -34,6 +34,7 @@
 #define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
 #define NO_SLOT UINT32_MAX
 #define SWEEP_MIN_DEAD 4096   /* below this, dead events cost too little */
+#define PREFETCH_QUEUE 4096   /* slots of larger queues are prefetched */
 
 struct slot {
     event_fn fn;       /* NULL once cancelled */
@@ -60,6 +61,7 @@ struct sim {
     void *tick_ctx;
     bool halted;
     bool out_of_memory;
+    bool stopping;       /* halted or out_of_memory: one test an event */
     /* While a handler runs, its own node still sits at the top of the heap:
      * the first event the handler schedules replaces it (one sift instead
      * of a pop and a push); if it schedules none, the node is popped after
@@ -96,7 +98,7 @@ size_t sim_pending(const struct sim *sim)
 {
     return sim->queue.size - (sim->top_consumed ? 1 : 0);
 }
-void sim_halt(struct sim *sim) { sim->halted = true; }
+void sim_halt(struct sim *sim) { sim->halted = sim->stopping = true; }
 
 void sim_set_stop_flag(struct sim *sim, const volatile sig_atomic_t *flag)
 {
@@ -162,7 +164,7 @@ event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
     if (slot == NO_SLOT || sim->next_seq >= SEQ_LIMIT) {
         if (slot != NO_SLOT)
             release_slot(sim, slot);
-        sim->out_of_memory = true;
+        sim->out_of_memory = sim->stopping = true;
         return 0;
     }
     uint64_t seq = sim->next_seq++;
@@ -172,7 +174,7 @@ event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
         sim->top_consumed = false;
     } else if (!heap_push(&sim->queue, at, tie)) {
         release_slot(sim, slot);
-        sim->out_of_memory = true;
+        sim->out_of_memory = sim->stopping = true;
         return 0;
     }
     sim->slots[slot] = (struct slot){fn, payload};
@@ -226,10 +228,12 @@ bool sim_cancel(struct sim *sim, event_id id)
 
 enum sim_status sim_run(struct sim *sim, double until)
 {
-    while (!heap_empty(&sim->queue)) {
-        if (sim->stop_flag && *sim->stop_flag)
+    struct heap *queue = &sim->queue;
+    const volatile sig_atomic_t *stop = sim->stop_flag;
+    while (!heap_empty(queue)) {
+        if (stop && *stop)
             return SIM_INTERRUPTED;
-        const struct heap_node *top = heap_top(&sim->queue);
+        const struct heap_node *top = heap_top(queue);
         double at = top->key;
         if (at > until) {
             sim->clock.now = until;
@@ -239,7 +243,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         struct slot s = sim->slots[slot];
         release_slot(sim, slot);
         if (s.fn == NULL) {
-            heap_pop(&sim->queue);
+            heap_pop(queue);
             sim->n_dead--;
             continue;
         }
@@ -253,20 +257,19 @@ enum sim_status sim_run(struct sim *sim, double until)
             sim->tick(sim->tick_ctx, sim->clock.now, sim->dispatched);
         }
         if (sim->top_consumed) {
-            heap_pop(&sim->queue);
+            heap_pop(queue);
             sim->top_consumed = false;
         }
-        /* The next event's slot is likely out of cache in a large queue:
-         * start loading it while the loop checks its conditions. */
-        if (!heap_empty(&sim->queue))
-            __builtin_prefetch(&sim->slots[heap_top(&sim->queue)->tie & SLOT_MASK]);
-        if (sim->out_of_memory)
-            return SIM_OUT_OF_MEMORY;
-        if (sim->halted)
-            return SIM_HALTED;
+        if (sim->stopping)
+            return sim->out_of_memory ? SIM_OUT_OF_MEMORY : SIM_HALTED;
+        /* In a large queue the next event's slot is likely out of cache:
+         * start loading it while the loop checks its conditions (in a
+         * small one it is in cache, and the hint costs more than it
+         * saves). */
+        if (queue->size > PREFETCH_QUEUE)
+            __builtin_prefetch(&sim->slots[heap_top(queue)->tie & SLOT_MASK]);
     }
     if (until > sim->clock.now)
         sim->clock.now = until;
     return SIM_DRAINED;
 }
-

@@ -90,8 +90,8 @@ START_TEST(estimate_matches_what_a_world_allocates)
         const struct policy_spec *spec = &s->policies[k];
         double by_keys;
         double est = world_memory_estimate(&s->model, spec->ops, &by_keys);
-        /* cache 48 + episode 48 + counter 4, + per 16 */
-        ck_assert_double_eq(by_keys, 1e6 * (k == 0 ? 100 : 116));
+        /* cache 24 + locks 16 + episode 32 + counter 4, + per 16 */
+        ck_assert_double_eq(by_keys, 1e6 * (k == 0 ? 76 : 92));
         size_t before = heap_in_use();
         struct world_params wp = {.model = &s->model, .policy = spec->ops,
                                   .knobs = spec->knobs, .label = spec->label,
@@ -170,13 +170,13 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     struct scenario *s = load(json, NULL, 0);
     char *msg = memguard_problem(s, NULL, 0, 1, NULL, 4.0 * (1 << 30));
     ck_assert_str_eq(msg, "m.json:2:34: workload.keys.count: 1000000000 keys "
-                          "need about 93 GB at start, over the limit of 4 GB "
+                          "need about 71 GB at start, over the limit of 4 GB "
                           "(raise it with --max-memory)");
     free(msg);
     ck_assert_ptr_null(memguard_problem(s, NULL, 0, 1, NULL, 200.0 * (1 << 30)));
     /* several worlds at once (sweep -j) */
     msg = memguard_problem(s, NULL, 0, 4, NULL, 200.0 * (1 << 30));
-    ck_assert_ptr_nonnull(strstr(msg, "in each of 4 worker processes (373 GB "
+    ck_assert_ptr_nonnull(strstr(msg, "in each of 4 worker processes (283 GB "
                                       "in all), over the limit of 200 GB "
                                       "(raise it with --max-memory, or run "
                                       "fewer at once with -j)"));
@@ -211,7 +211,7 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     msg = memguard_problem(s, NULL, 0, 1, NULL, 1.0 * (1 << 30));
     ck_assert_str_eq(msg, "--set workload.keys.count=100000000: "
                           "workload.keys.count: 100000000 keys need about "
-                          "9.3 GB at start, over the limit of 1 GB (raise it "
+                          "7.1 GB at start, over the limit of 1 GB (raise it "
                           "with --max-memory)");
     free(msg);
     scenario_free(s);
@@ -301,7 +301,7 @@ START_TEST(commands_refuse_before_running)
     char out[600];
     snprintf(out, sizeof out, "%s/out", dir);
     const char *expect = "big.json:1:33: workload.keys.count: 1000000000 keys "
-                         "need about 93 GB at start, over the limit of 4 GB "
+                         "need about 71 GB at start, over the limit of 4 GB "
                          "(raise it with --max-memory)\n";
     const char *run[] = {"run", file, "--out", out, "--max-memory", "4G",
                          NULL};
@@ -324,7 +324,7 @@ START_TEST(commands_refuse_before_running)
     const char *ok[] = {"check", small, NULL};
     struct cmd_result r = run_stampede(ok);
     ck_assert_int_eq(r.status, 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "memory    about 99 MB at start; "
+    ck_assert_ptr_nonnull(strstr(r.out, "memory    about 76 MB at start; "
                                         "limit "));
     cmd_result_free(&r);
     const char *bad[] = {"run", small, "--max-memory", "lots", NULL};
