@@ -31,7 +31,8 @@ static const char USAGE[] =
     "its outputs need written by hand (limit_ratio: the limit's CPU time\n"
     "over the simulator's for the same number of requests). Then the Zipf\n"
     "catalog (catalog.json) at 10^5, 10^6 and 10^7 keys: requests/s and the\n"
-    "resident memory per key a world takes when it is built. Then two\n"
+    "resident memory per key a world takes when it is built, and the CPU\n"
+    "time building it takes (included in requests/s). Then two\n"
     "checks: the peak RSS of a run ten times longer, and a sweep with -j 1\n"
     "against -j 2.\n"
     "\n"
@@ -45,7 +46,8 @@ static const char USAGE[] =
     "                 events_per_request, peak_rss_mb, hold_events_per_s,\n"
     "                 hold_events_per_wall_s (rates without _wall_ are per\n"
     "                 CPU second); limit_ratio on hot-key-steady; keys and\n"
-    "                 start_bytes_per_key on the catalogs; then the checks\n"
+    "                 start_bytes_per_key and start_cpu_seconds on the\n"
+    "                 catalogs; then the checks\n"
     "  -h, --help     show this help\n"
     "\n"
     "Set STAMPEDE_BENCH to use another directory of scenarios.\n";
@@ -272,8 +274,9 @@ static void print_table(const struct bench_result *r, size_t n,
     for (size_t i = 0; i < n; i++)
         if (r[i].keys > 0) {
             print_rates(&r[i]);
-            printf("  %ld keys, %.1f bytes/key at start\n", r[i].keys,
-                   r[i].start_bytes_per_key);
+            printf("  %ld keys, %.1f bytes/key at start, built in %.2f s "
+                   "of CPU\n", r[i].keys, r[i].start_bytes_per_key,
+                   r[i].start_cpu_seconds);
         }
     for (size_t i = 0; i < n_checks; i++) {
         printf("%-20s %.3g %s against %.3g %s: ratio %.3f", c[i].name,
@@ -315,6 +318,7 @@ static void print_json_result(const struct bench_result *r)
     if (r->keys > 0) {
         printf(", \"keys\": %ld", r->keys);
         print_number("start_bytes_per_key", r->start_bytes_per_key, "%.1f");
+        print_number("start_cpu_seconds", r->start_cpu_seconds, "%.3f");
     }
     printf("}");
 }
@@ -351,7 +355,8 @@ int cmd_bench(int argc, char **argv, const struct cli_env *env)
     size_t n = 0, n_checks = 0;
     memset(r, 0, sizeof r);
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
-        r[i].limit_ratio = r[i].start_bytes_per_key = NAN;
+        r[i].limit_ratio = r[i].start_bytes_per_key =
+            r[i].start_cpu_seconds = NAN;
     char *dir = o.kernel ? NULL : bench_scenarios_dir();
     bool ok = (o.kernel || (dir && run_scenarios(&o, dir, r, &n, env))) &&
               run_kernel(o.kernel ? o.seconds : 1, r, &n);

@@ -36,6 +36,8 @@ struct bench_result {
     double start_bytes_per_key;    /* resident memory a world took when it
                                       was built, per key (NAN: not
                                       measured) */
+    double start_cpu_seconds;      /* CPU time building that world took
+                                      (NAN: not measured) */
 };
 
 /* Fills the rates from the counts and the two times. */

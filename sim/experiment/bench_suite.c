@@ -43,6 +43,7 @@ static bool run_world(const struct scenario *s, const struct policy_spec *p,
 {
     bool first = out->events == 0 && out->keys > 0;
     double before = first ? bench_rss_bytes() : 0;
+    double cpu = cpu_clock();
     struct world_params wp = {
         .model = &s->model, .policy = p->ops, .knobs = p->knobs,
         .label = p->label, .seed = s->seed, .replication = rep,
@@ -53,9 +54,11 @@ static bool run_world(const struct scenario *s, const struct policy_spec *p,
         fprintf(stderr, "stampede bench: %s\n", err);
         return false;
     }
-    if (first)
+    if (first) {
+        out->start_cpu_seconds = cpu_clock() - cpu;
         out->start_bytes_per_key =
             (bench_rss_bytes() - before) / (double)out->keys;
+    }
     struct world_result r;
     world_run(w, &r);
     out->events += r.events;
@@ -73,7 +76,7 @@ bool bench_scenario_run(void *ctx, struct bench_result *out)
         return false;
     snprintf(out->name, sizeof out->name, "%s", s->name);
     out->keys = b->keys;
-    out->start_bytes_per_key = NAN;
+    out->start_bytes_per_key = out->start_cpu_seconds = NAN;
     out->limit_ratio = NAN;
     double wall = wall_clock(), cpu = cpu_clock(), pending = 0;
     bool ok = true;
