@@ -3,6 +3,13 @@
  * command: the values (24 bytes a key) and the locks (16 bytes a key,
  * zeroed, so that their memory is touched only by the keys that are
  * locked: a policy without locks never brings it in).
+ *
+ * A key's state at t = 0 (its warm state) is drawn when the key is first
+ * used, from the substream key + 1 of the cache's stream: a function of
+ * (seed, replication, key) alone, the same whenever it is drawn, so a
+ * catalog of 10^7 keys is not warmed key by key before the run starts,
+ * and the memory of keys nobody reads is never touched. A bit a key says
+ * whether its entry holds its state yet.
  */
 #include "cache.h"
 
@@ -28,16 +35,24 @@ struct cache {
     struct cache_config config;
     long keys;
     struct entry *entries;
+    uint64_t *ready;            /* bit k: entries[k] holds key k's state */
     struct lock *locks;
     bool locked;                /* a lock command has run: flush clears */
-    gsl_rng *rng;
+    const struct dist *recompute;   /* the delta of a warm value */
+    gsl_rng *rng;               /* TTL jitter of writes, in order
+                                   (substream 0) */
+    gsl_rng *first;             /* substream k + 1: key k's warm state */
     struct cache_stats stats;
 };
 
+static size_t ready_words(long keys) { return ((size_t)keys + 63) / 64; }
+
+/* Every key without a value, its state set (a flush). */
 static void clear_entries(struct cache *c)
 {
     for (long k = 0; k < c->keys; k++)
         c->entries[k] = (struct entry){-INFINITY, 0, -INFINITY};
+    memset(c->ready, 0xff, ready_words(c->keys) * sizeof *c->ready);
     if (c->locked)
         memset(c->locks, 0, (size_t)c->keys * sizeof *c->locks);
 }
@@ -54,7 +69,7 @@ static double ttl_draw(const struct cache *c, gsl_rng *rng)
 /* A key's state as `mode` makes it at `now` (DESIGN.md §4 "Initial
  * state"): staggered, written at a uniformly random moment of the last
  * TTL; synchronized, written now. */
-static void warm_entry(struct cache *c, struct entry *e, double now,
+static void warm_entry(const struct cache *c, struct entry *e, double now,
                        enum warm_mode mode, const struct dist *recompute,
                        gsl_rng *rng)
 {
@@ -71,24 +86,45 @@ static void warm_entry(struct cache *c, struct entry *e, double now,
     e->delta = dist_sample(recompute, rng);
 }
 
-/* The state at t = 0. */
-static void warm_up(struct cache *c, const struct dist *recompute)
+/* Key k's state at t = 0, from its own substream. */
+static struct entry first_state(const struct cache *c, long key)
 {
+    struct entry e = {-INFINITY, 0, -INFINITY};
     if (c->config.warm == WARM_COLD || c->config.ttl <= 0)
-        return;
-    for (long k = 0; k < c->keys; k++)
-        warm_entry(c, &c->entries[k], 0, c->config.warm, recompute, c->rng);
+        return e;
+    rng_substream(c->first, (uint64_t)key + 1);
+    warm_entry(c, &e, 0, c->config.warm, c->recompute, c->first);
+    return e;
+}
+
+/* The key's entry, holding its state: its first use draws it. */
+static inline struct entry *entry_of(struct cache *c, long key)
+{
+    uint64_t *word = &c->ready[key >> 6];
+    uint64_t bit = UINT64_C(1) << (key & 63);
+    if (!(*word & bit)) {
+        *word |= bit;
+        c->entries[key] = first_state(c, key);
+    }
+    return &c->entries[key];
 }
 
 void cache_warm_key(struct cache *c, long key, double now, enum warm_mode mode,
                     const struct dist *recompute, gsl_rng *rng)
 {
-    warm_entry(c, &c->entries[key], now, mode, recompute, rng);
+    warm_entry(c, entry_of(c, key), now, mode, recompute, rng);
 }
 
+double cache_initial_expiry(const struct cache *c, long key)
+{
+    return first_state(c, key).expires_at;
+}
+
+/* A key: its entry, its lock and its bit. */
 double cache_bytes(long keys)
 {
-    return (double)keys * (sizeof(struct entry) + sizeof(struct lock));
+    return (double)keys *
+           ((double)(sizeof(struct entry) + sizeof(struct lock)) + 1.0 / 8);
 }
 
 struct cache *cache_create(const struct cache_config *config, long keys,
@@ -99,15 +135,17 @@ struct cache *cache_create(const struct cache_config *config, long keys,
         return NULL;
     c->config = *config;
     c->keys = keys;
+    c->recompute = recompute;
     c->rng = rng;
+    /* the same key: substreams 1.. never meet rng's substream 0 */
+    c->first = gsl_rng_clone(rng);
     c->entries = key_array_alloc((size_t)keys, sizeof *c->entries);
+    c->ready = key_array_alloc(ready_words(keys), sizeof *c->ready);
     c->locks = key_array_alloc((size_t)keys, sizeof *c->locks);
-    if (!c->entries || !c->locks) {
+    if (!c->first || !c->entries || !c->ready || !c->locks) {
         cache_destroy(c);
         return NULL;
     }
-    clear_entries(c);
-    warm_up(c, recompute);
     return c;
 }
 
@@ -116,13 +154,16 @@ void cache_destroy(struct cache *c)
     if (!c)
         return;
     free(c->entries);
+    free(c->ready);
     free(c->locks);
+    if (c->first)
+        gsl_rng_free(c->first);
     free(c);
 }
 
-enum cache_lookup cache_peek(const struct cache *c, long key, double now)
+enum cache_lookup cache_peek(struct cache *c, long key, double now)
 {
-    const struct entry *e = &c->entries[key];
+    const struct entry *e = entry_of(c, key);
     if (now < e->expires_at)
         return LOOKUP_FRESH;
     if (now < e->expires_at + c->config.stale_for)
@@ -130,9 +171,9 @@ enum cache_lookup cache_peek(const struct cache *c, long key, double now)
     return LOOKUP_MISSING;
 }
 
-double cache_expiry(const struct cache *c, long key)
+double cache_expiry(struct cache *c, long key)
 {
-    return c->entries[key].expires_at;
+    return entry_of(c, key)->expires_at;
 }
 
 void cache_prefetch(const struct cache *c, long key)
@@ -142,7 +183,7 @@ void cache_prefetch(const struct cache *c, long key)
 
 struct cache_value cache_get(struct cache *c, long key, double now)
 {
-    const struct entry *e = &c->entries[key];
+    const struct entry *e = entry_of(c, key);
     struct cache_value v = {cache_peek(c, key, now), e->expires_at, e->delta,
                             e->written_at};
     c->stats.gets++;
@@ -160,6 +201,8 @@ double cache_write(struct cache *c, long key, double now, double delta,
             return -INFINITY;   /* ttl 0 stores nothing */
         ttl = ttl_draw(c, c->rng);
     }
+    /* every field is written: the key's first state need not be drawn */
+    c->ready[key >> 6] |= UINT64_C(1) << (key & 63);
     struct entry *e = &c->entries[key];
     e->expires_at = now + ttl;
     e->written_at = now;
@@ -175,7 +218,7 @@ double cache_set(struct cache *c, long key, double now, double delta)
 void cache_delete(struct cache *c, long key)
 {
     c->stats.sets++;
-    c->entries[key].expires_at = -INFINITY;
+    entry_of(c, key)->expires_at = -INFINITY;
 }
 
 bool cache_lock(struct cache *c, long key, double now, uint64_t token,

@@ -57,9 +57,11 @@ struct cache_stats {
 struct cache;
 
 /* `keys` keys, in the warm state of the config at t = 0: staggered values
- * get a delta drawn from `recompute` (the database's service time). The
- * stream draws TTL jitter and the initial state; it stays the caller's.
- * NULL if memory runs out. */
+ * get a delta drawn from `recompute` (which must outlive the cache: the
+ * database's service time). The stream (one of rng_stream_create's)
+ * draws the TTL jitter of writes in order; a key's state at t = 0 comes
+ * from its substream key + 1, drawn when the key is first used. The
+ * stream stays the caller's. NULL if memory runs out. */
 struct cache *cache_create(const struct cache_config *config, long keys,
                            const struct dist *recompute, gsl_rng *rng);
 void cache_destroy(struct cache *c);
@@ -71,9 +73,12 @@ struct cache_value cache_get(struct cache *c, long key, double now);
 void cache_prefetch(const struct cache *c, long key);
 /* The state a GET would see, without being a command (for bookkeeping:
  * not counted, no round trip). */
-enum cache_lookup cache_peek(const struct cache *c, long key, double now);
+enum cache_lookup cache_peek(struct cache *c, long key, double now);
 /* When the key's stored value expires; -INFINITY when none is stored. */
-double cache_expiry(const struct cache *c, long key);
+double cache_expiry(struct cache *c, long key);
+/* When the key's value at t = 0 (its warm state) expires, whatever has
+ * happened to it since; -INFINITY when it had none. */
+double cache_initial_expiry(const struct cache *c, long key);
 /* Writes a value computed in `delta` seconds; returns when it expires
  * (-INFINITY when the TTL is 0: nothing is stored). */
 double cache_set(struct cache *c, long key, double now, double delta);

@@ -422,8 +422,9 @@ gsl_rng *world_stream(struct world *w, const char *name);
 long world_keys(const struct world *w);
 /* Number of application instances (for per-instance policy state). */
 long world_instances(const struct world *w);
-/* When the key's value in the cache expires (-INFINITY: none stored), as
- * a policy's create sees the initial state. Not a cache command. */
+/* When the key's value at t = 0 expires (-INFINITY: none stored): the
+ * cache's initial state, the same whenever asked (a policy's per-key
+ * table can read it when the key is first used). Not a cache command. */
 double world_value_expiry(const struct world *w, long key);
 
 /* The error cause a failed recompute maps to. */

@@ -670,5 +670,5 @@ long world_instances(const struct world *w)
 
 double world_value_expiry(const struct world *w, long key)
 {
-    return cache_expiry(w->cache, key);
+    return cache_initial_expiry(w->cache, key);
 }

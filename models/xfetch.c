@@ -421,14 +421,18 @@ const struct policy_calibration XFETCH_CALIBRATION = {
 struct version {
     double expires_at;   /* -INFINITY: no value (a cold start) */
     float since;         /* seconds: when the storm cycle began */
-    uint32_t early : 31; /* early refreshes of the key since then */
+    uint32_t early : 30; /* early refreshes of the key since then */
     uint32_t started : 1;
+    uint32_t known : 1;  /* 0: not used yet, the key's value at t = 0
+                            (read when first needed: a catalog's keys are
+                            not all read at the start) */
 };
 _Static_assert(sizeof(struct version) == XFETCH_KEY_BYTES,
                "XFETCH_KEY_BYTES is a key's state");
 
 struct xfetch {
     const struct xfetch_knobs *k;
+    const struct world *w;
     gsl_rng *coin;        /* for reads after a request's first */
     struct version *versions;
     double m[XFETCH_N_METRICS];
@@ -441,17 +445,13 @@ struct xfetch *xfetch_create(const struct xfetch_knobs *k, struct world *w)
     if (!x)
         return NULL;
     x->k = k;
+    x->w = w;
     x->coin = world_stream(w, "per.coin");
     x->versions = key_array_alloc((size_t)keys, sizeof *x->versions);
     if (!x->coin || !x->versions) {
         xfetch_destroy(x);
         return NULL;
     }
-    /* the values the cache starts with are cycles too: one that expires
-     * unrefreshed is a miss like any other */
-    for (long i = 0; i < keys; i++)
-        x->versions[i] = (struct version){world_value_expiry(w, i), 0, 0,
-                                          false};
     return x;
 }
 
@@ -471,6 +471,16 @@ void xfetch_collect(struct xfetch *x, double *acc)
 
 /* ---- cycles ---- */
 
+/* The key's version; the values the cache starts with are cycles too:
+ * one that expires unrefreshed is a miss like any other. */
+static struct version *version_of(struct xfetch *x, long key)
+{
+    struct version *v = &x->versions[key];
+    if (!v->known)
+        *v = (struct version){world_value_expiry(x->w, key), 0, 0, 0, 1};
+    return v;
+}
+
 /* A storm cycle ends: counted, and the next begins now. */
 static void end_storm_cycle(struct xfetch *x, struct version *v, double now)
 {
@@ -482,7 +492,7 @@ static void end_storm_cycle(struct xfetch *x, struct version *v, double now)
 
 void xfetch_written(struct xfetch *x, struct request *r, double refreshed)
 {
-    struct version *v = &x->versions[req_key(r)];
+    struct version *v = version_of(x, req_key(r));
     double now = req_now(r), expiry = req_written_expiry(r);
     bool expired = v->expires_at != -INFINITY && now >= v->expires_at;
     bool cycle = expired || refreshed == v->expires_at;
@@ -504,10 +514,10 @@ void xfetch_written(struct xfetch *x, struct request *r, double refreshed)
 void xfetch_started(struct xfetch *x, struct request *r,
                     const struct cache_view *v)
 {
-    struct version *ver = &x->versions[req_key(r)];
+    struct version *ver = version_of(x, req_key(r));
     x->m[XFETCH_EARLY]++;
     x->m[XFETCH_LEAD_TOTAL] += v->expires_at - req_now(r);
-    if (ver->early < (1u << 31) - 1)
+    if (ver->early < (1u << 30) - 1)
         ver->early++;
     if (ver->expires_at == v->expires_at)
         ver->started = true;

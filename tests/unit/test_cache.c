@@ -182,6 +182,60 @@ START_TEST(locks_are_exclusive_expire_and_release_by_token)
 }
 END_TEST
 
+/* A key's warm state is drawn when the key is first used, from its own
+ * substream: the same whatever was used before it, whenever it is first
+ * used, and whatever writes and flushes happened to other keys; its
+ * initial expiry can be asked at any time. */
+START_TEST(a_keys_warm_state_does_not_depend_on_when_it_is_first_used)
+{
+    struct dist d = {.kind = DIST_EXPONENTIAL, .mean = 0.2};
+    struct cache_config st = config(30, 0.2, 0, WARM_STAGGERED);
+    gsl_rng *ra = rng_stream_create(5, 0, "cache-test");
+    gsl_rng *rb = rng_stream_create(5, 0, "cache-test");
+    struct cache *a = cache_create(&st, 100, &d, ra);
+    struct cache *b = cache_create(&st, 100, &d, rb);
+    struct cache_value va[100];
+    for (long key = 0; key < 100; key++)
+        va[key] = cache_get(a, key, 0);
+    ck_assert(va[0].expires_at != va[1].expires_at);
+    ck_assert(va[0].delta != va[1].delta);
+    /* b: key 50 written first (a draw of TTL jitter), then the others,
+     * in reverse order and later */
+    cache_set(b, 50, 1, 0.5);
+    for (long key = 99; key >= 0; key--) {
+        if (key == 50)
+            continue;
+        struct cache_value v = cache_get(b, key, 2);
+        ck_assert_double_eq(v.expires_at, va[key].expires_at);
+        ck_assert_double_eq(v.written_at, va[key].written_at);
+        ck_assert_double_eq(v.delta, va[key].delta);
+    }
+    ck_assert_double_eq(cache_get(b, 50, 2).written_at, 1);
+    ck_assert_double_eq(cache_initial_expiry(b, 50), va[50].expires_at);
+    /* a flush drops every value, used or not */
+    struct cache *c = cache_create(&st, 100, &d, rb);
+    cache_flush(c);
+    ck_assert_int_eq(cache_get(c, 7, 0).state, LOOKUP_MISSING);
+    ck_assert(cache_expiry(c, 8) == -INFINITY);
+    ck_assert_double_eq(cache_initial_expiry(c, 8), va[8].expires_at);
+    /* a flush drops the locks too */
+    ck_assert(cache_lock(c, 9, 1, 77, 10));
+    cache_flush(c);
+    ck_assert(cache_lock(c, 9, 2, 78, 10));
+    /* a key deleted before it was ever read stays deleted */
+    struct cache *e = cache_create(&st, 100, &d, rb);
+    cache_delete(e, 3);
+    ck_assert_int_eq(cache_get(e, 3, 0).state, LOOKUP_MISSING);
+    ck_assert_int_eq(cache_get(e, 4, 0).state, LOOKUP_FRESH);
+    cache_destroy(e);
+    cache_destroy(a);
+    cache_destroy(b);
+    cache_destroy(c);
+    gsl_rng_free(ra);
+    gsl_rng_free(rb);
+}
+END_TEST
+
 TEST_SUITE(cache_suite)
 {
     Suite *s = suite_create("cache");
@@ -189,6 +243,7 @@ TEST_SUITE(cache_suite)
     tcase_add_test(tc, values_are_fresh_then_stale_then_missing);
     tcase_add_test(tc, ttl_zero_stores_nothing_and_jitter_spreads_expiries);
     tcase_add_test(tc, warm_states);
+    tcase_add_test(tc, a_keys_warm_state_does_not_depend_on_when_it_is_first_used);
     tcase_add_test(tc, locks_are_exclusive_expire_and_release_by_token);
     tcase_add_test(tc, leases_admit_one_writer);
     suite_add_tcase(s, tc);

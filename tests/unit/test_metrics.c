@@ -173,11 +173,37 @@ START_TEST(an_episode_open_since_the_warmup_is_reported_not_measured)
 }
 END_TEST
 
+/* A late query of an episode that closed while the next episode of the
+ * same key is open counts in the closed one: e1 (3.0 to 3.5, one query
+ * in time and one late, at 4.5), e2 (open from 4.0 with one query, then
+ * written at 5.0). Sizes 2 and 1. */
+START_TEST(a_late_query_counts_in_its_episode_while_the_next_is_open)
+{
+    struct bench *b = bench_new(1);
+    uint64_t e1 = miss(b, 0, 3.0);
+    metrics_episode_query(b->m, 0, e1);
+    write_at(b, 0, 3.5);
+    uint64_t e2 = miss(b, 0, 4.0);
+    ck_assert_uint_ne(e1, e2);
+    metrics_episode_query(b->m, 0, e2);
+    advance(b, 4.5);
+    metrics_episode_query(b->m, 0, e1);            /* late, e2 open */
+    write_at(b, 0, 5.0);
+    const struct episode_totals *e = finish(b);
+    ck_assert_uint_eq(e->count, 2);
+    ck_assert_double_eq(e->size_sum, 3);
+    ck_assert_double_eq(e->size_max, 2);
+    bench_free(b);
+}
+END_TEST
+
 TEST_SUITE(metrics_suite)
 {
     Suite *s = suite_create("metrics");
     TCase *tc = tcase_create("episodes");
     tcase_add_test(tc, episodes_late_queries_warmup_and_open_ones);
+    tcase_add_test(tc,
+                   a_late_query_counts_in_its_episode_while_the_next_is_open);
     tcase_add_test(tc,
                    an_episode_open_since_the_warmup_is_reported_not_measured);
     suite_add_tcase(s, tc);
