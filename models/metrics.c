@@ -51,6 +51,8 @@ struct metrics {
     double win_start;
     uint64_t win_index;           /* the window being filled */
     struct key_episode *keys;
+    uint64_t *open_keys;          /* bit k: key k has an episode open (the
+                                     end visits those alone) */
     struct episode_totals ep;
     double peak_cache_ops, peak_db_qps;
     long peak_inflight;
@@ -155,9 +157,10 @@ static uint64_t cache_ops(const struct tally *t)
 
 /* ---- lifecycle ---- */
 
+/* A key: its episode state and its bit. */
 double metrics_bytes(long keys)
 {
-    return (double)keys * sizeof(struct key_episode);
+    return (double)keys * ((double)sizeof(struct key_episode) + 1.0 / 8);
 }
 
 long metrics_slo_windows(const struct slo_config *slo, double window)
@@ -198,7 +201,9 @@ struct metrics *metrics_create(const struct metrics_params *p)
     m->shape = (struct tally_shape){policy_metric_count(p->policy),
                                     p->instances};
     m->keys = key_array_alloc((size_t)p->keys, sizeof *m->keys);
-    bool ok = m->keys && tally_init(&m->seg, m->shape) &&
+    m->open_keys = key_array_alloc(((size_t)p->keys + 63) / 64,
+                                   sizeof *m->open_keys);
+    bool ok = m->keys && m->open_keys && tally_init(&m->seg, m->shape) &&
               tally_init(&m->total, m->shape) && create_held(m);
     if (!ok) {
         metrics_destroy(m);
@@ -221,6 +226,7 @@ void metrics_destroy(struct metrics *m)
     free(m->rows);
     tally_free(&m->slo_win);
     free(m->keys);
+    free(m->open_keys);
     free(m);
 }
 
@@ -370,6 +376,7 @@ uint64_t metrics_episode_miss(struct metrics *m, long key, double now)
     struct key_episode *k = &m->keys[key];
     if (!k->open) {
         k->open = true;
+        m->open_keys[key >> 6] |= UINT64_C(1) << (key & 63);
         k->number++;
         k->open_start = now;
         k->open_size = 0;
@@ -419,33 +426,44 @@ void metrics_episode_write(struct metrics *m, long key, double now)
     }
     k->closed_size = in_run ? (int32_t)k->open_size : -1;
     k->open = false;
+    m->open_keys[key >> 6] &= ~(UINT64_C(1) << (key & 63));
 }
 
 /* ---- the end ---- */
 
+/* An episode open at the end: counted as open, and in the sizes and
+ * durations when it started after the warmup. */
+static void finish_episode(struct metrics *m, const struct key_episode *k,
+                           double now)
+{
+    m->ep.open_at_end++;
+    double age = now - k->open_start;
+    if (age > m->ep.oldest_open)
+        m->ep.oldest_open = age;
+    /* still being read and found missing in the last window: a
+     * stampede going on, not a key nobody asked for since */
+    if (now - k->last_miss <= m->p.window && age > m->ep.oldest_active)
+        m->ep.oldest_active = age;
+    if (!counted(m, k->open_start))
+        return;
+    m->ep.size_sum += k->open_size;
+    if (k->open_size > m->ep.size_max)
+        m->ep.size_max = k->open_size;
+    m->ep.duration_sum += age;
+    if (age > m->ep.duration_max)
+        m->ep.duration_max = age;
+}
+
+/* The keys with an episode open, in key order: a catalog's end reads
+ * its bits, not the episodes of keys that have none. */
 static void finish_episodes(struct metrics *m, double now)
 {
-    for (long key = 0; key < m->p.keys; key++) {
-        const struct key_episode *k = &m->keys[key];
-        if (!k->open)
-            continue;
-        m->ep.open_at_end++;
-        double age = now - k->open_start;
-        if (age > m->ep.oldest_open)
-            m->ep.oldest_open = age;
-        /* still being read and found missing in the last window: a
-         * stampede going on, not a key nobody asked for since */
-        if (now - k->last_miss <= m->p.window && age > m->ep.oldest_active)
-            m->ep.oldest_active = age;
-        if (!counted(m, k->open_start))
-            continue;
-        m->ep.size_sum += k->open_size;
-        if (k->open_size > m->ep.size_max)
-            m->ep.size_max = k->open_size;
-        m->ep.duration_sum += age;
-        if (age > m->ep.duration_max)
-            m->ep.duration_max = age;
-    }
+    size_t words = ((size_t)m->p.keys + 63) / 64;
+    for (size_t w = 0; w < words; w++)
+        for (uint64_t bits = m->open_keys[w]; bits; bits &= bits - 1) {
+            long key = (long)(w * 64 + (size_t)__builtin_ctzll(bits));
+            finish_episode(m, &m->keys[key], now);
+        }
     m->ep.count = m->total.episodes_started;
 }
 
