@@ -165,11 +165,6 @@ static const struct policy_ops *ops(const struct request *r)
 
 /* ---- arrival ---- */
 
-void client_start_request(struct client *c, void *owner)
-{
-    client_start_request_for(c, owner, -1);
-}
-
 void client_start_request_for(struct client *c, void *owner, long key)
 {
     if (c->in_flight >= c->p.max_in_flight) {

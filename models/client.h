@@ -66,13 +66,17 @@ struct client;
 struct client *client_create(const struct client_params *p);
 void client_destroy(struct client *c);
 
-/* A request arrives now. `owner` (NULL for open-loop arrivals) is handed
- * to on_reply when it replies. Past max_in_flight, or out of memory, it
- * halts the run instead (client_overloaded, client_out_of_memory). */
-void client_start_request(struct client *c, void *owner);
-/* The same for a given key (>= 0; a replayed trace's), or one drawn
- * (-1). The query's work and the coin are drawn as for any request. */
+/* A request arrives now, for `key` (>= 0; a replayed trace's) or one
+ * drawn (-1). `owner` (NULL for open-loop arrivals) is handed to on_reply
+ * when it replies. Past max_in_flight, or out of memory, it halts the run
+ * instead (client_overloaded, client_out_of_memory). */
 void client_start_request_for(struct client *c, void *owner, long key);
+
+/* The same with a drawn key (inline: every arrival goes through it). */
+static inline void client_start_request(struct client *c, void *owner)
+{
+    client_start_request_for(c, owner, -1);
+}
 
 bool client_overloaded(const struct client *c);
 bool client_out_of_memory(const struct client *c);

@@ -53,6 +53,7 @@ struct world {
     /* arrivals: rate(t) = base(t) * multiplier (traffic incidents) */
     double peak_rate;           /* thinning bound */
     double mean_gap;            /* 1 / peak_rate: the mean candidate gap */
+    bool thinning;              /* candidates thinned to a profile */
     bool base_constant;         /* a traffic incident set a constant rate */
     double base_rate;           /* that rate */
     double rate_multiplier;
@@ -339,6 +340,7 @@ static double arrival_rate(struct world *w, double t)
     return base * w->rate_multiplier;
 }
 
+/* Set with every rate: whether candidates are thinned to a profile. */
 static bool needs_thinning(const struct world *w)
 {
     return !w->base_constant && w->m->workload.n_profile > 0;
@@ -364,7 +366,7 @@ static void on_arrival(struct sim *sim, void *payload)
     struct world *w = payload;
     double now = sim_now(sim);
     schedule_arrival(w);
-    if (needs_thinning(w) &&
+    if (w->thinning &&
         gsl_rng_uniform(w->arrivals) * w->peak_rate >= arrival_rate(w, now))
         return;
     client_start_request(w->client, NULL);
@@ -379,6 +381,7 @@ static void restart_arrivals(struct world *w)
     w->peak_rate = base * w->rate_multiplier;
     /* a division per arrival was on the path of every request */
     w->mean_gap = 1 / w->peak_rate;
+    w->thinning = needs_thinning(w);
     sim_cancel(w->sim, w->next_arrival);
     schedule_arrival(w);
 }
