@@ -348,16 +348,18 @@ static int cheapest_proven(const struct calibration *c)
 
 /* The value to add evidence to, given `left` runs of budget; -1: none.
  * Until a value is proven: the cheapest undecided one that a quarter of
- * what is left can decide, else the cheapest that what is left can
- * decide — so that a value near its limit, whose decision takes many
- * runs, does not spend the budget before anything is proven. Then, of
+ * what is left can decide, else the one that what is left decides with
+ * the fewest runs — so that a value near its limit, whose decision takes
+ * many runs (and more as its evidence grows), does not spend the budget
+ * before anything is proven. Then, of
  * the undecided values cheaper than the proven one, the dearest: the
  * surest improvement first (near a limit, the cheaper a value the more
  * evidence it takes). Values whose decision needs more than `left` are
  * passed over. */
 static int next_to_decide(struct calibration *c, double left)
 {
-    int proven = cheapest_proven(c), easy = -1, any = -1, nearest = -1;
+    int proven = cheapest_proven(c), easy = -1, fewest = -1, nearest = -1;
+    double fewest_need = INFINITY;
     for (size_t i = 0; i < c->n; i++) {
         struct calibrate_point *pt = &c->points[i];
         if (pt->verdict != VERDICT_UNDECIDED || pt->passed_over ||
@@ -368,8 +370,10 @@ static int next_to_decide(struct calibration *c, double left)
             pt->passed_over = true;
             continue;
         }
-        if (any < 0 || cheaper(pt, &c->points[any]))
-            any = (int)i;
+        if (need < fewest_need) {
+            fewest_need = need;
+            fewest = (int)i;
+        }
         if (need <= left / 4 && (easy < 0 || cheaper(pt, &c->points[easy])))
             easy = (int)i;
         if (nearest < 0 || cheaper(&c->points[nearest], pt))
@@ -377,7 +381,7 @@ static int next_to_decide(struct calibration *c, double left)
     }
     if (proven >= 0)
         return nearest;
-    return easy >= 0 ? easy : any;
+    return easy >= 0 ? easy : fewest;
 }
 
 /* Adds evidence to the next value to decide; false when there is none,
