@@ -1,8 +1,14 @@
 /*
  * cache.c — the store behind cache.h. Two arrays indexed by key, O(1) per
- * command: the values (24 bytes a key) and the locks (16 bytes a key,
- * zeroed, so that their memory is touched only by the keys that are
- * locked: a policy without locks never brings it in).
+ * command: the values (16 bytes a key) and, for a policy that takes locks,
+ * the locks (16 bytes a key, zeroed, so that their memory is touched only
+ * by the keys that are locked).
+ *
+ * A value keeps its expiry in double precision (the clock's: it is
+ * compared with the clock and with other expiries), but its delta and its
+ * TTL (when it was written: the expiry less the TTL) in single precision,
+ * a relative error below 6e-8 on durations: 16 bytes a key instead of 24,
+ * what lets a catalog of 10^7 keys fit in well under 64 bytes a key.
  *
  * A key's state at t = 0 (its warm state) is drawn when the key is first
  * used, from the substream key + 1 of the cache's stream: a function of
@@ -14,6 +20,7 @@
 #include "cache.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +28,13 @@
 
 struct entry {
     double expires_at;   /* -INFINITY: no value */
-    double delta;
-    double written_at;
+    float delta;         /* seconds */
+    float ttl;           /* seconds: it was written at expires_at - ttl;
+                            INFINITY with no value */
 };
+_Static_assert(sizeof(struct entry) == 16, "a value is 16 bytes");
+
+#define NO_VALUE ((struct entry){-INFINITY, 0, INFINITY})
 
 /* Zero is a free lock: simulated time is never negative. */
 struct lock {
@@ -51,7 +62,7 @@ static size_t ready_words(long keys) { return ((size_t)keys + 63) / 64; }
 static void clear_entries(struct cache *c)
 {
     for (long k = 0; k < c->keys; k++)
-        c->entries[k] = (struct entry){-INFINITY, 0, -INFINITY};
+        c->entries[k] = NO_VALUE;
     memset(c->ready, 0xff, ready_words(c->keys) * sizeof *c->ready);
     if (c->locked)
         memset(c->locks, 0, (size_t)c->keys * sizeof *c->locks);
@@ -76,20 +87,18 @@ static void warm_entry(const struct cache *c, struct entry *e, double now,
     if (mode == WARM_COLD || c->config.ttl <= 0)
         return;
     double ttl = ttl_draw(c, rng);
-    if (mode == WARM_STAGGERED) {
+    if (mode == WARM_STAGGERED)
         e->expires_at = now + ttl * gsl_rng_uniform(rng);
-        e->written_at = e->expires_at - ttl;
-    } else {
+    else
         e->expires_at = now + ttl;
-        e->written_at = now;
-    }
-    e->delta = dist_sample(recompute, rng);
+    e->ttl = (float)ttl;
+    e->delta = (float)dist_sample(recompute, rng);
 }
 
 /* Key k's state at t = 0, from its own substream. */
 static struct entry first_state(const struct cache *c, long key)
 {
-    struct entry e = {-INFINITY, 0, -INFINITY};
+    struct entry e = NO_VALUE;
     if (c->config.warm == WARM_COLD || c->config.ttl <= 0)
         return e;
     rng_substream(c->first, (uint64_t)key + 1);
@@ -120,15 +129,16 @@ double cache_initial_expiry(const struct cache *c, long key)
     return first_state(c, key).expires_at;
 }
 
-/* A key: its entry, its lock and its bit. */
-double cache_bytes(long keys)
+/* A key: its entry, its bit, and its lock if kept. */
+double cache_bytes(long keys, bool locks)
 {
-    return (double)keys *
-           ((double)(sizeof(struct entry) + sizeof(struct lock)) + 1.0 / 8);
+    double lock = locks ? (double)sizeof(struct lock) : 0;
+    return (double)keys * ((double)sizeof(struct entry) + lock + 1.0 / 8);
 }
 
 struct cache *cache_create(const struct cache_config *config, long keys,
-                           const struct dist *recompute, gsl_rng *rng)
+                           const struct dist *recompute, gsl_rng *rng,
+                           bool locks)
 {
     struct cache *c = calloc(1, sizeof *c);
     if (!c)
@@ -141,8 +151,9 @@ struct cache *cache_create(const struct cache_config *config, long keys,
     c->first = gsl_rng_clone(rng);
     c->entries = key_array_alloc((size_t)keys, sizeof *c->entries);
     c->ready = key_array_alloc(ready_words(keys), sizeof *c->ready);
-    c->locks = key_array_alloc((size_t)keys, sizeof *c->locks);
-    if (!c->first || !c->entries || !c->ready || !c->locks) {
+    if (locks)
+        c->locks = key_array_alloc((size_t)keys, sizeof *c->locks);
+    if (!c->first || !c->entries || !c->ready || (locks && !c->locks)) {
         cache_destroy(c);
         return NULL;
     }
@@ -185,7 +196,7 @@ struct cache_value cache_get(struct cache *c, long key, double now)
 {
     const struct entry *e = entry_of(c, key);
     struct cache_value v = {cache_peek(c, key, now), e->expires_at, e->delta,
-                            e->written_at};
+                            e->expires_at - e->ttl};
     c->stats.gets++;
     if (v.state != LOOKUP_MISSING)
         c->stats.get_hits++;
@@ -205,8 +216,8 @@ double cache_write(struct cache *c, long key, double now, double delta,
     c->ready[key >> 6] |= UINT64_C(1) << (key & 63);
     struct entry *e = &c->entries[key];
     e->expires_at = now + ttl;
-    e->written_at = now;
-    e->delta = delta;
+    e->ttl = (float)ttl;
+    e->delta = (float)delta;
     return e->expires_at;
 }
 
@@ -221,12 +232,26 @@ void cache_delete(struct cache *c, long key)
     entry_of(c, key)->expires_at = -INFINITY;
 }
 
+/* The key's lock. A cache made without locks has none: its policy locks
+ * without declaring it (takes_locks), a bug that would otherwise write
+ * through a null pointer. */
+static struct lock *lock_of(struct cache *c, long key)
+{
+    if (!c->locks) {
+        fprintf(stderr, "stampede: a lock or lease command on a cache made "
+                "without locks (a policy that takes locks must say so: "
+                "takes_locks)\n");
+        abort();
+    }
+    return &c->locks[key];
+}
+
 bool cache_lock(struct cache *c, long key, double now, uint64_t token,
                 double ttl)
 {
     c->stats.lock_ops++;
     c->locked = true;
-    struct lock *l = &c->locks[key];
+    struct lock *l = lock_of(c, key);
     if (now < l->until)
         return false;
     l->until = now + ttl;
@@ -237,7 +262,7 @@ bool cache_lock(struct cache *c, long key, double now, uint64_t token,
 bool cache_unlock(struct cache *c, long key, double now, uint64_t token)
 {
     c->stats.lock_ops++;
-    struct lock *l = &c->locks[key];
+    struct lock *l = lock_of(c, key);
     if (now >= l->until || l->token != token)
         return false;
     l->until = -INFINITY;
@@ -248,7 +273,7 @@ struct cache_value cache_lease_get(struct cache *c, long key, double now,
                                    uint64_t token, double ttl, bool *granted)
 {
     struct cache_value v = cache_get(c, key, now);
-    struct lock *l = &c->locks[key];
+    struct lock *l = lock_of(c, key);
     *granted = false;
     if (v.state == LOOKUP_FRESH)
         return v;
@@ -265,7 +290,7 @@ struct cache_value cache_lease_get(struct cache *c, long key, double now,
 bool cache_lease_set(struct cache *c, long key, double now, uint64_t token,
                      double delta, double *expires_at)
 {
-    struct lock *l = &c->locks[key];
+    struct lock *l = lock_of(c, key);
     if (now >= l->until || l->token != token) {
         c->stats.sets++;   /* refused, but a command all the same */
         *expires_at = -INFINITY;

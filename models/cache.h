@@ -61,9 +61,12 @@ struct cache;
  * database's service time). The stream (one of rng_stream_create's)
  * draws the TTL jitter of writes in order; a key's state at t = 0 comes
  * from its substream key + 1, drawn when the key is first used. The
- * stream stays the caller's. NULL if memory runs out. */
+ * stream stays the caller's. Without `locks`, the lock and lease
+ * commands must not be used (they abort: a policy that takes locks
+ * declares it, policy.h). NULL if memory runs out. */
 struct cache *cache_create(const struct cache_config *config, long keys,
-                           const struct dist *recompute, gsl_rng *rng);
+                           const struct dist *recompute, gsl_rng *rng,
+                           bool locks);
 void cache_destroy(struct cache *c);
 
 
@@ -124,7 +127,8 @@ void cache_flush(struct cache *c);
 void cache_stats_collect(struct cache *c, struct cache_stats *into);
 void cache_stats_add(struct cache_stats *into, const struct cache_stats *s);
 
-/* Bytes a cache of `keys` keys needs (for the memory guard). */
-double cache_bytes(long keys);
+/* Bytes a cache of `keys` keys needs (for the memory guard), with a
+ * lock per key or without. */
+double cache_bytes(long keys, bool locks);
 
 #endif

@@ -14,16 +14,20 @@
  * from 1: the open one is `number` when `open`, the last closed one is
  * `number` when none is open and number - 1 when one is. A request keeps
  * the number of its episode (metrics_episode_miss), its key says whose.
- * 32 bytes per key. */
+ * Whether one is open is the key's bit in open_keys. 24 bytes per key:
+ * the latest miss is kept as a float from the episode's start, to a few
+ * milliseconds over a day (it only tells, at the end, whether an open
+ * episode was still being read in the last window). */
 struct key_episode {
     double open_start;
-    double last_miss;       /* the latest read that found it missing */
+    float last_miss;        /* seconds after open_start: the latest read
+                               that found it missing */
     uint32_t number;        /* episodes of the key so far */
     uint32_t open_size;     /* queries of the open episode */
     int32_t closed_size;    /* of the last closed one; -1: it started in
                                the warmup (not counted) */
-    bool open;
 };
+_Static_assert(sizeof(struct key_episode) == 24, "an episode is 24 bytes");
 
 /* A tally's arrays: the policy's accumulators, and with more than one
  * instance each pool's peak. */
@@ -371,18 +375,22 @@ void metrics_close_segment(struct metrics *m, double now, struct db *db,
 
 /* ---- episodes ---- */
 
+static bool is_open(const struct metrics *m, long key)
+{
+    return m->open_keys[key >> 6] >> (key & 63) & 1;
+}
+
 uint64_t metrics_episode_miss(struct metrics *m, long key, double now)
 {
     struct key_episode *k = &m->keys[key];
-    if (!k->open) {
-        k->open = true;
+    if (!is_open(m, key)) {
         m->open_keys[key >> 6] |= UINT64_C(1) << (key & 63);
         k->number++;
         k->open_start = now;
         k->open_size = 0;
         m->seg.episodes_started++;
     }
-    k->last_miss = now;
+    k->last_miss = (float)(now - k->open_start);
     return k->number;
 }
 
@@ -396,8 +404,9 @@ void metrics_episode_query(struct metrics *m, long key, uint64_t episode)
     struct key_episode *k = &m->keys[key];
     if (episode == 0)
         return;
-    uint32_t closed = k->open ? k->number - 1 : k->number;
-    if (k->open && episode == k->number) {
+    bool open = is_open(m, key);
+    uint32_t closed = open ? k->number - 1 : k->number;
+    if (open && episode == k->number) {
         k->open_size++;
     } else if (episode == closed && k->closed_size >= 0) {
         /* a late query of an episode that has closed (counted ones only:
@@ -412,7 +421,7 @@ void metrics_episode_query(struct metrics *m, long key, uint64_t episode)
 void metrics_episode_write(struct metrics *m, long key, double now)
 {
     struct key_episode *k = &m->keys[key];
-    if (!k->open)
+    if (!is_open(m, key))
         return;
     bool in_run = counted(m, k->open_start);
     if (in_run) {
@@ -425,7 +434,6 @@ void metrics_episode_write(struct metrics *m, long key, double now)
             m->ep.duration_max = duration;
     }
     k->closed_size = in_run ? (int32_t)k->open_size : -1;
-    k->open = false;
     m->open_keys[key >> 6] &= ~(UINT64_C(1) << (key & 63));
 }
 
@@ -442,7 +450,7 @@ static void finish_episode(struct metrics *m, const struct key_episode *k,
         m->ep.oldest_open = age;
     /* still being read and found missing in the last window: a
      * stampede going on, not a key nobody asked for since */
-    if (now - k->last_miss <= m->p.window && age > m->ep.oldest_active)
+    if (age - k->last_miss <= m->p.window && age > m->ep.oldest_active)
         m->ep.oldest_active = age;
     if (!counted(m, k->open_start))
         return;

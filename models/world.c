@@ -158,7 +158,8 @@ double world_memory_estimate(const struct model_config *m,
 {
     const struct workload_config *wl = &m->workload;
     double keys = (double)wl->keys;
-    double per_key = cache_bytes(1) + metrics_bytes(1) + client_bytes(1) +
+    double per_key = cache_bytes(1, policy->takes_locks) + metrics_bytes(1) +
+                     client_bytes(1) +
                      (double)policy->key_bytes;
     double by_keys = keys * per_key;
     if (wl->replay)
@@ -243,7 +244,7 @@ static bool create_parts(struct world *w)
     if (m->workload.replay)
         cache.warm = WARM_COLD;
     w->cache = cache_create(&cache, m->workload.keys, &m->service,
-                            w->cache_state);
+                            w->cache_state, w->p.policy->takes_locks);
     w->db = db_create(w->sim, &m->db, w->bg_arrivals, w->bg_work);
     if (w->db)
         db_set_limit(w->db, w->max_in_flight);

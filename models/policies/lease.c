@@ -193,6 +193,7 @@ static void lease_read(void *state, struct request *r)
 
 const struct policy_ops policy_lease = {
     .name = "lease",
+    .takes_locks = true,
     .summary = "memcache leases: a miss gets the key's lease and "
                "recomputes; other misses get a hot miss and retry (or take "
                "the stale value)",

@@ -112,6 +112,7 @@ static const struct policy_calibration CALIBRATION = {
 
 const struct policy_ops policy_lock = {
     .name = "lock",
+    .takes_locks = true,
     .summary = "the first miss takes a lock and recomputes; the others wait "
                "and re-read",
     .knobs = KNOBS,

@@ -242,6 +242,7 @@ static void swr_on_wake(void *state, struct request *r)
 
 const struct policy_ops policy_swr = {
     .name = "swr",
+    .takes_locks = true,
     .summary = "stale-while-revalidate: within the stale window, reply "
                "stale at once and refresh in the background",
     .knobs = KNOBS,

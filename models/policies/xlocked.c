@@ -203,6 +203,7 @@ static void xlocked_on_unlocked(void *state, struct request *r,
 
 const struct policy_ops policy_xlocked = {
     .name = "xlocked",
+    .takes_locks = true,
     .summary = "probabilistic early expiration, the refresher taking the "
                "lock (one try, no wait); a miss is handled as lock does",
     .knobs = KNOBS,

@@ -243,6 +243,7 @@ static void harness_collect(void *state, double *acc)
 
 static const struct policy_ops HARNESS = {
     .name = "harness",
+    .takes_locks = true,
     .request_bytes = sizeof(struct locking_request),
     .serves_stale = harness_serves_stale,
     .create = harness_create,

@@ -43,7 +43,7 @@ static struct bench *bench_new(long keys)
                               .warm = WARM_COLD};
     struct dist work = dist_constant(0.1);
     b->rng = rng_stream_create(1, 0, "metrics-test");
-    b->cache = cache_create(&cc, keys, &work, b->rng);
+    b->cache = cache_create(&cc, keys, &work, b->rng, false);
     struct metrics_params p = {
         .label = "t", .warmup = WARMUP, .window = WINDOW,
         .duration = DURATION, .keys = keys, .policy = policy_find("none"),

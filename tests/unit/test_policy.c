@@ -308,6 +308,7 @@ static void locker_on_unlocked(void *state, struct request *r, bool released)
 
 static const struct policy_ops LOCKER = {
     .name = "locker",
+    .takes_locks = true,
     .on_read = locker_on_read,
     .on_recomputed = toy_on_recomputed,
     .on_unlocked = locker_on_unlocked,
@@ -419,7 +420,10 @@ static const struct policy_ops GREEDY = {
     .on_recomputed = toy_on_recomputed,
 };
 
-START_TEST(reading_past_the_declared_state_stops_the_run)
+/* Runs the toy scenario with ops (and state) in a child process; its
+ * stderr into text. Returns whether it exited with status 0. */
+static bool run_in_child(const struct policy_ops *ops, void *state,
+                         char *text, size_t n)
 {
     int fds[2];
     ck_assert_int_eq(pipe(fds), 0);
@@ -429,24 +433,49 @@ START_TEST(reading_past_the_declared_state_stops_the_run)
     if (pid == 0) {
         close(fds[0]);
         dup2(fds[1], STDERR_FILENO);
-        run_toy("{\"duration\": \"1s\"}", &GREEDY, NULL);
+        run_toy("{\"duration\": \"1s\"}", ops, state);
         _exit(0);
     }
     close(fds[1]);
-    char text[512] = "";
     size_t len = 0;
     ssize_t got;
-    while (len + 1 < sizeof text &&
-           (got = read(fds[0], text + len, sizeof text - 1 - len)) > 0)
+    while (len + 1 < n && (got = read(fds[0], text + len, n - 1 - len)) > 0)
         len += (size_t)got;
     text[len] = '\0';
     close(fds[0]);
     int status;
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+START_TEST(reading_past_the_declared_state_stops_the_run)
+{
+    char text[512];
+    ck_assert(!run_in_child(&GREEDY, NULL, text, sizeof text));
     ck_assert_msg(strstr(text, "stampede: policy \"greedy\" reads 8 bytes of "
                                "per-request state but declares "
                                "request_bytes 4") != NULL,
+                  "stderr: %s", text);
+}
+END_TEST
+
+/* The cache keeps locks only for a policy that says it takes them: one
+ * that locks without saying so stops the run, saying why, rather than
+ * write through a lock array that was never made. */
+static const struct policy_ops UNDECLARED_LOCKER = {
+    .name = "undeclared",
+    .on_read = locker_on_read,
+    .on_recomputed = toy_on_recomputed,
+    .on_unlocked = locker_on_unlocked,
+};
+
+START_TEST(locking_without_saying_so_stops_the_run)
+{
+    char text[512];
+    struct locker s = {0};
+    ck_assert(!run_in_child(&UNDECLARED_LOCKER, &s, text, sizeof text));
+    ck_assert_msg(strstr(text, "a lock or lease command on a cache made "
+                               "without locks") != NULL,
                   "stderr: %s", text);
 }
 END_TEST
@@ -515,6 +544,7 @@ TEST_SUITE(policy_suite)
     tcase_add_test(tc, without_on_lock_a_lock_got_is_released);
     tcase_add_test(tc, per_request_state_is_zeroed_sized_and_private);
     tcase_add_test(tc, reading_past_the_declared_state_stops_the_run);
+    tcase_add_test(tc, locking_without_saying_so_stops_the_run);
     tcase_add_test(tc, metrics_of_two_tables_follow_each_other);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
