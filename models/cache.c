@@ -106,16 +106,32 @@ static struct entry first_state(const struct cache *c, long key)
     return e;
 }
 
+/* The key's first use: its state drawn. Out of line, so that the hit
+ * path, which takes it once per key, does not pay for its registers. */
+static __attribute__((noinline)) struct entry *first_use(struct cache *c,
+                                                         long key)
+{
+    c->ready[key >> 6] |= UINT64_C(1) << (key & 63);
+    c->entries[key] = first_state(c, key);
+    return &c->entries[key];
+}
+
 /* The key's entry, holding its state: its first use draws it. */
 static inline struct entry *entry_of(struct cache *c, long key)
 {
-    uint64_t *word = &c->ready[key >> 6];
-    uint64_t bit = UINT64_C(1) << (key & 63);
-    if (!(*word & bit)) {
-        *word |= bit;
-        c->entries[key] = first_state(c, key);
-    }
+    if (__builtin_expect(!(c->ready[key >> 6] >> (key & 63) & 1), 0))
+        return first_use(c, key);
     return &c->entries[key];
+}
+
+static inline enum cache_lookup state_of(const struct cache *c,
+                                         const struct entry *e, double now)
+{
+    if (now < e->expires_at)
+        return LOOKUP_FRESH;
+    if (now < e->expires_at + c->config.stale_for)
+        return LOOKUP_STALE;
+    return LOOKUP_MISSING;
 }
 
 void cache_warm_key(struct cache *c, long key, double now, enum warm_mode mode,
@@ -174,12 +190,7 @@ void cache_destroy(struct cache *c)
 
 enum cache_lookup cache_peek(struct cache *c, long key, double now)
 {
-    const struct entry *e = entry_of(c, key);
-    if (now < e->expires_at)
-        return LOOKUP_FRESH;
-    if (now < e->expires_at + c->config.stale_for)
-        return LOOKUP_STALE;
-    return LOOKUP_MISSING;
+    return state_of(c, entry_of(c, key), now);
 }
 
 double cache_expiry(struct cache *c, long key)
@@ -195,7 +206,7 @@ void cache_prefetch(const struct cache *c, long key)
 struct cache_value cache_get(struct cache *c, long key, double now)
 {
     const struct entry *e = entry_of(c, key);
-    struct cache_value v = {cache_peek(c, key, now), e->expires_at, e->delta,
+    struct cache_value v = {state_of(c, e, now), e->expires_at, e->delta,
                             e->expires_at - e->ttl};
     c->stats.gets++;
     if (v.state != LOOKUP_MISSING)

@@ -30,9 +30,11 @@ static const char USAGE[] =
     "hot-key-steady is also measured against build/limit, the least work\n"
     "its outputs need written by hand (limit_ratio: the limit's CPU time\n"
     "over the simulator's for the same number of requests). Then the Zipf\n"
-    "catalog (catalog.json) at 10^5, 10^6 and 10^7 keys: requests/s and the\n"
-    "resident memory per key a world takes when it is built, and the CPU\n"
-    "time building it takes (included in requests/s). Then two\n"
+    "catalog (catalog.json) at 10^5, 10^6 and 10^7 keys: requests/s, the\n"
+    "per-key state a world allocates, the resident memory per key it\n"
+    "takes when it is built (a key's state is made when the key is first\n"
+    "used) and when its run ends, and the CPU time building it takes\n"
+    "(included in requests/s). Then two\n"
     "checks: the peak RSS of a run ten times longer, and a sweep with -j 1\n"
     "against -j 2.\n"
     "\n"
@@ -45,9 +47,11 @@ static const char USAGE[] =
     "                 events_per_wall_s, requests_per_s, requests_per_wall_s,\n"
     "                 events_per_request, peak_rss_mb, hold_events_per_s,\n"
     "                 hold_events_per_wall_s (rates without _wall_ are per\n"
-    "                 CPU second); limit_ratio on hot-key-steady; keys and\n"
-    "                 start_bytes_per_key and start_cpu_seconds on the\n"
-    "                 catalogs; then the checks\n"
+    "                 CPU second); limit_ratio on hot-key-steady; keys,\n"
+    "                 state_bytes_per_key (allocated), start_bytes_per_key\n"
+    "                 and end_bytes_per_key (resident when the first world\n"
+    "                 is built and when its run ends) and start_cpu_seconds\n"
+    "                 on the catalogs; then the checks\n"
     "  -h, --help     show this help\n"
     "\n"
     "Set STAMPEDE_BENCH to use another directory of scenarios.\n";
@@ -274,9 +278,11 @@ static void print_table(const struct bench_result *r, size_t n,
     for (size_t i = 0; i < n; i++)
         if (r[i].keys > 0) {
             print_rates(&r[i]);
-            printf("  %ld keys, %.1f bytes/key at start, built in %.2f s "
-                   "of CPU\n", r[i].keys, r[i].start_bytes_per_key,
-                   r[i].start_cpu_seconds);
+            printf("  %ld keys: state %.1f bytes/key allocated; resident "
+                   "%.1f bytes/key at start, %.1f at the end of the first "
+                   "run; built in %.2f s of CPU\n", r[i].keys,
+                   r[i].state_bytes_per_key, r[i].start_bytes_per_key,
+                   r[i].end_bytes_per_key, r[i].start_cpu_seconds);
         }
     for (size_t i = 0; i < n_checks; i++) {
         printf("%-20s %.3g %s against %.3g %s: ratio %.3f", c[i].name,
@@ -317,7 +323,9 @@ static void print_json_result(const struct bench_result *r)
         print_number("limit_ratio", r->limit_ratio, "%.4f");
     if (r->keys > 0) {
         printf(", \"keys\": %ld", r->keys);
+        print_number("state_bytes_per_key", r->state_bytes_per_key, "%.1f");
         print_number("start_bytes_per_key", r->start_bytes_per_key, "%.1f");
+        print_number("end_bytes_per_key", r->end_bytes_per_key, "%.1f");
         print_number("start_cpu_seconds", r->start_cpu_seconds, "%.3f");
     }
     printf("}");
@@ -356,7 +364,8 @@ int cmd_bench(int argc, char **argv, const struct cli_env *env)
     memset(r, 0, sizeof r);
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         r[i].limit_ratio = r[i].start_bytes_per_key =
-            r[i].start_cpu_seconds = NAN;
+            r[i].start_cpu_seconds = r[i].state_bytes_per_key =
+                r[i].end_bytes_per_key = NAN;
     char *dir = o.kernel ? NULL : bench_scenarios_dir();
     bool ok = (o.kernel || (dir && run_scenarios(&o, dir, r, &n, env))) &&
               run_kernel(o.kernel ? o.seconds : 1, r, &n);

@@ -170,6 +170,7 @@ bool bench_in_child(bool (*fn)(void *ctx, struct bench_result *out),
         struct bench_result r;
         memset(&r, 0, sizeof r);
         r.limit_ratio = r.start_bytes_per_key = r.start_cpu_seconds = NAN;
+        r.state_bytes_per_key = r.end_bytes_per_key = NAN;
         bool ok = fn(ctx, &r);
         r.peak_rss_mb = bench_peak_rss_mb();
         ssize_t w = ok ? write(fds[1], &r, sizeof r) : -1;

@@ -33,9 +33,15 @@ struct bench_result {
     double limit_ratio;    /* build/limit's CPU time per request over the
                               simulator's (NAN: not measured) */
     long keys;             /* the catalog's keys (0: the scenario's own) */
+    double state_bytes_per_key;    /* the per-key state a world allocates,
+                                      per key: its arrays, touched or not
+                                      (NAN: not measured) */
     double start_bytes_per_key;    /* resident memory a world took when it
                                       was built, per key (NAN: not
                                       measured) */
+    double end_bytes_per_key;      /* resident memory that world held at
+                                      the end of its run, per key (NAN:
+                                      not measured) */
     double start_cpu_seconds;      /* CPU time building that world took
                                       (NAN: not measured) */
 };

@@ -58,9 +58,15 @@ static bool run_world(const struct scenario *s, const struct policy_spec *p,
         out->start_cpu_seconds = cpu_clock() - cpu;
         out->start_bytes_per_key =
             (bench_rss_bytes() - before) / (double)out->keys;
+        double state;
+        world_memory_estimate(&s->model, p->ops, &state);
+        out->state_bytes_per_key = state / (double)out->keys;
     }
     struct world_result r;
     world_run(w, &r);
+    if (first)
+        out->end_bytes_per_key =
+            (bench_rss_bytes() - before) / (double)out->keys;
     out->events += r.events;
     out->requests += r.arrivals;
     *pending += r.mean_pending * (double)r.events;
@@ -77,6 +83,7 @@ bool bench_scenario_run(void *ctx, struct bench_result *out)
     snprintf(out->name, sizeof out->name, "%s", s->name);
     out->keys = b->keys;
     out->start_bytes_per_key = out->start_cpu_seconds = NAN;
+    out->state_bytes_per_key = out->end_bytes_per_key = NAN;
     out->limit_ratio = NAN;
     double wall = wall_clock(), cpu = cpu_clock(), pending = 0;
     bool ok = true;

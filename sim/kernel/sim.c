@@ -63,11 +63,13 @@ struct sim {
     bool halted;
     bool out_of_memory;
     bool stopping;       /* halted or out_of_memory: one test an event */
-    /* While a handler runs, its own node still sits at the top of the heap:
-     * the first event the handler schedules replaces it (one sift instead
-     * of a pop and a push); if it schedules none, the node is popped after
-     * the handler returns. */
+    /* While a handler runs, its own node still sits at the top of the heap,
+     * and its slot (`running`, cleared) is still taken: the first event the
+     * handler schedules replaces the node (one sift instead of a pop and a
+     * push) and takes the slot over; if it schedules none, the node is
+     * popped and the slot freed after the handler returns. */
     bool top_consumed;
+    uint32_t running;
 };
 
 struct sim *sim_create(void)
@@ -152,26 +154,36 @@ static inline void release_slot(struct sim *sim, uint32_t i)
     sim->free[sim->n_free++] = i;
 }
 
+/* Memory ran out (or the sequence numbers did): the run stops after
+ * the current handler. Out of line: the path of every event need not
+ * carry it. */
+static __attribute__((noinline)) event_id schedule_failed(struct sim *sim,
+                                                          uint32_t slot)
+{
+    if (slot != NO_SLOT)
+        release_slot(sim, slot);
+    sim->out_of_memory = sim->stopping = true;
+    return 0;
+}
+
 event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
 {
     if (!(at >= sim->clock.now))   /* also catches NaN */
         at = sim->clock.now;
-    uint32_t slot = take_slot(sim);
-    if (slot == NO_SLOT || sim->next_seq >= SEQ_LIMIT) {
-        if (slot != NO_SLOT)
-            release_slot(sim, slot);
-        sim->out_of_memory = sim->stopping = true;
-        return 0;
-    }
+    if (sim->next_seq >= SEQ_LIMIT)
+        return schedule_failed(sim, NO_SLOT);
     uint64_t seq = sim->next_seq++;
-    uint64_t tie = seq << SLOT_BITS | slot;
+    uint32_t slot;
     if (sim->top_consumed) {
-        heap_replace_top(&sim->queue, at, tie);
+        /* the running handler's node and slot, taken over */
+        slot = sim->running;
+        heap_replace_top(&sim->queue, at, seq << SLOT_BITS | slot);
         sim->top_consumed = false;
-    } else if (!heap_push(&sim->queue, at, tie)) {
-        release_slot(sim, slot);
-        sim->out_of_memory = sim->stopping = true;
-        return 0;
+    } else {
+        slot = take_slot(sim);
+        if (slot == NO_SLOT || !heap_push(&sim->queue, at,
+                                          seq << SLOT_BITS | slot))
+            return schedule_failed(sim, slot);
     }
     sim->slots[slot] = (struct slot){fn, payload, seq};
     /* seq + 1: the id 0 stays free to mean "no event" */
@@ -180,8 +192,8 @@ event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
 
 /* Drops every dead node and rebuilds the heap. The slot of a node that
  * is dropped is free again. While a handler runs, the top node is its own
- * and its slot was freed before the call: it is dropped without freeing
- * the slot again, exactly as the pop after the handler would have. */
+ * (its slot cleared, so that cancelling it does nothing): it is dropped
+ * and its slot freed, as the pop after the handler would have. */
 static void sweep_dead(struct sim *sim)
 {
     struct heap *h = &sim->queue;
@@ -189,8 +201,10 @@ static void sweep_dead(struct sim *sim)
     for (size_t i = 0; i < h->size; i++) {
         struct heap_node n = h->nodes[i];
         uint32_t slot = (uint32_t)(n.tie & SLOT_MASK);
-        if (i == 0 && sim->top_consumed)
+        if (i == 0 && sim->top_consumed) {
+            release_slot(sim, sim->running);
             continue;
+        }
         if (sim->slots[slot].fn == NULL) {
             release_slot(sim, slot);
             continue;
@@ -236,12 +250,15 @@ enum sim_status sim_run(struct sim *sim, double until)
         }
         uint32_t slot = (uint32_t)(top->tie & SLOT_MASK);
         struct slot s = sim->slots[slot];
-        release_slot(sim, slot);
         if (s.fn == NULL) {
+            release_slot(sim, slot);
             heap_pop(queue);
             sim->n_dead--;
             continue;
         }
+        /* cleared: a cancel of the running event does nothing */
+        sim->slots[slot].fn = NULL;
+        sim->running = slot;
         sim->clock.now = at;
         sim->dispatched++;
         sim->top_consumed = true;
@@ -253,6 +270,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         }
         if (sim->top_consumed) {
             heap_pop(queue);
+            release_slot(sim, slot);
             sim->top_consumed = false;
         }
         if (sim->stopping)
