@@ -286,7 +286,7 @@ static const struct bad_input CASES[] = {
     {"too many keys for memory", ALL,
      "{\"workload\": {\"keys\": {\"count\": 1000000000}}}", NULL,
      {"--max-memory", "4G", NULL},
-     "{file}:1:33: workload.keys.count: 1000000000 keys need about 71 GB at "
+     "{file}:1:33: workload.keys.count: 1000000000 keys need about 41 GB at "
      "start, over the limit of 4 GB (raise it with --max-memory)", {NULL}, 0},
     {"a closed loop in which time cannot advance", ALL,
      "{\"workload\": {\"arrivals\": {\"process\": \"closed\", \"think\": 0}},"

@@ -90,9 +90,9 @@ START_TEST(estimate_matches_what_a_world_allocates)
         const struct policy_spec *spec = &s->policies[k];
         double by_keys;
         double est = world_memory_estimate(&s->model, spec->ops, &by_keys);
-        /* cache 24 + lock 16 + a bit, episode 32 + a bit, counter 4,
-         * + per 16 */
-        ck_assert_double_eq(by_keys, 1e6 * (k == 0 ? 76.25 : 92.25));
+        /* cache 16 + a bit (no locks: neither takes them), episode 24 +
+         * a bit, counter 4, + per 16 */
+        ck_assert_double_eq(by_keys, 1e6 * (k == 0 ? 44.25 : 60.25));
         size_t before = heap_in_use();
         struct world_params wp = {.model = &s->model, .policy = spec->ops,
                                   .knobs = spec->knobs, .label = spec->label,
@@ -171,14 +171,14 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     struct scenario *s = load(json, NULL, 0);
     char *msg = memguard_problem(s, NULL, 0, 1, NULL, 4.0 * (1 << 30));
     ck_assert_str_eq(msg, "m.json:2:34: workload.keys.count: 1000000000 keys "
-                          "need about 71 GB at start, over the limit of 4 GB "
+                          "need about 41 GB at start, over the limit of 4 GB "
                           "(raise it with --max-memory)");
     free(msg);
     ck_assert_ptr_null(memguard_problem(s, NULL, 0, 1, NULL, 200.0 * (1 << 30)));
     /* several worlds at once (sweep -j) */
-    msg = memguard_problem(s, NULL, 0, 4, NULL, 200.0 * (1 << 30));
-    ck_assert_ptr_nonnull(strstr(msg, "in each of 4 worker processes (284 GB "
-                                      "in all), over the limit of 200 GB "
+    msg = memguard_problem(s, NULL, 0, 4, NULL, 100.0 * (1 << 30));
+    ck_assert_ptr_nonnull(strstr(msg, "in each of 4 worker processes (165 GB "
+                                      "in all), over the limit of 100 GB "
                                       "(raise it with --max-memory, or run "
                                       "fewer at once with -j)"));
     free(msg);
@@ -212,7 +212,7 @@ START_TEST(problems_name_the_field_and_where_it_came_from)
     msg = memguard_problem(s, NULL, 0, 1, NULL, 1.0 * (1 << 30));
     ck_assert_str_eq(msg, "--set workload.keys.count=100000000: "
                           "workload.keys.count: 100000000 keys need about "
-                          "7.1 GB at start, over the limit of 1 GB (raise it "
+                          "4.1 GB at start, over the limit of 1 GB (raise it "
                           "with --max-memory)");
     free(msg);
     scenario_free(s);
@@ -221,7 +221,7 @@ END_TEST
 
 /* The process's own limits (ulimit -v) are checked too, whatever
  * --max-memory says, and they lower the default limit: in a child with
- * 64 MB of address space left, a world of 10^6 keys (about 110 MB) is
+ * 64 MB of address space left, a world of 2 x 10^6 keys (about 90 MB) is
  * refused naming its field, one of 1000 keys is not. (Not under
  * valgrind, whose address space is its own.) */
 START_TEST(the_address_space_limit_counts)
@@ -229,7 +229,7 @@ START_TEST(the_address_space_limit_counts)
     if (RUNNING_ON_VALGRIND)
         return;
     struct scenario *big = load("{\n  \"workload\": {\"keys\": {\"count\": "
-                                "1000000, \"popularity\": \"zipf\"}}\n}",
+                                "2000000, \"popularity\": \"zipf\"}}\n}",
                                 NULL, 0);
     struct scenario *small = load("{\"workload\": {\"keys\": {\"count\": "
                                   "1000}}}", NULL, 0);
@@ -302,7 +302,7 @@ START_TEST(commands_refuse_before_running)
     char out[600];
     snprintf(out, sizeof out, "%s/out", dir);
     const char *expect = "big.json:1:33: workload.keys.count: 1000000000 keys "
-                         "need about 71 GB at start, over the limit of 4 GB "
+                         "need about 41 GB at start, over the limit of 4 GB "
                          "(raise it with --max-memory)\n";
     const char *run[] = {"run", file, "--out", out, "--max-memory", "4G",
                          NULL};
@@ -325,7 +325,7 @@ START_TEST(commands_refuse_before_running)
     const char *ok[] = {"check", small, NULL};
     struct cmd_result r = run_stampede(ok);
     ck_assert_int_eq(r.status, 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "memory    about 77 MB at start; "
+    ck_assert_ptr_nonnull(strstr(r.out, "memory    about 46 MB at start; "
                                         "limit "));
     cmd_result_free(&r);
     const char *bad[] = {"run", small, "--max-memory", "lots", NULL};
