@@ -37,6 +37,9 @@
 #define SWEEP_MIN_DEAD 4096   /* below this, dead events cost too little */
 #define PREFETCH_QUEUE 4096   /* slots of larger queues are prefetched */
 
+/* The stop flag of a run without one: read as the others, never set. */
+static const volatile sig_atomic_t NO_STOP = 0;
+
 struct slot {
     event_fn fn;       /* NULL once cancelled */
     void *payload;
@@ -54,7 +57,10 @@ struct sim {
     uint64_t next_seq;
     uint64_t dispatched;
     size_t n_dead;       /* cancelled events still in the heap */
-    const volatile sig_atomic_t *stop_flag;
+    const volatile sig_atomic_t *stop_flag;   /* never NULL: NO_STOP */
+    /* The loop's one test after a handler: `dispatched` has reached
+     * next_check, the next tick's count, or 0 once the run is stopping. */
+    uint64_t next_check;
     /* the ticker: called when `dispatched` reaches next_tick, then every
      * tick_every events (UINT64_MAX: never) */
     uint64_t next_tick, tick_every;
@@ -62,7 +68,7 @@ struct sim {
     void *tick_ctx;
     bool halted;
     bool out_of_memory;
-    bool stopping;       /* halted or out_of_memory: one test an event */
+    bool stopping;       /* halted or out_of_memory */
     /* While a handler runs, its own node still sits at the top of the heap,
      * and its slot (`running`, cleared) is still taken: the first event the
      * handler schedules replaces the node (one sift instead of a pop and a
@@ -81,7 +87,8 @@ struct sim *sim_create(void)
         free(sim);
         return NULL;
     }
-    sim->next_tick = UINT64_MAX;
+    sim->next_tick = sim->next_check = UINT64_MAX;
+    sim->stop_flag = &NO_STOP;
     return sim;
 }
 
@@ -100,11 +107,15 @@ size_t sim_pending(const struct sim *sim)
 {
     return sim->queue.size - (sim->top_consumed ? 1 : 0);
 }
-void sim_halt(struct sim *sim) { sim->halted = sim->stopping = true; }
+void sim_halt(struct sim *sim)
+{
+    sim->halted = sim->stopping = true;
+    sim->next_check = 0;
+}
 
 void sim_set_stop_flag(struct sim *sim, const volatile sig_atomic_t *flag)
 {
-    sim->stop_flag = flag;
+    sim->stop_flag = flag ? flag : &NO_STOP;
 }
 
 void sim_set_ticker(struct sim *sim, uint64_t every, sim_tick_fn fn,
@@ -115,6 +126,7 @@ void sim_set_ticker(struct sim *sim, uint64_t every, sim_tick_fn fn,
     sim->tick_ctx = ctx;
     sim->tick_every = every;
     sim->next_tick = on ? sim->dispatched + every : UINT64_MAX;
+    sim->next_check = sim->stopping ? 0 : sim->next_tick;
 }
 
 static bool grow_slots(struct sim *sim)
@@ -163,6 +175,7 @@ static __attribute__((noinline)) event_id schedule_failed(struct sim *sim,
     if (slot != NO_SLOT)
         release_slot(sim, slot);
     sim->out_of_memory = sim->stopping = true;
+    sim->next_check = 0;
     return 0;
 }
 
@@ -235,12 +248,28 @@ bool sim_cancel(struct sim *sim, event_id id)
     return true;
 }
 
+/* After a handler, when `dispatched` reached next_check: the ticker's
+ * turn, or the end of a run that is stopping. */
+static bool after_check(struct sim *sim, enum sim_status *status)
+{
+    if (sim->dispatched == sim->next_tick) {
+        sim->next_tick += sim->tick_every;
+        sim->tick(sim->tick_ctx, sim->clock.now, sim->dispatched);
+    }
+    if (sim->stopping) {
+        *status = sim->out_of_memory ? SIM_OUT_OF_MEMORY : SIM_HALTED;
+        return true;
+    }
+    sim->next_check = sim->next_tick;
+    return false;
+}
+
 enum sim_status sim_run(struct sim *sim, double until)
 {
     struct heap *queue = &sim->queue;
     const volatile sig_atomic_t *stop = sim->stop_flag;
     while (!heap_empty(queue)) {
-        if (stop && *stop)
+        if (*stop)
             return SIM_INTERRUPTED;
         const struct heap_node *top = heap_top(queue);
         double at = top->key;
@@ -263,18 +292,15 @@ enum sim_status sim_run(struct sim *sim, double until)
         sim->dispatched++;
         sim->top_consumed = true;
         s.fn(sim, s.payload);
-        /* one comparison per event; the ticker only reads the clock */
-        if (sim->dispatched == sim->next_tick) {
-            sim->next_tick += sim->tick_every;
-            sim->tick(sim->tick_ctx, sim->clock.now, sim->dispatched);
-        }
         if (sim->top_consumed) {
             heap_pop(queue);
             release_slot(sim, slot);
             sim->top_consumed = false;
         }
-        if (sim->stopping)
-            return sim->out_of_memory ? SIM_OUT_OF_MEMORY : SIM_HALTED;
+        /* one comparison per event for the ticker and a halt */
+        enum sim_status status;
+        if (sim->dispatched >= sim->next_check && after_check(sim, &status))
+            return status;
         /* In a large queue the next event's slot is likely out of cache:
          * start loading it while the loop checks its conditions (in a
          * small one it is in cache, and the hint costs more than it
