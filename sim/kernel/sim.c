@@ -107,6 +107,11 @@ size_t sim_pending(const struct sim *sim)
 {
     return sim->queue.size - (sim->top_consumed ? 1 : 0);
 }
+size_t sim_slots_held(const struct sim *sim)
+{
+    return sim->n_slots - sim->n_free;
+}
+
 void sim_halt(struct sim *sim)
 {
     sim->halted = sim->stopping = true;

@@ -96,4 +96,9 @@ uint64_t sim_events(const struct sim *sim);
 /* Events in the queue, including cancelled ones not yet dropped. */
 size_t sim_pending(const struct sim *sim);
 
+/* Event slots held: one for each event in the queue, and the running
+ * handler's while it runs. Between runs it equals sim_pending: a slot
+ * not given back would be a leak (a check for tests). */
+size_t sim_slots_held(const struct sim *sim);
+
 #endif

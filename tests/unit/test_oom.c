@@ -22,6 +22,7 @@
 #include "../runs.h"
 #include "../support.h"
 #include "experiment/experiment.h"
+#include "kernel/sim.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -42,8 +43,8 @@ static const char GROWING[] =
     "   \"pool_timeout\": \"none\"},"
     " \"policies\": [{\"policy\": \"none\"}, {\"policy\": \"lock\"}]}";
 
-/* 10^6 uniform keys: about 100 bytes each for none, 16 more for per's
- * own table (world_memory_estimate): 100 MB and 116 MB at start. */
+/* 10^6 uniform keys: about 44 bytes each for none, 16 more for per's
+ * own table (world_memory_estimate): 46 MB and 61 MB at start. */
 static const char MANY_KEYS[] =
     "{\"duration\": \"2s\", \"workload\": {\"arrivals\": {\"rate\": 100},"
     "  \"keys\": {\"count\": 1000000, \"popularity\": \"uniform\"}},"
@@ -151,12 +152,68 @@ START_TEST(a_world_that_cannot_be_built_leaves_the_others)
 }
 END_TEST
 
+/* The event queue out of memory: the handler whose event could not be
+ * scheduled is the last to run (SIM_OUT_OF_MEMORY), not the events
+ * already queued after it. In a child capped 32 MB above its use, a
+ * handler at t = 1 schedules events until one cannot be; one at t = 2
+ * must not run. */
+struct flood {
+    bool failed;
+    bool later_ran;
+};
+
+static void idle(struct sim *sim, void *p)
+{
+    (void)sim;
+    (void)p;
+}
+
+static void flood_queue(struct sim *sim, void *p)
+{
+    struct flood *f = p;
+    for (long i = 0; i < 100000000 && !f->failed; i++)
+        f->failed = sim_schedule(sim, 1e6 + (double)i, idle, NULL) == 0;
+}
+
+static void mark_later(struct sim *sim, void *p)
+{
+    (void)sim;
+    ((struct flood *)p)->later_ran = true;
+}
+
+START_TEST(a_queue_out_of_memory_stops_after_the_handler)
+{
+    if (UNDER_ASAN || RUNNING_ON_VALGRIND)
+        return;
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct sim *sim = sim_create();
+        struct flood f = {false, false};
+        if (!sim || !cap_address_space(32.0 * (1 << 20)))
+            _exit(3);
+        sim_schedule(sim, 1, flood_queue, &f);
+        sim_schedule(sim, 2, mark_later, &f);
+        enum sim_status st = sim_run(sim, 10);
+        _exit(!f.failed ? 4 : f.later_ran ? 5
+                        : st != SIM_OUT_OF_MEMORY ? 6 : 0);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the child ended with %d (3: no cap, 4: never ran out, "
+                  "5: the later event ran, 6: another status)",
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+END_TEST
+
 TEST_SUITE(oom_suite)
 {
     Suite *s = suite_create("oom");
     TCase *tc = tcase_create("out of memory");
     tcase_add_test(tc, out_of_memory_while_running_ends_that_policy_only);
     tcase_add_test(tc, a_world_that_cannot_be_built_leaves_the_others);
+    tcase_add_test(tc, a_queue_out_of_memory_stops_after_the_handler);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

@@ -236,6 +236,8 @@ START_TEST(dead_events_are_swept)
     sim_run(sim, 1e9);
     ck_assert_uint_eq(c.ran, N / 10 - 1);
     ck_assert_uint_eq(sim_events(sim), N / 10);
+    /* every slot given back, the handler's that swept included */
+    ck_assert_uint_eq(sim_slots_held(sim), 0);
     free(ev);
     free(c.ids);
     sim_destroy(sim);
@@ -480,6 +482,67 @@ START_TEST(dropped_dead_events_no_longer_count)
 }
 END_TEST
 
+/* A handler that cancels its own event: it is running, not pending, so
+ * nothing is cancelled; the events after it still run. */
+struct self {
+    event_id id;
+    bool cancelled;
+};
+
+static void cancel_self(struct sim *sim, void *p)
+{
+    struct self *s = p;
+    s->cancelled = sim_cancel(sim, s->id);
+}
+
+START_TEST(a_running_event_cannot_be_cancelled)
+{
+    struct sim *sim = sim_create();
+    struct self s = {0};
+    size_t later = 99;
+    s.id = sim_schedule(sim, 1, cancel_self, &s);
+    sim_schedule(sim, 2, count_pending, &later);
+    ck_assert_int_eq(sim_run(sim, 10), SIM_DRAINED);
+    ck_assert(!s.cancelled);
+    ck_assert_uint_eq(sim_events(sim), 2);
+    ck_assert_uint_eq(later, 0);
+    ck_assert_uint_eq(sim_slots_held(sim), 0);
+    sim_destroy(sim);
+}
+END_TEST
+
+/* Every event gives its slot back, whether its handler schedules another
+ * (the slot passes to it), schedules none, or it was cancelled and is
+ * dropped: after a run, the slots held are the events pending. */
+static void schedule_one(struct sim *sim, void *p)
+{
+    (void)p;
+    sim_after(sim, 1, nothing, NULL);
+}
+
+START_TEST(slots_are_given_back)
+{
+    struct sim *sim = sim_create();
+    event_id dead = 0;
+    for (int i = 0; i < 100; i++) {
+        sim_schedule(sim, i, i % 2 ? schedule_one : nothing, NULL);
+        if (i % 10 == 0)
+            dead = sim_schedule(sim, i + 0.5, nothing, NULL);
+        if (i % 10 == 0)
+            ck_assert(sim_cancel(sim, dead));
+    }
+    ck_assert_uint_eq(sim_slots_held(sim), sim_pending(sim));
+    sim_run(sim, 50.25);
+    ck_assert_uint_gt(sim_pending(sim), 0);
+    ck_assert_uint_eq(sim_slots_held(sim), sim_pending(sim));
+    sim_run(sim, 1e9);
+    ck_assert_uint_eq(sim_pending(sim), 0);
+    ck_assert_uint_eq(sim_slots_held(sim), 0);
+    ck_assert_uint_eq(sim_events(sim), 150);
+    sim_destroy(sim);
+}
+END_TEST
+
 /* heap_build orders any array: here one in decreasing order, of a size
  * whose last parent has a single child. */
 START_TEST(heap_build_orders_any_array)
@@ -512,6 +575,8 @@ TEST_SUITE(sim_suite)
     tcase_add_test(tc, random_schedule_and_cancel);
     tcase_add_test(tc, events_at_the_limit_run);
     tcase_add_test(tc, a_running_event_is_not_pending);
+    tcase_add_test(tc, a_running_event_cannot_be_cancelled);
+    tcase_add_test(tc, slots_are_given_back);
     tcase_add_test(tc, dropped_dead_events_no_longer_count);
     tcase_add_test(tc, heap_build_orders_any_array);
     tcase_add_test(tc, ticker_sees_every_nth_event);
