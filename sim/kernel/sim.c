@@ -1,12 +1,7 @@
 /*
  * sim.c — event queue and run loop. See sim.h for the contract.
- *
- * Each pending event owns a slot holding its handler and payload; the heap
- * node's tie-breaker packs (sequence number << SLOT_BITS | slot index), and
- * so does the event id handed to the caller. A slot is freed when its node
- * leaves the heap, dispatched or dead, so a node always points at its own
- * slot; the sequence number recorded per slot tells a live id from a stale
- * one whose slot has since been reused.
+ * The state and the slots are described in sim_internal.h, where
+ * sim_schedule is.
  *
  * Dead events are counted; when they make up more than half the queue
  * (and there are enough of them to matter) the heap is swept of them and
@@ -23,60 +18,15 @@
  * events the slot read is a cache miss per event (prefetched while the
  * loop checks its conditions).
  */
-#include "kernel/sim.h"
+#include "kernel/sim_internal.h"
 
 #include <stdlib.h>
 
-#include "kernel/heap.h"
-
-#define SLOT_BITS 24
-#define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
-#define MAX_SLOTS ((size_t)1 << SLOT_BITS)   /* pending events at once */
-#define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
-#define NO_SLOT UINT32_MAX
 #define SWEEP_MIN_DEAD 4096   /* below this, dead events cost too little */
 #define PREFETCH_QUEUE 4096   /* slots of larger queues are prefetched */
 
 /* The stop flag of a run without one: read as the others, never set. */
 static const volatile sig_atomic_t NO_STOP = 0;
-
-struct slot {
-    event_fn fn;       /* NULL once cancelled */
-    void *payload;
-    uint64_t seq;      /* sequence number of the slot's current event */
-};
-
-struct sim {
-    struct sim_clock clock;   /* first: sim.h reads it (sim_now) */
-    struct heap queue;
-    struct slot *slots;
-    uint32_t *free;      /* stack of free slot indices */
-    size_t n_free;
-    size_t n_slots;      /* slots ever allocated (array size in use) */
-    size_t slots_cap;
-    uint64_t next_seq;
-    uint64_t dispatched;
-    size_t n_dead;       /* cancelled events still in the heap */
-    const volatile sig_atomic_t *stop_flag;   /* never NULL: NO_STOP */
-    /* The loop's one test after a handler: `dispatched` has reached
-     * next_check, the next tick's count, or 0 once the run is stopping. */
-    uint64_t next_check;
-    /* the ticker: called when `dispatched` reaches next_tick, then every
-     * tick_every events (UINT64_MAX: never) */
-    uint64_t next_tick, tick_every;
-    sim_tick_fn tick;
-    void *tick_ctx;
-    bool halted;
-    bool out_of_memory;
-    bool stopping;       /* halted or out_of_memory */
-    /* While a handler runs, its own node still sits at the top of the heap,
-     * and its slot (`running`, cleared) is still taken: the first event the
-     * handler schedules replaces the node (one sift instead of a pop and a
-     * push) and takes the slot over; if it schedules none, the node is
-     * popped and the slot freed after the handler returns. */
-    bool top_consumed;
-    uint32_t running;
-};
 
 struct sim *sim_create(void)
 {
@@ -134,14 +84,14 @@ void sim_set_ticker(struct sim *sim, uint64_t every, sim_tick_fn fn,
     sim->next_check = sim->stopping ? 0 : sim->next_tick;
 }
 
-static bool grow_slots(struct sim *sim)
+bool sim_grow_slots(struct sim *sim)
 {
-    if (sim->slots_cap >= MAX_SLOTS)
+    if (sim->slots_cap >= SIM_MAX_SLOTS)
         return false;
     size_t cap = sim->slots_cap ? sim->slots_cap * 2 : 64;
-    if (cap > MAX_SLOTS)
-        cap = MAX_SLOTS;
-    struct slot *s = realloc(sim->slots, cap * sizeof *s);
+    if (cap > SIM_MAX_SLOTS)
+        cap = SIM_MAX_SLOTS;
+    struct sim_slot *s = realloc(sim->slots, cap * sizeof *s);
     if (!s)
         return false;
     sim->slots = s;
@@ -153,59 +103,13 @@ static bool grow_slots(struct sim *sim)
     return true;
 }
 
-/* Returns a free slot index, or NO_SLOT. */
-static inline uint32_t take_slot(struct sim *sim)
+event_id sim_schedule_failed(struct sim *sim, uint32_t slot)
 {
-    if (sim->n_free > 0)
-        return sim->free[--sim->n_free];
-    if (sim->n_slots == sim->slots_cap && !grow_slots(sim))
-        return NO_SLOT;
-    return (uint32_t)sim->n_slots++;
-}
-
-/* The stack has room: it holds at most the n_slots slots ever taken.
- * Clearing fn makes a late sim_cancel of the departed event a no-op. */
-static inline void release_slot(struct sim *sim, uint32_t i)
-{
-    sim->slots[i].fn = NULL;
-    sim->free[sim->n_free++] = i;
-}
-
-/* Memory ran out (or the sequence numbers did): the run stops after
- * the current handler. Out of line: the path of every event need not
- * carry it. */
-static __attribute__((noinline)) event_id schedule_failed(struct sim *sim,
-                                                          uint32_t slot)
-{
-    if (slot != NO_SLOT)
-        release_slot(sim, slot);
+    if (slot != SIM_NO_SLOT)
+        sim_release_slot(sim, slot);
     sim->out_of_memory = sim->stopping = true;
     sim->next_check = 0;
     return 0;
-}
-
-event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
-{
-    if (!(at >= sim->clock.now))   /* also catches NaN */
-        at = sim->clock.now;
-    if (sim->next_seq >= SEQ_LIMIT)
-        return schedule_failed(sim, NO_SLOT);
-    uint64_t seq = sim->next_seq++;
-    uint32_t slot;
-    if (sim->top_consumed) {
-        /* the running handler's node and slot, taken over */
-        slot = sim->running;
-        heap_replace_top(&sim->queue, at, seq << SLOT_BITS | slot);
-        sim->top_consumed = false;
-    } else {
-        slot = take_slot(sim);
-        if (slot == NO_SLOT || !heap_push(&sim->queue, at,
-                                          seq << SLOT_BITS | slot))
-            return schedule_failed(sim, slot);
-    }
-    sim->slots[slot] = (struct slot){fn, payload, seq};
-    /* seq + 1: the id 0 stays free to mean "no event" */
-    return (seq + 1) << SLOT_BITS | slot;
 }
 
 /* Drops every dead node and rebuilds the heap. The slot of a node that
@@ -218,13 +122,13 @@ static void sweep_dead(struct sim *sim)
     size_t kept = 0;
     for (size_t i = 0; i < h->size; i++) {
         struct heap_node n = h->nodes[i];
-        uint32_t slot = (uint32_t)(n.tie & SLOT_MASK);
+        uint32_t slot = (uint32_t)(n.tie & SIM_SLOT_MASK);
         if (i == 0 && sim->top_consumed) {
-            release_slot(sim, sim->running);
+            sim_release_slot(sim, sim->running);
             continue;
         }
         if (sim->slots[slot].fn == NULL) {
-            release_slot(sim, slot);
+            sim_release_slot(sim, slot);
             continue;
         }
         h->nodes[kept++] = n;
@@ -239,11 +143,11 @@ bool sim_cancel(struct sim *sim, event_id id)
 {
     if (id == 0)
         return false;
-    uint64_t slot = id & SLOT_MASK;
-    uint64_t seq = (id >> SLOT_BITS) - 1;
+    uint64_t slot = id & SIM_SLOT_MASK;
+    uint64_t seq = (id >> SIM_SLOT_BITS) - 1;
     if (slot >= sim->n_slots || sim->slots[slot].seq != seq)
         return false;   /* its slot has been reused: the event ran */
-    struct slot *s = &sim->slots[slot];
+    struct sim_slot *s = &sim->slots[slot];
     if (s->fn == NULL)
         return false;
     s->fn = NULL;
@@ -282,10 +186,10 @@ enum sim_status sim_run(struct sim *sim, double until)
             sim->clock.now = until;
             return SIM_REACHED_END;
         }
-        uint32_t slot = (uint32_t)(top->tie & SLOT_MASK);
-        struct slot s = sim->slots[slot];
+        uint32_t slot = (uint32_t)(top->tie & SIM_SLOT_MASK);
+        struct sim_slot s = sim->slots[slot];
         if (s.fn == NULL) {
-            release_slot(sim, slot);
+            sim_release_slot(sim, slot);
             heap_pop(queue);
             sim->n_dead--;
             continue;
@@ -299,7 +203,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         s.fn(sim, s.payload);
         if (sim->top_consumed) {
             heap_pop(queue);
-            release_slot(sim, slot);
+            sim_release_slot(sim, slot);
             sim->top_consumed = false;
         }
         /* one comparison per event for the ticker and a halt */
@@ -311,7 +215,7 @@ enum sim_status sim_run(struct sim *sim, double until)
          * small one it is in cache, and the hint costs more than it
          * saves). */
         if (queue->size > PREFETCH_QUEUE)
-            __builtin_prefetch(&sim->slots[heap_top(queue)->tie & SLOT_MASK]);
+            __builtin_prefetch(&sim->slots[heap_top(queue)->tie & SIM_SLOT_MASK]);
     }
     if (until > sim->clock.now)
         sim->clock.now = until;

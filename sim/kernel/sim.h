@@ -57,11 +57,13 @@ static inline double sim_now(const struct sim *sim)
 
 /* Schedules fn(sim, payload) at absolute time `at` (clamped to now if in
  * the past). Returns 0 and marks the run as failed if memory runs out;
- * sim_run then stops after the current handler. */
-event_id sim_schedule(struct sim *sim, double at, event_fn fn, void *payload);
+ * sim_run then stops after the current handler. Inline (sim_internal.h):
+ * it is on the path of nearly every event. */
+static inline event_id sim_schedule(struct sim *sim, double at, event_fn fn,
+                                    void *payload);
 
-static inline event_id sim_after(struct sim *sim, double delay, event_fn fn,
-                                 void *payload)
+__attribute__((always_inline)) static inline event_id
+sim_after(struct sim *sim, double delay, event_fn fn, void *payload)
 {
     return sim_schedule(sim, sim_now(sim) + delay, fn, payload);
 }
@@ -100,5 +102,8 @@ size_t sim_pending(const struct sim *sim);
  * handler's while it runs. Between runs it equals sim_pending: a slot
  * not given back would be a leak (a check for tests). */
 size_t sim_slots_held(const struct sim *sim);
+
+/* sim_schedule's body, and the state it reads */
+#include "kernel/sim_internal.h"
 
 #endif
