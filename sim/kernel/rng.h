@@ -20,10 +20,12 @@
  * substream, its low 64 bits count blocks within it. A plain stream is
  * substream 0, drawn in order. rng_substream() moves a stream to the
  * start of substream i, so the numbers drawn next are a function of (seed,
- * replication, component, i) alone, whatever was drawn before: what a
- * request needs (its key, its query's work, its coins) is drawn from the
- * substream of its number, only when it is needed, and is the same for
- * every policy that needs it.
+ * replication, component, i) alone, whatever was drawn before: what only
+ * some requests need (the query's work, the first coin, the instance) is
+ * drawn from the substream of the request's number, only when it is
+ * needed, and is the same for every policy that needs it. (The key, which
+ * every request needs, is drawn at arrival, in arrival order, from a
+ * plain stream.)
  *
  * Chosen by measurement (tools/generators.c, docs/performance.md): of
  * GSL's MT19937 and taus2 and Random123's Philox and Threefry variants,
