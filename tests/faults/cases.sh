@@ -91,14 +91,16 @@ run_sigint_at_once() {
 def signals sweep-sigint
 sweep_sigint() {
     mkscen point "$POINT"
-    bg sweep point.json --vary seed=1:40:40 --reps 1 -j 2 --out out --no-plot
+    # enough points that the sweep cannot end before the signal (a point
+    # takes about 0.05 s of a core)
+    bg sweep point.json --vary seed=1:400:400 --reps 1 -j 2 --out out --no-plot
     local pid=$!
     wait_text "$W/stderr.txt" 60 " points done" || bad "no point finished"
     kill -INT $pid
     wait_exit $pid 15 || bad "still running"
     [ $rc = 130 ] || bad "exit $rc"
     whole "$W/out"
-    [ "$(($(wc -l < out/sweep.csv) - 1))" = 40 ] || bad "sweep.csv lacks points"
+    [ "$(($(wc -l < out/sweep.csv) - 1))" = 400 ] || bad "sweep.csv lacks points"
     grep -q ',none,1,1,' out/sweep.csv || bad "no point finished in sweep.csv"
     grep -q ',none,0,0,' out/sweep.csv || bad "no point is marked not run"
     clean
@@ -107,7 +109,7 @@ sweep_sigint() {
 def signals sweep-sigterm-in-process
 sweep_sigterm_in_process() {
     mkscen point "$POINT"
-    bg sweep point.json --vary seed=1:40:40 --reps 1 -j 1 --out out --no-plot \
+    bg sweep point.json --vary seed=1:400:400 --reps 1 -j 1 --out out --no-plot \
         --max 'latency_ms.p99=100'
     local pid=$!
     wait_text "$W/stderr.txt" 60 " points done" || bad "no point finished"
@@ -751,7 +753,8 @@ slice_interrupted() {
         --out s1 --quiet > /dev/null 2>&1 || bad "the first slice failed"
     local before
     before=$(fingerprint s1)
-    bg sweep point.json --vary seed=1:40:40 --reps 1 -j 2 --shard 1/2 --out s1
+    # 400 points in the slice: it cannot end within the second it is given
+    bg sweep point.json --vary seed=1:800:800 --reps 1 -j 2 --shard 1/2 --out s1
     local pid=$!
     wait_glob "$W/.s1.tmp-*" 30 || bad "the slice never started"
     sleep 1

@@ -24,7 +24,7 @@ LONG='{"name": "long", "duration": "10h", "window": "1s",
  "cache": {"ttl": "20s"}, "workload": {"arrivals": {"rate": 20000}},
  "policies": [{"policy": "none"}, {"policy": "lock"}]}'
 
-# A sweep point takes about a quarter of a second.
+# A sweep point takes about a twentieth of a second.
 POINT='{"name": "point", "duration": "60s",
  "workload": {"arrivals": {"rate": 20000}}}'
 
