@@ -149,7 +149,8 @@ bool bench_limit(const char *limit, uint64_t requests, double *cpu_seconds)
               parse_limit(line, cpu_seconds);
     if (!ok)
         fprintf(stderr, "stampede bench: %s did not run (make builds it "
-                "beside stampede)\n", limit);
+                "beside stampede; an installed stampede has none): no "
+                "limit_ratio\n", limit);
     return ok;
 }
 
