@@ -147,7 +147,9 @@ void key_sampler_destroy(struct key_sampler *k) { free(k); }
 static long draw_zipf(const struct key_sampler *k, gsl_rng *r)
 {
     for (;;) {
-        double u = k->h_last + gsl_rng_uniform(r) * (k->h_first - k->h_last);
+        /* 53 bits: with 32, the keys of a 10^7 catalog's tail would each
+         * get a handful of the uniform's values, some none */
+        double u = k->h_last + rng_uniform53(r) * (k->h_first - k->h_last);
         double x = zipf_big_h_inv(k->s, u);
         double key = floor(x + 0.5);
         if (key < 1)

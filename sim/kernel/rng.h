@@ -36,6 +36,7 @@
 #ifndef STAMPEDE_RNG_H
 #define STAMPEDE_RNG_H
 
+#include <assert.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdint.h>
@@ -75,6 +76,8 @@ void rng_refill(struct rng_state *s);
  * rng_stream_create. */
 static inline void rng_substream(gsl_rng *r, uint64_t index)
 {
+    /* another generator's state would be overwritten with nonsense */
+    assert(r->type == &rng_philox_type);
     struct rng_state *s = r->state;
     s->counter[0] = s->counter[1] = 0;
     s->counter[2] = (uint32_t)index;
@@ -100,6 +103,15 @@ static inline uint32_t rng_word(gsl_rng *r)
 static inline double rng_uniform_pos1(gsl_rng *r)
 {
     return ((double)rng_word(r) + 1.0) * 0x1p-32;
+}
+
+/* Uniform on [0, 1) with 53 random bits (two words): for an inversion
+ * whose tail is finer than 2^-32, such as a Zipf key among 10^7, where
+ * one word's 2^32 values would give the last keys a few points each. */
+static inline double rng_uniform53(gsl_rng *r)
+{
+    uint64_t hi = rng_word(r) >> 5, lo = rng_word(r) >> 6;   /* 27 + 26 */
+    return (double)(hi << 26 | lo) * 0x1p-53;
 }
 
 /* Exponential with the given mean, by inversion: -mean ln(u) with u in

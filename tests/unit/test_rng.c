@@ -72,6 +72,28 @@ START_TEST(uniform_pos1_is_in_zero_one_closed_above)
 }
 END_TEST
 
+/* 53 bits: in [0, 1), a multiple of 2^-53, and finer than one word
+ * (2^-32) — else a Zipf tail of 10^7 keys gets a few values a key. */
+START_TEST(uniform53_has_53_bits)
+{
+    gsl_rng *r = rng_stream_create(1, 0, "keys");
+    double sum = 0;
+    int finer = 0;
+    for (int i = 0; i < 100000; i++) {
+        double u = rng_uniform53(r);
+        ck_assert(u >= 0 && u < 1);
+        ck_assert(ldexp(u, 53) == floor(ldexp(u, 53)));
+        finer += ldexp(u, 32) != floor(ldexp(u, 32));
+        sum += u;
+    }
+    /* all but about one in 2^21 have bits below 2^-32 */
+    ck_assert_int_ge(finer, 99990);
+    /* mean 1/2, sd of the mean 0.00091; 4 sd */
+    ck_assert_double_eq_tol(sum / 100000, 0.5, 0.0037);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* The generator is Philox4x32-10: the known-answer vectors of its
  * authors (Random123's kat_vectors), through the stream's own layout:
  * block 0 of substream 0 under the key, its words taken last first. */
@@ -200,6 +222,7 @@ TEST_SUITE(rng_suite)
     tcase_add_test(tc, a_substream_depends_on_its_index_alone);
     tcase_add_test(tc, inline_draws_and_gsl_draws_agree);
     tcase_add_test(tc, exponential_has_its_mean);
+    tcase_add_test(tc, uniform53_has_53_bits);
     suite_add_tcase(s, tc);
     return s;
 }
