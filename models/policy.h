@@ -237,7 +237,7 @@ struct policy_ops {
     size_t knobs_size;            /* bytes of its parsed knobs */
     size_t key_bytes;             /* bytes of per-key state its create
                                      allocates (the memory estimate) */
-    /* It locks or leases keys (req_lock, req_lease_read): the cache then
+    /* It locks or leases keys (req_try_lock, req_lease_read): the cache then
      * keeps a lock per key (16 bytes), which it does not otherwise. */
     bool takes_locks;
     /* Bytes of its per-request state (req_state): zeroed when a request

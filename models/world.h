@@ -89,8 +89,9 @@ void world_run(struct world *w, struct world_result *out);
 void world_destroy(struct world *w);
 
 /* Memory a world of `policy` needs at start, in bytes: the per-key state
- * (cache entry, miss episode, recompute counter, the Zipf alias table,
- * the policy's own table) at its peak while it is built, the closed
+ * (cache entry, miss episode, recompute counter, the lock table if the
+ * policy takes locks, the policy's own table), allocated at once though
+ * touched only as keys are first used, the closed
  * loop's workers, the windows an slo holds, and a fixed part (streams,
  * histograms, first blocks).
  * What requests in flight take comes on top, bounded by the overload

@@ -541,7 +541,9 @@ bool xfetch_async(const struct xfetch *x)
  * 32-bit words), so -ln(u) is at most 32 ln 2 = 22.18: a value more than 22.19
  * delta*beta before its expiry can never refresh early, and the logarithm —
  * the costliest part of a hit — is skipped for it. The coin is drawn all the
- * same, so the random streams do not change. */
+ * same: a first read's comes from the request's own substream, where
+ * skipping it would change nothing, but a later read's from the policy's
+ * stream, in order. */
 #define MAX_NEG_LOG_COIN 22.19
 
 bool xfetch_decide(struct xfetch *x, struct request *r,

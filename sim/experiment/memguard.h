@@ -2,9 +2,9 @@
  * memguard.h — refusing, before anything runs, a scenario whose worlds
  * would not fit in memory (`--max-memory`).
  *
- * A world's state at start grows with the number of keys (about 100
- * bytes a key: the cache entry, the miss-episode state, the recompute
- * counter, the Zipf alias table, the policy's own table; see
+ * A world's state at start grows with the number of keys (44 bytes a
+ * key: the cache entry, the miss-episode state, the recompute counter;
+ * and the lock table and the policy's own table where it has them; see
  * world_memory_estimate) and with the closed loop's workers. A scenario
  * of 10^9 keys would otherwise be found out by the kernel's OOM killer,
  * minutes into building its cache. What requests in flight take comes on

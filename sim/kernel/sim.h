@@ -76,7 +76,9 @@ bool sim_cancel(struct sim *sim, event_id id);
 enum sim_status sim_run(struct sim *sim, double until);
 
 /* The run loop checks *flag before every event and stops when it is
- * non-zero (signal handlers set it). NULL disables the check. */
+ * non-zero (signal handlers set it). NULL disables the check. Set it
+ * before sim_run: a run reads the pointer once (the flag itself before
+ * every event). */
 void sim_set_stop_flag(struct sim *sim, const volatile sig_atomic_t *flag);
 
 /* A ticker: told the clock and the events dispatched so far, now and
