@@ -486,12 +486,15 @@ END_TEST
  * nothing is cancelled; the events after it still run. */
 struct self {
     event_id id;
+    bool schedule_first;   /* the next event takes the slot over first */
     bool cancelled;
 };
 
 static void cancel_self(struct sim *sim, void *p)
 {
     struct self *s = p;
+    if (s->schedule_first)
+        sim_after(sim, 0.5, nothing, NULL);
     s->cancelled = sim_cancel(sim, s->id);
 }
 
@@ -506,6 +509,16 @@ START_TEST(a_running_event_cannot_be_cancelled)
     ck_assert(!s.cancelled);
     ck_assert_uint_eq(sim_events(sim), 2);
     ck_assert_uint_eq(later, 0);
+    ck_assert_uint_eq(sim_slots_held(sim), 0);
+    sim_destroy(sim);
+    /* the event it scheduled has its slot now: cancelling the running
+     * one's id must not cancel that one */
+    sim = sim_create();
+    s = (struct self){.schedule_first = true};
+    s.id = sim_schedule(sim, 1, cancel_self, &s);
+    ck_assert_int_eq(sim_run(sim, 10), SIM_DRAINED);
+    ck_assert(!s.cancelled);
+    ck_assert_uint_eq(sim_events(sim), 2);
     ck_assert_uint_eq(sim_slots_held(sim), 0);
     sim_destroy(sim);
 }
