@@ -19,6 +19,7 @@
  */
 #include "cache.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,14 @@ struct cache {
     struct cache_stats stats;
 };
 
+/* A duration in single precision; one past a float's range (a TTL of
+ * 10^39 s is accepted) is infinite, as IEEE rounding would make it,
+ * without the conversion C leaves undefined. */
+static float single(double seconds)
+{
+    return seconds < FLT_MAX ? (float)seconds : INFINITY;
+}
+
 static size_t ready_words(long keys) { return ((size_t)keys + 63) / 64; }
 
 /* Every key without a value, its state set (a flush). */
@@ -91,8 +100,8 @@ static void warm_entry(const struct cache *c, struct entry *e, double now,
         e->expires_at = now + ttl * gsl_rng_uniform(rng);
     else
         e->expires_at = now + ttl;
-    e->ttl = (float)ttl;
-    e->delta = (float)dist_sample(recompute, rng);
+    e->ttl = single(ttl);
+    e->delta = single(dist_sample(recompute, rng));
 }
 
 /* Key k's state at t = 0, from its own substream. */
@@ -227,8 +236,8 @@ double cache_write(struct cache *c, long key, double now, double delta,
     c->ready[key >> 6] |= UINT64_C(1) << (key & 63);
     struct entry *e = &c->entries[key];
     e->expires_at = now + ttl;
-    e->ttl = (float)ttl;
-    e->delta = (float)delta;
+    e->ttl = single(ttl);
+    e->delta = single(delta);
     return e->expires_at;
 }
 
