@@ -58,7 +58,6 @@ struct world {
     double base_rate;           /* that rate */
     double rate_multiplier;
     size_t profile_next;        /* workload_rate_from's cursor */
-    event_id next_arrival;
     /* a replayed trace: its reader, the record due next, the stream its
      * keys' first states and its writes' deltas are drawn from */
     struct trace_reader *trace;
@@ -349,13 +348,15 @@ static bool needs_thinning(const struct world *w)
 
 static void on_arrival(struct sim *sim, void *payload);
 
+/* The next candidate arrival: the run's source (sim_source_set), since
+ * each arrival schedules the next. */
 static void schedule_arrival(struct world *w)
 {
-    w->next_arrival = 0;
     if (w->peak_rate > 0)
-        w->next_arrival = sim_after(
-            w->sim, rng_exponential(w->arrivals, w->mean_gap),
-            on_arrival, w);
+        sim_source_set(w->sim,
+                       sim_now(w->sim) +
+                           rng_exponential(w->arrivals, w->mean_gap),
+                       on_arrival, w);
 }
 
 /* Open loop: a Poisson process at the peak rate, thinned to the rate of
@@ -383,7 +384,7 @@ static void restart_arrivals(struct world *w)
     /* a division per arrival was on the path of every request */
     w->mean_gap = 1 / w->peak_rate;
     w->thinning = needs_thinning(w);
-    sim_cancel(w->sim, w->next_arrival);
+    sim_source_clear(w->sim);
     schedule_arrival(w);
 }
 

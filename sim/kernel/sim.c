@@ -55,8 +55,28 @@ void sim_destroy(struct sim *sim)
 uint64_t sim_events(const struct sim *sim) { return sim->dispatched; }
 size_t sim_pending(const struct sim *sim)
 {
-    return sim->queue.size - (sim->top_consumed ? 1 : 0);
+    return sim->queue.size - (sim->top_consumed ? 1 : 0) +
+           (sim->source_fn ? 1 : 0);
 }
+
+void sim_source_set(struct sim *sim, double at, event_fn fn, void *payload)
+{
+    if (!(at >= sim->clock.now))   /* also catches NaN */
+        at = sim->clock.now;
+    if (sim->next_seq >= SIM_SEQ_LIMIT) {
+        sim_source_clear(sim);
+        sim_schedule_failed(sim, SIM_NO_SLOT);
+        return;
+    }
+    /* the tie a queued event of this sequence number would have (its
+     * slot bits 0: sequence numbers alone already differ) */
+    sim->source = (struct heap_node){sim->next_seq++ << SIM_SLOT_BITS,
+                                     at + 0.0};
+    sim->source_fn = fn;
+    sim->source_payload = payload;
+}
+
+void sim_source_clear(struct sim *sim) { sim->source_fn = NULL; }
 size_t sim_slots_held(const struct sim *sim)
 {
     return sim->n_slots - sim->n_free;
@@ -173,13 +193,43 @@ static bool after_check(struct sim *sim, enum sim_status *status)
     return false;
 }
 
+/* Runs the source's event: it leaves the queue's top where it is. */
+static void run_source(struct sim *sim)
+{
+    event_fn fn = sim->source_fn;
+    sim->source_fn = NULL;
+    sim->clock.now = sim->source.key;
+    sim->dispatched++;
+    fn(sim, sim->source_payload);
+}
+
+/* Whether the source's event comes before the queue's top. */
+static inline bool source_first(const struct sim *sim,
+                                const struct heap *queue)
+{
+    return sim->source_fn &&
+           (heap_empty(queue) || heap_node_less(&sim->source, heap_top(queue)));
+}
+
 enum sim_status sim_run(struct sim *sim, double until)
 {
     struct heap *queue = &sim->queue;
     const volatile sig_atomic_t *stop = sim->stop_flag;
-    while (!heap_empty(queue)) {
+    while (!heap_empty(queue) || sim->source_fn) {
         if (*stop)
             return SIM_INTERRUPTED;
+        enum sim_status status;
+        if (source_first(sim, queue)) {
+            if (sim->source.key > until) {
+                sim->clock.now = until;
+                return SIM_REACHED_END;
+            }
+            run_source(sim);
+            if (sim->dispatched >= sim->next_check &&
+                after_check(sim, &status))
+                return status;
+            continue;
+        }
         const struct heap_node *top = heap_top(queue);
         double at = top->key;
         if (at > until) {
@@ -207,7 +257,6 @@ enum sim_status sim_run(struct sim *sim, double until)
             sim->top_consumed = false;
         }
         /* one comparison per event for the ticker and a halt */
-        enum sim_status status;
         if (sim->dispatched >= sim->next_check && after_check(sim, &status))
             return status;
         /* In a large queue the next event's slot is likely out of cache:

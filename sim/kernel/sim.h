@@ -68,6 +68,17 @@ sim_after(struct sim *sim, double delay, event_fn fn, void *payload)
     return sim_schedule(sim, sim_now(sim) + delay, fn, payload);
 }
 
+/* The run's source: one event kept beside the queue instead of in it, for
+ * what recurs at every step of a run and is replaced each time (open-loop
+ * arrivals: each schedules the next). Setting it replaces the one pending,
+ * if any. It takes a sequence number as sim_schedule does and runs in the
+ * same (time, sequence) order with the queue's events, so a run is the
+ * one it would be with the source in the queue; it saves the queue a sift
+ * at every occurrence. O(1). */
+void sim_source_set(struct sim *sim, double at, event_fn fn, void *payload);
+/* Drops the pending source event, if any (as a cancel would). */
+void sim_source_clear(struct sim *sim);
+
 /* Cancels a pending event. Returns true if it was pending. O(1). */
 bool sim_cancel(struct sim *sim, event_id id);
 
@@ -97,7 +108,8 @@ void sim_halt(struct sim *sim);
 /* Handlers dispatched so far (dead events excluded). */
 uint64_t sim_events(const struct sim *sim);
 
-/* Events in the queue, including cancelled ones not yet dropped. */
+/* Events in the queue, including cancelled ones not yet dropped, and the
+ * source's if one is pending. */
 size_t sim_pending(const struct sim *sim);
 
 /* Event slots held: one for each event in the queue, and the running

@@ -68,6 +68,12 @@ struct sim {
      * popped and the slot freed after the handler returns. */
     bool top_consumed;
     uint32_t running;
+    /* the source (sim_source_set): pending when fn is not NULL; `rank`
+     * orders it with the heap's nodes as a node of its time and sequence
+     * number would be */
+    struct heap_node source;
+    event_fn source_fn;
+    void *source_payload;
 };
 
 /* Doubles the slot arrays. False if memory runs out (or the slots would
