@@ -556,6 +556,103 @@ START_TEST(slots_are_given_back)
 }
 END_TEST
 
+/* The source runs in (time, sequence) order with the queue's events, as
+ * if it were one of them: ties at one time break by when each was set or
+ * scheduled, whichever holds it. A source that sets itself again from its
+ * handler recurs; setting it replaces the one pending; clearing drops it;
+ * it counts as pending; a run stops before it past the limit and resumes
+ * with it. */
+struct recurring {
+    struct trace *trace;
+    int left;
+};
+
+static void recur(struct sim *sim, void *p)
+{
+    struct recurring *r = p;
+    struct mark m = {r->trace, 100 + r->left};
+    record_mark(sim, &m);
+    if (--r->left > 0)
+        sim_source_set(sim, sim_now(sim) + 1, recur, r);
+}
+
+START_TEST(the_source_runs_in_order_with_the_queue)
+{
+    struct sim *sim = sim_create();
+    struct trace t = {0};
+    struct mark a = {&t, 1}, b = {&t, 2}, c = {&t, 3};
+    struct recurring r = {&t, 3};
+    sim_schedule(sim, 2, record_mark, &a);       /* before the source's */
+    sim_source_set(sim, 2, recur, &r);           /* 2, 3, 4 */
+    sim_schedule(sim, 2, record_mark, &b);       /* after it at t = 2 */
+    sim_schedule(sim, 3.5, record_mark, &c);
+    ck_assert_uint_eq(sim_pending(sim), 4);
+    ck_assert_int_eq(sim_run(sim, 3.7), SIM_REACHED_END);
+    ck_assert_double_eq(sim_now(sim), 3.7);
+    ck_assert_uint_eq(sim_pending(sim), 1);      /* the source, at 4 */
+    ck_assert_int_eq(sim_run(sim, 10), SIM_DRAINED);
+    int order[] = {1, 103, 2, 102, 3, 101};
+    double at[] = {2, 2, 2, 3, 3.5, 4};
+    ck_assert_int_eq(t.n, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(t.order[i], order[i]);
+        ck_assert_double_eq(t.at[i], at[i]);
+    }
+    ck_assert_uint_eq(sim_events(sim), 6);
+    /* set twice: the second replaces the first; cleared: nothing runs */
+    struct recurring once = {&t, 1};
+    sim_source_set(sim, 11, recur, &once);
+    sim_source_set(sim, 12, recur, &once);
+    ck_assert_uint_eq(sim_pending(sim), 1);
+    sim_run(sim, 20);
+    ck_assert_int_eq(t.n, 7);
+    ck_assert_double_eq(t.at[6], 12);
+    once.left = 1;
+    sim_source_set(sim, 21, recur, &once);
+    sim_source_clear(sim);
+    ck_assert_uint_eq(sim_pending(sim), 0);
+    ck_assert_int_eq(sim_run(sim, 30), SIM_DRAINED);
+    ck_assert_int_eq(t.n, 7);
+    /* at the limit itself it runs, as a queued event would */
+    once.left = 1;
+    sim_source_set(sim, 40, recur, &once);
+    ck_assert_int_eq(sim_run(sim, 40), SIM_DRAINED);
+    ck_assert_int_eq(t.n, 8);
+    sim_destroy(sim);
+}
+END_TEST
+
+/* A stop flag set by the source's handler stops the run before the next
+ * event; a halt from it ends the run after it. */
+static void halt_now(struct sim *sim, void *p)
+{
+    (void)p;
+    sim_halt(sim);
+}
+
+START_TEST(the_source_obeys_a_halt_and_the_stop_flag)
+{
+    struct sim *sim = sim_create();
+    volatile sig_atomic_t flag = 0;
+    struct trace t = {0};
+    struct mark m = {&t, 1};
+    sim_set_stop_flag(sim, &flag);
+    sim_source_set(sim, 1, set_flag, (void *)&flag);
+    sim_schedule(sim, 2, record_mark, &m);
+    ck_assert_int_eq(sim_run(sim, 10), SIM_INTERRUPTED);
+    ck_assert_int_eq(t.n, 0);
+    ck_assert_double_eq(sim_now(sim), 1);
+    sim_destroy(sim);
+    sim = sim_create();
+    sim_source_set(sim, 1, halt_now, NULL);
+    sim_schedule(sim, 2, record_mark, &m);
+    ck_assert_int_eq(sim_run(sim, 10), SIM_HALTED);
+    ck_assert_int_eq(t.n, 0);
+    ck_assert_uint_eq(sim_events(sim), 1);
+    sim_destroy(sim);
+}
+END_TEST
+
 /* heap_build orders any array: here one in decreasing order, of a size
  * whose last parent has a single child. */
 START_TEST(heap_build_orders_any_array)
@@ -590,6 +687,8 @@ TEST_SUITE(sim_suite)
     tcase_add_test(tc, a_running_event_is_not_pending);
     tcase_add_test(tc, a_running_event_cannot_be_cancelled);
     tcase_add_test(tc, slots_are_given_back);
+    tcase_add_test(tc, the_source_runs_in_order_with_the_queue);
+    tcase_add_test(tc, the_source_obeys_a_halt_and_the_stop_flag);
     tcase_add_test(tc, dropped_dead_events_no_longer_count);
     tcase_add_test(tc, heap_build_orders_any_array);
     tcase_add_test(tc, ticker_sees_every_nth_event);
