@@ -170,6 +170,25 @@ START_TEST(traffic_changes_follow_the_timeline)
 }
 END_TEST
 
+/* Traffic set to 0 stops the arrivals at once: the candidate drawn
+ * before the change is dropped, not left to arrive. Every window after
+ * the change is empty (1000 req/s before it: the candidate pending at
+ * 3 s is a millisecond away, in the next window). */
+START_TEST(traffic_set_to_zero_stops_at_once)
+{
+    struct series s;
+    run_series("{\"duration\": \"5s\", \"workload\": {\"arrivals\": "
+               "{\"rate\": 1000}}, \"cache\": {\"ttl\": \"1h\"},"
+               " \"timeline\": ["
+               "  {\"at\": \"3s\", \"event\": \"traffic\", \"rate\": 0}]}",
+               &s);
+    ck_assert_uint_eq(s.n, 5);
+    ck_assert(s.arrivals[2] > 800);
+    ck_assert_double_eq(s.arrivals[3], 0);
+    ck_assert_double_eq(s.arrivals[4], 0);
+}
+END_TEST
+
 /* A flush empties the cache: every key starts an episode right then. */
 START_TEST(cache_flush_starts_a_stampede)
 {
@@ -298,6 +317,7 @@ TEST_SUITE(timeline_suite)
     tcase_add_test(tc, database_changes_follow_the_timeline);
     tcase_add_test(tc, workers_change_follows_the_timeline);
     tcase_add_test(tc, incidents_reach_the_world_through_its_table);
+    tcase_add_test(tc, traffic_set_to_zero_stops_at_once);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
