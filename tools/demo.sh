@@ -47,7 +47,8 @@ END {
          " was refreshed before it expired.\n",
          early["per"], episodes["per"], err["per"])
   printf("  slo:  out of the scenario'"'"'s slo for %d s with none (%s), %d s" \
-         " with lock (its waiters, at each expiry), %d s with per.\n",
+         " with lock%s, %d s with per.\n",
          out["none"], back["none"] == "true" ? "recovered" : "never recovered",
-         out["lock"], out["per"])
+         out["lock"], out["lock"] > 0 ? " (its waiters, at each expiry)" : "",
+         out["per"])
 }' "$out/summary.json"
