@@ -5,6 +5,7 @@
 #include "support.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
@@ -201,6 +202,48 @@ size_t count_lines(const char *text)
     for (const char *c = text; *c; c++)
         n += *c == '\n';
     return n;
+}
+
+void csv_table_read(const char *path, struct csv_table *t)
+{
+    t->text = read_text_file(path, NULL);
+    ck_assert_msg(t->text != NULL, "%s", path);
+    t->cols = 1;
+    for (const char *p = t->text; *p && *p != '\n'; p++)
+        t->cols += *p == ',';
+    t->rows = count_lines(t->text);
+    t->cell = calloc(t->rows * t->cols, sizeof *t->cell);
+    char *p = t->text;
+    for (size_t k = 0; k < t->rows * t->cols; k++) {
+        t->cell[k] = p;
+        p += strcspn(p, ",\n");
+        ck_assert_msg(*p == (k % t->cols == t->cols - 1 ? '\n' : ','),
+                      "%s: row %zu has the wrong number of cells", path,
+                      k / t->cols);
+        *p++ = '\0';
+    }
+}
+
+void csv_table_free(struct csv_table *t)
+{
+    free(t->cell);
+    free(t->text);
+}
+
+const char *csv_cell(const struct csv_table *t, size_t row,
+                           const char *name)
+{
+    for (size_t k = 0; k < t->cols; k++)
+        if (strcmp(t->cell[k], name) == 0)
+            return t->cell[row * t->cols + k];
+    ck_abort_msg("no column %s", name);
+    return NULL;
+}
+
+double csv_num(const struct csv_table *t, size_t row, const char *name)
+{
+    const char *s = csv_cell(t, row, name);
+    return s[0] ? strtod(s, NULL) : NAN;
 }
 
 char *write_text_file(const char *dir, const char *name, const char *text)

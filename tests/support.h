@@ -55,6 +55,25 @@ cJSON *read_json_in(const char *dir, const char *name);
 /* Newlines in text. */
 size_t count_lines(const char *text);
 
+/* A CSV file stampede wrote (timeseries.csv, sweep.csv: no cell of it is
+ * quoted) as a table of cells; row 0 is the header. */
+struct csv_table {
+    char *text;
+    char **cell;        /* rows x cols */
+    size_t rows, cols;
+};
+
+/* Fails the test if the file is missing or a row has the wrong number of
+ * cells. */
+void csv_table_read(const char *path, struct csv_table *t);
+void csv_table_free(struct csv_table *t);
+/* The cell of `row` under the column `name`; fails the test if there is
+ * no such column. */
+const char *csv_cell(const struct csv_table *t, size_t row,
+                           const char *name);
+/* The same as a number; an empty cell is NAN. */
+double csv_num(const struct csv_table *t, size_t row, const char *name);
+
 /* Writes text to dir/name and returns the full path (free it). */
 char *write_text_file(const char *dir, const char *name, const char *text);
 

@@ -151,30 +151,12 @@ static char *shard_and_merge(const struct cmd *base, const char *dir,
 
 /* Points of sweep.csv whose replications (the `reps` column) are `reps`
  * and whose `complete` column is `complete`, whatever their policy. */
-static int points_with(const char *csv, int reps, int complete)
+static int points_with(const struct csv_table *csv, int reps, int complete)
 {
-    /* the header's columns up to "complete": label, reps, complete */
-    const char *eol = strchr(csv, '\n');
-    const char *at = strstr(csv, ",reps,complete,");
-    ck_assert(eol && at && at < eol);
-    int reps_col = 0;
-    for (const char *p = csv; p < at; p++)
-        reps_col += *p == ',';
-    reps_col++;   /* the column after the label's */
     int n = 0;
-    for (const char *line = eol + 1; *line;) {
-        const char *end = strchr(line, '\n');
-        if (!end)
-            end = line + strlen(line);
-        const char *f = line;
-        for (int col = 0; col < reps_col && f < end; f++)
-            col += *f == ',';
-        int r = -1, c = -1;
-        if (f < end && sscanf(f, "%d,%d,", &r, &c) == 2 && r == reps &&
-            c == complete)
-            n++;
-        line = *end ? end + 1 : end;
-    }
+    for (size_t row = 1; row < csv->rows; row++)
+        n += csv_num(csv, row, "reps") == reps &&
+             csv_num(csv, row, "complete") == complete;
     return n;
 }
 
@@ -199,11 +181,13 @@ START_TEST(sweep_slices_merge_to_the_whole_sweep)
     char *want = run_ok(&whole);
     /* the verdicts, and both complete and incomplete points to carry */
     char *csv_path = path_in(whole_dir, "sweep.csv");
-    char *csv = read_text_file(csv_path, NULL);
+    struct csv_table csv;
+    csv_table_read(csv_path, &csv);
     /* which policy's points stop overloaded is the draws' doing: some
      * do, and the others run to their end (18 points: 3 cores x 2 betas
      * x 3 policies, 3 replications each) */
-    int incomplete = points_with(csv, 3, 0), complete = points_with(csv, 3, 1);
+    int incomplete = points_with(&csv, 3, 0);
+    int complete = points_with(&csv, 3, 1);
     ck_assert_int_ge(incomplete, 1);
     ck_assert_int_ge(complete, 1);
     ck_assert_int_eq(incomplete + complete, 18);
@@ -219,7 +203,7 @@ START_TEST(sweep_slices_merge_to_the_whole_sweep)
         ck_assert_str_eq(got, want);
         free(got);
     }
-    free(csv);
+    csv_table_free(&csv);
     free(csv_path);
     free(want);
     free(whole_dir);

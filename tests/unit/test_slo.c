@@ -152,61 +152,19 @@ END_TEST
 
 /* ---- runs, read back from their files ---- */
 
-/* timeseries.csv as a table of cells (no cell of it is quoted). */
-struct csv {
-    char *text;
-    char **cell;        /* rows x cols, row 0 the header */
-    size_t rows, cols;
-};
-
-static void csv_read(const char *dir, struct csv *c)
+/* timeseries.csv of a run's folder, as a table. */
+static void csv_read(const char *dir, struct csv_table *c)
 {
     char *path = path_in(dir, "timeseries.csv");
-    c->text = read_text_file(path, NULL);
-    ck_assert_msg(c->text != NULL, "%s", path);
+    csv_table_read(path, c);
     free(path);
-    c->cols = 1;
-    for (const char *p = c->text; *p && *p != '\n'; p++)
-        c->cols += *p == ',';
-    c->rows = count_lines(c->text);
-    c->cell = calloc(c->rows * c->cols, sizeof *c->cell);
-    char *p = c->text;
-    for (size_t k = 0; k < c->rows * c->cols; k++) {
-        c->cell[k] = p;
-        p += strcspn(p, ",\n");
-        ck_assert_msg(*p == (k % c->cols == c->cols - 1 ? '\n' : ','),
-                      "row %zu has the wrong number of cells", k / c->cols);
-        *p++ = '\0';
-    }
-}
-
-static void csv_free(struct csv *c)
-{
-    free(c->cell);
-    free(c->text);
-}
-
-static const char *cell(const struct csv *c, size_t row, const char *name)
-{
-    for (size_t k = 0; k < c->cols; k++)
-        if (strcmp(c->cell[k], name) == 0)
-            return c->cell[row * c->cols + k];
-    ck_abort_msg("no column %s", name);
-    return NULL;
-}
-
-/* A cell as a number; an empty cell is undefined. */
-static double num(const struct csv *c, size_t row, const char *name)
-{
-    const char *s = cell(c, row, name);
-    return s[0] ? strtod(s, NULL) : NAN;
 }
 
 /* A measured row of replication 0 of `label`. */
-static bool measured(const struct csv *c, size_t row, const char *label)
+static bool measured(const struct csv_table *c, size_t row, const char *label)
 {
-    return strcmp(cell(c, row, "label"), label) == 0 &&
-           num(c, row, "rep") == 0 && num(c, row, "warmup") == 0;
+    return strcmp(csv_cell(c, row, "label"), label) == 0 &&
+           csv_num(c, row, "rep") == 0 && csv_num(c, row, "warmup") == 0;
 }
 
 /* A policy object of summary.json, by label. */
@@ -314,7 +272,7 @@ static const char STORM[] =
 
 /* The worst window of each figure, found here among the measured rows of
  * timeseries.csv, is what summary.json says. */
-static void check_worst_window(const struct csv *c, const cJSON *p,
+static void check_worst_window(const struct csv_table *c, const cJSON *p,
                                const char *label)
 {
     double p99 = NAN, t = NAN, err = NAN, hit = NAN, inflight = NAN,
@@ -324,19 +282,19 @@ static void check_worst_window(const struct csv *c, const cJSON *p,
         if (!measured(c, r, label))
             continue;
         rows++;
-        double v = num(c, r, "p99_ms");
+        double v = csv_num(c, r, "p99_ms");
         if (!isnan(v) && (isnan(p99) || v > p99)) {
             p99 = v;
-            t = num(c, r, "t_s");
+            t = csv_num(c, r, "t_s");
         }
-        double done = num(c, r, "completed");
-        double e = done > 0 ? num(c, r, "error") / done : 0;
+        double done = csv_num(c, r, "completed");
+        double e = done > 0 ? csv_num(c, r, "error") / done : 0;
         err = isnan(err) || e > err ? e : err;
-        v = num(c, r, "hit_ratio");
+        v = csv_num(c, r, "hit_ratio");
         hit = !isnan(v) && (isnan(hit) || v < hit) ? v : hit;
-        v = num(c, r, "db_inflight_max");
+        v = csv_num(c, r, "db_inflight_max");
         inflight = isnan(inflight) || v > inflight ? v : inflight;
-        v = num(c, r, "db_util");
+        v = csv_num(c, r, "db_util");
         util = isnan(util) || v > util ? v : util;
     }
     ck_assert_uint_eq(rows, 28);   /* 30 s less the 2 s of warmup */
@@ -360,14 +318,14 @@ START_TEST(worst_window_is_the_worst_of_the_csv_windows)
         int status;
         char *out = run_in_dir(scenarios[k], NULL, &status, NULL);
         ck_assert_int_eq(status, 0);
-        struct csv c;
+        struct csv_table c;
         csv_read(out, &c);
         cJSON *summary = read_json_in(out, "summary.json");
         for (int i = 0; i < 2 && labels[k][i]; i++)
             check_worst_window(&c, policy(summary, labels[k][i]),
                                labels[k][i]);
         cJSON_Delete(summary);
-        csv_free(&c);
+        csv_table_free(&c);
         done_with(out);
     }
 }
@@ -375,13 +333,13 @@ END_TEST
 
 /* What the scenario's slo says of a window, from its counts in the CSV
  * (p99 250 ms, error rate 0.1 %). */
-static bool window_holds(const struct csv *c, size_t r, bool *p99_ok,
+static bool window_holds(const struct csv_table *c, size_t r, bool *p99_ok,
                          bool *errors_ok)
 {
-    double done = num(c, r, "completed"), errors = num(c, r, "error");
+    double done = csv_num(c, r, "completed"), errors = csv_num(c, r, "error");
     double replies = done - errors;
-    bool idle = done == 0 && num(c, r, "arrivals") == 0;
-    *p99_ok = replies > 0 ? num(c, r, "p99_ms") <= 250 : idle;
+    bool idle = done == 0 && csv_num(c, r, "arrivals") == 0;
+    *p99_ok = replies > 0 ? csv_num(c, r, "p99_ms") <= 250 : idle;
     *errors_ok = done == 0 || errors / done <= 0.001;
     return *p99_ok && *errors_ok;
 }
@@ -389,30 +347,30 @@ static bool window_holds(const struct csv *c, size_t r, bool *p99_ok,
 /* The SLO's columns and totals, recomputed from the windows' counts:
  * every measured row's verdict, the time out of it, the first violation,
  * and the recovery from the last incident (`reference`). */
-static void check_slo(const struct csv *c, const cJSON *p, const char *label,
-                      double reference)
+static void check_slo(const struct csv_table *c, const cJSON *p,
+                      const char *label, double reference)
 {
     double out_of = 0, first = NAN, last_end = NAN, violations = 0;
     bool last_ok = true;
     for (size_t r = 1; r < c->rows; r++) {
-        if (strcmp(cell(c, r, "label"), label) != 0)
+        if (strcmp(csv_cell(c, r, "label"), label) != 0)
             continue;
-        if (num(c, r, "warmup") == 1) {   /* not measured: not judged */
-            ck_assert_str_eq(cell(c, r, "slo_ok"), "");
+        if (csv_num(c, r, "warmup") == 1) {   /* not measured: not judged */
+            ck_assert_str_eq(csv_cell(c, r, "slo_ok"), "");
             continue;
         }
         bool p99_ok, errors_ok, ok = window_holds(c, r, &p99_ok, &errors_ok);
-        ck_assert_double_eq(num(c, r, "slo_ok"), ok);
-        ck_assert_double_eq(num(c, r, "slo_p99_ok"), p99_ok);
-        ck_assert_double_eq(num(c, r, "slo_error_rate_ok"), errors_ok);
-        ck_assert_str_eq(cell(c, r, "slo_hit_ratio_ok"), "");   /* unset */
+        ck_assert_double_eq(csv_num(c, r, "slo_ok"), ok);
+        ck_assert_double_eq(csv_num(c, r, "slo_p99_ok"), p99_ok);
+        ck_assert_double_eq(csv_num(c, r, "slo_error_rate_ok"), errors_ok);
+        ck_assert_str_eq(csv_cell(c, r, "slo_hit_ratio_ok"), "");   /* unset */
         last_ok = ok;
         if (ok)
             continue;
         violations++;
-        out_of += num(c, r, "span_s");
-        first = isnan(first) ? num(c, r, "t_s") : first;
-        last_end = num(c, r, "t_s") + num(c, r, "span_s");
+        out_of += csv_num(c, r, "span_s");
+        first = isnan(first) ? csv_num(c, r, "t_s") : first;
+        last_end = csv_num(c, r, "t_s") + csv_num(c, r, "span_s");
     }
     assert_close(field(p, "slo", "violations"), violations, "violations");
     assert_close(field(p, "slo", "out_of_slo_s"), out_of, "out_of_slo_s");
@@ -433,14 +391,14 @@ START_TEST(slo_verdicts_follow_the_windows)
         int status;
         char *out = run_in_dir(scenarios[k], NULL, &status, NULL);
         ck_assert_int_eq(status, 0);
-        struct csv c;
+        struct csv_table c;
         csv_read(out, &c);
         cJSON *summary = read_json_in(out, "summary.json");
         for (int i = 0; i < 2 && labels[k][i]; i++)
             check_slo(&c, policy(summary, labels[k][i]), labels[k][i],
                       last_incident[k]);
         cJSON_Delete(summary);
-        csv_free(&c);
+        csv_table_free(&c);
         done_with(out);
     }
 }
@@ -502,15 +460,15 @@ START_TEST(a_retry_storm_that_stays_collapsed_has_not_recovered)
         ck_assert_double_eq(cJSON_GetObjectItem(p, "collapsed")->valuedouble,
                             1);
         /* every window from 15 s has no successful reply */
-        struct csv c;
+        struct csv_table c;
         csv_read(out, &c);
         for (size_t r = 1; r < c.rows; r++)
-            if (num(&c, r, "t_s") >= 15) {
-                ck_assert_double_eq(num(&c, r, "completed"),
-                                    num(&c, r, "error"));
-                ck_assert_double_eq(num(&c, r, "slo_p99_ok"), 0);
+            if (csv_num(&c, r, "t_s") >= 15) {
+                ck_assert_double_eq(csv_num(&c, r, "completed"),
+                                    csv_num(&c, r, "error"));
+                ck_assert_double_eq(csv_num(&c, r, "slo_p99_ok"), 0);
             }
-        csv_free(&c);
+        csv_table_free(&c);
         cJSON_Delete(summary);
         done_with(out);
     }
@@ -527,22 +485,22 @@ START_TEST(an_slo_window_spans_several_windows)
     int status;
     char *out = run_in_dir(INCIDENT, extra, &status, NULL);
     ck_assert_int_eq(status, 0);
-    struct csv c;
+    struct csv_table c;
     csv_read(out, &c);
     size_t judged = 0, broken = 0;
     for (size_t r = 1; r + 2 < c.rows; r++) {
-        if (!measured(&c, r, "lock") || fmod(num(&c, r, "t_s"), 3) != 0)
+        if (!measured(&c, r, "lock") || fmod(csv_num(&c, r, "t_s"), 3) != 0)
             continue;
         double errors = 0, done = 0;
         for (size_t k = r; k < r + 3; k++) {
-            ck_assert_str_eq(cell(&c, k, "label"), "lock");
-            errors += num(&c, k, "error");
-            done += num(&c, k, "completed");
+            ck_assert_str_eq(csv_cell(&c, k, "label"), "lock");
+            errors += csv_num(&c, k, "error");
+            done += csv_num(&c, k, "completed");
         }
         double want = done == 0 || errors / done <= 0.02;
         for (size_t k = r; k < r + 3; k++)
-            ck_assert_msg(num(&c, k, "slo_ok") == want, "t = %g",
-                          num(&c, k, "t_s"));
+            ck_assert_msg(csv_num(&c, k, "slo_ok") == want, "t = %g",
+                          csv_num(&c, k, "t_s"));
         judged++;
         broken += want == 0;
     }
@@ -554,7 +512,7 @@ START_TEST(an_slo_window_spans_several_windows)
         cJSON_GetObjectItem(cJSON_GetObjectItem(scen, "slo"), "window")
             ->valuedouble, 3);
     cJSON_Delete(scen);
-    csv_free(&c);
+    csv_table_free(&c);
     done_with(out);
 }
 END_TEST
@@ -649,12 +607,12 @@ START_TEST(without_an_slo_nothing_is_judged)
     const cJSON *p = policy(summary, "none");
     ck_assert_ptr_null(cJSON_GetObjectItem(p, "slo"));
     ck_assert_ptr_nonnull(cJSON_GetObjectItem(p, "worst_window"));
-    struct csv c;
+    struct csv_table c;
     csv_read(out, &c);
     ck_assert_uint_eq(c.rows, 7);
     for (size_t r = 1; r < c.rows; r++)
-        ck_assert_str_eq(cell(&c, r, "slo_ok"), "");
-    csv_free(&c);
+        ck_assert_str_eq(csv_cell(&c, r, "slo_ok"), "");
+    csv_table_free(&c);
     cJSON_Delete(summary);
     done_with(out);
 }

@@ -202,35 +202,6 @@ START_TEST(sweep_errors_are_usage_errors)
 }
 END_TEST
 
-/* The index of a column of a CSV header line, -1 if none. */
-static int column_of(const char *header, const char *name)
-{
-    int k = 0;
-    size_t len = strlen(name);
-    for (const char *p = header; *p && *p != '\n'; k++) {
-        size_t n = strcspn(p, ",\n");
-        if (n == len && strncmp(p, name, n) == 0)
-            return k;
-        p += n + (p[n] == ',');
-    }
-    return -1;
-}
-
-/* The k-th cell of a CSV line, copied into out. */
-static void cell_at(const char *line, int k, char *out, size_t n)
-{
-    for (int i = 0; i < k; i++)
-        line += strcspn(line, ",\n") + 1;
-    snprintf(out, n, "%.*s", (int)strcspn(line, ",\n"), line);
-}
-
-static double number_at(const char *line, int k)
-{
-    char text[64];
-    cell_at(line, k, text, sizeof text);
-    return text[0] ? strtod(text, NULL) : NAN;
-}
-
 /* --max and --min: each row of sweep.csv says whether its point meets
  * them and which binds, as recomputed here from the row's own mean and
  * half-width columns (the upper end for a max, the lower for a min); a
@@ -251,29 +222,26 @@ START_TEST(constraints_mark_each_point)
     ck_assert_msg(r.status == 0, "%s", r.err);
     char path[700];
     snprintf(path, sizeof path, "%s/sweep.csv", out);
-    char *csv = read_text_file(path, NULL);
-    ck_assert_ptr_nonnull(csv);
-    int p99 = column_of(csv, "worst_window_p99_ms_mean");
-    int hit = column_of(csv, "hit_ratio_mean");
-    int meets = column_of(csv, "meets"), binding = column_of(csv, "binding");
-    ck_assert_int_ge(p99, 0);
-    ck_assert_int_ge(hit, 0);
-    ck_assert_int_eq(binding, meets + 1);
+    struct csv_table csv;
+    csv_table_read(path, &csv);
+    /* binding follows meets */
+    ck_assert_ptr_eq(csv_cell(&csv, 0, "binding"),
+                     csv_cell(&csv, 0, "meets") + strlen("meets") + 1);
     int met = 0, rows = 0;
-    for (const char *line = strchr(csv, '\n') + 1; *line;
-         line = strchr(line, '\n') + 1, rows++) {
-        char label[16], bind[64];
-        cell_at(line, 2, label, sizeof label);
-        cell_at(line, binding, bind, sizeof bind);
-        double p99_upper = number_at(line, p99) + number_at(line, p99 + 1);
-        double hit_lower = number_at(line, hit) - number_at(line, hit + 1);
+    for (size_t row = 1; row < csv.rows; row++, rows++) {
+        const char *label = csv_cell(&csv, row, "label");
+        const char *bind = csv_cell(&csv, row, "binding");
+        double p99_upper = csv_num(&csv, row, "worst_window_p99_ms_mean") +
+                           csv_num(&csv, row, "worst_window_p99_ms_ci95");
+        double hit_lower = csv_num(&csv, row, "hit_ratio_mean") -
+                           csv_num(&csv, row, "hit_ratio_ci95");
         const char *want = !(p99_upper <= 20) ? "max worst_window.p99_ms"
                            : !(hit_lower >= 0.7) ? "min hit_ratio" : NULL;
         if (want)
             ck_assert_str_eq(bind, want);
         if (strcmp(label, "none") == 0)   /* per's metric is not none's */
             ck_assert_str_eq(bind, want ? want : "");
-        ck_assert_double_eq(number_at(line, meets), bind[0] == '\0');
+        ck_assert_double_eq(csv_num(&csv, row, "meets"), bind[0] == '\0');
         met += bind[0] == '\0';
     }
     ck_assert_int_eq(rows, 8);
@@ -285,7 +253,7 @@ START_TEST(constraints_mark_each_point)
     ck_assert_ptr_nonnull(strstr(r.out, "\ndatabase.cores=4, "
                                         "policies[per].beta=2    none   "
                                         "meets\n"));
-    free(csv);
+    csv_table_free(&csv);
     cmd_result_free(&r);
     remove_tree(dir);
     free(file);
