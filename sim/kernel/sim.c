@@ -61,8 +61,8 @@ size_t sim_pending(const struct sim *sim)
 
 void sim_source_set(struct sim *sim, double at, event_fn fn, void *payload)
 {
-    if (!(at >= sim->clock.now))   /* also catches NaN */
-        at = sim->clock.now;
+    if (!(at >= sim->now))   /* also catches NaN */
+        at = sim->now;
     if (sim->next_seq >= SIM_SEQ_LIMIT) {
         sim_source_clear(sim);
         sim_schedule_failed(sim, SIM_NO_SLOT);
@@ -143,10 +143,7 @@ static void sweep_dead(struct sim *sim)
     for (size_t i = 0; i < h->size; i++) {
         struct heap_node n = h->nodes[i];
         uint32_t slot = (uint32_t)(n.tie & SIM_SLOT_MASK);
-        if (i == 0 && sim->top_consumed) {
-            sim_release_slot(sim, sim->running);
-            continue;
-        }
+        /* a running handler's node (the top, its slot cleared) goes too */
         if (sim->slots[slot].fn == NULL) {
             sim_release_slot(sim, slot);
             continue;
@@ -183,7 +180,7 @@ static bool after_check(struct sim *sim, enum sim_status *status)
 {
     if (sim->dispatched == sim->next_tick) {
         sim->next_tick += sim->tick_every;
-        sim->tick(sim->tick_ctx, sim->clock.now, sim->dispatched);
+        sim->tick(sim->tick_ctx, sim->now, sim->dispatched);
     }
     if (sim->stopping) {
         *status = sim->out_of_memory ? SIM_OUT_OF_MEMORY : SIM_HALTED;
@@ -198,7 +195,7 @@ static void run_source(struct sim *sim)
 {
     event_fn fn = sim->source_fn;
     sim->source_fn = NULL;
-    sim->clock.now = sim->source.key;
+    sim->now = sim->source.key;
     sim->dispatched++;
     fn(sim, sim->source_payload);
 }
@@ -221,7 +218,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         enum sim_status status;
         if (source_first(sim, queue)) {
             if (sim->source.key > until) {
-                sim->clock.now = until;
+                sim->now = until;
                 return SIM_REACHED_END;
             }
             run_source(sim);
@@ -233,7 +230,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         const struct heap_node *top = heap_top(queue);
         double at = top->key;
         if (at > until) {
-            sim->clock.now = until;
+            sim->now = until;
             return SIM_REACHED_END;
         }
         uint32_t slot = (uint32_t)(top->tie & SIM_SLOT_MASK);
@@ -246,8 +243,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         }
         /* cleared: a cancel of the running event does nothing */
         sim->slots[slot].fn = NULL;
-        sim->running = slot;
-        sim->clock.now = at;
+        sim->now = at;
         sim->dispatched++;
         sim->top_consumed = true;
         s.fn(sim, s.payload);
@@ -266,7 +262,7 @@ enum sim_status sim_run(struct sim *sim, double until)
         if (queue->size > PREFETCH_QUEUE)
             __builtin_prefetch(&sim->slots[heap_top(queue)->tie & SIM_SLOT_MASK]);
     }
-    if (until > sim->clock.now)
-        sim->clock.now = until;
+    if (until > sim->now)
+        sim->now = until;
     return SIM_DRAINED;
 }

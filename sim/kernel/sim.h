@@ -43,17 +43,9 @@ enum sim_status {
 struct sim *sim_create(void);
 void sim_destroy(struct sim *sim);
 
-/* The clock is the first member of struct sim, so that sim_now, read by
- * nearly every handler, is a load rather than a call into sim.c. */
-struct sim_clock {
-    double now;
-};
-
-/* Current simulated time, in seconds. */
-static inline double sim_now(const struct sim *sim)
-{
-    return ((const struct sim_clock *)(const void *)sim)->now;
-}
+/* Current simulated time, in seconds. Inline (sim_internal.h): read by
+ * nearly every handler. */
+static inline double sim_now(const struct sim *sim);
 
 /* Schedules fn(sim, payload) at absolute time `at` (clamped to now if in
  * the past). Returns 0 and marks the run as failed if memory runs out;

@@ -39,7 +39,7 @@ struct sim_slot {
 };
 
 struct sim {
-    struct sim_clock clock;   /* first: sim.h reads it (sim_now) */
+    double now;          /* the clock (sim_now) */
     struct heap queue;
     struct sim_slot *slots;
     uint32_t *free;      /* stack of free slot indices */
@@ -62,12 +62,11 @@ struct sim {
     bool out_of_memory;
     bool stopping;       /* halted or out_of_memory */
     /* While a handler runs, its own node still sits at the top of the heap,
-     * and its slot (`running`, cleared) is still taken: the first event the
+     * and its slot (cleared) is still taken: the first event the
      * handler schedules replaces the node (one sift instead of a pop and a
      * push) and takes the slot over; if it schedules none, the node is
      * popped and the slot freed after the handler returns. */
     bool top_consumed;
-    uint32_t running;
     /* the source (sim_source_set): pending when fn is not NULL; `rank`
      * orders it with the heap's nodes as a node of its time and sequence
      * number would be */
@@ -75,6 +74,8 @@ struct sim {
     event_fn source_fn;
     void *source_payload;
 };
+
+static inline double sim_now(const struct sim *sim) { return sim->now; }
 
 /* Doubles the slot arrays. False if memory runs out (or the slots would
  * pass SIM_MAX_SLOTS). */
@@ -107,15 +108,15 @@ static inline void sim_release_slot(struct sim *sim, uint32_t i)
 __attribute__((always_inline)) static inline event_id
 sim_schedule(struct sim *sim, double at, event_fn fn, void *payload)
 {
-    if (!(at >= sim->clock.now))   /* also catches NaN */
-        at = sim->clock.now;
+    if (!(at >= sim->now))   /* also catches NaN */
+        at = sim->now;
     if (sim->next_seq >= SIM_SEQ_LIMIT)
         return sim_schedule_failed(sim, SIM_NO_SLOT);
     uint64_t seq = sim->next_seq++;
     uint32_t slot;
     if (sim->top_consumed) {
         /* the running handler's node and slot, taken over */
-        slot = sim->running;
+        slot = (uint32_t)(heap_top(&sim->queue)->tie & SIM_SLOT_MASK);
         heap_replace_top(&sim->queue, at, seq << SIM_SLOT_BITS | slot);
         sim->top_consumed = false;
     } else {

@@ -482,6 +482,38 @@ START_TEST(dropped_dead_events_no_longer_count)
 }
 END_TEST
 
+/* A sweep from inside a handler drops the handler's own node with the
+ * dead ones. 8192 events, all cancelled by the handler: the sweep comes
+ * at the 4097th cancel (4097 dead of 8193 nodes, the handler's counted),
+ * leaving the 4095 not yet cancelled; the 4095 cancels after it are too
+ * few for another. So 4095 are pending — 4096 had the handler's node
+ * stayed. */
+static void cancel_all(struct sim *sim, void *p)
+{
+    struct sweep_check *c = p;
+    for (size_t i = 0; i < c->n; i++)
+        ck_assert(sim_cancel(sim, c->ids[i]));
+    c->pending_in_handler = sim_pending(sim);
+}
+
+START_TEST(a_sweep_in_a_handler_drops_its_own_node)
+{
+    enum { N = 8192 };
+    struct sim *sim = sim_create();
+    struct sweep_check c = {.ids = calloc(N, sizeof(event_id)), .n = N};
+    for (size_t i = 0; i < N; i++)
+        c.ids[i] = sim_schedule(sim, 100 + (double)i, nothing, NULL);
+    sim_schedule(sim, 1, cancel_all, &c);
+    sim_run(sim, 1e9);
+    ck_assert_uint_eq(c.pending_in_handler, 4095);
+    ck_assert_uint_eq(sim_pending(sim), 0);
+    ck_assert_uint_eq(sim_slots_held(sim), 0);
+    ck_assert_uint_eq(sim_events(sim), 1);
+    free(c.ids);
+    sim_destroy(sim);
+}
+END_TEST
+
 /* A handler that cancels its own event: it is running, not pending, so
  * nothing is cancelled; the events after it still run. */
 struct self {
@@ -686,6 +718,7 @@ TEST_SUITE(sim_suite)
     tcase_add_test(tc, events_at_the_limit_run);
     tcase_add_test(tc, a_running_event_is_not_pending);
     tcase_add_test(tc, a_running_event_cannot_be_cancelled);
+    tcase_add_test(tc, a_sweep_in_a_handler_drops_its_own_node);
     tcase_add_test(tc, slots_are_given_back);
     tcase_add_test(tc, the_source_runs_in_order_with_the_queue);
     tcase_add_test(tc, the_source_obeys_a_halt_and_the_stop_flag);
