@@ -984,15 +984,21 @@ hangs_past_the_timeout() {
     clean
 }
 
-def gnuplot hangs-then-a-signal
-hangs_then_a_signal() {
+# A run with --plot whose gnuplot hangs, in the background ($! its PID),
+# once gnuplot has started.
+run_with_a_hanging_gnuplot() {
     mkscen small "$SMALL"
     local path
     path=$(fake_gnuplot "echo \$\$ > $W/gp.pid; exec sleep 600")
     PATH=$path bg run small.json --out out --plot --quiet
-    local pid=$!
     wait_for "$W/gp.pid" 30 || bad "gnuplot never started"
     sleep 0.2
+}
+
+def gnuplot hangs-then-a-signal
+hangs_then_a_signal() {
+    run_with_a_hanging_gnuplot
+    local pid=$!
     kill -INT $pid
     wait_exit $pid 2 || bad "not stopped within 2 s"
     [ $rc = 130 ] || bad "exit $rc"
@@ -1003,13 +1009,8 @@ hangs_then_a_signal() {
 
 def gnuplot hangs-then-stampede-killed
 hangs_then_stampede_killed() {
-    mkscen small "$SMALL"
-    local path
-    path=$(fake_gnuplot "echo \$\$ > $W/gp.pid; exec sleep 600")
-    PATH=$path bg run small.json --out out --plot --quiet
+    run_with_a_hanging_gnuplot
     local pid=$!
-    wait_for "$W/gp.pid" 30 || bad "gnuplot never started"
-    sleep 0.2
     kill -KILL $pid
     wait $pid 2> /dev/null
     gone "$(cat gp.pid)" 1 || bad "gnuplot outlived stampede by a second"
